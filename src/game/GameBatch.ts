@@ -1,0 +1,630 @@
+/**
+ * The rules engine: a batch of episodes of one scenario, as struct-of-arrays over typed arrays.
+ *
+ * Three users, one engine:
+ * - learned policies read flat observations built from it (`observation.ts`);
+ * - hand-written protocols read each agent's view of the message history (the accessors below);
+ * - the verifier sets every chance and adversary choice explicitly (`setup`, `AdversaryActions`)
+ *   and branches states (`copyEpisodeFrom`).
+ *
+ * All episodes of a batch advance in lockstep, one round per `step`; an episode that has ended
+ * is skipped. Each episode draws from its own random streams (rng.ts), so an episode's outcome
+ * does not depend on the batch it ran in.
+ *
+ * | layout | shape |
+ * |---|---|
+ * | per agent | `[batch, n]` |
+ * | message history | `[batch, sentRound, sender, recipient]` (value, tag, arrival round) |
+ * | relay history | `[batch, sentRound, relayer, recipient, origin]` |
+ * | sample history | `[batch, round, querier, k]` (who, answer) |
+ */
+import { AdversaryActions, HonestActions, IllegalActionError, NO_ANSWER, SILENT, usesDecisionVector, usesRelays, usesSamples } from './actions.js';
+import { nextInt, nextFloat, RNG_WORDS, seedStream, Stream, STREAM_COUNT } from './rng.js';
+import type { Scenario } from './scenario.js';
+
+/** Marks an envelope (sender→recipient in one round) that carries something but is not yet scheduled. */
+const PENDING = 255;
+
+type PerEpisodeArray = Int8Array | Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+
+export interface GameBatchOptions {
+  /** Episodes in the batch. */
+  size: number;
+  /** The run's seed; episode e draws from streams derived from (seed, e). */
+  seed?: number;
+  /** Int32 slots of private memory per agent for hand-written protocols (e.g. a phase counter). */
+  memorySlots?: number;
+}
+
+/** Chance moves of one episode, set explicitly (the verifier, hand-made test episodes). */
+export interface EpisodeSetup {
+  /** Absolute ids of the faulty agents (exactly f of them). */
+  faulty: readonly number[];
+  /** Input of every agent (faulty agents' inputs matter only under crash and omission faults). */
+  inputs: readonly number[];
+  /** Global stabilisation round (partial-sync). */
+  gst?: number;
+}
+
+export class GameBatch {
+  readonly n: number;
+  readonly f: number;
+  /** Horizon R. */
+  readonly maxRounds: number;
+  /** Size of the value domain V. */
+  readonly values: number;
+  /** Sample size k. */
+  readonly sampleSize: number;
+  readonly maxDelay: number;
+  readonly size: number;
+  readonly seed: number;
+  readonly memorySlots: number;
+  readonly byzantine: boolean;
+  readonly hasRelays: boolean;
+  readonly hasSamples: boolean;
+  readonly hasVector: boolean;
+  /** Slush's flip threshold in the `slush` action space: a strict majority of the sample. */
+  readonly slushAlpha: number;
+
+  /** The round about to be played (1..R); R+1 once the horizon is reached. */
+  round = 1;
+
+  readonly episodeIndex: Float64Array;
+  readonly done: Uint8Array;
+  readonly roundsPlayed: Uint8Array;
+  readonly gst: Uint8Array;
+  /** Σ over played rounds of honest agents still undecided at the end of the round (round penalty). */
+  readonly undecidedRounds: Uint16Array;
+  /** Point-to-point messages sent (a relay bundle counts as one, a sample query as k). */
+  readonly messageCount: Uint32Array;
+
+  readonly faulty: Uint8Array;
+  readonly input: Int8Array;
+  readonly preference: Int8Array;
+  /** Committed value, or -1. */
+  readonly decision: Int8Array;
+  /** `[batch, n, n]` committed vectors (interactive consistency). */
+  readonly decisionVector: Int8Array;
+  /** Round of the decision, 0 if undecided. */
+  readonly decisionRound: Uint8Array;
+  /** Round in which a faulty agent crashed, 0 if it has not. */
+  readonly crashedAt: Uint8Array;
+  /** Round at whose start the agent first received anything, 0 if never. */
+  readonly firstArrival: Uint8Array;
+  /** `[batch, n]` bitmask of values each agent has signed (pki). */
+  readonly signed: Uint8Array;
+
+  readonly msgValue: Int8Array;
+  readonly msgTag: Uint8Array;
+  /** Round at whose start the envelope is seen; 0 = nothing was sent. May exceed R (never seen). */
+  readonly msgArrival: Uint8Array;
+  readonly relayValue: Int8Array;
+  /** `[batch, recipient, sender]` latest-sent direct value delivered so far, or -1. */
+  readonly lastValue: Int8Array;
+  readonly lastSentRound: Uint8Array;
+  readonly sampleWho: Int8Array;
+  readonly sampleAnswer: Int8Array;
+  readonly memory: Int32Array;
+  readonly rng: Uint32Array;
+
+  private readonly perEpisode: Array<[PerEpisodeArray, number]>;
+  private readonly scratch: Int8Array;
+  private readonly preferenceAtStart: Int8Array;
+
+  constructor(readonly scenario: Scenario, options: GameBatchOptions) {
+    const { n, f, maxRounds: R, values: V, sampleSize: k } = scenario;
+    const B = options.size;
+    if (!Number.isInteger(B) || B < 1) throw new RangeError(`batch size must be a positive integer (got ${B})`);
+    this.n = n;
+    this.f = f;
+    this.maxRounds = R;
+    this.values = V;
+    this.sampleSize = k;
+    this.maxDelay = scenario.timing === 'sync' ? 0 : scenario.maxDelay;
+    this.size = B;
+    this.seed = options.seed ?? 0;
+    this.memorySlots = options.memorySlots ?? 0;
+    this.byzantine = scenario.faults === 'byzantine';
+    this.hasRelays = usesRelays(scenario);
+    this.hasSamples = usesSamples(scenario);
+    this.hasVector = usesDecisionVector(scenario);
+    this.slushAlpha = Math.floor(k / 2) + 1;
+
+    const relayBytes = this.hasRelays ? B * R * n * n * n : 0;
+    if (relayBytes > 2 ** 31) throw new RangeError(`batch size ${B} needs ${(relayBytes / 2 ** 30).toFixed(1)} GiB of relay history at n=${n}, R=${R}; use a smaller batch`);
+
+    this.episodeIndex = new Float64Array(B);
+    this.done = new Uint8Array(B);
+    this.roundsPlayed = new Uint8Array(B);
+    this.gst = new Uint8Array(B);
+    this.undecidedRounds = new Uint16Array(B);
+    this.messageCount = new Uint32Array(B);
+    this.faulty = new Uint8Array(B * n);
+    this.input = new Int8Array(B * n);
+    this.preference = new Int8Array(B * n);
+    this.decision = new Int8Array(B * n);
+    this.decisionVector = new Int8Array(this.hasVector ? B * n * n : 0);
+    this.decisionRound = new Uint8Array(B * n);
+    this.crashedAt = new Uint8Array(B * n);
+    this.firstArrival = new Uint8Array(B * n);
+    this.signed = new Uint8Array(B * n);
+    this.msgValue = new Int8Array(B * R * n * n);
+    this.msgTag = new Uint8Array(B * R * n * n);
+    this.msgArrival = new Uint8Array(B * R * n * n);
+    this.relayValue = new Int8Array(relayBytes);
+    this.lastValue = new Int8Array(B * n * n);
+    this.lastSentRound = new Uint8Array(B * n * n);
+    this.sampleWho = new Int8Array(this.hasSamples ? B * R * n * k : 0);
+    this.sampleAnswer = new Int8Array(this.hasSamples ? B * R * n * k : 0);
+    this.memory = new Int32Array(B * n * this.memorySlots);
+    this.rng = new Uint32Array(B * STREAM_COUNT * RNG_WORDS);
+    this.scratch = new Int8Array(n);
+    this.preferenceAtStart = new Int8Array(n);
+
+    this.perEpisode = [this.episodeIndex, this.done, this.roundsPlayed, this.gst, this.undecidedRounds, this.messageCount,
+      this.faulty, this.input, this.preference, this.decision, this.decisionVector, this.decisionRound, this.crashedAt,
+      this.firstArrival, this.signed, this.msgValue, this.msgTag, this.msgArrival, this.relayValue, this.lastValue,
+      this.lastSentRound, this.sampleWho, this.sampleAnswer, this.memory, this.rng].map((a) => [a, a.length / B]);
+  }
+
+  // ---------------------------------------------------------------- episodes: reset and chance
+
+  /** Starts episodes `firstEpisode .. firstEpisode + size - 1`, each from its own random streams. */
+  reset(firstEpisode = 0): void {
+    for (let b = 0; b < this.size; b++) this.resetEpisode(b, firstEpisode + b);
+    this.round = 1;
+  }
+
+  /** Clears slot b and draws episode `episode`'s chance moves (faulty set, inputs, GST). */
+  resetEpisode(b: number, episode: number): void {
+    this.clearEpisode(b);
+    this.episodeIndex[b] = episode;
+    for (let stream = 0; stream < STREAM_COUNT; stream++)
+      seedStream(this.rng, (b * STREAM_COUNT + stream) * RNG_WORDS, this.seed, episode, stream);
+    const { n, f } = this;
+    const o = this.streamOffset(b, Stream.chance);
+    const base = b * n;
+    // Faulty set: the last f ids, or a uniform f-subset (partial Fisher–Yates).
+    const ids = this.scratch;
+    for (let i = 0; i < n; i++) ids[i] = i;
+    if (this.scenario.faultyPlacement === 'random') {
+      for (let t = 0; t < f; t++) {
+        const pick = t + nextInt(this.rng, o, n - t);
+        const tmp = ids[t]!; ids[t] = ids[pick]!; ids[pick] = tmp;
+      }
+      for (let t = 0; t < f; t++) this.faulty[base + ids[t]!] = 1;
+    } else {
+      for (let i = n - f; i < n; i++) this.faulty[base + i] = 1;
+    }
+    // Inputs: uniform for everyone; `split` overrides the honest ones with exactly a×x and b×y.
+    const V = this.values;
+    for (let i = 0; i < n; i++) this.input[base + i] = nextInt(this.rng, o, V);
+    const inputs = this.scenario.inputs;
+    if (inputs !== 'uniform') {
+      const x = nextInt(this.rng, o, V);
+      const y = (x + 1 + nextInt(this.rng, o, V - 1)) % V;
+      let honestSeen = 0;
+      const h = n - f;
+      // Choose which honest agents get x: a uniform counts[0]-subset of the honest ones.
+      let remainingX = inputs.split[0];
+      for (let i = 0; i < n; i++) {
+        if (this.faulty[base + i]) continue;
+        const left = h - honestSeen++;
+        const takeX = nextInt(this.rng, o, left) < remainingX;
+        if (takeX) remainingX--;
+        this.input[base + i] = takeX ? x : y;
+      }
+    }
+    for (let i = 0; i < n; i++) this.preference[base + i] = this.input[base + i]!;
+    const gst = this.scenario.gst;
+    this.gst[b] = gst === 'random' ? 1 + nextInt(this.rng, o, this.maxRounds) : gst;
+  }
+
+  /** Overrides slot b's chance moves (call after `reset`/`resetEpisode`, before the first step). */
+  setup(b: number, setup: EpisodeSetup): void {
+    const { n, f } = this;
+    if (setup.faulty.length !== f) throw new RangeError(`setup: needs exactly f=${f} faulty ids (got ${setup.faulty.length})`);
+    if (setup.inputs.length !== n) throw new RangeError(`setup: needs n=${n} inputs (got ${setup.inputs.length})`);
+    const base = b * n;
+    for (let i = 0; i < n; i++) this.faulty[base + i] = 0;
+    for (const id of setup.faulty) {
+      if (!(id >= 0 && id < n)) throw new RangeError(`setup: faulty id ${id} is not in 0..${n - 1}`);
+      this.faulty[base + id] = 1;
+    }
+    setup.inputs.forEach((v, i) => {
+      if (!(Number.isInteger(v) && v >= 0 && v < this.values)) throw new RangeError(`setup: input ${v} of agent ${i} is not in 0..${this.values - 1}`);
+      this.input[base + i] = v;
+      this.preference[base + i] = v;
+    });
+    if (setup.gst !== undefined) this.gst[b] = setup.gst;
+  }
+
+  private clearEpisode(b: number): void {
+    for (const [array, stride] of this.perEpisode) array.fill(0, b * stride, (b + 1) * stride);
+    const n = this.n;
+    this.decision.fill(-1, b * n, (b + 1) * n);
+    this.msgValue.fill(SILENT, b * this.maxRounds * n * n, (b + 1) * this.maxRounds * n * n);
+    this.relayValue.fill(SILENT, b * this.maxRounds * n * n * n, (b + 1) * this.maxRounds * n * n * n);
+    this.lastValue.fill(SILENT, b * n * n, (b + 1) * n * n);
+    this.sampleWho.fill(-1, b * this.maxRounds * n * this.sampleSize, (b + 1) * this.maxRounds * n * this.sampleSize);
+    this.sampleAnswer.fill(NO_ANSWER, b * this.maxRounds * n * this.sampleSize, (b + 1) * this.maxRounds * n * this.sampleSize);
+  }
+
+  /**
+   * Copies episode slot `from` of `source` (same scenario and options) into slot `to` of this batch:
+   * the verifier's branch point. Batch-wide `round` is the caller's to keep in step.
+   */
+  copyEpisodeFrom(source: GameBatch, from: number, to: number): void {
+    for (let a = 0; a < this.perEpisode.length; a++) {
+      const [dst, stride] = this.perEpisode[a]!;
+      const src = source.perEpisode[a]![0];
+      (dst as Uint8Array).set((src as Uint8Array).subarray(from * stride, (from + 1) * stride), to * stride);
+    }
+  }
+
+  /** Offset into `rng` of episode b's stream. */
+  streamOffset(b: number, stream: number): number {
+    return (b * STREAM_COUNT + stream) * RNG_WORDS;
+  }
+
+  /** Uniform integer in [0, bound) from episode b's honest stream (randomised protocols, baselines). */
+  honestRandomInt(b: number, bound: number): number {
+    return nextInt(this.rng, this.streamOffset(b, Stream.honest), bound);
+  }
+  /** Uniform float in [0, 1) from episode b's honest stream. */
+  honestRandom(b: number): number {
+    return nextFloat(this.rng, this.streamOffset(b, Stream.honest));
+  }
+  /** Uniform integer in [0, bound) from episode b's adversary stream. */
+  adversaryRandomInt(b: number, bound: number): number {
+    return nextInt(this.rng, this.streamOffset(b, Stream.adversary), bound);
+  }
+
+  // ---------------------------------------------------------------- who acts
+
+  /** True once every episode of the batch has ended. */
+  get allDone(): boolean {
+    if (this.round > this.maxRounds) return true;
+    for (let b = 0; b < this.size; b++) if (!this.done[b]) return false;
+    return true;
+  }
+
+  /**
+   * Whether agent i of episode b runs the honest protocol this round: the episode is live, the agent
+   * has not crashed, and it is undecided (or `afterCommit` = continue). True for faulty agents too —
+   * under crash and omission faults they follow the protocol until they fail, and under Byzantine
+   * faults the adversary may read what the protocol would have done. Protocols must not read `faulty`.
+   */
+  needsAction(b: number, i: number): boolean {
+    const a = b * this.n + i;
+    return this.done[b] === 0 && this.crashedAt[a] === 0 && (this.decisionRound[a] === 0 || this.scenario.afterCommit === 'continue');
+  }
+
+  /** Whether the engine applies the honest action of agent i (false for Byzantine faulty agents). */
+  actsHonestly(b: number, i: number): boolean {
+    return this.needsAction(b, i) && !(this.byzantine && this.faulty[b * this.n + i] === 1);
+  }
+
+  // ---------------------------------------------------------------- an agent's view (hand-written protocols)
+
+  private envelope(b: number, s: number, sender: number, recipient: number): number {
+    return ((b * this.maxRounds + s - 1) * this.n + sender) * this.n + recipient;
+  }
+
+  /** Value `sender` sent `recipient` in round s, if it has arrived by the current round; else -1. */
+  received(b: number, recipient: number, sender: number, s: number): number {
+    const e = this.envelope(b, s, sender, recipient);
+    const arrival = this.msgArrival[e]!;
+    return arrival !== 0 && arrival <= this.round ? this.msgValue[e]! : SILENT;
+  }
+
+  /** Tag of that message (0 if none). */
+  receivedTag(b: number, recipient: number, sender: number, s: number): number {
+    const e = this.envelope(b, s, sender, recipient);
+    const arrival = this.msgArrival[e]!;
+    return arrival !== 0 && arrival <= this.round ? this.msgTag[e]! : 0;
+  }
+
+  /** Round at whose start the round-s envelope from sender reached recipient (0 = not sent, > round = in flight). */
+  arrivalRound(b: number, recipient: number, sender: number, s: number): number {
+    return this.msgArrival[this.envelope(b, s, sender, recipient)]!;
+  }
+
+  /** Value `relayer` relayed to `recipient` about `origin` in its round-s relay, if arrived; else -1. */
+  relayed(b: number, recipient: number, relayer: number, origin: number, s: number): number {
+    const e = this.envelope(b, s, relayer, recipient);
+    const arrival = this.msgArrival[e]!;
+    if (arrival === 0 || arrival > this.round) return SILENT;
+    return this.relayValue[e * this.n + origin]!;
+  }
+
+  /** Latest-sent direct value from `sender` that has reached `recipient`, or -1 (the observation's slot). */
+  lastReceived(b: number, recipient: number, sender: number): number {
+    return this.lastValue[(b * this.n + recipient) * this.n + sender]!;
+  }
+
+  /** Adds to `counts[v]` the round-s messages that reached `recipient` by now (the anonymous view). */
+  countReceived(b: number, recipient: number, s: number, counts: Int32Array | number[]): void {
+    for (let j = 0; j < this.n; j++) {
+      if (j === recipient) continue;
+      const v = this.received(b, recipient, j, s);
+      if (v >= 0) counts[v]! += 1;
+    }
+  }
+
+  /** Adds to `counts[v]` the answers of the sample agent i took in round s. */
+  countSample(b: number, i: number, s: number, counts: Int32Array | number[]): void {
+    const k = this.sampleSize;
+    const base = ((b * this.maxRounds + s - 1) * this.n + i) * k;
+    for (let t = 0; t < k; t++) {
+      const v = this.sampleAnswer[base + t]!;
+      if (v >= 0) counts[v]! += 1;
+    }
+  }
+
+  /** Whether agent i sampled in round s. */
+  sampled(b: number, i: number, s: number): boolean {
+    return this.sampleWho[((b * this.maxRounds + s - 1) * this.n + i) * this.sampleSize]! >= 0;
+  }
+
+  // ---------------------------------------------------------------- one round
+
+  /**
+   * Plays the current round in every live episode: applies the honest actions (checked against the
+   * action space) and the adversary's choices, schedules deliveries, and ends episodes whose honest
+   * agents have all decided or that reached the horizon.
+   */
+  step(honest: HonestActions, adversary: AdversaryActions): void {
+    const r = this.round;
+    if (r > this.maxRounds) throw new RangeError(`step: the horizon R=${this.maxRounds} has been reached; reset first`);
+    for (let b = 0; b < this.size; b++) if (!this.done[b]) this.stepEpisode(b, r, honest, adversary);
+    this.round = r + 1;
+  }
+
+  private illegal(b: number, r: number, who: string, rule: string): never {
+    throw new IllegalActionError(`episode ${this.episodeIndex[b]}, round ${r}, ${who}: ${rule}`);
+  }
+
+  private stepEpisode(b: number, r: number, honest: HonestActions, adversary: AdversaryActions): void {
+    const { n, values: V, scenario } = this;
+    const base = b * n;
+    const space = scenario.honestActions;
+    const pki = scenario.identity === 'pki';
+    for (let i = 0; i < n; i++) this.preferenceAtStart[i] = this.preference[base + i]!;
+
+    // Crash choices take effect first: a crashing agent still acts this round, to some recipients.
+    if (scenario.faults === 'crash') {
+      for (let i = 0; i < n; i++) {
+        if (adversary.crash[base + i] !== 1) continue;
+        if (!this.faulty[base + i]) this.illegal(b, r, `adversary`, `cannot crash honest agent ${i}`);
+        if (this.crashedAt[base + i] === 0) this.crashedAt[base + i] = r;
+      }
+    }
+
+    // 1. Sends, relays, queries (everything that reads start-of-round state).
+    for (let i = 0; i < n; i++) {
+      const a = base + i;
+      if (!this.needsAction(b, i) && this.crashedAt[a] !== r) continue;
+      if (this.crashedAt[a] !== 0 && this.crashedAt[a] !== r) continue;
+      const byzantineAgent = this.byzantine && this.faulty[a] === 1;
+      if (byzantineAgent) {
+        this.applyByzantine(b, r, i, adversary, pki);
+        continue;
+      }
+      this.checkHonest(b, r, i, honest, space);
+      const v = honest.message[a]!;
+      if (v >= 0) {
+        for (let j = 0; j < n; j++) if (j !== i) this.send(b, r, i, j, v, honest.tag[a]!, adversary);
+        if (pki) this.signed[a]! |= 1 << v;
+      }
+      if (this.hasRelays && honest.relay[a] === 1) {
+        for (let j = 0; j < n; j++) {
+          if (j === i || !this.delivers(b, r, i, j, adversary)) continue;
+          const e = this.envelope(b, r, i, j);
+          for (let o = 0; o < n; o++) if (o !== i) this.relayValue[e * n + o] = this.receivedNow(b, i, o, r);
+          this.markSent(b, e);
+        }
+      }
+      if (this.hasSamples && honest.query[a] === 1) this.sample(b, r, i, adversary);
+    }
+
+    // 2. Preferences and decisions (simultaneous: queries above saw start-of-round preferences).
+    let undecided = 0;
+    for (let i = 0; i < n; i++) {
+      const a = base + i;
+      const acted = (this.needsAction(b, i) || this.crashedAt[a] === r) && !(this.byzantine && this.faulty[a] === 1);
+      if (acted && (this.crashedAt[a] === 0 || this.crashedAt[a] === r)) {
+        if (space === 'slush' && honest.query[a] === 1) this.slushUpdate(b, r, i);
+        const p = honest.preference[a]!;
+        if (p >= 0) this.preference[a] = p;
+        const d = honest.decision[a]!;
+        if (d >= 0 && this.decisionRound[a] === 0) {
+          this.decision[a] = this.hasVector ? 0 : d;
+          this.decisionRound[a] = r;
+          if (this.hasVector) {
+            for (let j = 0; j < n; j++) {
+              const x = honest.decisionVector[a * n + j]!;
+              if (!(x >= 0 && x < V)) this.illegal(b, r, `agent ${i}`, `decision vector entry ${j}=${x} is not in 0..${V - 1}`);
+              this.decisionVector[a * n + j] = x;
+            }
+          }
+        }
+      }
+      if (!this.faulty[a] && this.decisionRound[a] === 0) undecided++;
+    }
+
+    // 3. Deliveries: schedule this round's envelopes, then record what arrives at the start of r+1.
+    this.schedule(b, r, adversary);
+    this.deliver(b, r + 1);
+
+    this.undecidedRounds[b]! += undecided;
+    if (undecided === 0 || r === this.maxRounds) {
+      this.done[b] = 1;
+      this.roundsPlayed[b] = r;
+    }
+  }
+
+  /** Whether sender i's round-r envelope to j survives crash and omission faults. */
+  private delivers(b: number, r: number, i: number, j: number, adversary: AdversaryActions): boolean {
+    const a = b * this.n + i;
+    if (!this.faulty[a]) return true;
+    if (this.scenario.faults === 'crash' && this.crashedAt[a] === r) return adversary.crashDeliver[a * this.n + j] === 1;
+    if (this.scenario.faults === 'omission') return adversary.drop[a * this.n + j] !== 1;
+    return true;
+  }
+
+  private send(b: number, r: number, i: number, j: number, v: number, tag: number, adversary: AdversaryActions): void {
+    if (!this.delivers(b, r, i, j, adversary)) return;
+    const e = this.envelope(b, r, i, j);
+    this.msgValue[e] = v;
+    this.msgTag[e] = tag;
+    this.markSent(b, e);
+  }
+
+  private markSent(b: number, e: number): void {
+    if (this.msgArrival[e] === PENDING) return;
+    this.msgArrival[e] = PENDING;
+    this.messageCount[b]! += 1;
+  }
+
+  /** Latest-sent direct value from o that reached i at the start of round r (what a relay forwards). */
+  private receivedNow(b: number, i: number, o: number, r: number): number {
+    for (let s = r - 1; s >= 1 && s >= r - 1 - this.maxDelay; s--) {
+      const e = this.envelope(b, s, o, i);
+      if (this.msgArrival[e] === r && this.msgValue[e]! >= 0) return this.msgValue[e]!;
+    }
+    return SILENT;
+  }
+
+  private checkHonest(b: number, r: number, i: number, honest: HonestActions, space: Scenario['honestActions']): void {
+    const a = b * this.n + i;
+    const V = this.values;
+    const m = honest.message[a]!, d = honest.decision[a]!, p = honest.preference[a]!;
+    const q = this.hasSamples ? honest.query[a]! : 0;
+    const who = `agent ${i}`;
+    if (!(m >= SILENT && m < V)) this.illegal(b, r, who, `message=${m} is not silent or a value in 0..${V - 1}`);
+    if (!(d >= -1 && (d < V || this.hasVector))) this.illegal(b, r, who, `decision=${d} is not wait or a value in 0..${V - 1}`);
+    if (!(p >= -1 && p < V)) this.illegal(b, r, who, `preference=${p} is not keep or a value in 0..${V - 1}`);
+    if (this.decisionRound[a] !== 0 && d >= 0) this.illegal(b, r, who, `decided in round ${this.decisionRound[a]}, cannot commit again`);
+    switch (space) {
+      case 'paper':
+        if (m >= 0 && m !== this.input[a]) this.illegal(b, r, who, `message=${m} is illegal in action space paper (only the own input ${this.input[a]})`);
+        if ((m >= 0) === (d >= 0) && this.decisionRound[a] === 0) this.illegal(b, r, who, 'action space paper has one head: exactly one of send or commit');
+        break;
+      case 'slush':
+        if (m >= 0) this.illegal(b, r, who, 'action space slush has no message head');
+        if ((q === 1) === (d >= 0) && this.decisionRound[a] === 0) this.illegal(b, r, who, 'action space slush has one head: exactly one of sample or commit');
+        break;
+      case 'sampling':
+        if (m >= 0) this.illegal(b, r, who, 'action space sampling has no message head');
+        break;
+      default:
+        break;
+    }
+    if (p >= 0 && space !== 'sampling') this.illegal(b, r, who, `action space ${space} has no preference head`);
+  }
+
+  private applyByzantine(b: number, r: number, i: number, adversary: AdversaryActions, pki: boolean): void {
+    const n = this.n;
+    const a = b * n + i;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const v = adversary.message[a * n + j]!;
+      if (v >= this.values || v < SILENT) this.illegal(b, r, `adversary (agent ${i})`, `message=${v} to ${j} is not silent or a value`);
+      if (v >= 0) {
+        this.send(b, r, i, j, v, adversary.tag[a * n + j]!, adversary);
+        if (pki) this.signed[a]! |= 1 << v;
+      }
+      if (!this.hasRelays) continue;
+      const e = this.envelope(b, r, i, j);
+      let any = false;
+      for (let o = 0; o < n; o++) {
+        const claim = adversary.relay[(a * n + j) * n + o]!;
+        if (claim < 0) continue;
+        if (o === i) this.illegal(b, r, `adversary (agent ${i})`, 'a relay about the relayer itself is a direct message');
+        if (claim >= this.values) this.illegal(b, r, `adversary (agent ${i})`, `relay claim ${claim} is not a value`);
+        if (pki && !this.faulty[b * n + o] && ((this.signed[b * n + o]! >> claim) & 1) === 0)
+          this.illegal(b, r, `adversary (agent ${i})`, `under pki it cannot forge honest agent ${o}'s signature on ${claim}`);
+        this.relayValue[e * n + o] = claim;
+        any = true;
+      }
+      if (any) this.markSent(b, e);
+    }
+  }
+
+  private sample(b: number, r: number, i: number, adversary: AdversaryActions): void {
+    const { n, sampleSize: k } = this;
+    const o = this.streamOffset(b, Stream.chance);
+    const others = this.scratch;
+    let m = 0;
+    for (let j = 0; j < n; j++) if (j !== i) others[m++] = j;
+    const base = ((b * this.maxRounds + r - 1) * n + i) * k;
+    for (let t = 0; t < k; t++) {
+      const pick = t + nextInt(this.rng, o, m - t);
+      const who = others[pick]!;
+      others[pick] = others[t]!;
+      others[t] = who;
+      this.sampleWho[base + t] = who;
+      const w = b * n + who;
+      let answer: number;
+      if (this.faulty[w] && this.byzantine) answer = adversary.sampleAnswer[w * n + i]!;
+      else if (this.crashedAt[w] !== 0 && this.crashedAt[w] < r) answer = NO_ANSWER;
+      else answer = this.preferenceAtStart[who]!;
+      if (answer >= this.values) this.illegal(b, r, `adversary (agent ${who})`, `sample answer ${answer} is not a value`);
+      this.sampleAnswer[base + t] = answer;
+    }
+    this.messageCount[b]! += k;
+  }
+
+  /** The `slush` action space's built-in rule: adopt a value held by ≥ alpha = ⌊k/2⌋+1 of the sample. */
+  private slushUpdate(b: number, r: number, i: number): void {
+    const k = this.sampleSize;
+    const base = ((b * this.maxRounds + r - 1) * this.n + i) * k;
+    for (let v = 0; v < this.values; v++) {
+      let count = 0;
+      for (let t = 0; t < k; t++) if (this.sampleAnswer[base + t] === v) count++;
+      if (count >= this.slushAlpha) {
+        this.preference[b * this.n + i] = v;
+        return;
+      }
+    }
+  }
+
+  private schedule(b: number, r: number, adversary: AdversaryActions): void {
+    const { n } = this;
+    const timing = this.scenario.timing;
+    const delayable = timing === 'async' || (timing === 'partial-sync' && r < this.gst[b]!);
+    const first = this.envelope(b, r, 0, 0);
+    for (let e = first; e < first + n * n; e++) {
+      if (this.msgArrival[e] !== PENDING) continue;
+      let delay = 0;
+      if (delayable) {
+        delay = adversary.delay[b * n * n + (e - first)]!;
+        if (delay > this.maxDelay) this.illegal(b, r, 'adversary', `delay ${delay} exceeds maxDelay=${this.maxDelay}`);
+      }
+      this.msgArrival[e] = r + 1 + delay;
+    }
+  }
+
+  /** Records what arrives at the start of round `at`: last-received slots and first arrivals. */
+  private deliver(b: number, at: number): void {
+    const n = this.n;
+    for (let s = at - 1; s >= 1 && s >= at - 1 - this.maxDelay; s--) {
+      const first = this.envelope(b, s, 0, 0);
+      for (let sender = 0; sender < n; sender++) {
+        for (let recipient = 0; recipient < n; recipient++) {
+          const e = first + sender * n + recipient;
+          if (this.msgArrival[e] !== at) continue;
+          const a = b * n + recipient;
+          if (this.firstArrival[a] === 0) this.firstArrival[a] = at;
+          const v = this.msgValue[e]!;
+          const slot = a * n + sender;
+          if (v >= 0 && s >= this.lastSentRound[slot]!) {
+            this.lastValue[slot] = v;
+            this.lastSentRound[slot] = s;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Seeded random streams, one per (run seed, episode, stream) so that any episode replays alone.
+ *
+ * Why hand-written rather than `pure-rand`: the generator state must live inside the engine's
+ * struct-of-arrays (a `Uint32Array` of 4 words per episode per stream) so that the verifier can
+ * copy or branch an episode with one `copyWithin`, and a batch of 16k episodes needs no objects.
+ * xoshiro128** (Blackman & Vigna, 2018) is ~10 lines; splitmix32 seeds it.
+ */
+
+/** Which random stream of an episode a draw comes from. Separate streams keep the chance moves
+ * (faulty set, inputs, samples) identical whichever protocol or adversary runs. */
+export const Stream = { chance: 0, honest: 1, adversary: 2 } as const;
+export type StreamId = (typeof Stream)[keyof typeof Stream];
+export const STREAM_COUNT = 3;
+/** Words of state per stream. */
+export const RNG_WORDS = 4;
+
+function splitmix32(x: number): number {
+  x = (x + 0x9e3779b9) | 0;
+  let z = x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Seeds the 4-word state at `offset` for (seed, episode, stream); never all-zero. */
+export function seedStream(state: Uint32Array, offset: number, seed: number, episode: number, stream: number): void {
+  let h = splitmix32(seed >>> 0);
+  h = splitmix32(h ^ (episode >>> 0));
+  h = splitmix32(h ^ Math.floor(episode / 4294967296));
+  h = splitmix32(h ^ (stream + 0x51ed27));
+  for (let w = 0; w < RNG_WORDS; w++) {
+    h = splitmix32(h + w);
+    state[offset + w] = h;
+  }
+  if ((state[offset]! | state[offset + 1]! | state[offset + 2]! | state[offset + 3]!) === 0) state[offset] = 1;
+}
+
+/** Next 32-bit unsigned integer of the xoshiro128** state at `offset`. */
+export function nextUint32(s: Uint32Array, o: number): number {
+  const s0 = s[o]!, s1 = s[o + 1]!, s2 = s[o + 2]!, s3 = s[o + 3]!;
+  const m = Math.imul(s1, 5);
+  const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+  const t = (s1 << 9) >>> 0;
+  let n2 = s2 ^ s0;
+  let n3 = s3 ^ s1;
+  const n1 = s1 ^ n2;
+  const n0 = s0 ^ n3;
+  n2 ^= t;
+  n3 = (n3 << 11) | (n3 >>> 21);
+  s[o] = n0; s[o + 1] = n1; s[o + 2] = n2; s[o + 3] = n3;
+  return result;
+}
+
+/** Uniform float in [0, 1). */
+export function nextFloat(s: Uint32Array, o: number): number {
+  return nextUint32(s, o) / 4294967296;
+}
+
+/** Uniform integer in [0, bound), unbiased (Lemire's rejection on the 32-bit product). */
+export function nextInt(s: Uint32Array, o: number, bound: number): number {
+  if (bound <= 1) return 0;
+  const threshold = (4294967296 - bound) % bound;
+  for (;;) {
+    const x = nextUint32(s, o);
+    const product = x * bound; // < 2^53, exact
+    const low = product % 4294967296;
+    if (low >= threshold) return Math.floor(product / 4294967296);
+  }
+}

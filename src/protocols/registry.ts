@@ -1,0 +1,33 @@
+/**
+ * Every protocol and adversary by its command-line name. Every command resolves names here, so a
+ * name works wherever a protocol or an adversary is asked for.
+ */
+import type { Scenario } from '../game/scenario.js';
+import { randomProtocol } from './random.js';
+import { silentAdversary } from './adversaries/silent.js';
+import { RefusedError, type Adversary, type HonestProtocol } from './types.js';
+
+export const PROTOCOLS: readonly HonestProtocol[] = [randomProtocol];
+export const ADVERSARIES: readonly Adversary[] = [silentAdversary];
+
+function byName<T extends { name: string }>(list: readonly T[], kind: string, name: string): T {
+  const found = list.find((x) => x.name === name);
+  if (!found) throw new RefusedError(`unknown ${kind} "${name}" (known: ${list.map((x) => x.name).join(', ')})`);
+  return found;
+}
+
+/** The protocol named `name`; with a scenario, refuses (RefusedError, one line) where it cannot run. */
+export function getProtocol(name: string, scenario?: Scenario): HonestProtocol {
+  const protocol = byName(PROTOCOLS, 'protocol', name);
+  const why = scenario && protocol.refuse(scenario);
+  if (why) throw new RefusedError(why);
+  return protocol;
+}
+
+/** The adversary named `name`; with a scenario, refuses where it cannot run. */
+export function getAdversary(name: string, scenario?: Scenario): Adversary {
+  const adversary = byName(ADVERSARIES, 'adversary', name);
+  const why = scenario && adversary.refuse(scenario);
+  if (why) throw new RefusedError(why);
+  return adversary;
+}
