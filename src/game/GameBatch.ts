@@ -19,7 +19,7 @@
  * | sample history | `[batch, round, querier, k]` (who, answer) |
  */
 import { AdversaryActions, HonestActions, IllegalActionError, NO_ANSWER, SILENT, usesDecisionVector, usesRelays, usesSamples } from './actions.js';
-import { nextInt, nextFloat, RNG_WORDS, seedStream, Stream, STREAM_COUNT } from './rng.js';
+import { nextInt, nextFloat, RNG_WORDS, seedEpisodeStreams, Stream, STREAM_COUNT } from './rng.js';
 import type { Scenario } from './scenario.js';
 
 /** Marks an envelope (sender→recipient in one round) that carries something but is not yet scheduled. */
@@ -63,6 +63,16 @@ export class GameBatch {
   readonly hasRelays: boolean;
   readonly hasSamples: boolean;
   readonly hasVector: boolean;
+  readonly pki: boolean;
+  readonly crashFaults: boolean;
+  readonly continueAfterCommit: boolean;
+  private readonly slushSpace: boolean;
+  // Scenario fields read per episode, cached as plain numbers and booleans.
+  private readonly randomPlacement: boolean;
+  /** Honest agents given the first value under `split` inputs, or -1 for uniform inputs. */
+  private readonly splitFirst: number;
+  /** GST when the scenario fixes it, else 0 (drawn per episode). */
+  private readonly fixedGst: number;
   /** Slush's flip threshold in the `slush` action space: a strict majority of the sample. */
   readonly slushAlpha: number;
 
@@ -110,6 +120,8 @@ export class GameBatch {
   private readonly perEpisode: Array<[PerEpisodeArray, number]>;
   private readonly scratch: Int8Array;
   private readonly preferenceAtStart: Int8Array;
+  /** Per round: whether each agent of the episode being stepped moves by the honest protocol. */
+  private readonly acting: Uint8Array;
 
   constructor(readonly scenario: Scenario, options: GameBatchOptions) {
     const { n, f, maxRounds: R, values: V, sampleSize: k } = scenario;
@@ -129,6 +141,13 @@ export class GameBatch {
     this.hasSamples = usesSamples(scenario);
     this.hasVector = usesDecisionVector(scenario);
     this.slushAlpha = Math.floor(k / 2) + 1;
+    this.pki = scenario.identity === 'pki';
+    this.crashFaults = scenario.faults === 'crash';
+    this.continueAfterCommit = scenario.afterCommit === 'continue';
+    this.slushSpace = scenario.honestActions === 'slush';
+    this.randomPlacement = scenario.faultyPlacement === 'random';
+    this.splitFirst = scenario.inputs === 'uniform' ? -1 : scenario.inputs.split[0];
+    this.fixedGst = scenario.gst === 'random' ? 0 : scenario.gst;
 
     const relayBytes = this.hasRelays ? B * R * n * n * n : 0;
     if (relayBytes > 2 ** 31) throw new RangeError(`batch size ${B} needs ${(relayBytes / 2 ** 30).toFixed(1)} GiB of relay history at n=${n}, R=${R}; use a smaller batch`);
@@ -160,6 +179,7 @@ export class GameBatch {
     this.rng = new Uint32Array(B * STREAM_COUNT * RNG_WORDS);
     this.scratch = new Int8Array(n);
     this.preferenceAtStart = new Int8Array(n);
+    this.acting = new Uint8Array(n);
 
     this.perEpisode = [this.episodeIndex, this.done, this.roundsPlayed, this.gst, this.undecidedRounds, this.messageCount,
       this.faulty, this.input, this.preference, this.decision, this.decisionVector, this.decisionRound, this.crashedAt,
@@ -171,23 +191,28 @@ export class GameBatch {
 
   /** Starts episodes `firstEpisode .. firstEpisode + size - 1`, each from its own random streams. */
   reset(firstEpisode = 0): void {
-    for (let b = 0; b < this.size; b++) this.resetEpisode(b, firstEpisode + b);
+    // One fill per array for the whole batch (per-episode fills dominated the cost of a reset).
+    this.clearRange(0, this.size);
+    for (let b = 0; b < this.size; b++) this.drawEpisode(b, firstEpisode + b);
     this.round = 1;
   }
 
   /** Clears slot b and draws episode `episode`'s chance moves (faulty set, inputs, GST). */
   resetEpisode(b: number, episode: number): void {
-    this.clearEpisode(b);
+    this.clearRange(b, b + 1);
+    this.drawEpisode(b, episode);
+  }
+
+  private drawEpisode(b: number, episode: number): void {
     this.episodeIndex[b] = episode;
-    for (let stream = 0; stream < STREAM_COUNT; stream++)
-      seedStream(this.rng, (b * STREAM_COUNT + stream) * RNG_WORDS, this.seed, episode, stream);
+    seedEpisodeStreams(this.rng, b * STREAM_COUNT * RNG_WORDS, this.seed, episode);
     const { n, f } = this;
     const o = this.streamOffset(b, Stream.chance);
     const base = b * n;
     // Faulty set: the last f ids, or a uniform f-subset (partial Fisher–Yates).
     const ids = this.scratch;
     for (let i = 0; i < n; i++) ids[i] = i;
-    if (this.scenario.faultyPlacement === 'random') {
+    if (this.randomPlacement) {
       for (let t = 0; t < f; t++) {
         const pick = t + nextInt(this.rng, o, n - t);
         const tmp = ids[t]!; ids[t] = ids[pick]!; ids[pick] = tmp;
@@ -199,14 +224,13 @@ export class GameBatch {
     // Inputs: uniform for everyone; `split` overrides the honest ones with exactly a×x and b×y.
     const V = this.values;
     for (let i = 0; i < n; i++) this.input[base + i] = nextInt(this.rng, o, V);
-    const inputs = this.scenario.inputs;
-    if (inputs !== 'uniform') {
+    if (this.splitFirst >= 0) {
       const x = nextInt(this.rng, o, V);
       const y = (x + 1 + nextInt(this.rng, o, V - 1)) % V;
       let honestSeen = 0;
       const h = n - f;
       // Choose which honest agents get x: a uniform counts[0]-subset of the honest ones.
-      let remainingX = inputs.split[0];
+      let remainingX = this.splitFirst;
       for (let i = 0; i < n; i++) {
         if (this.faulty[base + i]) continue;
         const left = h - honestSeen++;
@@ -216,8 +240,7 @@ export class GameBatch {
       }
     }
     for (let i = 0; i < n; i++) this.preference[base + i] = this.input[base + i]!;
-    const gst = this.scenario.gst;
-    this.gst[b] = gst === 'random' ? 1 + nextInt(this.rng, o, this.maxRounds) : gst;
+    this.gst[b] = this.fixedGst > 0 ? this.fixedGst : 1 + nextInt(this.rng, o, this.maxRounds);
   }
 
   /** Overrides slot b's chance moves (call after `reset`/`resetEpisode`, before the first step). */
@@ -239,15 +262,19 @@ export class GameBatch {
     if (setup.gst !== undefined) this.gst[b] = setup.gst;
   }
 
-  private clearEpisode(b: number): void {
-    for (const [array, stride] of this.perEpisode) array.fill(0, b * stride, (b + 1) * stride);
-    const n = this.n;
-    this.decision.fill(-1, b * n, (b + 1) * n);
-    this.msgValue.fill(SILENT, b * this.maxRounds * n * n, (b + 1) * this.maxRounds * n * n);
-    this.relayValue.fill(SILENT, b * this.maxRounds * n * n * n, (b + 1) * this.maxRounds * n * n * n);
-    this.lastValue.fill(SILENT, b * n * n, (b + 1) * n * n);
-    this.sampleWho.fill(-1, b * this.maxRounds * n * this.sampleSize, (b + 1) * this.maxRounds * n * this.sampleSize);
-    this.sampleAnswer.fill(NO_ANSWER, b * this.maxRounds * n * this.sampleSize, (b + 1) * this.maxRounds * n * this.sampleSize);
+  /** Resets episode slots [from, to) to their initial values. */
+  private clearRange(from: number, to: number): void {
+    for (const [array, stride] of this.perEpisode) array.fill(0, from * stride, to * stride);
+    const fillStride = (array: Int8Array, value: number) => {
+      const stride = array.length / this.size;
+      array.fill(value, from * stride, to * stride);
+    };
+    fillStride(this.decision, -1);
+    fillStride(this.msgValue, SILENT);
+    fillStride(this.relayValue, SILENT);
+    fillStride(this.lastValue, SILENT);
+    fillStride(this.sampleWho, -1);
+    fillStride(this.sampleAnswer, NO_ANSWER);
   }
 
   /**
@@ -297,7 +324,7 @@ export class GameBatch {
    */
   needsAction(b: number, i: number): boolean {
     const a = b * this.n + i;
-    return this.done[b] === 0 && this.crashedAt[a] === 0 && (this.decisionRound[a] === 0 || this.scenario.afterCommit === 'continue');
+    return this.done[b] === 0 && this.crashedAt[a] === 0 && (this.decisionRound[a] === 0 || this.continueAfterCommit);
   }
 
   /** Whether the engine applies the honest action of agent i (false for Byzantine faulty agents). */
@@ -386,17 +413,16 @@ export class GameBatch {
   }
 
   private stepEpisode(b: number, r: number, honest: HonestActions, adversary: AdversaryActions): void {
-    const { n, values: V, scenario } = this;
+    const n = this.n;
     const base = b * n;
-    const space = scenario.honestActions;
-    const pki = scenario.identity === 'pki';
-    for (let i = 0; i < n; i++) this.preferenceAtStart[i] = this.preference[base + i]!;
+    const acting = this.acting;
+    if (this.hasSamples) for (let i = 0; i < n; i++) this.preferenceAtStart[i] = this.preference[base + i]!;
 
     // Crash choices take effect first: a crashing agent still acts this round, to some recipients.
-    if (scenario.faults === 'crash') {
+    if (this.crashFaults) {
       for (let i = 0; i < n; i++) {
         if (adversary.crash[base + i] !== 1) continue;
-        if (!this.faulty[base + i]) this.illegal(b, r, `adversary`, `cannot crash honest agent ${i}`);
+        if (!this.faulty[base + i]) this.illegal(b, r, 'adversary', `cannot crash honest agent ${i}`);
         if (this.crashedAt[base + i] === 0) this.crashedAt[base + i] = r;
       }
     }
@@ -404,18 +430,31 @@ export class GameBatch {
     // 1. Sends, relays, queries (everything that reads start-of-round state).
     for (let i = 0; i < n; i++) {
       const a = base + i;
-      if (!this.needsAction(b, i) && this.crashedAt[a] !== r) continue;
-      if (this.crashedAt[a] !== 0 && this.crashedAt[a] !== r) continue;
-      const byzantineAgent = this.byzantine && this.faulty[a] === 1;
-      if (byzantineAgent) {
-        this.applyByzantine(b, r, i, adversary, pki);
+      const crashed = this.crashedAt[a]!;
+      acting[i] = (crashed === 0 || crashed === r) && (this.decisionRound[a] === 0 || this.continueAfterCommit) ? 1 : 0;
+      if (acting[i] === 0) continue;
+      if (this.byzantine && this.faulty[a] === 1) {
+        acting[i] = 0; // the adversary moved for it; no honest preference or decision to apply
+        this.applyByzantine(b, r, i, adversary);
         continue;
       }
-      this.checkHonest(b, r, i, honest, space);
+      this.checkHonest(b, r, i, honest);
       const v = honest.message[a]!;
       if (v >= 0) {
-        for (let j = 0; j < n; j++) if (j !== i) this.send(b, r, i, j, v, honest.tag[a]!, adversary);
-        if (pki) this.signed[a]! |= 1 << v;
+        const tag = honest.tag[a]!;
+        const first = this.envelope(b, r, i, 0);
+        const filtered = this.faulty[a] === 1; // crash and omission faults may cut some deliveries
+        for (let j = 0; j < n; j++) {
+          if (j === i || (filtered && !this.delivers(b, r, i, j, adversary))) continue;
+          const e = first + j;
+          this.msgValue[e] = v;
+          this.msgTag[e] = tag;
+          if (this.msgArrival[e] !== PENDING) {
+            this.msgArrival[e] = PENDING;
+            this.messageCount[b]! += 1;
+          }
+        }
+        if (this.pki) this.signed[a]! |= 1 << v;
       }
       if (this.hasRelays && honest.relay[a] === 1) {
         for (let j = 0; j < n; j++) {
@@ -432,35 +471,62 @@ export class GameBatch {
     let undecided = 0;
     for (let i = 0; i < n; i++) {
       const a = base + i;
-      const acted = (this.needsAction(b, i) || this.crashedAt[a] === r) && !(this.byzantine && this.faulty[a] === 1);
-      if (acted && (this.crashedAt[a] === 0 || this.crashedAt[a] === r)) {
-        if (space === 'slush' && honest.query[a] === 1) this.slushUpdate(b, r, i);
+      if (acting[i] === 1) {
+        if (this.slushSpace && honest.query[a] === 1) this.slushUpdate(b, r, i);
         const p = honest.preference[a]!;
         if (p >= 0) this.preference[a] = p;
         const d = honest.decision[a]!;
-        if (d >= 0 && this.decisionRound[a] === 0) {
-          this.decision[a] = this.hasVector ? 0 : d;
-          this.decisionRound[a] = r;
-          if (this.hasVector) {
-            for (let j = 0; j < n; j++) {
-              const x = honest.decisionVector[a * n + j]!;
-              if (!(x >= 0 && x < V)) this.illegal(b, r, `agent ${i}`, `decision vector entry ${j}=${x} is not in 0..${V - 1}`);
-              this.decisionVector[a * n + j] = x;
-            }
-          }
-        }
+        if (d >= 0 && this.decisionRound[a] === 0) this.commit(b, r, i, d, honest);
       }
-      if (!this.faulty[a] && this.decisionRound[a] === 0) undecided++;
+      if (this.faulty[a] === 0 && this.decisionRound[a] === 0) undecided++;
     }
 
     // 3. Deliveries: schedule this round's envelopes, then record what arrives at the start of r+1.
-    this.schedule(b, r, adversary);
-    this.deliver(b, r + 1);
+    if (this.maxDelay === 0) this.deliverSync(b, r);
+    else {
+      this.schedule(b, r, adversary);
+      this.deliver(b, r + 1);
+    }
 
     this.undecidedRounds[b]! += undecided;
     if (undecided === 0 || r === this.maxRounds) {
       this.done[b] = 1;
       this.roundsPlayed[b] = r;
+    }
+  }
+
+  private commit(b: number, r: number, i: number, d: number, honest: HonestActions): void {
+    const n = this.n;
+    const a = b * n + i;
+    this.decision[a] = this.hasVector ? 0 : d;
+    this.decisionRound[a] = r;
+    if (!this.hasVector) return;
+    for (let j = 0; j < n; j++) {
+      const x = honest.decisionVector[a * n + j]!;
+      if (!(x >= 0 && x < this.values)) this.illegal(b, r, `agent ${i}`, `decision vector entry ${j}=${x} is not in 0..${this.values - 1}`);
+      this.decisionVector[a * n + j] = x;
+    }
+  }
+
+  /** Sync fast path of schedule + deliver: everything sent in round r arrives at the start of r+1. */
+  private deliverSync(b: number, r: number): void {
+    const n = this.n;
+    const first = this.envelope(b, r, 0, 0);
+    const at = r + 1;
+    for (let sender = 0; sender < n; sender++) {
+      for (let recipient = 0; recipient < n; recipient++) {
+        const e = first + sender * n + recipient;
+        if (this.msgArrival[e] !== PENDING) continue;
+        this.msgArrival[e] = at;
+        const a = b * n + recipient;
+        if (this.firstArrival[a] === 0) this.firstArrival[a] = at;
+        const v = this.msgValue[e]!;
+        if (v >= 0) {
+          const slot = a * n + sender;
+          this.lastValue[slot] = v;
+          this.lastSentRound[slot] = r;
+        }
+      }
     }
   }
 
@@ -496,36 +562,37 @@ export class GameBatch {
     return SILENT;
   }
 
-  private checkHonest(b: number, r: number, i: number, honest: HonestActions, space: Scenario['honestActions']): void {
+  private checkHonest(b: number, r: number, i: number, honest: HonestActions): void {
+    const space = this.scenario.honestActions;
     const a = b * this.n + i;
     const V = this.values;
     const m = honest.message[a]!, d = honest.decision[a]!, p = honest.preference[a]!;
     const q = this.hasSamples ? honest.query[a]! : 0;
-    const who = `agent ${i}`;
-    if (!(m >= SILENT && m < V)) this.illegal(b, r, who, `message=${m} is not silent or a value in 0..${V - 1}`);
-    if (!(d >= -1 && (d < V || this.hasVector))) this.illegal(b, r, who, `decision=${d} is not wait or a value in 0..${V - 1}`);
-    if (!(p >= -1 && p < V)) this.illegal(b, r, who, `preference=${p} is not keep or a value in 0..${V - 1}`);
-    if (this.decisionRound[a] !== 0 && d >= 0) this.illegal(b, r, who, `decided in round ${this.decisionRound[a]}, cannot commit again`);
+    if (!(m >= SILENT && m < V)) this.illegal(b, r, `agent ${i}`, `message=${m} is not silent or a value in 0..${V - 1}`);
+    if (!(d >= -1 && (d < V || this.hasVector))) this.illegal(b, r, `agent ${i}`, `decision=${d} is not wait or a value in 0..${V - 1}`);
+    if (!(p >= -1 && p < V)) this.illegal(b, r, `agent ${i}`, `preference=${p} is not keep or a value in 0..${V - 1}`);
+    if (this.decisionRound[a] !== 0 && d >= 0) this.illegal(b, r, `agent ${i}`, `decided in round ${this.decisionRound[a]}, cannot commit again`);
     switch (space) {
       case 'paper':
-        if (m >= 0 && m !== this.input[a]) this.illegal(b, r, who, `message=${m} is illegal in action space paper (only the own input ${this.input[a]})`);
-        if ((m >= 0) === (d >= 0) && this.decisionRound[a] === 0) this.illegal(b, r, who, 'action space paper has one head: exactly one of send or commit');
+        if (m >= 0 && m !== this.input[a]) this.illegal(b, r, `agent ${i}`, `message=${m} is illegal in action space paper (only the own input ${this.input[a]})`);
+        if ((m >= 0) === (d >= 0) && this.decisionRound[a] === 0) this.illegal(b, r, `agent ${i}`, 'action space paper has one head: exactly one of send or commit');
         break;
       case 'slush':
-        if (m >= 0) this.illegal(b, r, who, 'action space slush has no message head');
-        if ((q === 1) === (d >= 0) && this.decisionRound[a] === 0) this.illegal(b, r, who, 'action space slush has one head: exactly one of sample or commit');
+        if (m >= 0) this.illegal(b, r, `agent ${i}`, 'action space slush has no message head');
+        if ((q === 1) === (d >= 0) && this.decisionRound[a] === 0) this.illegal(b, r, `agent ${i}`, 'action space slush has one head: exactly one of sample or commit');
         break;
       case 'sampling':
-        if (m >= 0) this.illegal(b, r, who, 'action space sampling has no message head');
+        if (m >= 0) this.illegal(b, r, `agent ${i}`, 'action space sampling has no message head');
         break;
       default:
         break;
     }
-    if (p >= 0 && space !== 'sampling') this.illegal(b, r, who, `action space ${space} has no preference head`);
+    if (p >= 0 && space !== 'sampling') this.illegal(b, r, `agent ${i}`, `action space ${space} has no preference head`);
   }
 
-  private applyByzantine(b: number, r: number, i: number, adversary: AdversaryActions, pki: boolean): void {
+  private applyByzantine(b: number, r: number, i: number, adversary: AdversaryActions): void {
     const n = this.n;
+    const pki = this.pki;
     const a = b * n + i;
     for (let j = 0; j < n; j++) {
       if (j === i) continue;

@@ -25,15 +25,28 @@ function splitmix32(x: number): number {
 
 /** Seeds the 4-word state at `offset` for (seed, episode, stream); never all-zero. */
 export function seedStream(state: Uint32Array, offset: number, seed: number, episode: number, stream: number): void {
+  const h = episodeHash(seed, episode);
+  for (let w = 0; w < RNG_WORDS; w++) state[offset + w] = splitmix32(h + stream * RNG_WORDS + w);
+  if ((state[offset]! | state[offset + 1]! | state[offset + 2]! | state[offset + 3]!) === 0) state[offset] = 1;
+}
+
+/**
+ * Seeds all STREAM_COUNT consecutive streams of one episode at `offset` (the same words as
+ * `seedStream` per stream, hashing (seed, episode) once: seeding dominated episode resets).
+ */
+export function seedEpisodeStreams(state: Uint32Array, offset: number, seed: number, episode: number): void {
+  const h = episodeHash(seed, episode);
+  for (let w = 0; w < STREAM_COUNT * RNG_WORDS; w++) state[offset + w] = splitmix32(h + w);
+  for (let stream = 0; stream < STREAM_COUNT; stream++) {
+    const o = offset + stream * RNG_WORDS;
+    if ((state[o]! | state[o + 1]! | state[o + 2]! | state[o + 3]!) === 0) state[o] = 1;
+  }
+}
+
+function episodeHash(seed: number, episode: number): number {
   let h = splitmix32(seed >>> 0);
   h = splitmix32(h ^ (episode >>> 0));
-  h = splitmix32(h ^ Math.floor(episode / 4294967296));
-  h = splitmix32(h ^ (stream + 0x51ed27));
-  for (let w = 0; w < RNG_WORDS; w++) {
-    h = splitmix32(h + w);
-    state[offset + w] = h;
-  }
-  if ((state[offset]! | state[offset + 1]! | state[offset + 2]! | state[offset + 3]!) === 0) state[offset] = 1;
+  return splitmix32(h ^ Math.floor(episode / 4294967296));
 }
 
 /** Next 32-bit unsigned integer of the xoshiro128** state at `offset`. */
@@ -57,14 +70,18 @@ export function nextFloat(s: Uint32Array, o: number): number {
   return nextUint32(s, o) / 4294967296;
 }
 
-/** Uniform integer in [0, bound), unbiased (Lemire's rejection on the 32-bit product). */
+/**
+ * Uniform integer in [0, bound), unbiased, for bound < 2^16 (Lemire's multiply-and-reject, with the
+ * 48-bit product split into 16-bit halves so that everything stays in int32 arithmetic: the float
+ * version was 4× slower and dominated episode resets).
+ */
 export function nextInt(s: Uint32Array, o: number, bound: number): number {
   if (bound <= 1) return 0;
-  const threshold = (4294967296 - bound) % bound;
   for (;;) {
     const x = nextUint32(s, o);
-    const product = x * bound; // < 2^53, exact
-    const low = product % 4294967296;
-    if (low >= threshold) return Math.floor(product / 4294967296);
+    const lo = (x & 0xffff) * bound;
+    const hi = (x >>> 16) * bound + (lo >>> 16);
+    const low32 = (((hi & 0xffff) << 16) | (lo & 0xffff)) >>> 0;
+    if (low32 >= bound || low32 >= (4294967296 - bound) % bound) return hi >>> 16;
   }
 }
