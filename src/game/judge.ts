@@ -67,6 +67,10 @@ export function judgeEpisode(game: GameBatch, b: number): EpisodeOutcome {
   };
 }
 
+// Scratch for judgeInto (values ≤ 4, agents ≤ 16): judging runs once per episode in every batch.
+const tallyScratch = new Int32Array(4);
+const decidersScratch = new Int32Array(16);
+
 function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
   const { n, values: V, scenario } = game;
   const base = b * n;
@@ -78,7 +82,8 @@ function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
   let reference = -1; // first honest decider, to compare the others with
   let allSame = true;
   let firstInput = -1;
-  const tally = new Int32Array(V);
+  const tally = tallyScratch;
+  tally.fill(0);
 
   for (let i = 0; i < n; i++) {
     const a = base + i;
@@ -98,16 +103,17 @@ function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
     else if (!sameDecision(game, b, reference, i)) consistent = false;
   }
 
-  const honestDeciders: number[] = [];
-  for (let i = 0; i < n; i++) if (!game.faulty[base + i] && game.decisionRound[base + i] !== 0) honestDeciders.push(i);
+  const honestDeciders = decidersScratch;
+  let deciders = 0;
+  for (let i = 0; i < n; i++) if (!game.faulty[base + i] && game.decisionRound[base + i] !== 0) honestDeciders[deciders++] = i;
 
   if (scenario.problem === 'agreement') {
-    if (allSame) for (const i of honestDeciders) if (game.decision[base + i] !== firstInput) valid = false;
+    if (allSame) for (let t = 0; t < deciders; t++) if (game.decision[base + honestDeciders[t]!] !== firstInput) valid = false;
   } else if (scenario.problem === 'broadcast') {
-    if (!game.faulty[base]) for (const i of honestDeciders) if (decisionValue(game, b, i) !== game.input[base]) valid = false;
+    if (!game.faulty[base]) for (let t = 0; t < deciders; t++) if (decisionValue(game, b, honestDeciders[t]!) !== game.input[base]) valid = false;
   } else {
-    for (const i of honestDeciders)
-      for (let j = 0; j < n; j++) if (!game.faulty[base + j] && game.decisionVector[(base + i) * n + j] !== game.input[base + j]) valid = false;
+    for (let t = 0; t < deciders; t++)
+      for (let j = 0, i = honestDeciders[t]!; j < n; j++) if (!game.faulty[base + j] && game.decisionVector[(base + i) * n + j] !== game.input[base + j]) valid = false;
   }
 
   const win = terminated && consistent && valid;
@@ -116,7 +122,7 @@ function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
     let top = 0;
     for (let v = 0; v < V; v++) top = Math.max(top, tally[v]!);
     majorityCorrect = terminated;
-    for (const i of honestDeciders) if (tally[game.decision[base + i]!] !== top) majorityCorrect = false;
+    for (let t = 0; t < deciders; t++) if (tally[game.decision[base + honestDeciders[t]!]!] !== top) majorityCorrect = false;
     majorityCorrect = majorityCorrect && consistent;
   }
 
