@@ -101,7 +101,7 @@ export class GameBatch {
   readonly crashedAt: Uint8Array;
   /** Round at whose start the agent first received anything, 0 if never. */
   readonly firstArrival: Uint8Array;
-  /** `[batch, n]` bitmask of values each agent has signed (pki). */
+  /** `[batch, n]` bitmask of values each agent signed in rounds before the current one (pki). */
   readonly signed: Uint8Array;
 
   readonly msgValue: Int8Array;
@@ -122,6 +122,7 @@ export class GameBatch {
   private readonly preferenceAtStart: Int8Array;
   /** Per round: whether each agent of the episode being stepped moves by the honest protocol. */
   private readonly acting: Uint8Array;
+  private readonly signedThisRound: Uint8Array;
 
   constructor(readonly scenario: Scenario, options: GameBatchOptions) {
     const { n, f, maxRounds: R, values: V, sampleSize: k } = scenario;
@@ -180,6 +181,7 @@ export class GameBatch {
     this.scratch = new Int8Array(n);
     this.preferenceAtStart = new Int8Array(n);
     this.acting = new Uint8Array(n);
+    this.signedThisRound = new Uint8Array(n);
 
     this.perEpisode = [this.episodeIndex, this.done, this.roundsPlayed, this.gst, this.undecidedRounds, this.messageCount,
       this.faulty, this.input, this.preference, this.decision, this.decisionVector, this.decisionRound, this.crashedAt,
@@ -417,6 +419,9 @@ export class GameBatch {
     const base = b * n;
     const acting = this.acting;
     if (this.hasSamples) for (let i = 0; i < n; i++) this.preferenceAtStart[i] = this.preference[base + i]!;
+    // Signatures made this round count from the next round on: a relay forwards what arrived at the
+    // start of the round, so no one can hold a value signed in the same round (and agent order must not matter).
+    if (this.pki) this.signedThisRound.fill(0);
 
     // Crash choices take effect first: a crashing agent still acts this round, to some recipients.
     if (this.crashFaults) {
@@ -454,14 +459,20 @@ export class GameBatch {
             this.messageCount[b]! += 1;
           }
         }
-        if (this.pki) this.signed[a]! |= 1 << v;
+        if (this.pki) this.signedThisRound[i]! |= 1 << v;
       }
       if (this.hasRelays && honest.relay[a] === 1) {
         for (let j = 0; j < n; j++) {
           if (j === i || !this.delivers(b, r, i, j, adversary)) continue;
           const e = this.envelope(b, r, i, j);
-          for (let o = 0; o < n; o++) if (o !== i) this.relayValue[e * n + o] = this.receivedNow(b, i, o, r);
-          this.markSent(b, e);
+          let forwarded = false;
+          for (let o = 0; o < n; o++) {
+            if (o === i) continue;
+            const value = this.receivedNow(b, i, o, r);
+            this.relayValue[e * n + o] = value;
+            if (value >= 0) forwarded = true;
+          }
+          if (forwarded) this.markSent(b, e); // an empty relay bundle is not a message
         }
       }
       if (this.hasSamples && honest.query[a] === 1) this.sample(b, r, i, adversary);
@@ -480,6 +491,8 @@ export class GameBatch {
       }
       if (this.faulty[a] === 0 && this.decisionRound[a] === 0) undecided++;
     }
+
+    if (this.pki) for (let i = 0; i < n; i++) this.signed[base + i]! |= this.signedThisRound[i]!;
 
     // 3. Deliveries: schedule this round's envelopes, then record what arrives at the start of r+1.
     if (this.maxDelay === 0) this.deliverSync(b, r);
@@ -600,7 +613,7 @@ export class GameBatch {
       if (v >= this.values || v < SILENT) this.illegal(b, r, `adversary (agent ${i})`, `message=${v} to ${j} is not silent or a value`);
       if (v >= 0) {
         this.send(b, r, i, j, v, adversary.tag[a * n + j]!, adversary);
-        if (pki) this.signed[a]! |= 1 << v;
+        if (pki) this.signedThisRound[i]! |= 1 << v;
       }
       if (!this.hasRelays) continue;
       const e = this.envelope(b, r, i, j);

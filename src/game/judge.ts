@@ -3,7 +3,8 @@
  *
  * - terminated: every honest agent decided within R rounds;
  * - consistent: all honest decisions (IC: vectors) are equal;
- * - valid: BA — all honest inputs v ⇒ every honest decision is v; BB — honest sender ⇒ every
+ * - valid: BA — all honest inputs v ⇒ every honest decision is v (under crash and omission faults,
+ *   all inputs: faulty agents there propose honestly until they fail); BB — honest sender ⇒ every
  *   honest decision is its input; IC — entry j of every honest vector is j's input, honest j;
  * - majority-correct: BA — terminated, and every honest decision is a plurality value of the honest
  *   inputs (ties: any tied value); BB and IC have no separate majority objective, so it equals a win.
@@ -85,13 +86,19 @@ function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
   const tally = tallyScratch;
   tally.fill(0);
 
+  // Under crash and omission faults the faulty agents propose honestly until they fail, so (as in
+  // the crash-fault literature) their inputs count for validity: a decision on a crashed agent's
+  // input is valid. Under Byzantine faults only honest inputs count.
+  const faultyInputsCount = scenario.faults !== 'byzantine';
   for (let i = 0; i < n; i++) {
     const a = base + i;
+    if (faultyInputsCount || !game.faulty[a]) {
+      const x = game.input[a]!;
+      if (firstInput < 0) firstInput = x;
+      else if (x !== firstInput) allSame = false;
+    }
     if (game.faulty[a]) continue;
-    const x = game.input[a]!;
-    tally[x]! += 1;
-    if (firstInput < 0) firstInput = x;
-    else if (x !== firstInput) allSame = false;
+    tally[game.input[a]!]! += 1;
     if (game.decisionRound[a] === 0) {
       terminated = false;
       undecidedAtEnd++;

@@ -4,11 +4,39 @@
  */
 import type { Scenario } from '../game/scenario.js';
 import { randomProtocol } from './random.js';
+import { majorityProtocol } from './majority.js';
+import { phaseKingProtocol } from './phaseKing.js';
+import { eigProtocol } from './eig.js';
+import { dolevStrongProtocol } from './dolevStrong.js';
+import { slushProtocol } from './slush.js';
+import { snowflakeProtocol } from './snowflake.js';
+import { benOrProtocol } from './benOr.js';
 import { silentAdversary } from './adversaries/silent.js';
+import { randomAdversary } from './adversaries/random.js';
+import { equivocateAdversary } from './adversaries/equivocate.js';
+import { crashAdversary } from './adversaries/crash.js';
+import { lieRelaysAdversary } from './adversaries/lieRelays.js';
+import { withholdRelaysAdversary } from './adversaries/withholdRelays.js';
 import { RefusedError, type Adversary, type HonestProtocol } from './types.js';
 
-export const PROTOCOLS: readonly HonestProtocol[] = [randomProtocol];
-export const ADVERSARIES: readonly Adversary[] = [silentAdversary];
+export const PROTOCOLS: readonly HonestProtocol[] = [
+  randomProtocol,
+  majorityProtocol,
+  phaseKingProtocol,
+  eigProtocol,
+  dolevStrongProtocol,
+  slushProtocol,
+  snowflakeProtocol,
+  benOrProtocol,
+];
+export const ADVERSARIES: readonly Adversary[] = [
+  silentAdversary,
+  randomAdversary,
+  equivocateAdversary,
+  crashAdversary,
+  lieRelaysAdversary,
+  withholdRelaysAdversary,
+];
 
 function byName<T extends { name: string }>(list: readonly T[], kind: string, name: string): T {
   const found = list.find((x) => x.name === name);
