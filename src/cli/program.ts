@@ -1,0 +1,67 @@
+/**
+ * The `cgym` command line: a thin layer over the library. Every error it knows reaches the user
+ * as one line `cgym: <message>` on stderr with a non-zero exit code; only an unexpected error
+ * (a bug) shows its stack, and only with CGYM_DEBUG=1.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { IllegalActionError } from '../game/actions.js';
+import { ScenarioError } from '../game/scenario.js';
+import { RefusedError } from '../protocols/types.js';
+import { playCommand } from './commands/play.js';
+import { protocolsCommand } from './commands/protocols.js';
+import { scenariosCommand } from './commands/scenarios.js';
+
+const PROGRAM = 'cgym';
+
+/** Collapses a message to one line (commander's and zod's messages may span several). */
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+
+function packageVersion(): string {
+  // dist/src/cli or src/cli: walk up to the package root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
+  }
+  return 'unknown';
+}
+
+export function buildProgram(): Command {
+  const program = new Command(PROGRAM)
+    .description('consensus-gym: play consensus protocols against Byzantine adversaries in one rules engine')
+    .version(packageVersion(), '-V, --version')
+    // Copied into each subcommand below: commander reports through us instead of exiting.
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`${PROGRAM}: ${oneLine(text.replace(/^error: /, ''))}\n`) })
+    .showHelpAfterError(false);
+  for (const command of [playCommand(), scenariosCommand(), protocolsCommand()]) program.addCommand(command.copyInheritedSettings(program));
+  return program;
+}
+
+/** Errors that are the user's input, not a bug: shown as their message alone. */
+function userMessage(error: unknown): string | undefined {
+  if (error instanceof ScenarioError || error instanceof RefusedError || error instanceof RangeError) return error.message;
+  if (error instanceof IllegalActionError) return `illegal action: ${error.message}`;
+  return undefined;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode; // commander has already printed its one line (or the help)
+    if (process.env['CGYM_DEBUG'] === '1') {
+      process.stderr.write(`${PROGRAM}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      return 1;
+    }
+    const known = userMessage(error);
+    if (known !== undefined) process.stderr.write(`${PROGRAM}: ${oneLine(known)}\n`);
+    else process.stderr.write(`${PROGRAM}: internal error: ${oneLine(error instanceof Error ? error.message : String(error))} (set CGYM_DEBUG=1 for the stack)\n`);
+    return known !== undefined ? 1 : 2;
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * Observations for learned honest policies (GAME.md §7): one flat `Float32Array` row per agent,
+ * with named slices so that the network, the trace printer and the dashboard agree on what each
+ * number means.
+ *
+ * Honest agents share one policy, so everything about other agents is in RELATIVE order: agent i
+ * sees the others as +1, +2, …, +(n−1) (agent (i+p) mod n is "+p"). Only under
+ * `faultyPlacement` = fixed, where an absolute id carries information, is the own id added.
+ *
+ * | slice | when | groups × width | encoding |
+ * |---|---|---|---|
+ * | `ownInput` | always | 1 × V | one-hot |
+ * | `ownPreference` | slush, sampling (elsewhere it equals the input) | 1 × V | one-hot |
+ * | `decided` | always | 1 × 1 | bit |
+ * | `round` | always | 1 × R | one-hot over rounds 1..R |
+ * | `ownId` | faultyPlacement = fixed | 1 × n | one-hot, absolute |
+ * | `senderIndex` | broadcast | 1 × n | one-hot, relative (0 = I am the sender) |
+ * | `received` | identity ≠ anonymous | (n−1) × (1+V) | one-hot {none} ∪ V per sender +1..+(n−1): the last message received from it (`game.lastReceived`) |
+ * | `receivedCounts` | anonymous | 1 × V | fraction: messages of each value that arrived at the start of this round, / ((n−1)(1+D)) |
+ * | `relayed` | relay actions | (n−1)(n−1) × (1+V) | one-hot {none} ∪ V per (relayer +p, origin +q), q ≠ p, q = 0 is the observer itself; the relays that arrived at the start of this round |
+ * | `relayedVerified` | relay actions, pki | (n−1)(n−1) × 1 | bit: that relay carries its origin's signature |
+ * | `sampleCounts` | slush, sampling | 1 × V | fraction: answers of each value in the agent's last sample, / k |
+ *
+ * (V values, n agents, R rounds, k sample size, D max delay; groups are in the order listed, relay
+ * groups relayer-major.) With a history window H > 1, a row stacks H frames, frame t (t = 0 the
+ * current round) at offset t·frameSize; a frame for a round before 1 is all zeros. Every number is
+ * in [0, 1].
+ *
+ * Under pki the engine rejects forged relays, so every relayed value it delivers is genuinely
+ * signed: `relayedVerified` is 1 exactly where a value arrived. It is there so that one network
+ * can tell proofs (pki) from hearsay (authenticated) — same slot, different meaning.
+ */
+import { SILENT } from './actions.js';
+import type { GameBatch } from './GameBatch.js';
+import { MAX_ROUNDS, type Scenario } from './scenario.js';
+
+export type SliceName =
+  | 'ownInput'
+  | 'ownPreference'
+  | 'decided'
+  | 'round'
+  | 'ownId'
+  | 'senderIndex'
+  | 'received'
+  | 'receivedCounts'
+  | 'relayed'
+  | 'relayedVerified'
+  | 'sampleCounts';
+
+/** How a slice's numbers read: one-hot per group, independent bits, or fractions in [0, 1]. */
+export type SliceEncoding = 'one-hot' | 'bit' | 'fraction';
+
+/** One named region of a frame: `groups` consecutive groups of `width` numbers each. */
+export interface ObservationSlice {
+  readonly name: SliceName;
+  /** Offset inside a frame (add t·frameSize for frame t of the history window). */
+  readonly offset: number;
+  /** groups × width. */
+  readonly length: number;
+  readonly groups: number;
+  readonly width: number;
+  readonly encoding: SliceEncoding;
+  /** Label of each group (`+1`, `+2→+0`, …), for printing. */
+  readonly groupLabels: readonly string[];
+  /** Label of each position within a group (`none`, `0`, `1`, …). */
+  readonly labels: readonly string[];
+}
+
+export interface ObserverOptions {
+  /** History window H: frames of the last H rounds stacked in one row (default 1). */
+  history?: number;
+}
+
+/**
+ * Builds observation rows for every agent of a GameBatch of one scenario.
+ *
+ * @example
+ * const observer = new Observer(scenario);
+ * const rows = new Float32Array(game.size * game.n * observer.size);
+ * observer.observe(game, rows); // row of agent i in episode b at (b·n + i)·size
+ */
+export class Observer {
+  /** Frames stacked in a row (H). */
+  readonly history: number;
+  /** Numbers per frame. */
+  readonly frameSize: number;
+  /** Numbers per row: history × frameSize. */
+  readonly size: number;
+  /** The slices of one frame, in offset order; they tile [0, frameSize) exactly. */
+  readonly slices: readonly ObservationSlice[];
+
+  private readonly n: number;
+  private readonly V: number;
+  private readonly R: number;
+  private readonly k: number;
+  private readonly maxDelay: number;
+  private readonly countScratch: Int32Array;
+  private readonly roundScratch: Int32Array;
+  private readonly at: Partial<Record<SliceName, number>>;
+  // The history ring (H > 1): frame of round r lives in slot (r − 1) mod H; `slotRound` says which
+  // round a slot holds (0 = none), so a round that was never observed reads as zeros, not stale data.
+  private ring: Float32Array = new Float32Array(0);
+  private readonly slotRound: Int32Array;
+  private ringRows = 0;
+  private lastGame: GameBatch | undefined;
+  private lastRound = 0;
+
+  constructor(readonly scenario: Scenario, options: ObserverOptions = {}) {
+    const history = options.history ?? 1;
+    if (!(Number.isInteger(history) && history >= 1 && history <= MAX_ROUNDS))
+      throw new RangeError(`observer: history must be an integer in 1..${MAX_ROUNDS} (got ${history})`);
+    const { n, values: V, maxRounds: R, sampleSize: k } = scenario;
+    this.history = history;
+    this.n = n;
+    this.V = V;
+    this.R = R;
+    this.k = k;
+    this.maxDelay = scenario.timing === 'sync' ? 0 : scenario.maxDelay;
+    this.countScratch = new Int32Array(V);
+    this.roundScratch = new Int32Array(this.maxDelay + 1);
+    this.slotRound = new Int32Array(history);
+
+    const valueLabels = Array.from({ length: V }, (_, v) => String(v));
+    const noneOrValue = ['none', ...valueLabels];
+    const rel = (p: number) => `+${p}`;
+    const slices: ObservationSlice[] = [];
+    let offset = 0;
+    const add = (name: SliceName, groups: number, width: number, encoding: SliceEncoding, groupLabels: string[], labels: string[]) => {
+      slices.push({ name, offset, length: groups * width, groups, width, encoding, groupLabels, labels });
+      offset += groups * width;
+    };
+    const samples = scenario.honestActions === 'slush' || scenario.honestActions === 'sampling';
+    const others = Array.from({ length: n - 1 }, (_, t) => rel(t + 1));
+    add('ownInput', 1, V, 'one-hot', ['self'], valueLabels);
+    if (samples) add('ownPreference', 1, V, 'one-hot', ['self'], valueLabels);
+    add('decided', 1, 1, 'bit', ['self'], ['decided']);
+    add('round', 1, R, 'one-hot', ['round'], Array.from({ length: R }, (_, r) => String(r + 1)));
+    if (scenario.faultyPlacement === 'fixed') add('ownId', 1, n, 'one-hot', ['self'], Array.from({ length: n }, (_, i) => String(i)));
+    if (scenario.problem === 'broadcast') add('senderIndex', 1, n, 'one-hot', ['sender'], Array.from({ length: n }, (_, p) => rel(p)));
+    if (scenario.identity === 'anonymous') add('receivedCounts', 1, V, 'fraction', ['all'], valueLabels);
+    else add('received', n - 1, 1 + V, 'one-hot', others, noneOrValue);
+    if (scenario.honestActions === 'relay') {
+      const pairs: string[] = [];
+      for (let p = 1; p < n; p++) for (let q = 0; q < n; q++) if (q !== p) pairs.push(`${rel(p)}→${rel(q)}`);
+      add('relayed', pairs.length, 1 + V, 'one-hot', pairs, noneOrValue);
+      if (scenario.identity === 'pki') add('relayedVerified', pairs.length, 1, 'bit', pairs, ['verified']);
+    }
+    if (samples) add('sampleCounts', 1, V, 'fraction', ['sample'], valueLabels);
+
+    this.slices = slices;
+    this.frameSize = offset;
+    this.size = offset * history;
+    this.at = Object.fromEntries(slices.map((s) => [s.name, s.offset]));
+  }
+
+  /** The slice named `name`, or undefined if this scenario's observation has none. */
+  slice(name: SliceName): ObservationSlice | undefined {
+    return this.slices.find((s) => s.name === name);
+  }
+
+  /**
+   * Writes the observation of every agent of every episode: `out` is `[game.size · n, size]`,
+   * row b·n + i for agent i of episode b (rows of ended episodes are written too, as they stand).
+   * Allocates nothing after the first call for a given batch size. Call it once per round, before
+   * acting, for the history window to fill.
+   */
+  observe(game: GameBatch, out: Float32Array): void {
+    const rows = game.size * this.n;
+    if (game.scenario !== this.scenario && (game.n !== this.n || game.values !== this.V || game.maxRounds !== this.R))
+      throw new RangeError(`observer: built for n=${this.n}, V=${this.V}, R=${this.R} but the batch has n=${game.n}, V=${game.values}, R=${game.maxRounds}`);
+    if (out.length < rows * this.size)
+      throw new RangeError(`observer: out holds ${out.length} numbers, needs batch·n·size = ${game.size}·${this.n}·${this.size} = ${rows * this.size}`);
+    if (this.history === 1) {
+      this.writeFrames(game, out, this.size);
+      return;
+    }
+    this.observeWithHistory(game, out, rows);
+  }
+
+  private observeWithHistory(game: GameBatch, out: Float32Array, rows: number): void {
+    const { history: H, frameSize } = this;
+    const r = game.round;
+    if (this.ringRows !== rows) {
+      this.ring = new Float32Array(H * rows * frameSize);
+      this.ringRows = rows;
+      this.slotRound.fill(0);
+    }
+    // A new game, or a reset (the round went back): older frames belong to other episodes.
+    if (game !== this.lastGame || r <= 1 || r < this.lastRound) this.slotRound.fill(0);
+    this.lastGame = game;
+    this.lastRound = r;
+    const slot = (r - 1) % H;
+    const slotOffset = slot * rows * frameSize;
+    this.writeFrames(game, this.ring.subarray(slotOffset, slotOffset + rows * frameSize), frameSize);
+    this.slotRound[slot] = r;
+    for (let t = 0; t < H; t++) {
+      const past = r - t;
+      const s = (((past - 1) % H) + H) % H;
+      const valid = past >= 1 && this.slotRound[s] === past;
+      const from = s * rows * frameSize;
+      const ring = this.ring;
+      for (let row = 0; row < rows; row++) {
+        const dst = row * this.size + t * frameSize;
+        // Plain loops: `out.set(ring.subarray(…))` would allocate a view per row, and `fill` on a
+        // short range costs more than it saves.
+        if (!valid) for (let x = 0; x < frameSize; x++) out[dst + x] = 0;
+        else for (let x = 0, src = from + row * frameSize; x < frameSize; x++) out[dst + x] = ring[src + x]!;
+      }
+    }
+  }
+
+  /** Writes the current frame of every agent into `out`, row stride `stride`. */
+  private writeFrames(game: GameBatch, out: Float32Array, stride: number): void {
+    const { n, V, R } = this;
+    const at = this.at;
+    const r = game.round;
+    const frameSize = this.frameSize;
+    const ownPreference = at.ownPreference ?? -1;
+    const ownId = at.ownId ?? -1;
+    const senderIndex = at.senderIndex ?? -1;
+    const received = at.received ?? -1;
+    const receivedCounts = at.receivedCounts ?? -1;
+    const relayed = at.relayed ?? -1;
+    const sampleCounts = at.sampleCounts ?? -1;
+    const ownInput = at.ownInput!;
+    const decided = at.decided!;
+    const round = at.round!;
+    for (let b = 0; b < game.size; b++) {
+      for (let i = 0; i < n; i++) {
+        const a = b * n + i;
+        const row = a * stride;
+        for (let x = row; x < row + frameSize; x++) out[x] = 0; // cheaper than fill() on short rows
+        out[row + ownInput + game.input[a]!] = 1;
+        if (ownPreference >= 0) out[row + ownPreference + game.preference[a]!] = 1;
+        if (game.decisionRound[a] !== 0) out[row + decided] = 1;
+        if (r <= R) out[row + round + r - 1] = 1;
+        if (ownId >= 0) out[row + ownId + i] = 1;
+        if (senderIndex >= 0) out[row + senderIndex + (n - i) % n] = 1;
+        if (received >= 0) {
+          const lastBase = a * n;
+          for (let p = 1; p < n; p++) {
+            const j = i + p < n ? i + p : i + p - n;
+            out[row + received + (p - 1) * (1 + V) + 1 + game.lastValue[lastBase + j]!] = 1;
+          }
+        }
+        if (receivedCounts >= 0) this.writeArrivalCounts(game, b, i, out, row + receivedCounts);
+        if (relayed >= 0) this.writeRelays(game, b, i, out, row);
+        if (sampleCounts >= 0) this.writeSampleCounts(game, b, i, out, row + sampleCounts);
+      }
+    }
+  }
+
+  /** Anonymous view: how many messages of each value arrived at the start of this round. */
+  private writeArrivalCounts(game: GameBatch, b: number, i: number, out: Float32Array, at: number): void {
+    const { n, V } = this;
+    const r = game.round;
+    const counts = this.countScratch;
+    for (let v = 0; v < this.V; v++) counts[v] = 0; // fill() costs more than it saves on ≤ 4 numbers
+    for (let s = r - 1; s >= 1 && s >= r - 1 - this.maxDelay; s--) {
+      for (let j = 0; j < n; j++) {
+        if (j === i || game.arrivalRound(b, i, j, s) !== r) continue;
+        const v = game.received(b, i, j, s);
+        if (v >= 0) counts[v]! += 1;
+      }
+    }
+    const scale = 1 / ((n - 1) * (1 + this.maxDelay));
+    for (let v = 0; v < V; v++) out[at + v] = counts[v]! * scale;
+  }
+
+  /** For each (relayer +p, origin +q): the latest-sent relay about the origin that arrived at the start of this round. */
+  private writeRelays(game: GameBatch, b: number, i: number, out: Float32Array, row: number): void {
+    const { n, V } = this;
+    const r = game.round;
+    const at = row + this.at.relayed!;
+    const verified = this.at.relayedVerified === undefined ? -1 : row + this.at.relayedVerified;
+    const arrivedRounds = this.roundScratch;
+    let group = 0;
+    for (let p = 1; p < n; p++) {
+      const j = (i + p) % n;
+      // The rounds whose relay from j arrives now (one under sync; up to 1+D with delays), latest first.
+      let arrived = 0;
+      for (let s = r - 1; s >= 1 && s >= r - 1 - this.maxDelay; s--) if (game.arrivalRound(b, i, j, s) === r) arrivedRounds[arrived++] = s;
+      for (let q = 0; q < n; q++) {
+        if (q === p) continue;
+        const o = (i + q) % n;
+        let value = SILENT;
+        for (let t = 0; t < arrived && value === SILENT; t++) value = game.relayed(b, i, j, o, arrivedRounds[t]!);
+        out[at + group * (1 + V) + 1 + value] = 1;
+        if (verified >= 0 && value !== SILENT) out[verified + group] = 1;
+        group++;
+      }
+    }
+  }
+
+  /** Counts of each value among the answers of the agent's most recent sample. */
+  private writeSampleCounts(game: GameBatch, b: number, i: number, out: Float32Array, at: number): void {
+    const counts = this.countScratch;
+    for (let v = 0; v < this.V; v++) counts[v] = 0; // fill() costs more than it saves on ≤ 4 numbers
+    for (let s = Math.min(game.round, this.R + 1) - 1; s >= 1; s--) {
+      if (!game.sampled(b, i, s)) continue;
+      game.countSample(b, i, s, counts);
+      break;
+    }
+    const scale = 1 / this.k;
+    for (let v = 0; v < this.V; v++) out[at + v] = counts[v]! * scale;
+  }
+
+  /**
+   * One observation row as text, slice by slice (`ownInput=1 decided=0 round=2 received=[+1:0 +2:none]`),
+   * for traces and debugging. `row` is one agent's `size` numbers.
+   */
+  describe(row: Float32Array | readonly number[], frame = 0): string {
+    const base = frame * this.frameSize;
+    const parts: string[] = [];
+    if (this.history > 1) parts.push(`t-${frame}:`);
+    for (const slice of this.slices) {
+      const groups: string[] = [];
+      for (let g = 0; g < slice.groups; g++) {
+        const start = base + slice.offset + g * slice.width;
+        const cells = Array.from({ length: slice.width }, (_, c) => row[start + c]!);
+        let text: string;
+        if (slice.encoding === 'one-hot') {
+          const hot = cells.findIndex((x) => x === 1);
+          text = hot < 0 ? '-' : slice.labels[hot]!;
+        } else if (slice.encoding === 'bit') text = cells[0] === 1 ? '1' : '0';
+        else text = cells.map((x, c) => `${slice.labels[c]}:${Number(x.toFixed(3))}`).join(',');
+        groups.push(slice.groups === 1 ? text : `${slice.groupLabels[g]}:${text}`);
+      }
+      parts.push(slice.groups === 1 ? `${slice.name}=${groups[0]}` : `${slice.name}=[${groups.join(' ')}]`);
+    }
+    return parts.join(' ');
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * consensus-gym, the library: what a researcher scripts against. The command line (`cgym`) is a
+ * thin layer over these exports.
+ *
+ * @example
+ * import { loadScenario, play } from 'consensus-gym';
+ * const scenario = loadScenario('ba-n4-f1', ['maxRounds=4']);
+ * const result = play({ scenario, honest: 'eig', adversary: 'equivocate', episodes: 10_000, seed: 1 });
+ */
+
+// Scenarios: the assumptions of a game (GAME.md §2).
+export { loadScenario, applyOverrides, type ScenarioSource } from './game/loadScenario.js';
+export { PRESETS } from './game/presets.js';
+export {
+  parseScenario,
+  ScenarioError,
+  honestCount,
+  type Scenario,
+  type ScenarioInput,
+  type Rewards,
+  type FaultKind,
+  type Problem,
+  type Timing,
+  type Identity,
+  type ActionSpaceName,
+} from './game/scenario.js';
+
+// The rules engine, its action buffers and the judge (GAME.md §3–§8).
+export { GameBatch, type GameBatchOptions, type EpisodeSetup } from './game/GameBatch.js';
+export { HonestActions, AdversaryActions, IllegalActionError, SILENT, WAIT, KEEP, WITHHOLD, NO_ANSWER } from './game/actions.js';
+export { judgeBatch, judgeEpisode, Outcomes, type EpisodeOutcome } from './game/judge.js';
+export { renderTrace, describeScenario, type TraceOptions } from './game/trace.js';
+
+// For learners and checkers: flat observations (GAME.md §7), action heads, the conformance suite.
+export { Observer, type ObserverOptions, type ObservationSlice } from './game/observation.js';
+export { ActionSpace, type ActionHead } from './game/actionSpace.js';
+export {
+  checkScenario,
+  checkProtocol,
+  checkAdversary,
+  assertScenario,
+  assertProtocol,
+  assertAdversary,
+  ConformanceError,
+  type CheckResult,
+  type ConformanceOptions,
+} from './game/conformance.js';
+
+// Strategies: the interfaces, and every protocol and adversary by command-line name.
+export { RefusedError, type HonestProtocol, type Adversary } from './protocols/types.js';
+export { PROTOCOLS, ADVERSARIES, getProtocol, getAdversary } from './protocols/registry.js';
+export { createSlush, type SlushOptions } from './protocols/slush.js';
+export { createSnowflake, type SnowflakeOptions } from './protocols/snowflake.js';
+
+// Playing: N episodes to rates, or one episode to a finished batch (for traces).
+export { play, playEpisode, runEpisodes, resolveSides, type PlayOptions, type PlayResult } from './play/play.js';

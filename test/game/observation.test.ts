@@ -1,0 +1,165 @@
+// Observations for learned policies (GAME.md §7): named slices, relative order, and each slice's
+// content on hand-made episodes.
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/game/loadScenario.js';
+import { Observer } from '../../src/game/observation.js';
+import type { GameBatch } from '../../src/game/GameBatch.js';
+import { expectThrowsNaming, handMade, type Script } from './helpers.js';
+
+const sendInputs = (agents: number[]): Script => (h, _a, game) => agents.forEach((i) => (h.message[i] = game.input[i]!));
+
+/** Every agent's observation row as text. */
+function describeAll(observer: Observer, game: GameBatch): string[] {
+  const rows = new Float32Array(game.size * game.n * observer.size);
+  observer.observe(game, rows);
+  return Array.from({ length: game.n }, (_, i) => observer.describe(rows.subarray(i * observer.size, (i + 1) * observer.size)));
+}
+
+describe('Observer: the slice table', () => {
+  it('honest-consensus: own input, decided, round, and the last message from +1 and +2', () => {
+    const observer = new Observer(loadScenario('honest-consensus'));
+    expect(observer.slices.map((s) => [s.name, s.offset, s.length])).toEqual([
+      ['ownInput', 0, 2], ['decided', 2, 1], ['round', 3, 4], ['received', 7, 6],
+    ]);
+    expect(observer.size).toBe(13);
+    expect(observer.slice('received')).toMatchObject({ groups: 2, width: 3, groupLabels: ['+1', '+2'], labels: ['none', '0', '1'] });
+  });
+
+  it.each([
+    ['honest-consensus', ['ownInput', 'decided', 'round', 'received']],
+    ['ba-n4-f1', ['ownInput', 'decided', 'round', 'received', 'relayed']],
+    ['pki', ['ownInput', 'decided', 'round', 'received', 'relayed', 'relayedVerified']],
+    ['bb-pki-n3-f1', ['ownInput', 'decided', 'round', 'senderIndex', 'received', 'relayed', 'relayedVerified']],
+    ['slush-4v1', ['ownInput', 'ownPreference', 'decided', 'round', 'received', 'sampleCounts']],
+    ['slush-n10', ['ownInput', 'ownPreference', 'decided', 'round', 'received', 'sampleCounts']],
+  ])('%s has the slices %j', (preset, names) => {
+    expect(new Observer(loadScenario(preset)).slices.map((s) => s.name)).toEqual(names);
+  });
+
+  it('adds an absolute own id only when faulty ids are fixed, and counts instead of senders when anonymous', () => {
+    expect(new Observer(loadScenario('ba-n4-f1', ['faultyPlacement=fixed'])).slice('ownId')?.length).toBe(4);
+    expect(new Observer(loadScenario('ba-n4-f1')).slice('ownId')).toBeUndefined();
+    const anonymous = new Observer(loadScenario('honest-consensus', ['identity=anonymous']));
+    expect(anonymous.slice('received')).toBeUndefined();
+    expect(anonymous.slice('receivedCounts')).toMatchObject({ length: 2, encoding: 'fraction' });
+  });
+
+  it('relay groups are (relayer +p, origin +q) with q ≠ p, relayer-major', () => {
+    const relayed = new Observer(loadScenario('ba-n4-f1')).slice('relayed')!;
+    expect(relayed.groups).toBe(9);
+    expect(relayed.groupLabels.slice(0, 4)).toEqual(['+1→+0', '+1→+2', '+1→+3', '+2→+0']);
+  });
+
+  it('stacks H frames with a history window', () => {
+    const observer = new Observer(loadScenario('honest-consensus'), { history: 3 });
+    expect([observer.frameSize, observer.size]).toEqual([13, 39]);
+  });
+
+  it('rejects a bad history window and a too-small output buffer', () => {
+    expectThrowsNaming(() => new Observer(loadScenario('honest-consensus'), { history: 0 }), 'RangeError', 'observer: history must be an integer in 1..64 (got 0)');
+    const e = handMade({ n: 3, f: 0, honestActions: 'paper', maxRounds: 2 }, { inputs: [0, 1, 1] });
+    expectThrowsNaming(() => new Observer(e.scenario).observe(e.game, new Float32Array(5)), 'RangeError', 'observer: out holds 5 numbers, needs batch·n·size = 1·3·');
+  });
+});
+
+describe('Observer: contents', () => {
+  it('in round 1 nothing has arrived; own input and round are one-hot', () => {
+    const e = handMade({ n: 3, f: 0, honestActions: 'paper', maxRounds: 4 }, { inputs: [1, 0, 1] });
+    expect(describeAll(new Observer(e.scenario), e.game)[0]).toBe('ownInput=1 decided=0 round=1 received=[+1:none +2:none]');
+  });
+
+  it('"received" is in relative order: +p is agent (i+p) mod n', () => {
+    const e = handMade({ n: 3, f: 0, values: 3, honestActions: 'free', maxRounds: 3 }, { inputs: [0, 1, 2] });
+    e.round(sendInputs([0, 1, 2]));
+    e.round((h) => (h.decision[1] = 2));
+    expect(describeAll(new Observer(e.scenario), e.game)).toEqual([
+      'ownInput=0 decided=0 round=3 received=[+1:1 +2:2]',
+      'ownInput=1 decided=1 round=3 received=[+1:2 +2:0]',
+      'ownInput=2 decided=0 round=3 received=[+1:0 +2:1]',
+    ]);
+  });
+
+  it('relabelling the agents by a rotation rotates the rows: no absolute id can be singled out', () => {
+    const inputs = [0, 1, 1, 0];
+    const rotated = [inputs[3]!, inputs[0]!, inputs[1]!, inputs[2]!]; // agent i+1 plays the old agent i
+    const play = (x: number[]) => {
+      const e = handMade({ n: 4, f: 0, honestActions: 'relay', maxRounds: 3 }, { inputs: x });
+      e.round(sendInputs([0, 1, 2, 3]));
+      e.round((h) => {
+        h.relay[(x === inputs ? 2 : 3)] = 1;
+      });
+      return describeAll(new Observer(e.scenario), e.game);
+    };
+    const before = play(inputs), after = play(rotated);
+    for (let i = 0; i < 4; i++) expect(after[(i + 1) % 4]).toBe(before[i]);
+  });
+
+  it('"relayed" shows what each relayer says each origin told it, on arrival', () => {
+    const e = handMade({ n: 4, f: 1, honestActions: 'relay', maxRounds: 3 }, { faulty: [3], inputs: [1, 0, 1, 0] });
+    e.round(sendInputs([0, 1, 2]));
+    e.round((h) => (h.relay[2] = 1));
+    const agent0 = describeAll(new Observer(e.scenario), e.game)[0]!;
+    // Relayer 2 is +2 for agent 0: "you (+0) told me 1, +1 told me 0, +3 told me nothing".
+    expect(agent0).toContain('+2→+0:1 +2→+1:0 +2→+3:none');
+    expect(agent0).toContain('+1→+0:none');
+  });
+
+  it('under pki a relayed value is marked verified', () => {
+    const e = handMade({ n: 4, f: 1, identity: 'pki', honestActions: 'relay', maxRounds: 3 }, { faulty: [3], inputs: [1, 0, 1, 0] });
+    e.round(sendInputs([0, 1, 2]));
+    e.round((h) => (h.relay[2] = 1));
+    expect(describeAll(new Observer(e.scenario), e.game)[0]).toContain('relayedVerified=[+1→+0:0 +1→+2:0 +1→+3:0 +2→+0:1 +2→+1:1 +2→+3:0');
+  });
+
+  it('"relayed" keeps only the relays that arrived at the start of this round', () => {
+    const e = handMade({ n: 4, f: 0, honestActions: 'relay', maxRounds: 4 }, { inputs: [1, 0, 1, 0] });
+    e.round(sendInputs([0, 1, 2, 3]));
+    e.round((h) => (h.relay[2] = 1));
+    e.round();
+    expect(describeAll(new Observer(e.scenario), e.game)[0]).toContain('+2→+0:none');
+  });
+
+  it('"senderIndex" is the broadcast sender\'s relative index', () => {
+    const e = handMade({ n: 3, f: 0, problem: 'broadcast', honestActions: 'free', maxRounds: 2 }, { inputs: [1, 0, 0] });
+    const rows = describeAll(new Observer(e.scenario), e.game);
+    expect(rows.map((r) => /senderIndex=(\S+)/.exec(r)?.[1])).toEqual(['+0', '+2', '+1']);
+  });
+
+  it('"ownId" is absolute under fixed placement', () => {
+    const e = handMade({ n: 3, f: 1, faultyPlacement: 'fixed', honestActions: 'free', maxRounds: 2 }, { faulty: [2], inputs: [1, 0, 0] });
+    expect(describeAll(new Observer(e.scenario), e.game).map((r) => /ownId=(\S+)/.exec(r)?.[1])).toEqual(['0', '1', '2']);
+  });
+
+  it('"receivedCounts" (anonymous) counts this round\'s arrivals by value, as a fraction of n−1', () => {
+    const e = handMade({ n: 4, f: 0, identity: 'anonymous', honestActions: 'free', maxRounds: 3 }, { inputs: [0, 1, 1, 0] });
+    e.round(sendInputs([0, 1, 2, 3]));
+    expect(describeAll(new Observer(e.scenario), e.game)[0]).toContain('receivedCounts=0:0.333,1:0.667');
+    e.round();
+    expect(describeAll(new Observer(e.scenario), e.game)[0]).toContain('receivedCounts=0:0,1:0');
+  });
+
+  it('"sampleCounts" counts the answers of the agent\'s last sample; "ownPreference" follows the preference', () => {
+    const e = handMade({ n: 5, f: 0, honestActions: 'sampling', sampleSize: 4, maxRounds: 4 }, { inputs: [0, 0, 1, 1, 1] });
+    e.round((h) => (h.query[0] = 1));
+    e.round((h) => (h.preference[0] = 1));
+    const row = describeAll(new Observer(e.scenario), e.game)[0]!;
+    expect(row).toContain('ownInput=0 ownPreference=1');
+    expect(row).toContain('sampleCounts=0:0.25,1:0.75'); // the round-1 sample: agents 1..4 hold 0, 1, 1, 1
+  });
+
+  it('a history window shows the previous rounds\' frames, zeros before round 1, and forgets them on reset', () => {
+    const e = handMade({ n: 3, f: 0, honestActions: 'paper', maxRounds: 4 }, { inputs: [1, 0, 1] });
+    const observer = new Observer(e.scenario, { history: 2 });
+    const rows = new Float32Array(3 * observer.size);
+    const frames = (i: number) => [0, 1].map((t) => observer.describe(rows.subarray(i * observer.size, (i + 1) * observer.size), t));
+    observer.observe(e.game, rows);
+    const round1 = frames(0);
+    expect(round1[1]).toBe('t-1: ownInput=- decided=0 round=- received=[+1:- +2:-]');
+    e.round(sendInputs([0, 1, 2]));
+    observer.observe(e.game, rows);
+    expect(frames(0)).toEqual(['t-0: ownInput=1 decided=0 round=2 received=[+1:0 +2:1]', round1[0]!.replace('t-0', 't-1')]);
+    e.game.reset(0);
+    observer.observe(e.game, rows);
+    expect(frames(0)[1]).toBe(round1[1]);
+  });
+});
