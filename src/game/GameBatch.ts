@@ -22,6 +22,9 @@ import { AdversaryActions, HonestActions, IllegalActionError, NO_ANSWER, SILENT,
 import { nextInt, nextFloat, RNG_WORDS, seedEpisodeStreams, Stream, STREAM_COUNT } from './rng.js';
 import type { Scenario } from './scenario.js';
 
+const SPACE_PAPER = 0, SPACE_FREE = 1, SPACE_RELAY = 2, SPACE_SLUSH = 3, SPACE_SAMPLING = 4;
+const SPACE_CODES = { paper: SPACE_PAPER, free: SPACE_FREE, relay: SPACE_RELAY, slush: SPACE_SLUSH, sampling: SPACE_SAMPLING } as const;
+
 /** Marks an envelope (sender→recipient in one round) that carries something but is not yet scheduled. */
 const PENDING = 255;
 
@@ -67,6 +70,7 @@ export class GameBatch {
   readonly crashFaults: boolean;
   readonly continueAfterCommit: boolean;
   private readonly slushSpace: boolean;
+  private readonly spaceCode: number;
   // Scenario fields read per episode, cached as plain numbers and booleans.
   private readonly randomPlacement: boolean;
   /** Honest agents given the first value under `split` inputs, or -1 for uniform inputs. */
@@ -146,6 +150,7 @@ export class GameBatch {
     this.crashFaults = scenario.faults === 'crash';
     this.continueAfterCommit = scenario.afterCommit === 'continue';
     this.slushSpace = scenario.honestActions === 'slush';
+    this.spaceCode = SPACE_CODES[scenario.honestActions];
     this.randomPlacement = scenario.faultyPlacement === 'random';
     this.splitFirst = scenario.inputs === 'uniform' ? -1 : scenario.inputs.split[0];
     this.fixedGst = scenario.gst === 'random' ? 0 : scenario.gst;
@@ -576,31 +581,29 @@ export class GameBatch {
   }
 
   private checkHonest(b: number, r: number, i: number, honest: HonestActions): void {
-    const space = this.scenario.honestActions;
     const a = b * this.n + i;
     const V = this.values;
     const m = honest.message[a]!, d = honest.decision[a]!, p = honest.preference[a]!;
-    const q = this.hasSamples ? honest.query[a]! : 0;
+    const undecided = this.decisionRound[a] === 0;
     if (!(m >= SILENT && m < V)) this.illegal(b, r, `agent ${i}`, `message=${m} is not silent or a value in 0..${V - 1}`);
     if (!(d >= -1 && (d < V || this.hasVector))) this.illegal(b, r, `agent ${i}`, `decision=${d} is not wait or a value in 0..${V - 1}`);
-    if (!(p >= -1 && p < V)) this.illegal(b, r, `agent ${i}`, `preference=${p} is not keep or a value in 0..${V - 1}`);
-    if (this.decisionRound[a] !== 0 && d >= 0) this.illegal(b, r, `agent ${i}`, `decided in round ${this.decisionRound[a]}, cannot commit again`);
-    switch (space) {
-      case 'paper':
+    if (!undecided && d >= 0) this.illegal(b, r, `agent ${i}`, `decided in round ${this.decisionRound[a]}, cannot commit again`);
+    // Numeric space codes: this runs for every acting agent every round (a string switch showed in profiles).
+    switch (this.spaceCode) {
+      case SPACE_PAPER:
         if (m >= 0 && m !== this.input[a]) this.illegal(b, r, `agent ${i}`, `message=${m} is illegal in action space paper (only the own input ${this.input[a]})`);
-        if ((m >= 0) === (d >= 0) && this.decisionRound[a] === 0) this.illegal(b, r, `agent ${i}`, 'action space paper has one head: exactly one of send or commit');
+        if ((m >= 0) === (d >= 0) && undecided) this.illegal(b, r, `agent ${i}`, 'action space paper has one head: exactly one of send or commit');
         break;
-      case 'slush':
+      case SPACE_SLUSH:
         if (m >= 0) this.illegal(b, r, `agent ${i}`, 'action space slush has no message head');
-        if ((q === 1) === (d >= 0) && this.decisionRound[a] === 0) this.illegal(b, r, `agent ${i}`, 'action space slush has one head: exactly one of sample or commit');
+        if ((honest.query[a] === 1) === (d >= 0) && undecided) this.illegal(b, r, `agent ${i}`, 'action space slush has one head: exactly one of sample or commit');
         break;
-      case 'sampling':
+      case SPACE_SAMPLING:
         if (m >= 0) this.illegal(b, r, `agent ${i}`, 'action space sampling has no message head');
-        break;
-      default:
-        break;
+        if (!(p >= -1 && p < V)) this.illegal(b, r, `agent ${i}`, `preference=${p} is not keep or a value in 0..${V - 1}`);
+        return;
     }
-    if (p >= 0 && space !== 'sampling') this.illegal(b, r, `agent ${i}`, `action space ${space} has no preference head`);
+    if (p !== -1) this.illegal(b, r, `agent ${i}`, `action space ${this.scenario.honestActions} has no preference head`);
   }
 
   private applyByzantine(b: number, r: number, i: number, adversary: AdversaryActions): void {

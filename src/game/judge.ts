@@ -84,7 +84,7 @@ function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
   let allSame = true;
   let firstInput = -1;
   const tally = tallyScratch;
-  tally.fill(0);
+  for (let v = 0; v < V; v++) tally[v] = 0;
 
   // Under crash and omission faults the faulty agents propose honestly until they fail, so (as in
   // the crash-fault literature) their inputs count for validity: a decision on a crashed agent's

@@ -30,6 +30,7 @@ import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from './types.js';
+import { clearCounts } from './plurality.js';
 
 const STEP = 0, SENT = 1, X = 2, PROPOSAL = 3;
 const SLOTS = 4;
@@ -121,7 +122,7 @@ export const benOrProtocol: HonestProtocol = {
             memory[m + SENT] = 1;
             sentThisRound = true;
           }
-          tally.fill(0);
+          clearCounts(tally, tally.length);
           let total: number;
           if (reporting) {
             total = 1 + countPhase(game, b, i, reportTag(phase), -1);

@@ -18,7 +18,7 @@
 import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
-import { plurality } from './plurality.js';
+import { clearCounts, plurality } from './plurality.js';
 import type { HonestProtocol } from './types.js';
 
 const SENDER = 0;
@@ -71,7 +71,7 @@ export const eigProtocol: HonestProtocol = {
         } else if (problem === 'broadcast') {
           out.decision[a] = vals[SENDER]!;
         } else {
-          counts.fill(0);
+          clearCounts(counts, V);
           for (let j = 0; j < n; j++) counts[vals[j]!]! += 1;
           out.decision[a] = plurality(counts, V);
         }
@@ -82,7 +82,7 @@ export const eigProtocol: HonestProtocol = {
 
 /** Agent i's value for origin j: the plurality of j's direct value and the relays about j. */
 function resolve(game: GameBatch, b: number, i: number, j: number): number {
-  counts.fill(0);
+  clearCounts(counts, game.values);
   const direct = game.received(b, i, j, SEND_ROUND);
   if (direct >= 0) counts[direct]! += 1;
   for (let k = 0; k < game.n; k++) {

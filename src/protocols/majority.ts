@@ -14,7 +14,7 @@
 import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
-import { plurality } from './plurality.js';
+import { clearCounts, plurality } from './plurality.js';
 import type { HonestProtocol } from './types.js';
 
 /** The designated sender of broadcast (GAME.md §3). */
@@ -52,7 +52,7 @@ export const majorityProtocol: HonestProtocol = {
           const fromSender = game.received(b, i, SENDER, 1);
           out.decision[a] = i === SENDER ? input : fromSender >= 0 ? fromSender : 0;
         } else {
-          counts.fill(0);
+          clearCounts(counts, V);
           counts[input]! += 1;
           game.countReceived(b, i, 1, counts);
           out.decision[a] = plurality(counts, V);

@@ -18,7 +18,7 @@
 import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
-import { plurality } from './plurality.js';
+import { clearCounts, plurality } from './plurality.js';
 import type { HonestProtocol } from './types.js';
 
 // Memory slots per agent.
@@ -61,7 +61,7 @@ export const phaseKingProtocol: HonestProtocol = {
         const mem = a * SLOTS;
         if (round % 2 === 0) {
           // Round 2p: tally phase p's preferences; the king announces its maj.
-          counts.fill(0);
+          clearCounts(counts, V);
           counts[game.memory[mem + PREFERENCE]!]! += 1;
           game.countReceived(b, i, round - 1, counts);
           const maj = plurality(counts, V);

@@ -25,6 +25,7 @@ import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from './types.js';
+import { clearCounts } from './plurality.js';
 
 export interface SlushOptions {
   /** Flip threshold: answers out of k needed to adopt a value (default ⌊k/2⌋+1, a strict majority). */
@@ -46,7 +47,7 @@ export function checkAlpha(name: string, alpha: number | undefined, k: number): 
  * returns it, or -1 when no value reaches alpha. `counts` is the caller's scratch (length ≥ V).
  */
 export function adoptFromSample(game: GameBatch, b: number, i: number, s: number, alpha: number, counts: Int32Array, out: HonestActions): number {
-  counts.fill(0);
+  clearCounts(counts, game.values);
   game.countSample(b, i, s, counts);
   // alpha > k/2, so at most one value can reach it.
   for (let v = 0; v < game.values; v++) {
