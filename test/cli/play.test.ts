@@ -1,23 +1,10 @@
 // `cgym play` end to end through the built dist.
 import { describe, expect, it } from 'vitest';
+import type { PlayResult } from '../../src/play/play.js';
 import { cgym, cgymJson } from './cgym.js';
 
-interface PlayJson {
-  scenario: string;
-  honest: string;
-  adversary: string;
-  seed: number;
-  episodes: number;
-  winRate: number;
-  consistencyViolationRate: number;
-  validityViolationRate: number;
-  terminationViolationRate: number;
-  majorityCorrectRate: number;
-  meanRounds: number;
-  meanMessages: number;
-  episodesPerSecond: number;
-  trace?: string;
-}
+/** What `play --json` prints: the library's PlayResult, plus the trace with --trace. */
+type PlayJson = PlayResult & { trace?: string };
 
 const BREAKING = ['play', '--scenario', 'byzantine-breaking', '--honest', 'majority', '--adversary', 'equivocate'];
 

@@ -116,7 +116,7 @@ describe('the suite catches broken strategies', () => {
   });
 
   it('assertProtocol throws a one-line ConformanceError carrying the result', () => {
-    const liar: ConformanceProtocol = { ...sendThenCommit(() => 0), act(game, out) {
+    const liar: ConformanceProtocol = { ...sendThenCommit(() => 0), act(_game, out) {
       out.message.fill(5);
     } };
     let caught: unknown;
