@@ -53,4 +53,5 @@ export { createSlush, type SlushOptions } from './protocols/slush.js';
 export { createSnowflake, type SnowflakeOptions } from './protocols/snowflake.js';
 
 // Playing: N episodes to rates, or one episode to a finished batch (for traces).
-export { play, playEpisode, runEpisodes, resolveSides, type PlayOptions, type PlayResult } from './play/play.js';
+export { play, playEpisode, runEpisodes, resolveSides, playRange, summarise, type PlayOptions, type PlayResult, type PlayTally } from './play/play.js';
+export { playOnAllCores, type ParallelPlayOptions } from './play/parallel.js';

@@ -26,6 +26,10 @@ export class Outcomes {
   readonly win: Uint8Array;
   readonly honestReward: Float64Array;
   readonly adversaryReward: Float64Array;
+  /** Honest agents that decided before anything had arrived (the `earlyCommit` count). */
+  readonly earlyCommits: Uint8Array;
+  /** Honest agents undecided at the end (the `noCommit` count). */
+  readonly undecidedAtEnd: Uint8Array;
   constructor(readonly size: number) {
     this.terminated = new Uint8Array(size);
     this.consistent = new Uint8Array(size);
@@ -34,6 +38,8 @@ export class Outcomes {
     this.win = new Uint8Array(size);
     this.honestReward = new Float64Array(size);
     this.adversaryReward = new Float64Array(size);
+    this.earlyCommits = new Uint8Array(size);
+    this.undecidedAtEnd = new Uint8Array(size);
   }
 }
 
@@ -150,6 +156,8 @@ function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
   out.win[b] = win ? 1 : 0;
   out.honestReward[b] = reward;
   out.adversaryReward[b] = w.adversary === 'zero-sum' ? -reward : win ? -1 : 1;
+  out.earlyCommits[b] = earlyCommits;
+  out.undecidedAtEnd[b] = undecidedAtEnd;
 }
 
 function decisionValue(game: GameBatch, b: number, i: number): number {

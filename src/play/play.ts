@@ -62,54 +62,110 @@ export function runEpisodes(game: GameBatch, honest: HonestProtocol, adversary: 
   }
 }
 
-export function play(options: PlayOptions): PlayResult {
-  const { scenario, episodes } = options;
-  if (!(Number.isInteger(episodes) && episodes >= 1)) throw new RangeError(`episodes must be a positive integer (got ${episodes})`);
-  const seed = options.seed ?? 0;
-  const { honest, adversary } = resolveSides(scenario, options.honest, options.adversary);
-  const batchSize = Math.min(options.batchSize ?? 4096, episodes);
-  const game = new GameBatch(scenario, { size: batchSize, seed, memorySlots: honest.memorySlots });
-  const honestActions = new HonestActions(batchSize, scenario.n, scenario);
-  const adversaryActions = new AdversaryActions(batchSize, scenario.n, scenario);
-  const outcomes = new Outcomes(batchSize);
+/**
+ * Judged counts of a range of episodes: integers only. The honest team reward is a linear
+ * combination of these counts (judge.ts), so the mean reward is computed from them once — exact
+ * and independent of how the episodes were cut into batches or spread over workers.
+ */
+export interface PlayTally {
+  episodes: number;
+  wins: number;
+  inconsistent: number;
+  invalid: number;
+  unterminated: number;
+  majorityCorrect: number;
+  rounds: number;
+  messages: number;
+  /** Σ over episodes of honest agents undecided at the end of each played round (roundPenalty). */
+  undecidedRounds: number;
+  earlyCommits: number;
+  undecidedAtEnd: number;
+}
 
-  let wins = 0, inconsistent = 0, invalid = 0, unterminated = 0, majorityCorrect = 0, rounds = 0, messages = 0, reward = 0;
-  const started = performance.now();
-  for (let first = 0; first < episodes; first += batchSize) {
-    game.reset(first);
+/**
+ * Plays episodes `first .. first + count - 1` in batches of `batchSize` and tallies them.
+ * `onBatch` is called after each batch with the episodes done in this range.
+ */
+export function playRange(scenario: Scenario, honest: HonestProtocol, adversary: Adversary, seed: number, first: number, count: number, batchSize: number, onBatch?: (done: number) => void): PlayTally {
+  const size = Math.min(batchSize, count);
+  const game = new GameBatch(scenario, { size, seed, memorySlots: honest.memorySlots });
+  const honestActions = new HonestActions(size, scenario.n, scenario);
+  const adversaryActions = new AdversaryActions(size, scenario.n, scenario);
+  const outcomes = new Outcomes(size);
+  const tally: PlayTally = { episodes: count, wins: 0, inconsistent: 0, invalid: 0, unterminated: 0, majorityCorrect: 0, rounds: 0, messages: 0, undecidedRounds: 0, earlyCommits: 0, undecidedAtEnd: 0 };
+  for (let done = 0; done < count; done += size) {
+    game.reset(first + done);
     runEpisodes(game, honest, adversary, honestActions, adversaryActions);
     judgeBatch(game, outcomes);
-    const count = Math.min(batchSize, episodes - first);
-    for (let b = 0; b < count; b++) {
-      wins += outcomes.win[b]!;
-      inconsistent += 1 - outcomes.consistent[b]!;
-      invalid += 1 - outcomes.valid[b]!;
-      unterminated += 1 - outcomes.terminated[b]!;
-      majorityCorrect += outcomes.majorityCorrect[b]!;
-      rounds += game.roundsPlayed[b]!;
-      messages += game.messageCount[b]!;
-      reward += outcomes.honestReward[b]!;
+    const live = Math.min(size, count - done);
+    for (let b = 0; b < live; b++) {
+      tally.wins += outcomes.win[b]!;
+      tally.inconsistent += 1 - outcomes.consistent[b]!;
+      tally.invalid += 1 - outcomes.valid[b]!;
+      tally.unterminated += 1 - outcomes.terminated[b]!;
+      tally.majorityCorrect += outcomes.majorityCorrect[b]!;
+      tally.rounds += game.roundsPlayed[b]!;
+      tally.messages += game.messageCount[b]!;
+      tally.undecidedRounds += game.undecidedRounds[b]!;
+      tally.earlyCommits += outcomes.earlyCommits[b]!;
+      tally.undecidedAtEnd += outcomes.undecidedAtEnd[b]!;
     }
-    options.onProgress?.(first + count, episodes);
+    onBatch?.(done + live);
   }
-  const seconds = (performance.now() - started) / 1000;
+  return tally;
+}
+
+/** The rates of a run from the tallies of its ranges. */
+export function summarise(scenario: Scenario, honest: string, adversary: string, seed: number, tallies: readonly PlayTally[], seconds: number): PlayResult {
+  const total = (key: keyof PlayTally) => tallies.reduce((sum, t) => sum + t[key], 0);
+  const episodes = total('episodes');
+  const w = scenario.rewards;
+  const rewardSum =
+    w.consistencyViolation * total('inconsistent') +
+    w.validityViolation * total('invalid') +
+    w.majorityViolation * (episodes - total('majorityCorrect')) +
+    w.correctCommit * total('wins') +
+    w.roundPenalty * total('undecidedRounds') +
+    w.earlyCommit * total('earlyCommits') +
+    w.noCommit * total('undecidedAtEnd');
   return {
     scenario: scenario.name,
-    honest: honest.name,
-    adversary: adversary.name,
+    honest,
+    adversary,
     seed,
     episodes,
-    winRate: wins / episodes,
-    consistencyViolationRate: inconsistent / episodes,
-    validityViolationRate: invalid / episodes,
-    terminationViolationRate: unterminated / episodes,
-    majorityCorrectRate: majorityCorrect / episodes,
-    meanRounds: rounds / episodes,
-    meanMessages: messages / episodes,
-    meanHonestReward: reward / episodes,
+    winRate: total('wins') / episodes,
+    consistencyViolationRate: total('inconsistent') / episodes,
+    validityViolationRate: total('invalid') / episodes,
+    terminationViolationRate: total('unterminated') / episodes,
+    majorityCorrectRate: total('majorityCorrect') / episodes,
+    meanRounds: total('rounds') / episodes,
+    meanMessages: total('messages') / episodes,
+    meanHonestReward: rewardSum / episodes,
     episodesPerSecond: episodes / Math.max(seconds, 1e-9),
     seconds,
   };
+}
+
+/** Checks a PlayOptions record; returns the resolved batch size. */
+export function checkPlayOptions(options: PlayOptions): number {
+  if (!(Number.isInteger(options.episodes) && options.episodes >= 1)) throw new RangeError(`episodes must be a positive integer (got ${options.episodes})`);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batch size must be a positive integer (got ${batchSize})`);
+  return Math.min(batchSize, options.episodes);
+}
+
+const DEFAULT_BATCH = 4096;
+
+/** Plays `episodes` episodes on this thread (see `playOnAllCores` for every core). */
+export function play(options: PlayOptions): PlayResult {
+  const { scenario, episodes } = options;
+  const batchSize = checkPlayOptions(options);
+  const seed = options.seed ?? 0;
+  const { honest, adversary } = resolveSides(scenario, options.honest, options.adversary);
+  const started = performance.now();
+  const tally = playRange(scenario, honest, adversary, seed, 0, episodes, batchSize, options.onProgress && ((done) => options.onProgress!(done, episodes)));
+  return summarise(scenario, honest.name, adversary.name, seed, [tally], (performance.now() - started) / 1000);
 }
 
 /** Replays episode `episode` of a run alone (batch of one) and returns the finished batch. */

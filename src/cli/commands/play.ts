@@ -6,7 +6,9 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadScenario } from '../../game/loadScenario.js';
 import { renderTrace } from '../../game/trace.js';
-import { play, playEpisode, type PlayResult } from '../../play/play.js';
+import { availableParallelism } from 'node:os';
+import { playOnAllCores } from '../../play/parallel.js';
+import { playEpisode, type PlayResult } from '../../play/play.js';
 import { count, formatTable, mean, percent } from '../format.js';
 import { collect, integerIn } from '../options.js';
 
@@ -18,6 +20,7 @@ interface PlayFlags {
   seed: number;
   set?: string[];
   batch?: number;
+  workers?: number;
   json?: boolean;
   trace?: boolean;
   traceEpisode?: number;
@@ -37,24 +40,26 @@ export function playCommand(): Command {
     .option('--seed <k>', 'run seed: episode e of seed k always replays the same', integerIn(0, 2 ** 32 - 1), 0)
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones, e.g. rewards.noCommit=-2)', collect)
     .option('--batch <b>', 'episodes per batch (does not change any outcome; default min(N, 4096))', integerIn(1, 1 << 20))
+    .option('--workers <w>', `worker threads (default: every core, ${availableParallelism()} here); results do not depend on it`, integerIn(1, 256))
     .option('--json', 'print one JSON object instead of a table')
     .option('--trace', 'also print one episode (the first) as a round-by-round table')
     .option('--trace-episode <e>', 'the episode to trace (implies --trace)', integerIn(0, MAX_EPISODES))
     .action((flags: PlayFlags) => runPlay(flags));
 }
 
-function runPlay(flags: PlayFlags): void {
+async function runPlay(flags: PlayFlags): Promise<void> {
   const scenario = loadScenario(flags.scenario, flags.set ?? []);
   const progress = startProgress(flags);
   let result: PlayResult;
   try {
-    result = play({
+    result = await playOnAllCores({
       scenario,
       honest: flags.honest,
       adversary: flags.adversary,
       episodes: flags.episodes,
       seed: flags.seed,
       ...(flags.batch !== undefined && { batchSize: flags.batch }),
+      ...(flags.workers !== undefined && { workers: flags.workers }),
       ...(progress && { onProgress: (done: number) => progress.update(done) }),
     });
   } finally {
