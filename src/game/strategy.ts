@@ -1,0 +1,53 @@
+/**
+ * The two interfaces a strategy implements: an honest protocol (one shared strategy for every
+ * honest agent) and an adversary (one controller for every faulty agent). Both act on a whole
+ * batch at once, reading the rules engine and writing an action buffer. They live in the game
+ * layer because hand-written strategies (src/protocols) and learned ones (src/policy) plug into the
+ * engine the same way, and neither layer may import the other.
+ */
+import type { AdversaryActions, HonestActions } from './actions.js';
+import type { GameBatch } from './GameBatch.js';
+import type { Scenario } from './scenario.js';
+
+export interface HonestProtocol {
+  /** Kebab-case name used on the command line (`phase-king`). */
+  readonly name: string;
+  /** One line: what it does. */
+  readonly summary: string;
+  /** When it is correct (the assumptions it needs to win every episode). */
+  readonly assumptions: string;
+  /** Where it comes from. */
+  readonly source: string;
+  /** Int32 slots of per-agent memory it keeps in the engine (zeroed at reset; copied when the verifier branches). */
+  readonly memorySlots: number;
+  /**
+   * Why it cannot run in this scenario (wrong action space, too few rounds, …) as one line
+   * prefixed with its name, or undefined when it can. Running outside its correctness
+   * assumptions is allowed: that is how attacks are found.
+   */
+  refuse(scenario: Scenario): string | undefined;
+  /**
+   * Chooses this round's action for every agent with `game.needsAction(b, i)`, reading only that
+   * agent's view (its input, preference, memory and the messages that reached it) — never
+   * `game.faulty` or other agents' state.
+   */
+  act(game: GameBatch, out: HonestActions): void;
+}
+
+export interface Adversary {
+  readonly name: string;
+  readonly summary: string;
+  /** Why it cannot run in this scenario, or undefined. */
+  refuse(scenario: Scenario): string | undefined;
+  /**
+   * Chooses every faulty agent's behaviour this round. It sees everything: the whole engine state
+   * and `honest`, what the honest protocol chose this round for every agent — including, for
+   * faulty agents, what they would do if honest (so an attack can mimic the protocol).
+   */
+  act(game: GameBatch, honest: HonestActions, out: AdversaryActions): void;
+}
+
+/** A protocol or adversary asked to run where it cannot; the message is one line. */
+export class RefusedError extends Error {
+  override name = 'RefusedError';
+}
