@@ -1,7 +1,8 @@
 /**
  * A text rendering of one episode of a GameBatch: the inputs, a round-by-round table of who sent
- * what to whom, who decided what, and the verdict. It reads only the engine's recorded history, so
- * it renders any episode — one played by `play`, a hand-made one, or a verifier's counterexample.
+ * what to whom, who decided what, and the verdict. It renders the engine's recorded history as read
+ * by `episodeEvents` (the reading the sequence chart draws too), so it renders any episode — one
+ * played by `play`, a hand-made one, or a verifier's counterexample.
  *
  * Notation (also printed as a legend under the table):
  * - `1→all`: value 1 to every other agent; `0→1,3`: value 0 to agents 1 and 3; `1#2→all`: with protocol tag 2;
@@ -10,9 +11,9 @@
  * - `sample 2=1 4=-`: the agent queried 2 (answered 1) and 4 (no answer, crashed);
  * - `*`: chosen by the adversary (Byzantine messages, relays and answers, delays, crashes).
  */
-import { SILENT } from './actions.js';
+import { usesRelays, usesSamples } from './actions.js';
+import { episodeEvents, type EpisodeEvents, type MessageEvent, type SampleEvent } from './episodeEvents.js';
 import type { GameBatch } from './GameBatch.js';
-import { judgeEpisode } from './judge.js';
 import type { Scenario } from './scenario.js';
 
 export interface TraceOptions {
@@ -38,206 +39,115 @@ export function describeScenario(s: Scenario): string {
 /** Renders episode slot b of `game` (finished or not: rounds not yet played are left out). */
 export function renderTrace(game: GameBatch, b: number, options: TraceOptions = {}): string {
   if (!(Number.isInteger(b) && b >= 0 && b < game.size)) throw new RangeError(`renderTrace: episode slot ${b} is not in 0..${game.size - 1}`);
+  const events = episodeEvents(game, b);
   const mark = options.markAdversary ?? true;
-  const view = new EpisodeView(game, b, mark);
+  const star = (adversarial: boolean): string => (mark && adversarial ? '*' : '');
   const lines: string[] = [];
   if (options.title) lines.push(options.title);
-  lines.push(`scenario ${describeScenario(game.scenario)}`);
-  const gst = game.scenario.timing === 'partial-sync' ? ` · GST=${game.gst[b]}` : '';
-  lines.push(`episode ${game.episodeIndex[b]} of seed ${game.seed}${gst}`, '');
-  lines.push(...formatTable(view.agentTable(), { header: false }), '');
-  lines.push(...formatTable(view.roundTable(), { header: true }), '');
-  lines.push(view.verdict());
-  if (options.legend ?? true) lines.push(...view.legend());
+  lines.push(`scenario ${describeScenario(events.scenario)}`);
+  const gst = events.gst !== null ? ` · GST=${events.gst}` : '';
+  lines.push(`episode ${events.episode} of seed ${events.seed}${gst}`, '');
+  lines.push(...formatTable(agentTable(events), { header: false }), '');
+  lines.push(...formatTable(roundTable(events, star), { header: true }), '');
+  lines.push(verdictLine(events));
+  if (options.legend ?? true) lines.push(...legend(events, mark));
   return lines.join('\n') + '\n';
+}
+
+/** The verdict, e.g. `verdict: honest win (2 rounds, 6 messages; majority-correct: yes)` (also the chart's caption). */
+export function verdictLine(events: EpisodeEvents): string {
+  const { outcome, rounds } = events;
+  const counts = `${rounds} round${rounds === 1 ? '' : 's'}, ${events.messageCount} messages`;
+  const majority = events.scenario.problem === 'agreement' ? `; majority-correct: ${outcome.majorityCorrect ? 'yes' : 'no'}` : '';
+  if (outcome.win) return `verdict: honest win (${counts}${majority})`;
+  const broken: string[] = [];
+  if (!outcome.consistent) broken.push('consistency');
+  if (!outcome.valid) broken.push('validity');
+  if (!outcome.terminated) broken.push('termination');
+  return `verdict: adversary wins — ${broken.join(', ')} violated (${counts}${majority})`;
 }
 
 // ---------------------------------------------------------------- internals
 
-class EpisodeView {
-  private readonly n: number;
-  private readonly base: number;
-  private readonly roundsShown: number;
-  private readonly byzantine: boolean;
-  private readonly timed: boolean;
+/** `*` before an adversary-chosen entry, or '' (also '' when marks are off). */
+type Star = (adversarial: boolean) => string;
 
-  constructor(private readonly game: GameBatch, private readonly b: number, private readonly mark: boolean) {
-    this.n = game.n;
-    this.base = b * game.n;
-    const played = game.roundsPlayed[b]!;
-    this.roundsShown = played > 0 ? played : Math.min(game.round - 1, game.maxRounds);
-    this.byzantine = game.scenario.faults === 'byzantine';
-    this.timed = game.scenario.timing !== 'sync';
-  }
+function agentTable({ scenario, agents }: EpisodeEvents): string[][] {
+  const rows: string[][] = [['agent', ...agents.map((a) => String(a.id))]];
+  if (scenario.f > 0) rows.push(['faulty', ...agents.map((a) => (a.fault === null ? '' : a.fault === 'byzantine' ? 'byz' : a.fault))]);
+  // A Byzantine agent's input plays no part in the game: shown in parentheses.
+  rows.push(['input', ...agents.map((a) => (a.fault === 'byzantine' ? `(${a.input})` : String(a.input)))]);
+  if (usesSamples(scenario)) rows.push(['preference', ...agents.map((a) => (a.fault === 'byzantine' ? '' : String(a.preference)))]);
+  rows.push(['decided', ...agents.map((a) => a.decision ?? '-')]);
+  rows.push(['in round', ...agents.map((a) => String(a.decisionRound ?? '-'))]);
+  if (scenario.faults === 'crash') rows.push(['crashed in', ...agents.map((a) => String(a.crashedAt ?? '-'))]);
+  return rows;
+}
 
-  private isFaulty(i: number): boolean {
-    return this.game.faulty[this.base + i] === 1;
-  }
+function roundTable(events: EpisodeEvents, star: Star): string[][] {
+  const { scenario, n, rounds } = events;
+  const hasRelays = usesRelays(scenario);
+  const hasSamples = usesSamples(scenario);
+  // What each agent sent and sampled in each round, at [(round - 1) * n + agent], in recipient / slot order.
+  const sent = Array.from({ length: rounds * n }, (): MessageEvent[] => []);
+  for (const m of events.messages) sent[(m.sentRound - 1) * n + m.from]!.push(m);
+  const sampled = Array.from({ length: rounds * n }, (): SampleEvent[] => []);
+  for (const a of events.samples) sampled[(a.round - 1) * n + a.querier]!.push(a);
 
-  /** Whether agent i's moves are the adversary's (a Byzantine faulty agent). */
-  private isAdversarial(i: number): boolean {
-    return this.byzantine && this.isFaulty(i);
-  }
-
-  private star(adversarial: boolean): string {
-    return this.mark && adversarial ? '*' : '';
-  }
-
-  private agentLabel(i: number): string {
-    return this.isFaulty(i) ? `${i} faulty` : String(i);
-  }
-
-  private decisionText(i: number): string {
-    const { game } = this;
-    const a = this.base + i;
-    if (game.decisionRound[a] === 0) return '-';
-    if (!game.hasVector) return String(game.decision[a]);
-    const entries: number[] = [];
-    for (let j = 0; j < this.n; j++) entries.push(game.decisionVector[a * this.n + j]!);
-    return `[${entries.join(' ')}]`;
-  }
-
-  agentTable(): string[][] {
-    const { game, n } = this;
-    const agents = Array.from({ length: n }, (_, i) => i);
-    const rows: string[][] = [['agent', ...agents.map(String)]];
-    if (game.f > 0) rows.push(['faulty', ...agents.map((i) => (this.isFaulty(i) ? (this.byzantine ? 'byz' : game.scenario.faults) : ''))]);
-    // A Byzantine agent's input plays no part in the game: shown in parentheses.
-    rows.push(['input', ...agents.map((i) => (this.isAdversarial(i) ? `(${game.input[this.base + i]})` : String(game.input[this.base + i])))]);
-    if (game.hasSamples) rows.push(['preference', ...agents.map((i) => (this.isAdversarial(i) ? '' : String(game.preference[this.base + i])))]);
-    rows.push(['decided', ...agents.map((i) => this.decisionText(i))]);
-    rows.push(['in round', ...agents.map((i) => (game.decisionRound[this.base + i] ? String(game.decisionRound[this.base + i]) : '-'))]);
-    if (game.scenario.faults === 'crash')
-      rows.push(['crashed in', ...agents.map((i) => (game.crashedAt[this.base + i] ? String(game.crashedAt[this.base + i]) : '-'))]);
-    return rows;
-  }
-
-  private envelope(s: number, sender: number, recipient: number): number {
-    const { game, n } = this;
-    return ((this.b * game.maxRounds + s - 1) * n + sender) * n + recipient;
-  }
-
+  const timed = scenario.timing !== 'sync';
   /** `@a` for an arrival round where timing is not sync; `*` when the adversary delayed it. */
-  private arrivalText(s: number, arrival: number): string {
-    if (!this.timed) return '';
-    const when = arrival > this.game.maxRounds ? 'never' : String(arrival);
-    return `@${when}${this.star(arrival > s + 1)}`;
-  }
+  const arrival = (m: MessageEvent): string => (timed ? `@${m.arrivalRound > events.maxRounds ? 'never' : m.arrivalRound}${star(m.delayed)}` : '');
+  const values = (ms: MessageEvent[]): string =>
+    grouped(n, ms.filter((m) => m.value !== null).map((m) => ({ to: m.to, what: `${star(m.byAdversary)}${m.value}${m.tag ? `#${m.tag}` : ''}`, when: arrival(m) })));
+  const relays = (ms: MessageEvent[]): string =>
+    grouped(n, ms.filter((m) => m.relay).map((m) => ({ to: m.to, what: `${star(m.byAdversary)}[${m.claims.map((c) => `${c.origin}:${c.value}`).join(' ')}]`, when: arrival(m) })));
+  const answers = (as: SampleEvent[]): string =>
+    as.length === 0 ? '' : `sample ${as.map((a) => `${a.answerer}=${star(a.byAdversary)}${a.answer ?? '-'}`).join(' ')}`;
 
-  /** Groups recipients by the text they received: `0→1,3 1→2`, or `1→all` when everyone got the same. */
-  private grouped(i: number, received: (j: number) => string | undefined): string {
-    const groups = new Map<string, number[]>();
-    for (let j = 0; j < this.n; j++) {
-      if (j === i) continue;
-      const text = received(j);
-      if (text === undefined) continue;
-      const list = groups.get(text) ?? [];
-      list.push(j);
-      groups.set(text, list);
+  const columns = ['round', 'agent', 'sent'];
+  if (hasRelays) columns.push('relayed');
+  if (hasSamples) columns.push('sampled');
+  columns.push('decided');
+  const rows: string[][] = [columns];
+  for (let s = 1; s <= rounds; s++) {
+    let first = true;
+    for (const agent of events.agents) {
+      const slot = (s - 1) * n + agent.id;
+      // A crash shows where it happens: after the last sends, some of which it may have cut.
+      const crash = agent.crashedAt === s ? `${star(true)}crashed` : '';
+      const row = [first ? String(s) : '', agent.fault === null ? String(agent.id) : `${agent.id} faulty`, [values(sent[slot]!), crash].filter(Boolean).join(' ')];
+      if (hasRelays) row.push(relays(sent[slot]!));
+      if (hasSamples) row.push(answers(sampled[slot]!));
+      row.push(agent.decisionRound === s ? agent.decision! : '');
+      if (row.slice(2).every((cell) => cell === '')) continue;
+      rows.push(row);
+      first = false;
     }
-    const parts: string[] = [];
-    for (const [text, recipients] of groups) {
-      const at = text.indexOf('@');
-      const [what, when] = at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at)];
-      const who = recipients.length === this.n - 1 ? 'all' : recipients.join(',');
-      parts.push(`${what}→${who}${when}`);
-    }
-    return parts.join(' ');
+    if (first) rows.push([String(s), '', '(nothing sent or decided)']);
   }
+  return rows;
+}
 
-  private sentText(s: number, i: number): string {
-    const { game } = this;
-    const adversarial = this.isAdversarial(i);
-    return this.grouped(i, (j) => {
-      const e = this.envelope(s, i, j);
-      const arrival = game.msgArrival[e]!;
-      const v = game.msgValue[e]!;
-      if (arrival === 0 || v === SILENT) return undefined;
-      const tag = game.msgTag[e]! ? `#${game.msgTag[e]}` : '';
-      return `${this.star(adversarial)}${v}${tag}${this.arrivalText(s, arrival)}`;
-    });
+/** Groups recipients by what they received: `0→1,3 1→2@4`, or `1→all` when every other agent got the same. */
+function grouped(n: number, received: ReadonlyArray<{ to: number; what: string; when: string }>): string {
+  const groups = new Map<string, { what: string; when: string; recipients: number[] }>();
+  for (const { to, what, when } of received) {
+    const key = what + when; // unambiguous: `what` never holds an `@`, `when` is empty or starts with one
+    const group = groups.get(key) ?? { what, when, recipients: [] };
+    group.recipients.push(to);
+    groups.set(key, group);
   }
+  return [...groups.values()].map(({ what, when, recipients }) => `${what}→${recipients.length === n - 1 ? 'all' : recipients.join(',')}${when}`).join(' ');
+}
 
-  private relayText(s: number, i: number): string {
-    const { game, n } = this;
-    if (!game.hasRelays) return '';
-    const adversarial = this.isAdversarial(i);
-    return this.grouped(i, (j) => {
-      const e = this.envelope(s, i, j);
-      const arrival = game.msgArrival[e]!;
-      if (arrival === 0) return undefined;
-      const claims: string[] = [];
-      for (let o = 0; o < n; o++) {
-        const v = game.relayValue[e * n + o]!;
-        if (v !== SILENT) claims.push(`${o}:${v}`);
-      }
-      // An envelope with neither a direct value nor a claim is an empty relay; one with only a value is no relay.
-      if (claims.length === 0 && game.msgValue[e] !== SILENT) return undefined;
-      return `${this.star(adversarial)}[${claims.join(' ')}]${this.arrivalText(s, arrival)}`;
-    });
-  }
-
-  private sampleText(s: number, i: number): string {
-    const { game, n } = this;
-    if (!game.hasSamples || !game.sampled(this.b, i, s)) return '';
-    const k = game.sampleSize;
-    const first = ((this.b * game.maxRounds + s - 1) * n + i) * k;
-    const answers: string[] = [];
-    for (let t = 0; t < k; t++) {
-      const who = game.sampleWho[first + t]!;
-      const answer = game.sampleAnswer[first + t]!;
-      answers.push(`${who}=${this.star(this.isAdversarial(who))}${answer < 0 ? '-' : answer}`);
-    }
-    return `sample ${answers.join(' ')}`;
-  }
-
-  roundTable(): string[][] {
-    const { game, n } = this;
-    const columns = ['round', 'agent', 'sent'];
-    if (game.hasRelays) columns.push('relayed');
-    if (game.hasSamples) columns.push('sampled');
-    columns.push('decided');
-    const rows: string[][] = [columns];
-    for (let s = 1; s <= this.roundsShown; s++) {
-      let first = true;
-      for (let i = 0; i < n; i++) {
-        const a = this.base + i;
-        // A crash shows where it happens: after the last sends, some of which it may have cut.
-        const crash = game.crashedAt[a] === s ? `${this.star(true)}crashed` : '';
-        const row = [first ? String(s) : '', this.agentLabel(i), [this.sentText(s, i), crash].filter(Boolean).join(' ')];
-        if (game.hasRelays) row.push(this.relayText(s, i));
-        if (game.hasSamples) row.push(this.sampleText(s, i));
-        row.push(game.decisionRound[a] === s ? this.decisionText(i) : '');
-        if (row.slice(2).every((cell) => cell === '')) continue;
-        rows.push(row);
-        first = false;
-      }
-      if (first) rows.push([String(s), '', '(nothing sent or decided)']);
-    }
-    return rows;
-  }
-
-  verdict(): string {
-    const { game, b } = this;
-    const outcome = judgeEpisode(game, b);
-    const rounds = `${this.roundsShown} round${this.roundsShown === 1 ? '' : 's'}, ${game.messageCount[b]} messages`;
-    const majority = game.scenario.problem === 'agreement' ? `; majority-correct: ${outcome.majorityCorrect ? 'yes' : 'no'}` : '';
-    if (outcome.win) return `verdict: honest win (${rounds}${majority})`;
-    const broken: string[] = [];
-    if (!outcome.consistent) broken.push('consistency');
-    if (!outcome.valid) broken.push('validity');
-    if (!outcome.terminated) broken.push('termination');
-    return `verdict: adversary wins — ${broken.join(', ')} violated (${rounds}${majority})`;
-  }
-
-  legend(): string[] {
-    const lines = ['legend: v→all value v to every other agent; v→1,3 to agents 1 and 3; v#t with protocol tag t'];
-    if (this.timed) lines.push('        @a arrives at the start of round a (@never: after the horizon)');
-    if (this.game.hasRelays) lines.push('        [o:v]→j relay to j: "o told me v"');
-    if (this.game.hasSamples) lines.push('        sample j=v agent j answered v (- no answer)');
-    if (this.mark && (this.game.f > 0 || this.timed)) lines.push('        * chosen by the adversary');
-    return lines;
-  }
+function legend({ scenario }: EpisodeEvents, mark: boolean): string[] {
+  const timed = scenario.timing !== 'sync';
+  const lines = ['legend: v→all value v to every other agent; v→1,3 to agents 1 and 3; v#t with protocol tag t'];
+  if (timed) lines.push('        @a arrives at the start of round a (@never: after the horizon)');
+  if (usesRelays(scenario)) lines.push('        [o:v]→j relay to j: "o told me v"');
+  if (usesSamples(scenario)) lines.push('        sample j=v agent j answered v (- no answer)');
+  if (mark && (scenario.f > 0 || timed)) lines.push('        * chosen by the adversary');
+  return lines;
 }
 
 /** Left-aligned columns separated by two spaces; with a header, a dashed rule under it. */
