@@ -365,6 +365,9 @@ function parent(args: string[]): void {
     const file = resolve(dirname(self), '../../bench/results.json');
     writeFileSync(file, JSON.stringify({ machine: info, target: TARGET_DECISIONS_PER_SECOND, seconds, results }, null, 2) + '\n');
     console.log(`\nwrote ${file}`);
+    // The verifier's own cases (bench/verify.ts), in a child process like every measurement.
+    const verifyBench = resolve(dirname(self), 'verify.js');
+    console.log('\n' + execFileSync(process.execPath, [verifyBench, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 16 * MiB, stdio: ['ignore', 'pipe', 'inherit'] }).trimEnd());
   }
 }
 

@@ -29,11 +29,13 @@ export {
 export { GameBatch, type GameBatchOptions, type EpisodeSetup } from './game/GameBatch.js';
 export { HonestActions, AdversaryActions, IllegalActionError, SILENT, WAIT, KEEP, WITHHOLD, NO_ANSWER } from './game/actions.js';
 export { judgeBatch, judgeEpisode, Outcomes, type EpisodeOutcome } from './game/judge.js';
-export { renderTrace, describeScenario, type TraceOptions } from './game/trace.js';
+export { renderTrace, describeScenario, verdictLine, type TraceOptions } from './game/trace.js';
+export { episodeEvents, type EpisodeEvents, type AgentFacts, type MessageEvent, type SampleEvent } from './game/episodeEvents.js';
 
 // For learners and checkers: flat observations (GAME.md §7), action heads, the conformance suite.
 export { Observer, type ObserverOptions, type ObservationSlice } from './game/observation.js';
 export { ActionSpace, type ActionHead } from './game/actionSpace.js';
+export { AdversarySpace, refuseAdversarySpace, type AdversaryHead } from './game/adversarySpace.js';
 export {
   checkScenario,
   checkProtocol,
@@ -47,11 +49,47 @@ export {
 } from './game/conformance.js';
 
 // Strategies: the interfaces, and every protocol and adversary by command-line name.
-export { RefusedError, type HonestProtocol, type Adversary } from './protocols/types.js';
+export { RefusedError, type HonestProtocol, type Adversary } from './game/strategy.js';
 export { PROTOCOLS, ADVERSARIES, getProtocol, getAdversary } from './protocols/registry.js';
 export { createSlush, type SlushOptions } from './protocols/slush.js';
 export { createSnowflake, type SnowflakeOptions } from './protocols/snowflake.js';
+export { createScriptedAdversary, type AdversaryScript, type ScriptRound } from './protocols/adversaries/scripted.js';
 
 // Playing: N episodes to rates, or one episode to a finished batch (for traces).
 export { play, playEpisode, runEpisodes, resolveSides, playRange, summarise, type PlayOptions, type PlayResult, type PlayTally } from './play/play.js';
 export { playOnAllCores, type ParallelPlayOptions } from './play/parallel.js';
+
+// Learned policies (TensorFlow.js, wasm backend by default) and training (REINFORCE, PPO, self-play).
+export { PolicyNetwork, type PolicyNetworkSpec, type SavedPolicy } from './policy/PolicyNetwork.js';
+export { NeuralProtocol, type PolicyMode } from './policy/NeuralProtocol.js';
+export { NeuralAdversary } from './policy/NeuralAdversary.js';
+export { honestNetwork, adversaryNetwork } from './policy/networkFor.js';
+export { useBackend, ready, type BackendName } from './policy/tf.js';
+export { train, resolveTrainOptions, TrainingDivergedError, ALGOS, SCHEDULES, type TrainOptions, type TrainSummary, type Algo, type Schedule } from './train/train.js';
+export { attack, type AttackOptions, type AttackReport } from './train/attack.js';
+export { evaluateRun } from './train/evaluateRun.js';
+export { readMetrics, METRIC_KEYS, type EpochMetrics } from './train/runFolder.js';
+export { reinforceUpdate } from './train/reinforce.js';
+export { ppoUpdate } from './train/ppo.js';
+
+// The verifier: every adversary strategy of a small setting, a proof or the attack.
+export {
+  verify,
+  assertSafe,
+  replayCounterexample,
+  enumerateChance,
+  StateLimitError,
+  RandomisedProtocolError,
+  type VerifyOptions,
+  type VerifyResult,
+  type Safe,
+  type Unsafe,
+  type Counterexample,
+  type Property,
+} from './verify/verify.js';
+
+// Reports: training curves (Vega-Lite, SVG) and message-sequence charts.
+export { readRunFolder, type RunFolder } from './report/runFolder.js';
+export { curvesSpec, renderCurves, type CurvesOptions } from './report/curves.js';
+export { renderSequenceChart, sequenceChartSvg, type SequenceChartOptions } from './report/sequenceChart.js';
+export { ReportError } from './report/ReportError.js';

@@ -9,10 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { IllegalActionError } from '../game/actions.js';
 import { ScenarioError } from '../game/scenario.js';
-import { RefusedError } from '../protocols/types.js';
+import { RefusedError } from '../game/strategy.js';
+import { ReportError } from '../report/ReportError.js';
+import { attackCommand } from './commands/attack.js';
+import { chartCommand } from './commands/chart.js';
+import { evalCommand } from './commands/eval.js';
 import { playCommand } from './commands/play.js';
+import { plotCommand } from './commands/plot.js';
 import { protocolsCommand } from './commands/protocols.js';
 import { scenariosCommand } from './commands/scenarios.js';
+import { verifyCommand } from './commands/verify.js';
+import { trainCommand } from './commands/train.js';
 
 const PROGRAM = 'cgym';
 
@@ -37,13 +44,13 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`${PROGRAM}: ${oneLine(text.replace(/^error: /, ''))}\n`) })
     .showHelpAfterError(false);
-  for (const command of [playCommand(), scenariosCommand(), protocolsCommand()]) program.addCommand(command.copyInheritedSettings(program));
+  for (const command of [playCommand(), scenariosCommand(), protocolsCommand(), plotCommand(), chartCommand(), trainCommand(), evalCommand(), attackCommand(), verifyCommand()]) program.addCommand(command.copyInheritedSettings(program));
   return program;
 }
 
 /** Errors that are the user's input, not a bug: shown as their message alone. */
 function userMessage(error: unknown): string | undefined {
-  if (error instanceof ScenarioError || error instanceof RefusedError || error instanceof RangeError) return error.message;
+  if (error instanceof ScenarioError || error instanceof RefusedError || error instanceof RangeError || error instanceof ReportError) return error.message;
   if (error instanceof IllegalActionError) return `illegal action: ${error.message}`;
   return undefined;
 }

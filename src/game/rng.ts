@@ -71,17 +71,29 @@ export function nextFloat(s: Uint32Array, o: number): number {
 }
 
 /**
- * Uniform integer in [0, bound), unbiased, for bound < 2^16 (Lemire's multiply-and-reject, with the
- * 48-bit product split into 16-bit halves so that everything stays in int32 arithmetic: the float
- * version was 4× slower and dominated episode resets).
+ * Uniform integer in [0, bound), unbiased, for 1 ≤ bound ≤ 2^32 (Lemire's multiply-and-reject).
+ * Bounds below 2^16 — every draw of the engine — split the 48-bit product into 16-bit halves so
+ * that everything stays in int32 arithmetic: the float version was 4× slower and dominated resets.
  */
 export function nextInt(s: Uint32Array, o: number, bound: number): number {
   if (bound <= 1) return 0;
+  if (bound < 65536) {
+    for (;;) {
+      const x = nextUint32(s, o);
+      const lo = (x & 0xffff) * bound;
+      const hi = (x >>> 16) * bound + (lo >>> 16);
+      const low32 = (((hi & 0xffff) << 16) | (lo & 0xffff)) >>> 0;
+      if (low32 >= bound || low32 >= (4294967296 - bound) % bound) return hi >>> 16;
+    }
+  }
+  if (!(bound <= 4294967296 && Number.isInteger(bound))) throw new RangeError(`nextInt: bound ${bound} must be an integer in 1..2^32`);
+  // The same split in doubles: each partial product is < 2^49, so every step is exact.
+  const threshold = (4294967296 - bound) % bound;
   for (;;) {
     const x = nextUint32(s, o);
-    const lo = (x & 0xffff) * bound;
-    const hi = (x >>> 16) * bound + (lo >>> 16);
-    const low32 = (((hi & 0xffff) << 16) | (lo & 0xffff)) >>> 0;
-    if (low32 >= bound || low32 >= (4294967296 - bound) % bound) return hi >>> 16;
+    const lo = (x % 65536) * bound;
+    const hi = Math.floor(x / 65536) * bound + Math.floor(lo / 65536);
+    const low32 = (hi % 65536) * 65536 + (lo % 65536);
+    if (low32 >= threshold) return Math.floor(hi / 65536);
   }
 }

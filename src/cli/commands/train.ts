@@ -1,0 +1,142 @@
+/**
+ * `cgym train`: trains a learned side into a run folder (config, metrics per epoch, checkpoints,
+ * summary). A progress bar on stderr when it is a terminal, plain lines otherwise; `--json`
+ * prints the summary object.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { ALGOS, SCHEDULES, type Algo, type Schedule } from '../../train/names.js';
+import type { EpochMetrics } from '../../train/runFolder.js';
+import type { TrainSummary } from '../../train/train.js';
+import { count, formatTable, percent } from '../format.js';
+import { collect, integerIn } from '../options.js';
+
+interface TrainFlags {
+  scenario: string;
+  set?: string[];
+  algo: Algo;
+  schedule: Schedule;
+  honest?: string;
+  adversary?: string;
+  epochs?: number;
+  batch?: number;
+  seed: number;
+  out?: string;
+  stopAt?: number;
+  resume?: boolean;
+  json?: boolean;
+}
+
+/** A rate in [0, 1]. */
+export function rate(raw: string): number {
+  const x = Number(raw);
+  if (!(raw.trim() !== '' && x >= 0 && x <= 1)) throw new InvalidArgumentError('must be a number in 0..1.');
+  return x;
+}
+
+function oneOf<T extends string>(values: readonly T[]): (raw: string) => T {
+  return (raw: string) => {
+    if (!values.includes(raw as T)) throw new InvalidArgumentError(`must be one of ${values.join(', ')}.`);
+    return raw as T;
+  };
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train a learned honest policy or adversary; writes runs/<name>/ (config, metrics.jsonl, checkpoints, summary)')
+    .requiredOption('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file')
+    .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
+    .option('--algo <algo>', `learning algorithm: ${ALGOS.join(', ')}`, oneOf(ALGOS), 'reinforce')
+    .option('--schedule <schedule>', `who learns: ${SCHEDULES.join(', ')}`, oneOf(SCHEDULES), 'honest')
+    .option('--honest <protocol|run>', 'frozen honest side for --schedule adversary (a protocol or a run folder; default majority)')
+    .option('--adversary <adversary|run>', 'frozen adversary for --schedule honest (an adversary or a run folder)')
+    .option('--epochs <n>', 'epochs to train (default 100)', integerIn(1, 1e6))
+    .option('--batch <b>', 'episodes per epoch (default 256)', integerIn(1, 1 << 16))
+    .option('--seed <k>', 'the run seed', integerIn(0, 2 ** 32 - 1), 0)
+    .option('--out <dir>', 'run folder (default runs/<scenario>__<algo>__<seed>__<time>)')
+    .option('--stop-at <x>', 'stop when the greedy win rate reaches x (evaluated every epoch)', rate)
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--json', 'print the summary as one JSON object')
+    .action((flags: TrainFlags) => runTrain(flags));
+}
+
+async function runTrain(flags: TrainFlags): Promise<void> {
+  const progress = startProgress(flags);
+  let summary: TrainSummary;
+  // Loaded here, not at the top: TensorFlow.js takes ~1 s to load, and other commands do not need it.
+  const { train } = await import('../../train/train.js');
+  try {
+    summary = await train({
+      scenario: flags.scenario,
+      set: flags.set ?? [],
+      algo: flags.algo,
+      schedule: flags.schedule,
+      seed: flags.seed,
+      clockStart: 0,
+      ...(flags.honest !== undefined && { honest: flags.honest }),
+      ...(flags.adversary !== undefined && { adversary: flags.adversary }),
+      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
+      ...(flags.batch !== undefined && { batch: flags.batch }),
+      ...(flags.out !== undefined && { out: flags.out }),
+      ...(flags.stopAt !== undefined && { stopAt: flags.stopAt }),
+      ...(flags.resume && { resume: true }),
+      onEpoch: (m) => progress.epoch(m),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(formatSummary(summary));
+}
+
+/** Per-epoch feedback on stderr: a bar on a terminal, a plain line every 10 epochs otherwise. */
+function startProgress(flags: TrainFlags): { epoch(m: EpochMetrics): void; stop(): void } {
+  const total = flags.epochs ?? 100;
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { stream: process.stderr, format: 'training [{bar}] epoch {value}/{total} | win {win} | {eps} episodes/s', hideCursor: true, clearOnComplete: true },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      epoch(m) {
+        const payload = { win: percent(m.winRate ?? 0), eps: count(m.episodesPerSecond ?? 0) };
+        if (!started) {
+          bar.start(total, m.epoch, payload);
+          started = true;
+        } else bar.update(m.epoch, payload);
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
+    };
+  }
+  return {
+    epoch(m) {
+      if (flags.json || (m.epoch % 10 !== 0 && m.epoch !== total)) return;
+      const evaluated = m.evalWinRate === null ? '' : ` | greedy ${percent(m.evalWinRate)}`;
+      process.stderr.write(`epoch ${m.epoch}/${total} | win ${percent(m.winRate ?? 0)}${evaluated} | ${count(m.episodesPerSecond ?? 0)} episodes/s\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+export function formatSummary(s: TrainSummary): string {
+  const header = `${s.scenario} · ${s.algo} · schedule ${s.schedule} · honest ${s.honest} vs adversary ${s.adversary} · seed ${s.seed}\nrun folder: ${s.run}\n\n`;
+  const rows: string[][] = [
+    [`final greedy win rate (${count(s.finalEpisodes)} episodes)`, percent(s.finalWinRate)],
+    ['consistency violations', percent(s.consistencyViolationRate)],
+    ['validity violations', percent(s.validityViolationRate)],
+    ['termination violations', percent(s.terminationViolationRate)],
+    ['majority-correct rate', percent(s.majorityCorrectRate)],
+    ['epochs', String(s.epochs)],
+    [`epochs to ${percent(s.threshold)}`, s.epochsToThreshold === null ? 'not reached' : String(s.epochsToThreshold)],
+    [`seconds to ${percent(s.threshold)}`, s.secondsToThreshold === null ? 'not reached' : s.secondsToThreshold.toFixed(1)],
+    ['wall seconds', s.wallSeconds.toFixed(1)],
+    ['episodes / s (mean per epoch)', count(s.meanEpisodesPerSecond)],
+  ];
+  return header + formatTable(rows, { align: ['left', 'right'], indent: '  ' });
+}

@@ -1,0 +1,86 @@
+/**
+ * A learned honest policy as a `HonestProtocol`: `play`, `eval` and the verifier run it through the
+ * same interface as a hand-written protocol. One network is shared by every honest agent; row
+ * b·n + i is agent i of episode b (observations in relative order, GAME.md §3).
+ *
+ * `greedy` picks each head's most likely legal option; `sample` draws from the masked softmax with
+ * episode b's honest stream (`game.honestRandom(b)`), so a run does not depend on the batch size.
+ * After each `act`, `observations`, `mask` and `choices` hold what it saw and chose (a trainer
+ * records them).
+ */
+import { ActionSpace } from '../game/actionSpace.js';
+import type { HonestActions } from '../game/actions.js';
+import type { GameBatch } from '../game/GameBatch.js';
+import { Observer } from '../game/observation.js';
+import type { Scenario } from '../game/scenario.js';
+import type { HonestProtocol } from '../game/strategy.js';
+import { chooseHeads } from './chooseHeads.js';
+import type { PolicyNetwork } from './PolicyNetwork.js';
+
+export type PolicyMode = 'greedy' | 'sample';
+
+export class NeuralProtocol implements HonestProtocol {
+  readonly name: string;
+  readonly summary = 'a learned honest policy (one MLP shared by every honest agent)';
+  readonly assumptions = 'the scenario it was trained on (observation and action heads must match)';
+  readonly source: string;
+  readonly memorySlots = 0;
+  readonly observer: Observer;
+  readonly actionSpace: ActionSpace;
+  /** `[size·n, obsSize]`, `[size·n, maskWidth]`, `[size·n, heads]` of the last `act`. */
+  observations = new Float32Array(0);
+  mask = new Uint8Array(0);
+  choices = new Int32Array(0);
+
+  constructor(readonly network: PolicyNetwork, readonly scenario: Scenario, public mode: PolicyMode = 'greedy', name = 'learned') {
+    this.name = name;
+    this.source = `a trained network (${mode})`;
+    this.observer = new Observer(scenario);
+    this.actionSpace = new ActionSpace(scenario);
+    const why = this.mismatch(scenario);
+    if (why) throw new RangeError(why);
+  }
+
+  private mismatch(scenario: Scenario): string | undefined {
+    const spec = this.network.spec;
+    const observer = scenario === this.scenario ? this.observer : new Observer(scenario);
+    const space = scenario === this.scenario ? this.actionSpace : new ActionSpace(scenario);
+    if (observer.size !== spec.obsSize) return `${this.name}: the network reads ${spec.obsSize} numbers, scenario ${scenario.name} observes ${observer.size}`;
+    if (space.maskWidth !== this.network.maskWidth || space.headCount !== spec.heads.length)
+      return `${this.name}: the network has ${spec.heads.length} heads / ${this.network.maskWidth} options, scenario ${scenario.name} needs ${space.headCount} / ${space.maskWidth}`;
+    return undefined;
+  }
+
+  refuse(scenario: Scenario): string | undefined {
+    if (scenario.n !== this.scenario.n || scenario.values !== this.scenario.values || scenario.honestActions !== this.scenario.honestActions)
+      return `${this.name}: trained on n=${this.scenario.n}, V=${this.scenario.values}, ${this.scenario.honestActions} actions (got n=${scenario.n}, V=${scenario.values}, ${scenario.honestActions})`;
+    return this.mismatch(scenario);
+  }
+
+  act(game: GameBatch, out: HonestActions): void {
+    const rows = game.size * game.n;
+    const { observer, actionSpace, network } = this;
+    if (this.observations.length !== rows * observer.size) {
+      this.observations = new Float32Array(rows * observer.size);
+      this.mask = new Uint8Array(rows * actionSpace.maskWidth);
+      this.choices = new Int32Array(rows * actionSpace.headCount);
+    }
+    observer.observe(game, this.observations);
+    actionSpace.legalMask(game, this.mask);
+    const logits = network.logits(this.observations, rows);
+    const heads = network.spec.heads;
+    const n = game.n;
+    for (let b = 0; b < game.size; b++) {
+      const draw = this.mode === 'sample' ? () => game.honestRandom(b) : undefined;
+      for (let i = 0; i < n; i++) {
+        const row = b * n + i;
+        if (!game.needsAction(b, i)) {
+          this.choices.fill(0, row * heads.length, (row + 1) * heads.length);
+          continue;
+        }
+        chooseHeads(logits, this.mask, network.maskWidth, heads, row, this.choices, draw);
+      }
+    }
+    actionSpace.decode(game, this.choices, out);
+  }
+}

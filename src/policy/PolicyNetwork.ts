@@ -1,0 +1,237 @@
+/**
+ * The learned policy's network: an MLP (ReLU, hidden sizes configurable, default [16, 8] as in the
+ * seed paper) with one masked categorical head per action head, an optional value head, and its
+ * own Adam optimizer. Weights and optimizer state save to / load from plain JSON.
+ *
+ * Shapes: observations `[rows, obsSize]`; logits `[rows, maskWidth]` (the heads' options side by
+ * side, head h at columns offset_h .. offset_h + size_h − 1); value `[rows]`.
+ *
+ * Rows are agents (honest: row b·n + i, one network shared by all honest agents) or episodes (the
+ * adversary). Sampling happens in JS (policy/heads.ts) from the episodes' own random streams, so
+ * this class never draws random numbers except to initialise weights, from its own seed.
+ */
+import { tf } from './tf.js';
+
+export interface HeadShape {
+  readonly size: number;
+  readonly offset: number;
+}
+
+export interface PolicyNetworkSpec {
+  /** Numbers per observation row. */
+  obsSize: number;
+  /** The categorical heads, options laid side by side. */
+  heads: readonly HeadShape[];
+  /** Hidden layer sizes (ReLU). */
+  hidden: readonly number[];
+  /** Whether to add a value head (PPO's critic, or a learned REINFORCE baseline). */
+  value: boolean;
+  /** Seed of the weight initialisation. */
+  seed: number;
+  /** Initial bias of each logit column (default all 0: uniform heads at the start). */
+  initialBias?: readonly number[];
+}
+
+export interface AdamOptions {
+  learningRate: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Clip the global gradient norm to this (0 = no clipping). */
+  maxGradNorm?: number;
+}
+
+/** A saved network: spec, weights and Adam state, as plain JSON. */
+export interface SavedPolicy {
+  kind: 'cgym-policy';
+  spec: PolicyNetworkSpec;
+  weights: number[][];
+  adam: { step: number; m: number[][]; v: number[][] };
+}
+
+/** The per-row terms of a policy-gradient loss (all `[rows]`). */
+export interface PolicyTerms {
+  /** Σ over used heads of log π(choice). */
+  logProb: tf.Tensor1D;
+  /** Σ over used heads of the masked head's entropy. */
+  entropy: tf.Tensor1D;
+  /** Value estimate (zeros without a value head). */
+  value: tf.Tensor1D;
+}
+
+/** A large negative logit for illegal options (finite: 0 · it stays 0 in the entropy). */
+const ILLEGAL = -1e9;
+
+/** Variable names must be unique across every network alive in the process. */
+let nextVariableId = 0;
+
+/** A variable holding `initial`'s values; `initial` itself is released (it would count as a leaked tensor). */
+function ownedVariable(initial: tf.Tensor, trainable: boolean, name?: string): tf.Variable {
+  const variable = tf.variable(initial, trainable, name);
+  initial.dispose();
+  return variable;
+}
+
+/** mulberry32: the initialiser's own seeded generator (weights never use Math.random). */
+function seededUniform(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class PolicyNetwork {
+  readonly spec: PolicyNetworkSpec;
+  readonly maskWidth: number;
+  /** [W0, b0, W1, b1, …, Wpolicy, bpolicy, (Wvalue, bvalue)]. */
+  readonly variables: tf.Variable[];
+  private readonly adamM: tf.Variable[];
+  private readonly adamV: tf.Variable[];
+  private adamStep = 0;
+
+  constructor(spec: PolicyNetworkSpec, weights?: readonly (readonly number[])[]) {
+    this.spec = { ...spec, heads: spec.heads.map((h) => ({ size: h.size, offset: h.offset })), hidden: [...spec.hidden], ...(spec.initialBias && { initialBias: [...spec.initialBias] }) };
+    this.maskWidth = spec.heads.reduce((w, h) => Math.max(w, h.offset + h.size), 0);
+    const shapes = this.shapes();
+    if (weights && weights.length !== shapes.length) throw new RangeError(`policy: saved weights have ${weights.length} arrays, the spec needs ${shapes.length}`);
+    const uniform = seededUniform(spec.seed);
+    this.variables = shapes.map(({ shape, scale }, k) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = new Float32Array(size);
+      if (weights) {
+        const saved = weights[k]!;
+        if (saved.length !== size) throw new RangeError(`policy: saved weight array ${k} has ${saved.length} numbers, the spec needs ${size}`);
+        values.set(saved);
+      } else if (shape.length === 2) {
+        // Glorot-uniform, scaled: small policy logits start near uniform (CleanRL's std 0.01 habit).
+        const limit = scale * Math.sqrt(6 / (shape[0]! + shape[1]!));
+        for (let x = 0; x < size; x++) values[x] = (2 * uniform() - 1) * limit;
+      } else if (k === 2 * spec.hidden.length + 1 && spec.initialBias) {
+        values.set(spec.initialBias);
+      }
+      return ownedVariable(tf.tensor(values, shape), true, `cgym_policy_${nextVariableId++}_w${k}`);
+    });
+    this.adamM = this.variables.map((v) => ownedVariable(tf.zerosLike(v), false));
+    this.adamV = this.variables.map((v) => ownedVariable(tf.zerosLike(v), false));
+  }
+
+  private shapes(): Array<{ shape: number[]; scale: number }> {
+    const { obsSize, hidden, value } = this.spec;
+    const out: Array<{ shape: number[]; scale: number }> = [];
+    let width = obsSize;
+    for (const h of hidden) {
+      out.push({ shape: [width, h], scale: 1 }, { shape: [h], scale: 0 });
+      width = h;
+    }
+    out.push({ shape: [width, this.maskWidth], scale: 0.01 }, { shape: [this.maskWidth], scale: 0 });
+    if (value) out.push({ shape: [width, 1], scale: 1 }, { shape: [1], scale: 0 });
+    return out;
+  }
+
+  /** Logits `[rows, maskWidth]` and value `[rows]` (tensors; call inside tf.tidy). */
+  forward(obs: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D } {
+    const v = this.variables;
+    let x: tf.Tensor2D = obs;
+    const layers = this.spec.hidden.length;
+    for (let l = 0; l < layers; l++) x = tf.relu(tf.add(tf.matMul(x, v[2 * l] as tf.Tensor2D), v[2 * l + 1]!)) as tf.Tensor2D;
+    const logits = tf.add(tf.matMul(x, v[2 * layers] as tf.Tensor2D), v[2 * layers + 1]!) as tf.Tensor2D;
+    const value = this.spec.value
+      ? (tf.reshape(tf.add(tf.matMul(x, v[2 * layers + 2] as tf.Tensor2D), v[2 * layers + 3]!), [-1]) as tf.Tensor1D)
+      : (tf.zeros([obs.shape[0]]) as tf.Tensor1D);
+    return { logits, value };
+  }
+
+  /** Logits of `rows` observation rows, read back to JS: `[rows, maskWidth]`. */
+  logits(obs: Float32Array, rows: number): Float32Array {
+    return tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])).logits.dataSync() as Float32Array);
+  }
+
+  /** Value estimates of `rows` observation rows: `[rows]`. */
+  values(obs: Float32Array, rows: number): Float32Array {
+    return tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])).value.dataSync() as Float32Array);
+  }
+
+  /**
+   * Per-row log-probability of the chosen options, entropy and value (call inside tf.tidy).
+   * `mask` `[rows, maskWidth]` 1 = legal; `chosen` `[rows, maskWidth]` one-hot of each used head's
+   * choice (unused heads all zero: left out of the sum); `usedColumns` `[rows, maskWidth]` 1 on
+   * the columns of used heads.
+   */
+  terms(obs: tf.Tensor2D, mask: tf.Tensor2D, chosen: tf.Tensor2D, usedColumns: tf.Tensor2D): PolicyTerms {
+    const { logits, value } = this.forward(obs);
+    const masked = tf.add(logits, tf.mul(tf.sub(mask, 1), -ILLEGAL)) as tf.Tensor2D;
+    const logSoftmax = tf.concat(this.spec.heads.map((h) => tf.logSoftmax(tf.slice(masked, [0, h.offset], [-1, h.size]))), 1) as tf.Tensor2D;
+    const logProb = tf.sum(tf.mul(logSoftmax, chosen), 1) as tf.Tensor1D;
+    const plogp = tf.mul(tf.exp(logSoftmax), logSoftmax);
+    const entropy = tf.neg(tf.sum(tf.mul(plogp, usedColumns), 1)) as tf.Tensor1D;
+    return { logProb, entropy, value };
+  }
+
+  /**
+   * One Adam step on `loss` (built from this network's variables); returns the loss value.
+   * Runs inside tf.tidy: nothing but the updated variables survives.
+   */
+  step(loss: () => tf.Scalar, options: AdamOptions): number {
+    const { learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, maxGradNorm = 0 } = options;
+    this.adamStep++;
+    const t = this.adamStep;
+    const value = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(loss, this.variables);
+      let list = this.variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
+      if (maxGradNorm > 0) {
+        const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+        const factor = tf.minimum(1, tf.div(maxGradNorm, tf.add(norm, 1e-6)));
+        list = list.map((g) => tf.mul(g, factor));
+      }
+      const correction1 = 1 - beta1 ** t;
+      const correction2 = 1 - beta2 ** t;
+      this.variables.forEach((v, k) => {
+        const g = list[k]!;
+        const m = tf.add(tf.mul(this.adamM[k]!, beta1), tf.mul(g, 1 - beta1));
+        const s = tf.add(tf.mul(this.adamV[k]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+        this.adamM[k]!.assign(m);
+        this.adamV[k]!.assign(s);
+        const update = tf.div(tf.mul(tf.div(m, correction1), learningRate), tf.add(tf.sqrt(tf.div(s, correction2)), epsilon));
+        v.assign(tf.sub(v, update));
+      });
+      return value;
+    });
+    const loss_ = value.dataSync()[0]!;
+    value.dispose();
+    return loss_;
+  }
+
+  /** Whether every weight is a finite number (a NaN or ∞ means the last update diverged). */
+  finite(): boolean {
+    let total = 0;
+    tf.tidy(() => {
+      total = tf.addN(this.variables.map((v) => tf.sum(tf.abs(v)))).dataSync()[0]!;
+    });
+    return Number.isFinite(total);
+  }
+
+  /** Weights, Adam state and spec as JSON data (exact: float32 values survive the round trip). */
+  toJSON(): SavedPolicy {
+    const read = (list: tf.Variable[]) => list.map((v) => Array.from(v.dataSync()));
+    return { kind: 'cgym-policy', spec: { ...this.spec }, weights: read(this.variables), adam: { step: this.adamStep, m: read(this.adamM), v: read(this.adamV) } };
+  }
+
+  static fromJSON(saved: SavedPolicy): PolicyNetwork {
+    if (saved.kind !== 'cgym-policy') throw new RangeError(`policy: not a saved policy (kind=${String(saved.kind)})`);
+    const network = new PolicyNetwork(saved.spec, saved.weights);
+    network.adamStep = saved.adam.step;
+    tf.tidy(() => {
+      network.adamM.forEach((m, k) => m.assign(tf.tensor(saved.adam.m[k]!, m.shape)));
+      network.adamV.forEach((v, k) => v.assign(tf.tensor(saved.adam.v[k]!, v.shape)));
+    });
+    return network;
+  }
+
+  dispose(): void {
+    for (const v of [...this.variables, ...this.adamM, ...this.adamV]) v.dispose();
+  }
+}

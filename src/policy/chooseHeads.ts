@@ -1,0 +1,49 @@
+/**
+ * Picking one option per head from a row of logits, in JS: masked softmax sampling with a uniform
+ * draw supplied by the caller (the episode's own random stream, so a choice does not depend on the
+ * batch it was made in), or the greedy (most likely legal) option.
+ */
+import type { HeadShape } from './PolicyNetwork.js';
+
+/**
+ * Writes one choice per head for row `row` into `choices[row · heads.length + h]`.
+ * `logits` and `mask` are `[rows, maskWidth]`; `draw` returns a uniform number in [0, 1) and is
+ * called once per head (sampling), or is undefined (greedy: ties → the lowest option).
+ */
+export function chooseHeads(
+  logits: Float32Array,
+  mask: Uint8Array,
+  maskWidth: number,
+  heads: readonly HeadShape[],
+  row: number,
+  choices: Int32Array,
+  draw: (() => number) | undefined,
+): void {
+  const base = row * maskWidth;
+  const H = heads.length;
+  for (let h = 0; h < H; h++) {
+    const { offset, size } = heads[h]!;
+    let best = -1;
+    let max = -Infinity;
+    for (let c = 0; c < size; c++) {
+      const at = base + offset + c;
+      if (mask[at] && logits[at]! > max) {
+        max = logits[at]!;
+        best = c;
+      }
+    }
+    if (best < 0) throw new RangeError(`chooseHeads: row ${row}, head ${h} has no legal option`);
+    if (draw) {
+      let total = 0;
+      for (let c = 0; c < size; c++) if (mask[base + offset + c]) total += Math.exp(logits[base + offset + c]! - max);
+      let u = draw() * total;
+      for (let c = 0; c < size; c++) {
+        if (!mask[base + offset + c]) continue;
+        u -= Math.exp(logits[base + offset + c]! - max);
+        best = c;
+        if (u < 0) break;
+      }
+    }
+    choices[row * H + h] = best;
+  }
+}

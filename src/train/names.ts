@@ -1,0 +1,8 @@
+/**
+ * The names of the learning algorithms and self-play schedules, apart from the trainer so that the
+ * command line can list them without loading TensorFlow.js.
+ */
+export type Algo = 'reinforce' | 'ppo';
+export type Schedule = 'honest' | 'adversary' | 'simultaneous' | 'alternating';
+export const ALGOS: readonly Algo[] = ['reinforce', 'ppo'];
+export const SCHEDULES: readonly Schedule[] = ['honest', 'adversary', 'simultaneous', 'alternating'];

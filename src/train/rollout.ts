@@ -1,0 +1,162 @@
+/**
+ * One epoch's rollout: a freshly reset GameBatch played to the end by both sides through the same
+ * `HonestProtocol` / `Adversary` interfaces as `play`, while each learning side's observations,
+ * masks and choices are recorded into storage allocated once, `[R, rowsPerRound]` slots.
+ *
+ * Honest rows are agents (b·n + i; a slot is recorded where the engine applies the honest action,
+ * `game.actsHonestly`); adversary rows are episodes (recorded while the episode is live).
+ */
+import type { AdversaryActions, HonestActions } from '../game/actions.js';
+import type { GameBatch } from '../game/GameBatch.js';
+import type { HeadShape } from '../policy/PolicyNetwork.js';
+import type { Adversary, HonestProtocol } from '../game/strategy.js';
+
+/** Decides whether head h of a row's choices was used (IC's value heads only count on commit). */
+export type HeadUsed = (choices: Int32Array, row: number, h: number) => boolean;
+
+export class SideStorage {
+  readonly obs: Float32Array;
+  readonly mask: Uint8Array;
+  /** One-hot of each used head's choice, `[slots, maskWidth]`. */
+  readonly chosen: Float32Array;
+  /** 1 on the columns of used heads, `[slots, maskWidth]`. */
+  readonly usedColumns: Float32Array;
+  readonly valid: Uint8Array;
+  /** Valid slots, in slot order (filled by `finish`). */
+  readonly slots: Int32Array;
+  count = 0;
+
+  constructor(
+    readonly maxRounds: number,
+    readonly rowsPerRound: number,
+    /** Rows per episode (n for the honest side, 1 for the adversary). */
+    readonly rowsPerEpisode: number,
+    readonly obsSize: number,
+    readonly heads: readonly HeadShape[],
+    readonly maskWidth: number,
+  ) {
+    const slots = maxRounds * rowsPerRound;
+    this.obs = new Float32Array(slots * obsSize);
+    this.mask = new Uint8Array(slots * maskWidth);
+    this.chosen = new Float32Array(slots * maskWidth);
+    this.usedColumns = new Float32Array(slots * maskWidth);
+    this.valid = new Uint8Array(slots);
+    this.slots = new Int32Array(slots);
+  }
+
+  clear(): void {
+    this.valid.fill(0);
+    this.count = 0;
+  }
+
+  /** Episode slot b of a storage slot. */
+  episodeOf(slot: number): number {
+    return Math.floor((slot % this.rowsPerRound) / this.rowsPerEpisode);
+  }
+
+  /** Round (1-based) of a storage slot. */
+  roundOf(slot: number): number {
+    return Math.floor(slot / this.rowsPerRound) + 1;
+  }
+
+  /** Records row `row` of round `round` from the agent's last-act buffers. */
+  record(round: number, row: number, obs: Float32Array, mask: Uint8Array, choices: Int32Array, used: HeadUsed): void {
+    const { obsSize, maskWidth, heads } = this;
+    const slot = (round - 1) * this.rowsPerRound + row;
+    this.valid[slot] = 1;
+    this.obs.set(obs.subarray(row * obsSize, (row + 1) * obsSize), slot * obsSize);
+    this.mask.set(mask.subarray(row * maskWidth, (row + 1) * maskWidth), slot * maskWidth);
+    const at = slot * maskWidth;
+    this.chosen.fill(0, at, at + maskWidth);
+    this.usedColumns.fill(0, at, at + maskWidth);
+    const H = heads.length;
+    for (let h = 0; h < H; h++) {
+      if (!used(choices, row, h)) continue;
+      const { offset, size } = heads[h]!;
+      this.chosen[at + offset + choices[row * H + h]!] = 1;
+      this.usedColumns.fill(1, at + offset, at + offset + size);
+    }
+  }
+
+  /** Lists the valid slots in `slots[0..count)`. */
+  finish(): void {
+    let count = 0;
+    for (let s = 0; s < this.valid.length; s++) if (this.valid[s]) this.slots[count++] = s;
+    this.count = count;
+  }
+}
+
+/** The last-act buffers a learned side exposes (NeuralProtocol, NeuralAdversary). */
+export interface Recordable {
+  observations: Float32Array;
+  mask: Uint8Array;
+  choices: Int32Array;
+}
+
+export interface RolloutSides {
+  honest: HonestProtocol;
+  adversary: Adversary;
+  /** Record the honest side (it must be a Recordable NeuralProtocol). */
+  honestStorage?: { storage: SideStorage; agent: Recordable; used: HeadUsed };
+  adversaryStorage?: { storage: SideStorage; agent: Recordable };
+}
+
+const ALL_USED: HeadUsed = () => true;
+
+/**
+ * Groups of `groupSize` consecutive slots play the same chance moves (faulty set, inputs, GST: the
+ * group's first episode's) with their own policy draws, so that a group's mean return is a
+ * baseline that removes the variance due to chance (a per-situation baseline, as in GRPO).
+ */
+export function shareChance(game: GameBatch, groupSize: number): void {
+  const { n } = game;
+  const faulty: number[] = [];
+  const inputs: number[] = [];
+  for (let first = 0; first < game.size; first += groupSize) {
+    faulty.length = 0;
+    inputs.length = 0;
+    for (let i = 0; i < n; i++) {
+      if (game.faulty[first * n + i]) faulty.push(i);
+      inputs.push(game.input[first * n + i]!);
+    }
+    for (let b = first + 1; b < Math.min(game.size, first + groupSize); b++) game.setup(b, { faulty, inputs, gst: game.gst[first]! });
+  }
+}
+
+/**
+ * Plays episodes `firstEpisode .. firstEpisode + game.size − 1` to the end, recording the learning
+ * sides. Returns the number of honest agent decisions made (rows where the honest action applied).
+ */
+export function rollout(game: GameBatch, firstEpisode: number, sides: RolloutSides, honestActions: HonestActions, adversaryActions: AdversaryActions, groupSize = 1): number {
+  const { honest, adversary, honestStorage, adversaryStorage } = sides;
+  honestStorage?.storage.clear();
+  adversaryStorage?.storage.clear();
+  game.reset(firstEpisode);
+  if (groupSize > 1) shareChance(game, groupSize);
+  const n = game.n;
+  let decisions = 0;
+  while (!game.allDone) {
+    const round = game.round;
+    honestActions.clear();
+    honest.act(game, honestActions);
+    for (let b = 0; b < game.size; b++)
+      for (let i = 0; i < n; i++) {
+        if (!game.actsHonestly(b, i)) continue;
+        decisions++;
+        if (honestStorage) {
+          const { storage, agent, used } = honestStorage;
+          storage.record(round, b * n + i, agent.observations, agent.mask, agent.choices, used);
+        }
+      }
+    adversaryActions.clear();
+    adversary.act(game, honestActions, adversaryActions);
+    if (adversaryStorage) {
+      const { storage, agent } = adversaryStorage;
+      for (let b = 0; b < game.size; b++) if (!game.done[b]) storage.record(round, b, agent.observations, agent.mask, agent.choices, ALL_USED);
+    }
+    game.step(honestActions, adversaryActions);
+  }
+  honestStorage?.storage.finish();
+  adversaryStorage?.storage.finish();
+  return decisions;
+}

@@ -1,0 +1,423 @@
+/**
+ * The training loop and its run folder: resolves the options once, builds both sides (learned or
+ * frozen), then per epoch: rollout → returns → update of each side that trains this epoch →
+ * metrics line → checkpoint. The algorithms themselves live in reinforce.ts and ppo.ts.
+ *
+ * Schedules: `honest` (honest learns vs a frozen adversary), `adversary` (adversary learns vs a
+ * frozen honest side: the paper's Byzantine breaking), `simultaneous` (both every epoch),
+ * `alternating` (honest for `alternateEvery` epochs, then the adversary, and so on).
+ *
+ * Determinism: epoch e plays episodes (e−1)·batch … e·batch−1 of the run's seed; the learners draw
+ * from those episodes' own streams; weights start from the seed. Same options → same metric lines
+ * (up to the timing keys), and a resume continues exactly where the checkpoint left off.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AdversaryActions, HonestActions } from '../game/actions.js';
+import { refuseAdversarySpace } from '../game/adversarySpace.js';
+import { GameBatch } from '../game/GameBatch.js';
+import { judgeBatch, Outcomes } from '../game/judge.js';
+import { loadScenario } from '../game/loadScenario.js';
+import type { Scenario } from '../game/scenario.js';
+import { play, resolveSides, type PlayResult } from '../play/play.js';
+import { NeuralAdversary } from '../policy/NeuralAdversary.js';
+import { NeuralProtocol } from '../policy/NeuralProtocol.js';
+import { adversaryNetwork, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, honestNetwork } from '../policy/networkFor.js';
+import { PolicyNetwork } from '../policy/PolicyNetwork.js';
+import { ready, tf } from '../policy/tf.js';
+import { getAdversary, getProtocol } from '../protocols/registry.js';
+import type { Adversary, HonestProtocol } from '../game/strategy.js';
+import { ALGOS, SCHEDULES, type Algo, type Schedule } from './names.js';
+import { PPO_DEFAULTS, ppoUpdate, type PpoOptions } from './ppo.js';
+import { REINFORCE_DEFAULTS, reinforceUpdate, type ReinforceOptions } from './reinforce.js';
+import { rollout, SideStorage } from './rollout.js';
+import {
+  appendMetrics, createRunFolder, paths, readCheckpoint, readJson, readMetrics, truncateMetrics, writeCheckpoint, writeJson,
+  type Checkpoint, type EpochMetrics,
+} from './runFolder.js';
+import type { UpdateStats } from './storageTensors.js';
+
+export { ALGOS, SCHEDULES, type Algo, type Schedule };
+
+export interface TrainOptions {
+  /** A preset name, a scenario file, or a resolved scenario object. */
+  scenario: string | Scenario;
+  /** `key=value` overrides of the scenario. */
+  set?: readonly string[];
+  /** Learning algorithm. */
+  algo?: Algo;
+  /** Which side learns when. */
+  schedule?: Schedule;
+  /** Frozen honest side (schedule adversary): a protocol name or a run folder (its learned honest policy). */
+  honest?: string;
+  /** Frozen adversary (schedule honest): an adversary name or a run folder (its learned adversary). */
+  adversary?: string;
+  /** Epochs to train (a resume trains up to this many in total). */
+  epochs?: number;
+  /** Episodes per epoch. */
+  batch?: number;
+  /** The run's seed: episodes, weight initialisation, minibatch shuffles. */
+  seed?: number;
+  /** Run folder (default runs/<scenario>__<algo>__<seed>__<time>). */
+  out?: string;
+  /** Stop as soon as the greedy evaluation's honest win rate reaches this (evaluates every epoch). */
+  stopAt?: number;
+  /** Win rate whose first epoch and seconds the summary reports (default stopAt, else 0.99). */
+  threshold?: number;
+  /** Hidden layer sizes of both networks. */
+  hidden?: readonly number[];
+  /** Initial logit of the honest commit options (policy/networkFor.ts; 0 = uniform start). */
+  commitBias?: number;
+  /** Epochs per turn under the alternating schedule. */
+  alternateEvery?: number;
+  /** Greedy evaluation every this many epochs (and at the last). */
+  evalEvery?: number;
+  /** Episodes per greedy evaluation. */
+  evalEpisodes?: number;
+  /** Episodes of the final greedy evaluation (≥ 10,000 for the summary's rates). */
+  finalEpisodes?: number;
+  /** REINFORCE hyper-parameters (algo reinforce). */
+  reinforce?: ReinforceOptions;
+  /** PPO hyper-parameters (algo ppo). */
+  ppo?: PpoOptions;
+  /** Continue the run in `out` from its last checkpoint. */
+  resume?: boolean;
+  /** `performance.now()` value the wall clock counts from (the CLI passes 0: process start). */
+  clockStart?: number;
+  /** Called after each epoch's metrics line is written. */
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+/** The options as resolved once and recorded in config.json. */
+export interface ResolvedTrainOptions {
+  scenario: Scenario;
+  algo: Algo;
+  schedule: Schedule;
+  honest: string;
+  adversary: string;
+  epochs: number;
+  batch: number;
+  seed: number;
+  out: string;
+  stopAt: number | null;
+  threshold: number;
+  hidden: number[];
+  commitBias: number;
+  alternateEvery: number;
+  evalEvery: number;
+  evalEpisodes: number;
+  finalEpisodes: number;
+  reinforce: Required<ReinforceOptions>;
+  ppo: Required<PpoOptions>;
+}
+
+export interface TrainSummary {
+  run: string;
+  scenario: string;
+  algo: Algo;
+  schedule: Schedule;
+  seed: number;
+  honest: string;
+  adversary: string;
+  /** Greedy honest win rate over `finalEpisodes` fresh episodes. */
+  finalWinRate: number;
+  consistencyViolationRate: number;
+  validityViolationRate: number;
+  terminationViolationRate: number;
+  majorityCorrectRate: number;
+  finalEpisodes: number;
+  epochs: number;
+  threshold: number;
+  epochsToThreshold: number | null;
+  secondsToThreshold: number | null;
+  wallSeconds: number;
+  meanEpisodesPerSecond: number;
+  meanAgentDecisionsPerSecond: number;
+  backend: string;
+}
+
+/** A loss or entropy became NaN: the run stops, the last good checkpoint stays. */
+export class TrainingDivergedError extends RangeError {
+  override name = 'TrainingDivergedError';
+}
+
+const LEARNED = 'learned';
+/** Seed offsets of the evaluation episodes, apart from the training episodes. */
+const EVAL_SEED_OFFSET = 0x5bd1e995;
+const FINAL_SEED_OFFSET = 0x27d4eb2f;
+
+function defaultAdversary(scenario: Scenario): string {
+  if (scenario.f === 0) return 'silent';
+  return scenario.faults === 'byzantine' ? 'equivocate' : scenario.faults === 'crash' ? 'crash' : 'silent';
+}
+
+function runName(scenario: string, algo: string, seed: number): string {
+  const time = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+  return `${scenario}__${algo}__${seed}__${time}`;
+}
+
+function checkRate(name: string, x: number | undefined): void {
+  if (x !== undefined && !(x >= 0 && x <= 1)) throw new RangeError(`train: ${name} must be in 0..1 (got ${x})`);
+}
+
+/** Resolves user options once into the complete record stored in config.json. */
+export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
+  const scenario = typeof options.scenario === 'string' || options.set?.length ? loadScenario(options.scenario as string | Record<string, unknown>, options.set ?? []) : options.scenario;
+  const algo = options.algo ?? 'reinforce';
+  const schedule = options.schedule ?? 'honest';
+  if (!ALGOS.includes(algo)) throw new RangeError(`train: unknown algo "${algo}" (known: ${ALGOS.join(', ')})`);
+  if (!SCHEDULES.includes(schedule)) throw new RangeError(`train: unknown schedule "${schedule}" (known: ${SCHEDULES.join(', ')})`);
+  const learnsAdversary = schedule !== 'honest';
+  if (learnsAdversary) {
+    if (scenario.f === 0 && schedule === 'adversary') throw new RangeError(`train: schedule adversary needs f ≥ 1 (scenario ${scenario.name} has f=0)`);
+    const why = scenario.f > 0 ? refuseAdversarySpace(scenario) : undefined;
+    if (why) throw new RangeError(`train: ${why}`);
+  }
+  checkRate('stopAt', options.stopAt);
+  checkRate('threshold', options.threshold);
+  const seed = options.seed ?? 0;
+  const epochs = options.epochs ?? 100;
+  const batch = options.batch ?? 256;
+  for (const [k, v] of [['epochs', epochs], ['batch', batch]] as const)
+    if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`train: ${k} must be a positive integer (got ${v})`);
+  const hidden = [...(options.hidden ?? DEFAULT_HIDDEN)];
+  return {
+    scenario,
+    algo,
+    schedule,
+    honest: schedule === 'honest' || schedule === 'simultaneous' || schedule === 'alternating' ? LEARNED : (options.honest ?? 'majority'),
+    adversary: learnsAdversary && scenario.f > 0 ? LEARNED : (options.adversary ?? defaultAdversary(scenario)),
+    epochs,
+    batch,
+    seed,
+    out: options.out ?? join('runs', runName(scenario.name, algo, seed)),
+    stopAt: options.stopAt ?? null,
+    threshold: options.threshold ?? options.stopAt ?? 0.99,
+    hidden,
+    commitBias: options.commitBias ?? DEFAULT_COMMIT_BIAS,
+    alternateEvery: options.alternateEvery ?? 10,
+    evalEvery: options.stopAt !== undefined ? 1 : (options.evalEvery ?? 5),
+    evalEpisodes: options.evalEpisodes ?? 2000,
+    finalEpisodes: options.finalEpisodes ?? 10_000,
+    reinforce: { ...REINFORCE_DEFAULTS, ...options.reinforce },
+    ppo: { ...PPO_DEFAULTS, ...options.ppo },
+  };
+}
+
+function packageVersions(): Record<string, string> {
+  const versions: Record<string, string> = { node: process.versions.node, tfjs: tf.version.tfjs };
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    versions['consensus-gym'] = pkg.version ?? 'unknown';
+  } catch {
+    // dist/ layout: one level deeper
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+      versions['consensus-gym'] = pkg.version ?? 'unknown';
+    } catch {
+      versions['consensus-gym'] = 'unknown';
+    }
+  }
+  return versions;
+}
+
+/** A saved side of a run folder (its latest checkpoint), or undefined if the run has none. */
+export function loadRunPolicy(dir: string, side: 'honest' | 'adversary'): { network: PolicyNetwork; scenario: Scenario } {
+  const checkpoint = readCheckpoint(dir);
+  const saved = checkpoint?.[side];
+  if (!saved) throw new RangeError(`run ${dir}: has no learned ${side} policy in checkpoints/latest.json`);
+  const config = readJson<ResolvedTrainOptions>(paths(dir).config, `run ${dir}`);
+  return { network: PolicyNetwork.fromJSON(saved), scenario: loadScenario(config.scenario as unknown as Record<string, unknown>) };
+}
+
+const isRunFolder = (name: string): boolean => existsSync(paths(name).config);
+
+/** A frozen honest side: a registry protocol, or a run folder's learned policy (greedy). */
+export function frozenHonest(name: string, scenario: Scenario): HonestProtocol {
+  if (isRunFolder(name)) return new NeuralProtocol(loadRunPolicy(name, 'honest').network, scenario, 'greedy', `run:${name}`);
+  return getProtocol(name, scenario);
+}
+
+/** A frozen adversary: a registry adversary, or a run folder's learned adversary (greedy). */
+export function frozenAdversary(name: string, scenario: Scenario): Adversary {
+  if (isRunFolder(name)) return new NeuralAdversary(loadRunPolicy(name, 'adversary').network, scenario, 'greedy', `run:${name}`);
+  return getAdversary(name, scenario);
+}
+
+/** Trains (or resumes) a run; resolves to its summary (also written to summary.json). */
+export async function train(options: TrainOptions): Promise<TrainSummary> {
+  const backend = await ready();
+  const clockStart = options.clockStart ?? performance.now();
+
+  // ---------------------------------------------------------------- options, run folder, resume
+  let o: ResolvedTrainOptions;
+  let checkpoint: Checkpoint | undefined;
+  if (options.resume) {
+    if (!options.out) throw new RangeError('train: --resume needs --out DIR (the run folder to continue)');
+    const stored = readJson<ResolvedTrainOptions>(paths(options.out).config, `resume ${options.out}`);
+    o = { ...stored, scenario: loadScenario(stored.scenario as unknown as Record<string, unknown>), out: options.out, ...(options.epochs !== undefined && { epochs: options.epochs }) };
+    checkpoint = readCheckpoint(o.out);
+    truncateMetrics(o.out, checkpoint?.epoch ?? 0);
+  } else {
+    o = resolveTrainOptions(options);
+    if (existsSync(paths(o.out).config)) throw new RangeError(`train: run folder ${o.out} already exists (use --resume to continue it, or another --out)`);
+    createRunFolder(o.out);
+    writeJson(paths(o.out).config, { ...o, versions: { ...packageVersions(), backend } });
+  }
+  const { scenario, batch: B, seed } = o;
+
+  // ---------------------------------------------------------------- sides
+  const usesValue = o.algo === 'ppo' || o.reinforce.baseline === 'value';
+  const honestLearns = o.honest === LEARNED;
+  const adversaryLearns = o.adversary === LEARNED;
+  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : honestNetwork(scenario, { hidden: o.hidden, value: usesValue, seed, commitBias: o.commitBias })) : undefined;
+  const adversaryNet = adversaryLearns
+    ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.hidden, value: usesValue, seed: seed + 1 })
+    : undefined;
+  const learnedHonest = honestNet && new NeuralProtocol(honestNet, scenario, 'sample');
+  const learnedAdversary = adversaryNet && new NeuralAdversary(adversaryNet, scenario, 'sample');
+  const honest: HonestProtocol = learnedHonest ?? frozenHonest(o.honest, scenario);
+  const adversary: Adversary = learnedAdversary ?? frozenAdversary(o.adversary, scenario);
+  resolveSides(scenario, honest, adversary); // refuses (one line) a side that cannot play here
+
+  // ---------------------------------------------------------------- storage, allocated once
+  const game = new GameBatch(scenario, { size: B, seed, memorySlots: honest.memorySlots });
+  const honestActions = new HonestActions(B, scenario.n, scenario);
+  const adversaryActions = new AdversaryActions(B, scenario.n, scenario);
+  const outcomes = new Outcomes(B);
+  const honestReturns = new Float64Array(B);
+  const adversaryReturns = new Float64Array(B);
+  const R = scenario.maxRounds;
+  const honestStorage = learnedHonest && new SideStorage(R, B * scenario.n, scenario.n, learnedHonest.observer.size, honestNet!.spec.heads, honestNet!.maskWidth);
+  const adversaryStorage = learnedAdversary && new SideStorage(R, B, 1, learnedAdversary.space.obsSize, adversaryNet!.spec.heads, adversaryNet!.maskWidth);
+  const actionSpace = learnedHonest?.actionSpace;
+  const sides = {
+    honest,
+    adversary,
+    ...(learnedHonest && honestStorage && actionSpace && { honestStorage: { storage: honestStorage, agent: learnedHonest, used: (c: Int32Array, row: number, h: number) => actionSpace.isHeadUsed(c, row, h) } }),
+    ...(learnedAdversary && adversaryStorage && { adversaryStorage: { storage: adversaryStorage, agent: learnedAdversary } }),
+  };
+
+  const update = (network: PolicyNetwork, storage: SideStorage, returns: Float64Array, epoch: number, side: number): UpdateStats =>
+    o.algo === 'ppo' ? ppoUpdate(network, storage, returns, (seed * 7919 + epoch * 2 + side) >>> 0, o.ppo) : reinforceUpdate(network, storage, returns, o.reinforce);
+
+  /** Greedy evaluation of both sides on `episodes` episodes of `evalSeed`. */
+  const evaluate = (episodes: number, evalSeed: number): PlayResult => {
+    if (learnedHonest) learnedHonest.mode = 'greedy';
+    if (learnedAdversary) learnedAdversary.mode = 'greedy';
+    try {
+      return play({ scenario, honest, adversary, episodes, seed: evalSeed });
+    } finally {
+      if (learnedHonest) learnedHonest.mode = 'sample';
+      if (learnedAdversary) learnedAdversary.mode = 'sample';
+    }
+  };
+
+  // ---------------------------------------------------------------- epochs
+  const previousWall = checkpoint?.wallSeconds ?? 0;
+  const segmentStart = options.resume ? performance.now() : clockStart;
+  const wall = () => previousWall + (performance.now() - segmentStart) / 1000;
+  let thresholdEpoch = checkpoint?.thresholdEpoch ?? null;
+  let thresholdSeconds = checkpoint?.thresholdSeconds ?? null;
+  let epoch = checkpoint?.epoch ?? 0;
+  const evalSeed = (seed + EVAL_SEED_OFFSET) >>> 0;
+  while (epoch < o.epochs) {
+    epoch++;
+    const started = performance.now();
+    const turn = Math.floor((epoch - 1) / o.alternateEvery) % 2;
+    const honestTrains = !!learnedHonest && (o.schedule !== 'alternating' || turn === 0 || !learnedAdversary);
+    const adversaryTrains = !!learnedAdversary && (o.schedule !== 'alternating' || turn === 1);
+
+    // ---- rollout
+    const decisions = rollout(game, (epoch - 1) * B, sides, honestActions, adversaryActions, o.algo === 'reinforce' ? o.reinforce.groupSize : 1);
+    judgeBatch(game, outcomes);
+    let wins = 0, inconsistent = 0, invalid = 0, unterminated = 0, majority = 0, honestReward = 0, adversaryReward = 0;
+    for (let b = 0; b < B; b++) {
+      wins += outcomes.win[b]!;
+      inconsistent += 1 - outcomes.consistent[b]!;
+      invalid += 1 - outcomes.valid[b]!;
+      unterminated += 1 - outcomes.terminated[b]!;
+      majority += outcomes.majorityCorrect[b]!;
+      honestReturns[b] = outcomes.honestReward[b]!;
+      adversaryReturns[b] = outcomes.adversaryReward[b]!;
+      honestReward += honestReturns[b]!;
+      adversaryReward += adversaryReturns[b]!;
+    }
+
+    // ---- updates
+    const honestStats = honestTrains ? update(honestNet!, honestStorage!, honestReturns, epoch, 0) : undefined;
+    const adversaryStats = adversaryTrains ? update(adversaryNet!, adversaryStorage!, adversaryReturns, epoch, 1) : undefined;
+    const seconds = (performance.now() - started) / 1000;
+    for (const [side, stats, network] of [['honest', honestStats, honestNet], ['adversary', adversaryStats, adversaryNet]] as const)
+      if (stats && !(Number.isFinite(stats.loss) && Number.isFinite(stats.entropy) && network!.finite()))
+        throw new TrainingDivergedError(`train: the ${side} loss became NaN at epoch ${epoch}; stopped, the last good checkpoint (epoch ${epoch - 1}) is in ${o.out}`);
+
+    // ---- greedy evaluation
+    const evalDue = o.stopAt !== null || epoch % o.evalEvery === 0 || epoch === o.epochs;
+    const evalWinRate = evalDue ? evaluate(o.evalEpisodes, evalSeed).winRate : null;
+    if (evalWinRate !== null && evalWinRate >= o.threshold && thresholdEpoch === null) {
+      thresholdEpoch = epoch;
+      thresholdSeconds = wall();
+    }
+
+    const metrics: EpochMetrics = {
+      epoch,
+      winRate: wins / B,
+      consistencyViolationRate: inconsistent / B,
+      validityViolationRate: invalid / B,
+      terminationViolationRate: unterminated / B,
+      majorityCorrectRate: majority / B,
+      honestReward: honestReward / B,
+      adversaryReward: scenario.f > 0 ? adversaryReward / B : null,
+      honestEntropy: honestStats?.entropy ?? null,
+      adversaryEntropy: adversaryStats?.entropy ?? null,
+      honestLoss: honestStats?.loss ?? null,
+      adversaryLoss: adversaryStats?.loss ?? null,
+      valueLoss: o.algo === 'ppo' ? (honestStats?.valueLoss ?? adversaryStats?.valueLoss ?? null) : null,
+      evalWinRate,
+      episodesPerSecond: B / seconds,
+      agentDecisionsPerSecond: decisions / seconds,
+      wallSeconds: wall(),
+    };
+    appendMetrics(o.out, metrics);
+    writeCheckpoint(o.out, {
+      epoch, wallSeconds: metrics.wallSeconds!, thresholdEpoch, thresholdSeconds,
+      ...(honestNet && { honest: honestNet.toJSON() }),
+      ...(adversaryNet && { adversary: adversaryNet.toJSON() }),
+    });
+    options.onEpoch?.(metrics);
+    if (o.stopAt !== null && evalWinRate !== null && evalWinRate >= o.stopAt) break;
+  }
+
+  // ---------------------------------------------------------------- final greedy evaluation and summary
+  const final = evaluate(o.finalEpisodes, (seed + FINAL_SEED_OFFSET) >>> 0);
+  const lines = readMetrics(o.out);
+  const meanOf = (key: 'episodesPerSecond' | 'agentDecisionsPerSecond') => lines.reduce((s, m) => s + (m[key] ?? 0), 0) / Math.max(1, lines.length);
+  const summary: TrainSummary = {
+    run: o.out,
+    scenario: scenario.name,
+    algo: o.algo,
+    schedule: o.schedule,
+    seed,
+    honest: honest.name,
+    adversary: adversary.name,
+    finalWinRate: final.winRate,
+    consistencyViolationRate: final.consistencyViolationRate,
+    validityViolationRate: final.validityViolationRate,
+    terminationViolationRate: final.terminationViolationRate,
+    majorityCorrectRate: final.majorityCorrectRate,
+    finalEpisodes: o.finalEpisodes,
+    epochs: epoch,
+    threshold: o.threshold,
+    epochsToThreshold: thresholdEpoch,
+    secondsToThreshold: thresholdSeconds,
+    wallSeconds: wall(),
+    meanEpisodesPerSecond: meanOf('episodesPerSecond'),
+    meanAgentDecisionsPerSecond: meanOf('agentDecisionsPerSecond'),
+    backend,
+  };
+  writeJson(paths(o.out).summary, summary);
+  honestNet?.dispose();
+  adversaryNet?.dispose();
+  return summary;
+}

@@ -1,0 +1,191 @@
+/**
+ * The adversary's choices in one round of one state, split the way the search uses them:
+ * a few *global* choices (which faulty agents crash now), and for each recipient whose view still
+ * matters, the list of everything that can be sent *to it* this round, as a mixed-radix product of
+ * fields (a faulty sender's message, each relay claim, each delay, each crash-delivery or drop bit).
+ *
+ * Why per recipient: the engine delivers every envelope sender→recipient on its own, so what
+ * honest h sees next round is a function of (the state, the honest sends, and the fields "to h")
+ * alone. Choices to different recipients never interact within a round — the search relies on that.
+ *
+ * Coverage (GAME.md §6): Byzantine message {silent} ∪ V to every recipient, with a tag that some
+ * honest agent uses in the same round (or 0: tags are protocol labels; the zoo's deterministic
+ * protocols use none); relay claims {withhold} ∪ V under authenticated, {withhold} ∪ {values the
+ * origin really signed} under pki (any value for a faulty origin); delays 0..D for every envelope in
+ * flight where the timing model lets the adversary delay; crash now or not for each live faulty
+ * agent, and then which recipients still get its last message; omission drops per envelope.
+ */
+import { SILENT, WITHHOLD, type AdversaryActions, type HonestActions } from '../../game/actions.js';
+import type { GameBatch } from '../../game/GameBatch.js';
+import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
+
+export const MSG = 0, RELAY = 1, DELAY = 2, DELIVER = 3, DROP = 4;
+
+/** One choice the adversary makes about one envelope to one recipient. */
+export interface Field {
+  kind: number;
+  sender: number;
+  /** Relay origin (RELAY only). */
+  origin: number;
+  /** MSG: SILENT or value·256 + tag; RELAY: WITHHOLD or a value; DELAY: 0..D; DELIVER, DROP: 0/1. */
+  choices: readonly number[];
+}
+
+/** Everything the adversary can send to one recipient this round: options 0..count−1. */
+export interface RecipientMoves {
+  recipient: number;
+  fields: Field[];
+  count: number;
+}
+
+/** One global choice (who crashes now) with the per-recipient options under it. */
+export interface GlobalMove {
+  crashes: number[];
+  recipients: RecipientMoves[];
+  /** max over recipients of `count` (1 when there is no recipient): the diagonal probe's width. */
+  width: number;
+}
+
+/** Whether agent i's view can still matter: it will run the protocol after this round. */
+export function staysActive(game: GameBatch, b: number, i: number, honest: HonestActions): boolean {
+  const a = b * game.n + i;
+  if (game.faulty[a] && game.byzantine) return false;
+  if (game.crashedAt[a] !== 0) return false;
+  const decided = game.decisionRound[a] !== 0 || (game.needsAction(b, i) && honest.decision[a]! >= 0);
+  return !decided || game.continueAfterCommit;
+}
+
+/** Whether protocol agent j puts an envelope to anyone this round (message or relay). */
+function protocolSends(game: GameBatch, b: number, j: number, honest: HonestActions): boolean {
+  const a = b * game.n + j;
+  if (!game.needsAction(b, j)) return false;
+  return honest.message[a]! >= 0 || (game.hasRelays && honest.relay[a] === 1);
+}
+
+/** The moves available in slot b of `game` (round `game.round`), given this round's honest actions. */
+export function generateMoves(game: GameBatch, b: number, honest: HonestActions): GlobalMove[] {
+  const { n, values: V, round: r } = game;
+  const base = b * n;
+  const faults = game.scenario.faults;
+  const faulty: number[] = [];
+  for (let i = 0; i < n; i++) if (game.faulty[base + i]) faulty.push(i);
+  const timing = game.scenario.timing;
+  const delayable = game.maxDelay > 0 && (timing === 'async' || (timing === 'partial-sync' && r < game.gst[b]!));
+
+  // Tags a Byzantine message may carry this round: 0 and every tag an honest sender uses now.
+  const tags = new Set<number>([0]);
+  for (let j = 0; j < n; j++) if (!game.faulty[base + j] && game.needsAction(b, j) && honest.message[base + j]! >= 0) tags.add(honest.tag[base + j]!);
+  const messageChoices = [SILENT];
+  for (let v = 0; v < V; v++) for (const t of tags) messageChoices.push(v * 256 + t);
+
+  const globals: number[][] = [[]];
+  if (faults === 'crash') {
+    for (const i of faulty) {
+      if (game.crashedAt[base + i] !== 0) continue;
+      const more = globals.map((g) => [...g, i]);
+      globals.push(...more);
+    }
+  }
+
+  const delays = Array.from({ length: game.maxDelay + 1 }, (_, d) => d);
+  return globals.map((crashes) => {
+    const recipients: RecipientMoves[] = [];
+    for (let h = 0; h < n; h++) {
+      if (!staysActive(game, b, h, honest) || crashes.includes(h)) continue;
+      const fields: Field[] = [];
+      for (let j = 0; j < n; j++) {
+        if (j === h) continue;
+        const byzantineSender = game.byzantine && game.faulty[base + j] === 1;
+        if (byzantineSender) {
+          fields.push({ kind: MSG, sender: j, origin: -1, choices: messageChoices });
+          if (game.hasRelays) {
+            for (let o = 0; o < n; o++) {
+              if (o === j) continue;
+              const claims = [WITHHOLD];
+              for (let v = 0; v < V; v++) if (!game.pki || game.faulty[base + o] || ((game.signed[base + o]! >> v) & 1)) claims.push(v);
+              fields.push({ kind: RELAY, sender: j, origin: o, choices: claims });
+            }
+          }
+          if (delayable) fields.push({ kind: DELAY, sender: j, origin: -1, choices: delays });
+          continue;
+        }
+        if (!protocolSends(game, b, j, honest)) continue;
+        if (game.faulty[base + j] && faults === 'crash' && crashes.includes(j)) fields.push({ kind: DELIVER, sender: j, origin: -1, choices: [0, 1] });
+        if (game.faulty[base + j] && faults === 'omission') fields.push({ kind: DROP, sender: j, origin: -1, choices: [0, 1] });
+        if (delayable) fields.push({ kind: DELAY, sender: j, origin: -1, choices: delays });
+      }
+      let count = 1;
+      for (const f of fields) count *= f.choices.length;
+      recipients.push({ recipient: h, fields, count });
+    }
+    let width = 1;
+    for (const m of recipients) width = Math.max(width, m.count);
+    return { crashes, recipients, width };
+  });
+}
+
+/** Writes the global choice into slot b. */
+export function writeGlobal(game: GameBatch, b: number, move: GlobalMove, out: AdversaryActions): void {
+  for (const i of move.crashes) out.crash[b * game.n + i] = 1;
+}
+
+/** Writes option `option` of recipient moves `m` into slot b (mixed radix, first field fastest). */
+export function writeOption(game: GameBatch, b: number, m: RecipientMoves, option: number, out: AdversaryActions): void {
+  const n = game.n;
+  const h = m.recipient;
+  let rest = option;
+  for (const field of m.fields) {
+    const len = field.choices.length;
+    const c = field.choices[rest % len]!;
+    rest = Math.floor(rest / len);
+    const pair = (b * n + field.sender) * n + h;
+    switch (field.kind) {
+      case MSG:
+        if (c >= 0) {
+          out.message[pair] = c >> 8;
+          out.tag[pair] = c & 255;
+        }
+        break;
+      case RELAY:
+        out.relay[pair * n + field.origin] = c;
+        break;
+      case DELAY:
+        out.delay[pair] = c;
+        break;
+      case DELIVER:
+        out.crashDeliver[pair] = c;
+        break;
+      case DROP:
+        out.drop[pair] = c;
+        break;
+    }
+  }
+}
+
+/** Adds option `option` of recipient moves `m` to a script round (sparse, JSON-friendly). */
+export function describeOption(m: RecipientMoves, option: number, into: ScriptRound): void {
+  const h = m.recipient;
+  let rest = option;
+  for (const field of m.fields) {
+    const len = field.choices.length;
+    const c = field.choices[rest % len]!;
+    rest = Math.floor(rest / len);
+    switch (field.kind) {
+      case MSG:
+        if (c >= 0) (into.messages ??= []).push([field.sender, h, c >> 8, c & 255]);
+        break;
+      case RELAY:
+        if (c >= 0) (into.relays ??= []).push([field.sender, h, field.origin, c]);
+        break;
+      case DELAY:
+        if (c > 0) (into.delays ??= []).push([field.sender, h, c]);
+        break;
+      case DELIVER:
+        if (c === 1) (into.crashDeliver ??= []).push([field.sender, h]);
+        break;
+      case DROP:
+        if (c === 1) (into.drops ??= []).push([field.sender, h]);
+        break;
+    }
+  }
+}

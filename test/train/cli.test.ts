@@ -1,0 +1,39 @@
+// The learning commands through the built command line (`npm test` builds dist first): train
+// prints its summary, eval replays a saved run, attack reports a break rate; misuse is one line.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cgym, cgymJson } from '../cli/cgym.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cgym-cli-'));
+
+describe('cgym train / eval / attack', () => {
+  it('train --json prints the summary; eval replays the run\'s honest policy against any adversary', () => {
+    const run = join(dir, 'honest');
+    const summary = cgymJson(['train', '--scenario', 'byzantine-breaking', '--epochs', '2', '--batch', '64', '--seed', '4', '--out', run]);
+    for (const key of ['finalWinRate', 'consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate', 'majorityCorrectRate', 'epochs', 'epochsToThreshold', 'secondsToThreshold', 'wallSeconds'])
+      expect(summary).toHaveProperty(key);
+    expect(summary['epochs']).toBe(2);
+    expect(summary['adversary']).toBe('equivocate');
+    const evaluated = cgymJson(['eval', '--run', run, '--adversary', 'silent', '--episodes', '500']);
+    expect(evaluated['adversary']).toBe('silent');
+    expect(evaluated['episodes']).toBe(500);
+
+    const attacked = cgymJson(['attack', '--scenario', 'byzantine-breaking', '--honest-run', run, '--epochs', '2', '--batch', '64', '--out', join(dir, 'attack')]);
+    expect(attacked['breakRate']).toBeGreaterThanOrEqual(0);
+    expect(attacked['honest']).toBe(`run:${run}`);
+  });
+
+  it('misuse is one line', () => {
+    const both = cgym(['attack', '--scenario', 'byzantine-breaking', '--honest', 'majority', '--honest-run', dir]);
+    expect(both.status).toBe(1);
+    expect(both.stderr).toBe('cgym: attack: give exactly one of --honest <protocol> or --honest-run <dir>\n');
+    const resume = cgym(['train', '--scenario', 'honest-consensus', '--resume']);
+    expect(resume.stderr).toBe('cgym: train: --resume needs --out DIR (the run folder to continue)\n');
+    const crash = cgym(['train', '--scenario', 'async-crash', '--schedule', 'adversary', '--out', join(dir, 'crash')]);
+    expect(crash.stderr).toBe('cgym: train: adversary space: only Byzantine faults have learned heads so far (got faults=crash)\n');
+    const schedule = cgym(['train', '--scenario', 'honest-consensus', '--schedule', 'league']);
+    expect(schedule.stderr).toMatch(/^cgym: option '--schedule <schedule>' argument 'league' is invalid\. must be one of honest, adversary, simultaneous, alternating\.\n$/);
+  });
+});

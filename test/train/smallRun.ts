@@ -1,0 +1,13 @@
+// A small, fast training run shared by the tests (the child process uses it too).
+import type { TrainOptions } from '../../src/train/train.js';
+
+export const SMALL_RUN: Omit<TrainOptions, 'out'> = {
+  scenario: 'byzantine-breaking',
+  schedule: 'simultaneous',
+  epochs: 12,
+  batch: 64,
+  seed: 9,
+  evalEvery: 4,
+  evalEpisodes: 200,
+  finalEpisodes: 200,
+};
