@@ -3,17 +3,14 @@
  * and draws it as a message-sequence chart in SVG.
  */
 import { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { episodeEvents } from '../../game/episodeEvents.js';
 import { loadScenario } from '../../game/loadScenario.js';
-import type { Scenario } from '../../game/scenario.js';
 import { verdictLine } from '../../game/trace.js';
-import type { Adversary, HonestProtocol } from '../../protocols/types.js';
 import { playEpisode, resolveSides } from '../../play/play.js';
 import { ReportError } from '../../report/ReportError.js';
 import { sequenceChartSvg } from '../../report/sequenceChart.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
+import { learnedOr } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 interface ChartFlags {
@@ -58,15 +55,3 @@ async function runChart(flags: ChartFlags): Promise<void> {
   process.stdout.write(`wrote ${flags.out} (${verdictLine(events)})\n`);
 }
 
-/**
- * A run folder's learned side (greedy), or the name itself for the registry. The training layer is
- * imported only for a run folder: it loads TensorFlow.js, which every other use of `cgym` need not pay.
- */
-async function learnedOr(name: string, side: 'honest', scenario: Scenario): Promise<HonestProtocol | string>;
-async function learnedOr(name: string, side: 'adversary', scenario: Scenario): Promise<Adversary | string>;
-async function learnedOr(name: string, side: 'honest' | 'adversary', scenario: Scenario): Promise<HonestProtocol | Adversary | string> {
-  if (!existsSync(join(name, 'config.json'))) return name;
-  const [{ frozenHonest, frozenAdversary }, { ready }] = await Promise.all([import('../../train/train.js'), import('../../policy/tf.js')]);
-  await ready(); // the TensorFlow.js backend must be up before a network is built
-  return side === 'honest' ? frozenHonest(name, scenario) : frozenAdversary(name, scenario);
-}

@@ -6,11 +6,13 @@ import { Command } from 'commander';
 import { loadScenario } from '../../game/loadScenario.js';
 import { verify, type VerifyResult } from '../../verify/verify.js';
 import { count, formatTable, percent } from '../format.js';
+import { isRunFolder, learnedOr, runScenario } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 interface VerifyFlags {
-  scenario: string;
-  honest: string;
+  scenario?: string;
+  honest?: string;
+  run?: string;
   set?: string[];
   json?: boolean;
   maxStates: number;
@@ -21,17 +23,25 @@ const DEFAULT_MAX_STATES = 20_000_000;
 export function verifyCommand(): Command {
   return new Command('verify')
     .description('search every adversary strategy of a (small) scenario: prove a deterministic protocol safe, or print the attack')
-    .requiredOption('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file')
-    .requiredOption('--honest <protocol>', 'deterministic honest protocol (see `cgym protocols`)')
+    .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (default with --run: the run\'s)')
+    .option('--honest <protocol|run>', 'deterministic honest protocol (see `cgym protocols`), or a run folder (its learned policy, greedy)')
+    .option('--run <dir>', 'verify a training run\'s learned honest policy (greedy) in the scenario it was trained on')
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones)', collect)
     .option('--json', 'print one JSON object (verdict, violations, worstCaseLossRate, states, seconds, counterexample)')
     .option('--max-states <n>', 'give up (with an error, never a verdict) after this many engine states', integerIn(1, 1e12), DEFAULT_MAX_STATES)
     .action((flags: VerifyFlags) => runVerify(flags));
 }
 
-function runVerify(flags: VerifyFlags): void {
-  const scenario = loadScenario(flags.scenario, flags.set ?? []);
-  const result = verify({ scenario, honest: flags.honest, maxStates: flags.maxStates });
+async function runVerify(flags: VerifyFlags): Promise<void> {
+  const honestName = flags.run ?? flags.honest;
+  if (honestName === undefined) throw new RangeError('verify: needs --honest <protocol|run> or --run <dir>');
+  if (flags.run !== undefined && flags.honest !== undefined) throw new RangeError('verify: give --honest or --run, not both');
+  let scenario;
+  if (flags.scenario !== undefined) scenario = loadScenario(flags.scenario, flags.set ?? []);
+  else if (isRunFolder(honestName)) scenario = loadScenario(runScenario(honestName), flags.set ?? []);
+  else throw new RangeError('verify: needs --scenario (only a run folder brings its own)');
+  const honest = await learnedOr(honestName, 'honest', scenario);
+  const result = verify({ scenario, honest, maxStates: flags.maxStates });
   if (flags.json) {
     const { counterexample, ...rest } = result.verdict === 'unsafe' ? result : { ...result, counterexample: null };
     process.stdout.write(JSON.stringify({ ...rest, set: flags.set ?? [], counterexample }, null, 2) + '\n');

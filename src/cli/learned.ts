@@ -1,0 +1,27 @@
+/**
+ * A run folder where a command asks for a protocol or an adversary: its learned side (greedy), or
+ * the name itself for the registry. The training layer is imported only for a run folder: it loads
+ * TensorFlow.js, which every other use of `cgym` need not pay for.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scenario } from '../game/scenario.js';
+import type { Adversary, HonestProtocol } from '../game/strategy.js';
+
+export const isRunFolder = (name: string): boolean => existsSync(join(name, 'config.json'));
+
+export async function learnedOr(name: string, side: 'honest', scenario: Scenario): Promise<HonestProtocol | string>;
+export async function learnedOr(name: string, side: 'adversary', scenario: Scenario): Promise<Adversary | string>;
+export async function learnedOr(name: string, side: 'honest' | 'adversary', scenario: Scenario): Promise<HonestProtocol | Adversary | string> {
+  if (!isRunFolder(name)) return name;
+  const [{ frozenHonest, frozenAdversary }, { ready }] = await Promise.all([import('../train/train.js'), import('../policy/tf.js')]);
+  await ready(); // the TensorFlow.js backend must be up before a network is built
+  return side === 'honest' ? frozenHonest(name, scenario) : frozenAdversary(name, scenario);
+}
+
+/** The raw scenario a run was trained on (from its config.json), for commands given only `--run`. */
+export function runScenario(dir: string): Record<string, unknown> {
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { scenario?: Record<string, unknown> };
+  if (!config.scenario) throw new RangeError(`run ${dir}: config.json has no scenario`);
+  return config.scenario;
+}
