@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadScenario } from '../game/loadScenario.js';
 import type { Scenario } from '../game/scenario.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
 
@@ -24,4 +25,20 @@ export function runScenario(dir: string): Record<string, unknown> {
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { scenario?: Record<string, unknown> };
   if (!config.scenario) throw new RangeError(`run ${dir}: config.json has no scenario`);
   return config.scenario;
+}
+
+/**
+ * The honest side and scenario of a command that takes `--run DIR` or `--honest P|DIR` and an
+ * optional `--scenario` (a run folder brings its own scenario; a protocol name needs one).
+ */
+export async function honestAndScenario(command: string, flags: { run?: string; honest?: string; scenario?: string; set?: string[] }): Promise<{ honest: HonestProtocol | string; scenario: Scenario }> {
+  const name = flags.run ?? flags.honest;
+  if (name === undefined) throw new RangeError(`${command}: needs --honest <protocol|run> or --run <dir>`);
+  if (flags.run !== undefined && flags.honest !== undefined) throw new RangeError(`${command}: give --honest or --run, not both`);
+  let raw: string | Record<string, unknown>;
+  if (flags.scenario !== undefined) raw = flags.scenario;
+  else if (isRunFolder(name)) raw = runScenario(name);
+  else throw new RangeError(`${command}: needs --scenario (only a run folder brings its own)`);
+  const scenario = loadScenario(raw, flags.set ?? []);
+  return { honest: await learnedOr(name, 'honest', scenario), scenario };
 }

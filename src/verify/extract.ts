@@ -59,6 +59,7 @@ interface Rule {
 const RULES: readonly Rule[] = [
   { name: 'wait', predict: () => 'wait' },
   { name: 'sample', predict: () => 'sample' },
+  { name: 'relay what arrived', predict: () => 'relay' },
   { name: 'send own input', predict: (g, b, i) => `send ${g.input[b * g.n + i]}` },
   { name: 'commit own input', predict: (g, b, i) => `commit ${g.input[b * g.n + i]}` },
   { name: 'commit the majority of own and received (ties → 0)', predict: (g, b, i) => `commit ${majorityOfOwnAndReceived(g, b, i)}` },

@@ -3,10 +3,9 @@
  * readable decision table over the observations it reaches, with one rule per round.
  */
 import { Command } from 'commander';
-import { loadScenario } from '../../game/loadScenario.js';
 import { resolveSides } from '../../play/play.js';
 import { extractDecisionTable, formatDecisionTable } from '../../verify/extract.js';
-import { isRunFolder, learnedOr, runScenario } from '../learned.js';
+import { honestAndScenario, learnedOr } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 interface ExtractFlags {
@@ -35,14 +34,8 @@ export function extractCommand(): Command {
 }
 
 async function runExtract(flags: ExtractFlags): Promise<void> {
-  const honestName = flags.run ?? flags.honest;
-  if (honestName === undefined) throw new RangeError('extract: needs --run <dir> or --honest <protocol|run>');
-  if (flags.run !== undefined && flags.honest !== undefined) throw new RangeError('extract: give --run or --honest, not both');
-  let scenario;
-  if (flags.scenario !== undefined) scenario = loadScenario(flags.scenario, flags.set ?? []);
-  else if (isRunFolder(honestName)) scenario = loadScenario(runScenario(honestName), flags.set ?? []);
-  else throw new RangeError('extract: needs --scenario (only a run folder brings its own)');
-  const sides = resolveSides(scenario, await learnedOr(honestName, 'honest', scenario), await learnedOr(flags.adversary, 'adversary', scenario));
+  const { honest, scenario } = await honestAndScenario('extract', flags);
+  const sides = resolveSides(scenario, honest, await learnedOr(flags.adversary, 'adversary', scenario));
   const table = extractDecisionTable({ scenario, honest: sides.honest, adversary: sides.adversary, episodes: flags.episodes, seed: flags.seed });
   process.stdout.write(flags.json ? JSON.stringify(table, null, 2) + '\n' : formatDecisionTable(table));
 }

@@ -3,10 +3,9 @@
  * or prints the shortest attack found as a round-by-round table (adversary choices marked `*`).
  */
 import { Command } from 'commander';
-import { loadScenario } from '../../game/loadScenario.js';
 import { verify, type VerifyResult } from '../../verify/verify.js';
 import { count, formatTable, percent } from '../format.js';
-import { isRunFolder, learnedOr, runScenario } from '../learned.js';
+import { honestAndScenario } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 interface VerifyFlags {
@@ -33,14 +32,7 @@ export function verifyCommand(): Command {
 }
 
 async function runVerify(flags: VerifyFlags): Promise<void> {
-  const honestName = flags.run ?? flags.honest;
-  if (honestName === undefined) throw new RangeError('verify: needs --honest <protocol|run> or --run <dir>');
-  if (flags.run !== undefined && flags.honest !== undefined) throw new RangeError('verify: give --honest or --run, not both');
-  let scenario;
-  if (flags.scenario !== undefined) scenario = loadScenario(flags.scenario, flags.set ?? []);
-  else if (isRunFolder(honestName)) scenario = loadScenario(runScenario(honestName), flags.set ?? []);
-  else throw new RangeError('verify: needs --scenario (only a run folder brings its own)');
-  const honest = await learnedOr(honestName, 'honest', scenario);
+  const { honest, scenario } = await honestAndScenario('verify', flags);
   const result = verify({ scenario, honest, maxStates: flags.maxStates });
   if (flags.json) {
     const { counterexample, ...rest } = result.verdict === 'unsafe' ? result : { ...result, counterexample: null };
