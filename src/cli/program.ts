@@ -15,6 +15,7 @@ import { attackCommand } from './commands/attack.js';
 import { chartCommand } from './commands/chart.js';
 import { evalCommand } from './commands/eval.js';
 import { extractCommand } from './commands/extract.js';
+import { paperCommand } from './commands/paper.js';
 import { playCommand } from './commands/play.js';
 import { plotCommand } from './commands/plot.js';
 import { protocolsCommand } from './commands/protocols.js';
@@ -45,7 +46,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`${PROGRAM}: ${oneLine(text.replace(/^error: /, ''))}\n`) })
     .showHelpAfterError(false);
-  for (const command of [playCommand(), scenariosCommand(), protocolsCommand(), plotCommand(), chartCommand(), trainCommand(), evalCommand(), attackCommand(), verifyCommand(), extractCommand()]) program.addCommand(command.copyInheritedSettings(program));
+  for (const command of [playCommand(), scenariosCommand(), protocolsCommand(), plotCommand(), chartCommand(), trainCommand(), evalCommand(), attackCommand(), verifyCommand(), extractCommand(), paperCommand()]) program.addCommand(command.copyInheritedSettings(program));
   return program;
 }
 

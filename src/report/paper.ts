@@ -1,0 +1,116 @@
+/**
+ * The seed paper's five experiments (GAME.md §9) as data, and the results table that puts the
+ * paper's result beside ours. `cgym paper` runs them (src/cli/commands/paper.ts); this file only
+ * knows what each experiment is and how to summarise its runs.
+ */
+
+/** One experiment: a `cgym` command (train or attack) and the number it is judged by. */
+export interface PaperExperiment {
+  /** The preset, which is also the experiment's name. */
+  id: string;
+  /** What the paper reports. */
+  paper: string;
+  /** Our target, in words. */
+  target: string;
+  command: 'train' | 'attack';
+  /** Arguments after the command, without --seed, --epochs, --out, --json (the runner adds them). */
+  args: readonly string[];
+  /** The summary field the experiment is judged by. */
+  metric: 'finalWinRate' | 'majorityCorrectRate' | 'breakRate';
+  /** The value the metric must reach (at least). */
+  threshold: number;
+}
+
+export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
+  {
+    id: 'honest-consensus',
+    paper: 'majority protocol learned by epoch 500 (87.5% constant commit before reward shaping)',
+    target: 'greedy win ≥ 99% within 100 epochs',
+    command: 'train',
+    args: ['--scenario', 'honest-consensus'],
+    metric: 'finalWinRate',
+    threshold: 0.99,
+  },
+  {
+    id: 'byzantine-breaking',
+    paper: 'adversary learns to equivocate within 200 epochs',
+    target: 'break rate ≥ 49% (optimum 50%)',
+    command: 'attack',
+    args: ['--scenario', 'byzantine-breaking', '--honest', 'majority'],
+    metric: 'breakRate',
+    threshold: 0.49,
+  },
+  {
+    id: 'slush-4v1',
+    paper: 'learns to sample to the round limit, then commit the majority',
+    target: 'majority-correct ≥ 95%',
+    command: 'train',
+    args: ['--scenario', 'slush-4v1'],
+    metric: 'majorityCorrectRate',
+    threshold: 0.95,
+  },
+  {
+    id: 'slush-3v2',
+    paper: 'failed: stuck committing a constant',
+    target: 'majority-correct ≥ 95%',
+    command: 'train',
+    args: ['--scenario', 'slush-3v2'],
+    metric: 'majorityCorrectRate',
+    threshold: 0.95,
+  },
+  {
+    id: 'pki',
+    paper: 'failed: could not be made to work',
+    target: 'honest win ≥ 99% against a co-trained adversary',
+    command: 'train',
+    args: ['--scenario', 'pki', '--schedule', 'alternating'],
+    metric: 'finalWinRate',
+    threshold: 0.99,
+  },
+];
+
+/** The outcome of one experiment at one seed, as the runner read it from the command's JSON. */
+export interface PaperRun {
+  experiment: string;
+  seed: number;
+  /** The experiment's metric. */
+  value: number;
+  epochsToThreshold: number | null;
+  secondsToThreshold: number | null;
+  wallSeconds: number;
+  run: string;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function meanSd(values: readonly number[]): { mean: number; sd: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
+  return { mean, sd };
+}
+
+/** Mean of the non-null values and how many there were ("—" when none). */
+function reached(values: ReadonlyArray<number | null>, digits: number): string {
+  const got = values.filter((v): v is number => v !== null);
+  if (got.length === 0) return '—';
+  return `${(got.reduce((a, b) => a + b, 0) / got.length).toFixed(digits)} (${got.length}/${values.length} seeds)`;
+}
+
+/** The results table in Markdown: per experiment, the paper's result beside ours over the seeds. */
+export function paperTable(experiments: readonly PaperExperiment[], runs: readonly PaperRun[]): string {
+  const lines = [
+    '| experiment | paper | target | ours: metric, mean ± sd over seeds | met on | epochs to target | seconds to target | wall s / seed |',
+    '|---|---|---|---|---:|---:|---:|---:|',
+  ];
+  for (const e of experiments) {
+    const mine = runs.filter((r) => r.experiment === e.id).sort((a, b) => a.seed - b.seed);
+    if (mine.length === 0) continue;
+    const { mean, sd } = meanSd(mine.map((r) => r.value));
+    const met = mine.filter((r) => r.value >= e.threshold).length;
+    const wall = meanSd(mine.map((r) => r.wallSeconds)).mean;
+    lines.push(
+      `| \`${e.id}\` | ${e.paper} | ${e.target} | ${e.metric} ${pct(mean)} ± ${pct(sd)} (${mine.map((r) => pct(r.value)).join(', ')}) | ${met}/${mine.length} seeds | ${reached(mine.map((r) => r.epochsToThreshold), 0)} | ${reached(mine.map((r) => r.secondsToThreshold), 1)} | ${wall.toFixed(1)} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
