@@ -63,7 +63,7 @@ export { playOnAllCores, type ParallelPlayOptions } from './play/parallel.js';
 export { PolicyNetwork, type PolicyNetworkSpec, type SavedPolicy } from './policy/PolicyNetwork.js';
 export { NeuralProtocol, type PolicyMode } from './policy/NeuralProtocol.js';
 export { NeuralAdversary } from './policy/NeuralAdversary.js';
-export { honestNetwork, adversaryNetwork } from './policy/networkFor.js';
+export { honestNetwork, adversaryNetwork, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, DEFAULT_COMMIT_BIAS, DEFAULT_CENTER_INPUTS } from './policy/networkFor.js';
 export { useBackend, ready, type BackendName } from './policy/tf.js';
 export { train, resolveTrainOptions, TrainingDivergedError, ALGOS, SCHEDULES, type TrainOptions, type TrainSummary, type Algo, type Schedule } from './train/train.js';
 export { attack, type AttackOptions, type AttackReport } from './train/attack.js';

@@ -30,6 +30,13 @@ export interface PolicyNetworkSpec {
   seed: number;
   /** Initial bias of each logit column (default all 0: uniform heads at the start). */
   initialBias?: readonly number[];
+  /**
+   * Subtract a running mean of the observations before the first layer (the trainer feeds it,
+   * `trackInputMean`). One-hot observations are never centred: their constant parts act as extra
+   * bias directions, which make a state-independent change of the logits (e.g. "always commit
+   * the same value") much faster to learn than a state-dependent one.
+   */
+  centerInputs?: boolean;
 }
 
 export interface AdamOptions {
@@ -47,6 +54,8 @@ export interface SavedPolicy {
   spec: PolicyNetworkSpec;
   weights: number[][];
   adam: { step: number; m: number[][]; v: number[][] };
+  /** The running input mean (spec.centerInputs). */
+  inputMean?: number[];
 }
 
 /** The per-row terms of a policy-gradient loss (all `[rows]`). */
@@ -92,6 +101,9 @@ export class PolicyNetwork {
   private readonly adamM: tf.Variable[];
   private readonly adamV: tf.Variable[];
   private adamStep = 0;
+  /** Running mean of the observations, subtracted in `forward` (spec.centerInputs); not trained. */
+  private readonly inputMean: tf.Variable | undefined;
+  private inputMeanSeen = false;
 
   constructor(spec: PolicyNetworkSpec, weights?: readonly (readonly number[])[]) {
     this.spec = { ...spec, heads: spec.heads.map((h) => ({ size: h.size, offset: h.offset })), hidden: [...spec.hidden], ...(spec.initialBias && { initialBias: [...spec.initialBias] }) };
@@ -115,6 +127,7 @@ export class PolicyNetwork {
       }
       return ownedVariable(tf.tensor(values, shape), true, `cgym_policy_${nextVariableId++}_w${k}`);
     });
+    this.inputMean = spec.centerInputs ? ownedVariable(tf.zeros([spec.obsSize]), false) : undefined;
     this.adamM = this.variables.map((v) => ownedVariable(tf.zerosLike(v), false));
     this.adamV = this.variables.map((v) => ownedVariable(tf.zerosLike(v), false));
   }
@@ -135,7 +148,7 @@ export class PolicyNetwork {
   /** Logits `[rows, maskWidth]` and value `[rows]` (tensors; call inside tf.tidy). */
   forward(obs: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D } {
     const v = this.variables;
-    let x: tf.Tensor2D = obs;
+    let x: tf.Tensor2D = this.inputMean ? tf.sub(obs, this.inputMean) : obs;
     const layers = this.spec.hidden.length;
     for (let l = 0; l < layers; l++) x = tf.relu(tf.add(tf.matMul(x, v[2 * l] as tf.Tensor2D), v[2 * l + 1]!)) as tf.Tensor2D;
     const logits = tf.add(tf.matMul(x, v[2 * layers] as tf.Tensor2D), v[2 * layers + 1]!) as tf.Tensor2D;
@@ -205,6 +218,22 @@ export class PolicyNetwork {
     return loss_;
   }
 
+  /**
+   * Moves the input mean (spec.centerInputs) towards the mean of `rows` observation rows of `obs`
+   * (`[rows, obsSize]`): the first call sets it, later calls average with weight `rate`.
+   */
+  trackInputMean(obs: Float32Array, rows: number, rate = 0.1): void {
+    if (!this.inputMean || rows === 0) return;
+    const size = this.spec.obsSize;
+    const mean = new Float32Array(size);
+    for (let r = 0; r < rows; r++) for (let x = 0; x < size; x++) mean[x]! += obs[r * size + x]! / rows;
+    const keep = this.inputMeanSeen ? 1 - rate : 0;
+    const old = this.inputMean.dataSync();
+    for (let x = 0; x < size; x++) mean[x] = keep * old[x]! + (1 - keep) * mean[x]!;
+    this.inputMeanSeen = true;
+    tf.tidy(() => this.inputMean!.assign(tf.tensor1d(mean)));
+  }
+
   /** Whether every weight is a finite number (a NaN or ∞ means the last update diverged). */
   finite(): boolean {
     let total = 0;
@@ -217,7 +246,10 @@ export class PolicyNetwork {
   /** Weights, Adam state and spec as JSON data (exact: float32 values survive the round trip). */
   toJSON(): SavedPolicy {
     const read = (list: tf.Variable[]) => list.map((v) => Array.from(v.dataSync()));
-    return { kind: 'cgym-policy', spec: { ...this.spec }, weights: read(this.variables), adam: { step: this.adamStep, m: read(this.adamM), v: read(this.adamV) } };
+    return {
+      kind: 'cgym-policy', spec: { ...this.spec }, weights: read(this.variables), adam: { step: this.adamStep, m: read(this.adamM), v: read(this.adamV) },
+      ...(this.inputMean && this.inputMeanSeen && { inputMean: Array.from(this.inputMean.dataSync()) }),
+    };
   }
 
   static fromJSON(saved: SavedPolicy): PolicyNetwork {
@@ -227,11 +259,16 @@ export class PolicyNetwork {
     tf.tidy(() => {
       network.adamM.forEach((m, k) => m.assign(tf.tensor(saved.adam.m[k]!, m.shape)));
       network.adamV.forEach((v, k) => v.assign(tf.tensor(saved.adam.v[k]!, v.shape)));
+      if (network.inputMean && saved.inputMean) {
+        network.inputMean.assign(tf.tensor1d(saved.inputMean));
+        network.inputMeanSeen = true;
+      }
     });
     return network;
   }
 
   dispose(): void {
     for (const v of [...this.variables, ...this.adamM, ...this.adamV]) v.dispose();
+    this.inputMean?.dispose();
   }
 }

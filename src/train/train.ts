@@ -22,7 +22,7 @@ import type { Scenario } from '../game/scenario.js';
 import { play, resolveSides, type PlayResult } from '../play/play.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol } from '../policy/NeuralProtocol.js';
-import { adversaryNetwork, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, honestNetwork } from '../policy/networkFor.js';
+import { adversaryNetwork, DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, honestNetwork } from '../policy/networkFor.js';
 import { PolicyNetwork } from '../policy/PolicyNetwork.js';
 import { ready, tf } from '../policy/tf.js';
 import { getAdversary, getProtocol } from '../protocols/registry.js';
@@ -64,10 +64,16 @@ export interface TrainOptions {
   stopAt?: number;
   /** Win rate whose first epoch and seconds the summary reports (default stopAt, else 0.99). */
   threshold?: number;
-  /** Hidden layer sizes of both networks. */
+  /** Hidden layer sizes of both networks (default: honest linear, adversary [16, 8]; policy/networkFor.ts). */
   hidden?: readonly number[];
   /** Initial logit of the honest commit options (policy/networkFor.ts; 0 = uniform start). */
   commitBias?: number;
+  /**
+   * Centre the honest network's observations on a running mean of the recorded ones
+   * (PolicyNetworkSpec.centerInputs; default true). Not the adversary's: on byzantine-breaking
+   * (seed 3, 30 epochs) it kept the adversary from finding equivocation.
+   */
+  centerInputs?: boolean;
   /** Epochs per turn under the alternating schedule. */
   alternateEvery?: number;
   /** Greedy evaluation every this many epochs (and at the last). */
@@ -101,8 +107,12 @@ export interface ResolvedTrainOptions {
   out: string;
   stopAt: number | null;
   threshold: number;
+  /** The adversary's hidden layers. */
   hidden: number[];
+  /** The honest network's hidden layers. */
+  honestHidden: number[];
   commitBias: number;
+  centerInputs: boolean;
   alternateEvery: number;
   evalEvery: number;
   evalEpisodes: number;
@@ -181,6 +191,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   for (const [k, v] of [['epochs', epochs], ['batch', batch]] as const)
     if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`train: ${k} must be a positive integer (got ${v})`);
   const hidden = [...(options.hidden ?? DEFAULT_HIDDEN)];
+  const honestHidden = [...(options.hidden ?? DEFAULT_HONEST_HIDDEN)];
   return {
     scenario,
     algo,
@@ -194,7 +205,9 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     stopAt: options.stopAt ?? null,
     threshold: options.threshold ?? options.stopAt ?? 0.99,
     hidden,
+    honestHidden,
     commitBias: options.commitBias ?? DEFAULT_COMMIT_BIAS,
+    centerInputs: options.centerInputs ?? DEFAULT_CENTER_INPUTS,
     alternateEvery: options.alternateEvery ?? 10,
     evalEvery: options.stopAt !== undefined ? 1 : (options.evalEvery ?? 5),
     evalEpisodes: options.evalEpisodes ?? 2000,
@@ -244,6 +257,17 @@ export function frozenAdversary(name: string, scenario: Scenario): Adversary {
   return getAdversary(name, scenario);
 }
 
+/** The observations of a storage's valid slots, `[count, obsSize]`. */
+function recordedObservations(storage: SideStorage): Float32Array {
+  const { obsSize } = storage;
+  const out = new Float32Array(storage.count * obsSize);
+  for (let k = 0; k < storage.count; k++) {
+    const s = storage.slots[k]!;
+    out.set(storage.obs.subarray(s * obsSize, (s + 1) * obsSize), k * obsSize);
+  }
+  return out;
+}
+
 /** Trains (or resumes) a run; resolves to its summary (also written to summary.json). */
 export async function train(options: TrainOptions): Promise<TrainSummary> {
   const backend = await ready();
@@ -270,7 +294,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const usesValue = o.algo === 'ppo' || o.reinforce.baseline === 'value';
   const honestLearns = o.honest === LEARNED;
   const adversaryLearns = o.adversary === LEARNED;
-  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : honestNetwork(scenario, { hidden: o.hidden, value: usesValue, seed, commitBias: o.commitBias })) : undefined;
+  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true })) : undefined;
   const adversaryNet = adversaryLearns
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.hidden, value: usesValue, seed: seed + 1 })
     : undefined;
@@ -298,8 +322,10 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     ...(learnedAdversary && adversaryStorage && { adversaryStorage: { storage: adversaryStorage, agent: learnedAdversary } }),
   };
 
-  const update = (network: PolicyNetwork, storage: SideStorage, returns: Float64Array, epoch: number, side: number): UpdateStats =>
-    o.algo === 'ppo' ? ppoUpdate(network, storage, returns, (seed * 7919 + epoch * 2 + side) >>> 0, o.ppo) : reinforceUpdate(network, storage, returns, o.reinforce);
+  const update = (network: PolicyNetwork, storage: SideStorage, returns: Float64Array, epoch: number, side: number): UpdateStats => {
+    if (network.spec.centerInputs) network.trackInputMean(recordedObservations(storage), storage.count);
+    return o.algo === 'ppo' ? ppoUpdate(network, storage, returns, (seed * 7919 + epoch * 2 + side) >>> 0, o.ppo) : reinforceUpdate(network, storage, returns, o.reinforce);
+  };
 
   /** Greedy evaluation of both sides on `episodes` episodes of `evalSeed`. */
   const evaluate = (episodes: number, evalSeed: number): PlayResult => {

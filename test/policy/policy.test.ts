@@ -86,6 +86,25 @@ describe('PolicyNetwork: save, load, updates', () => {
     b.dispose();
   });
 
+  it('centred inputs: the logits are those of the observations minus the tracked mean, which survives a JSON round trip and is not trained', () => {
+    const centred = new PolicyNetwork({ ...SPEC, centerInputs: true });
+    const plain = PolicyNetwork.fromJSON({ ...centred.toJSON(), spec: { ...SPEC } });
+    expect(centred.logits(new Float32Array(OBS), 3)).toEqual(plain.logits(new Float32Array(OBS), 3)); // mean 0 before tracking
+    centred.trackInputMean(new Float32Array(OBS), 3); // first call: the mean of the rows, [0.5, 0.0833, 0.8333]
+    centred.trackInputMean(new Float32Array([1.5, 0.0833333, 0.8333333]), 1, 0.5); // halfway to [1.5, …]: [1, 0.0833, 0.8333]
+    const shifted = OBS.map((x, k) => x - [1, 1 / 12, 5 / 6][k % 3]!);
+    const expected = plain.logits(new Float32Array(shifted), 3);
+    centred.logits(new Float32Array(OBS), 3).forEach((x, k) => expect(x).toBeCloseTo(expected[k]!, 5));
+    const before = tf.memory().numTensors;
+    centred.step(() => loss(centred), { learningRate: 0.01 });
+    expect(tf.memory().numTensors).toBe(before);
+    const copy = PolicyNetwork.fromJSON(JSON.parse(JSON.stringify(centred.toJSON())));
+    expect(copy.logits(new Float32Array(OBS), 3)).toEqual(centred.logits(new Float32Array(OBS), 3));
+    expect(copy.toJSON().inputMean).toEqual(centred.toJSON().inputMean);
+    expect(centred.toJSON().inputMean![0]).toBeCloseTo(1, 5);
+    for (const n of [centred, plain, copy]) n.dispose();
+  });
+
   it('updates leak no tensors, and change the weights they train', () => {
     const network = new PolicyNetwork(SPEC);
     network.step(() => loss(network), { learningRate: 0.01, maxGradNorm: 0.5 });

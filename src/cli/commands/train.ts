@@ -25,6 +25,22 @@ interface TrainFlags {
   stopAt?: number;
   resume?: boolean;
   json?: boolean;
+  hidden?: number[];
+  commitBias?: number;
+  centerInputs?: boolean;
+}
+
+/** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
+function hiddenSizes(raw: string): number[] {
+  const sizes = raw.trim() === '' ? [] : raw.split(',').map((x) => Number(x.trim()));
+  if (!sizes.every((x) => Number.isInteger(x) && x >= 1 && x <= 4096)) throw new InvalidArgumentError('must be comma-separated integers in 1..4096, or empty (linear).');
+  return sizes;
+}
+
+function finiteNumber(raw: string): number {
+  const x = Number(raw);
+  if (!(raw.trim() !== '' && Number.isFinite(x))) throw new InvalidArgumentError('must be a number.');
+  return x;
 }
 
 /** A rate in [0, 1]. */
@@ -57,6 +73,9 @@ export function trainCommand(): Command {
     .option('--stop-at <x>', 'stop when the greedy win rate reaches x (evaluated every epoch)', rate)
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--json', 'print the summary as one JSON object')
+    .option('--hidden <sizes>', 'hidden layer sizes of both networks, comma-separated ("" = linear; default: honest linear, adversary 16,8)', hiddenSizes)
+    .option('--commit-bias <x>', 'initial logit of the honest commit options (negative: start patient; default -2)', finiteNumber)
+    .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .action((flags: TrainFlags) => runTrain(flags));
 }
 
@@ -80,6 +99,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.out !== undefined && { out: flags.out }),
       ...(flags.stopAt !== undefined && { stopAt: flags.stopAt }),
       ...(flags.resume && { resume: true }),
+      ...(flags.hidden !== undefined && { hidden: flags.hidden }),
+      ...(flags.commitBias !== undefined && { commitBias: flags.commitBias }),
+      ...(flags.centerInputs === false && { centerInputs: false }),
       onEpoch: (m) => progress.epoch(m),
     });
   } finally {
