@@ -1,28 +1,15 @@
 // The one reading of an episode's recorded history (behind the trace and the sequence chart): exact on a
 // scripted episode, finished or not, and on replayed episodes with relays, samples, delays and crashes.
 import { describe, expect, it } from 'vitest';
-import { AdversaryActions, HonestActions } from '../../src/game/actions.js';
 import { episodeEvents } from '../../src/game/episodeEvents.js';
-import { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
-import { parseScenario } from '../../src/game/scenario.js';
 import { renderTrace, verdictLine } from '../../src/game/trace.js';
 import { playEpisode } from '../../src/play/play.js';
+import { handMade } from './helpers.js';
 
 describe('episodeEvents of a scripted equivocation', () => {
   // Arrange: n=3, agent 2 Byzantine tells agent 0 "0" and agent 1 "1"; the honest split (as in trace.test.ts).
-  const scenario = parseScenario({ name: 'hand-made', n: 3, f: 1, honestActions: 'free', maxRounds: 2 });
-  const game = new GameBatch(scenario, { size: 1, seed: 7 });
-  game.reset(0);
-  game.setup(0, { faulty: [2], inputs: [0, 1, 1] });
-  const honest = new HonestActions(1, 3, scenario);
-  const adversary = new AdversaryActions(1, 3, scenario);
-  const round = (script: () => void) => {
-    honest.clear();
-    adversary.clear();
-    script();
-    game.step(honest, adversary);
-  };
+  const { game, honest, adversary, round } = handMade({ n: 3, f: 1, honestActions: 'free', maxRounds: 2 }, { faulty: [2], inputs: [0, 1, 1] });
   round(() => {
     honest.message[0] = 0;
     honest.message[1] = 1;

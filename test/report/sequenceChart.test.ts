@@ -1,13 +1,11 @@
 // The message-sequence chart: one arrow per message the engine counted, decisions as marks, the
 // trace's verdict as caption, on a scripted episode and on replayed episodes of each kind of history.
 import { describe, expect, it } from 'vitest';
-import { AdversaryActions, HonestActions } from '../../src/game/actions.js';
 import { episodeEvents } from '../../src/game/episodeEvents.js';
-import { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
-import { parseScenario } from '../../src/game/scenario.js';
 import { renderTrace, verdictLine } from '../../src/game/trace.js';
 import { playEpisode } from '../../src/play/play.js';
+import { handMade } from '../game/helpers.js';
 import { renderSequenceChart } from '../../src/report/sequenceChart.js';
 import { expectWellFormedSvg, svgTexts } from './svg.js';
 
@@ -16,18 +14,7 @@ const arrows = (svg: string) => [...svg.matchAll(/<g class="arrow (message|relay
 
 describe('sequence chart of a scripted equivocation', () => {
   // n=3, agent 2 Byzantine tells agent 0 "0" and agent 1 "1"; the honest split (as in trace.test.ts).
-  const scenario = parseScenario({ name: 'hand-made', n: 3, f: 1, honestActions: 'free', maxRounds: 2 });
-  const game = new GameBatch(scenario, { size: 1, seed: 7 });
-  game.reset(0);
-  game.setup(0, { faulty: [2], inputs: [0, 1, 1] });
-  const honest = new HonestActions(1, 3, scenario);
-  const adversary = new AdversaryActions(1, 3, scenario);
-  const round = (script: () => void) => {
-    honest.clear();
-    adversary.clear();
-    script();
-    game.step(honest, adversary);
-  };
+  const { game, honest, adversary, round } = handMade({ n: 3, f: 1, honestActions: 'free', maxRounds: 2 }, { faulty: [2], inputs: [0, 1, 1] });
   round(() => {
     honest.message[0] = 0;
     honest.message[1] = 1;
