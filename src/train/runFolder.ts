@@ -12,7 +12,7 @@ import type { SavedPolicy } from '../policy/PolicyNetwork.js';
 export const METRIC_KEYS = [
   'epoch', 'winRate', 'consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate', 'majorityCorrectRate',
   'honestReward', 'adversaryReward', 'honestEntropy', 'adversaryEntropy', 'honestLoss', 'adversaryLoss', 'valueLoss',
-  'evalWinRate', 'episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds',
+  'evalWinRate', 'verifiedWorstCaseLoss', 'episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 export type EpochMetrics = Record<MetricKey, number | null> & { epoch: number };

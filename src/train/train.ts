@@ -92,6 +92,12 @@ export interface TrainOptions {
   clockStart?: number;
   /** Called after each epoch's metrics line is written. */
   onEpoch?: (metrics: EpochMetrics) => void;
+  /**
+   * Every `every` epochs (and at the last), measure the learned honest policy, played greedily, with
+   * `worstCaseLoss` and record it as `verifiedWorstCaseLoss` in metrics.jsonl. The CLI passes the
+   * verifier here (`--verify-every`); training itself knows nothing of it (layers: train ↛ verify).
+   */
+  verification?: { every: number; worstCaseLoss: (honest: HonestProtocol) => number };
 }
 
 /** The options as resolved once and recorded in config.json. */
@@ -107,6 +113,8 @@ export interface ResolvedTrainOptions {
   out: string;
   stopAt: number | null;
   threshold: number;
+  /** Epochs between verifications of the greedy honest policy (0 = none). */
+  verifyEvery: number;
   /** The adversary's hidden layers. */
   hidden: number[];
   /** The honest network's hidden layers. */
@@ -184,6 +192,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     if (why) throw new RangeError(`train: ${why}`);
   }
   checkRate('stopAt', options.stopAt);
+  const every = options.verification?.every;
+  if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new RangeError(`train: verification every must be a positive integer (got ${every})`);
   checkRate('threshold', options.threshold);
   const seed = options.seed ?? 0;
   const epochs = options.epochs ?? 100;
@@ -204,6 +214,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     out: options.out ?? join('runs', runName(scenario.name, algo, seed)),
     stopAt: options.stopAt ?? null,
     threshold: options.threshold ?? options.stopAt ?? 0.99,
+    verifyEvery: options.verification?.every ?? 0,
     hidden,
     honestHidden,
     commitBias: options.commitBias ?? DEFAULT_COMMIT_BIAS,
@@ -386,6 +397,18 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       thresholdSeconds = wall();
     }
 
+    // ---- verification of the greedy honest policy (the formal check, when asked for)
+    const verifyDue = !!learnedHonest && !!options.verification && o.verifyEvery > 0 && (epoch % o.verifyEvery === 0 || epoch === o.epochs);
+    let verifiedWorstCaseLoss: number | null = null;
+    if (verifyDue) {
+      learnedHonest!.mode = 'greedy';
+      try {
+        verifiedWorstCaseLoss = options.verification!.worstCaseLoss(learnedHonest!);
+      } finally {
+        learnedHonest!.mode = 'sample';
+      }
+    }
+
     const metrics: EpochMetrics = {
       epoch,
       winRate: wins / B,
@@ -401,6 +424,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       adversaryLoss: adversaryStats?.loss ?? null,
       valueLoss: o.algo === 'ppo' ? (honestStats?.valueLoss ?? adversaryStats?.valueLoss ?? null) : null,
       evalWinRate,
+      verifiedWorstCaseLoss,
       episodesPerSecond: B / seconds,
       agentDecisionsPerSecond: decisions / seconds,
       wallSeconds: wall(),

@@ -1,6 +1,6 @@
 // `cgym verify --run DIR`: a learned honest policy (greedy, hence deterministic) goes through the
 // same exhaustive search as a hand-written protocol, in the scenario it was trained on.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,20 @@ describe('cgym verify --run', () => {
     expect(result.worstCaseLossRate).toBeGreaterThan(0);
     const same = cgymJson<{ verdict: string; worstCaseLossRate: number }>(['verify', '--honest', run, '--scenario', 'byzantine-breaking']);
     expect(same).toMatchObject({ verdict: result.verdict, worstCaseLossRate: result.worstCaseLossRate });
+  });
+
+  it('train --verify-every records the verified worst-case loss of the greedy policy in metrics.jsonl', () => {
+    const run = join(dir, 'hc');
+    const trained = cgym(['train', '--scenario', 'honest-consensus', '--epochs', '40', '--seed', '1', '--verify-every', '10', '--out', run, '--json']);
+    expect(trained.status, trained.stderr).toBe(0);
+    const lines = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { epoch: number; verifiedWorstCaseLoss: number | null });
+    const verified = lines.filter((m) => m.verifiedWorstCaseLoss !== null).map((m) => [m.epoch, m.verifiedWorstCaseLoss]);
+    expect(verified.map(([epoch]) => epoch)).toEqual([10, 20, 30, 40]);
+    // Measured: loss 1 at epoch 10 (no protocol yet), 0 once the majority protocol is learned (~epoch 30).
+    expect(verified.at(-1)![1]).toBe(0);
+    expect(verified[0]![1]).toBeGreaterThan(0);
+    // and the run's final policy verifies the same from the command line
+    expect(cgymJson<{ worstCaseLossRate: number }>(['verify', '--run', run]).worstCaseLossRate).toBe(0);
   });
 
   it('needs a protocol or a run, and a scenario for a protocol', () => {

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from '../../train/names.js';
 import type { EpochMetrics } from '../../train/runFolder.js';
-import type { TrainSummary } from '../../train/train.js';
+import type { TrainOptions, TrainSummary } from '../../train/train.js';
 import { count, formatTable, percent } from '../format.js';
 import { collect, integerIn } from '../options.js';
 
@@ -28,6 +28,8 @@ interface TrainFlags {
   hidden?: number[];
   commitBias?: number;
   centerInputs?: boolean;
+  verifyEvery?: number;
+  verifyMaxStates: number;
 }
 
 /** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
@@ -75,6 +77,8 @@ export function trainCommand(): Command {
     .option('--json', 'print the summary as one JSON object')
     .option('--hidden <sizes>', 'hidden layer sizes of both networks, comma-separated ("" = linear; default: honest linear, adversary 16,8)', hiddenSizes)
     .option('--commit-bias <x>', 'initial logit of the honest commit options (negative: start patient; default -2)', finiteNumber)
+    .option('--verify-every <k>', 'every k epochs (and at the last), verify the greedy honest policy against every adversary and record verifiedWorstCaseLoss in metrics.jsonl', integerIn(1, 1e6))
+    .option('--verify-max-states <n>', 'state budget of each verification (too large a scenario stops the run with one line)', integerIn(1, 1e12), 2_000_000)
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .action((flags: TrainFlags) => runTrain(flags));
 }
@@ -102,6 +106,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.hidden !== undefined && { hidden: flags.hidden }),
       ...(flags.commitBias !== undefined && { commitBias: flags.commitBias }),
       ...(flags.centerInputs === false && { centerInputs: false }),
+      ...(flags.verifyEvery !== undefined && { verification: await verification(flags) }),
       onEpoch: (m) => progress.epoch(m),
     });
   } finally {
@@ -112,6 +117,13 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     return;
   }
   process.stdout.write(formatSummary(summary));
+}
+
+/** The verifier as training's probe: the worst-case loss of the greedy honest policy (cgym verify's number). */
+async function verification(flags: TrainFlags): Promise<NonNullable<TrainOptions['verification']>> {
+  const [{ verify }, { loadScenario }] = await Promise.all([import('../../verify/verify.js'), import('../../game/loadScenario.js')]);
+  const scenario = loadScenario(flags.scenario, flags.set ?? []);
+  return { every: flags.verifyEvery!, worstCaseLoss: (honest) => verify({ scenario, honest, maxStates: flags.verifyMaxStates }).worstCaseLossRate };
 }
 
 /** Per-epoch feedback on stderr: a bar on a terminal, a plain line every 10 epochs otherwise. */
