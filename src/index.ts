@@ -79,7 +79,6 @@ export {
   replayCounterexample,
   enumerateChance,
   StateLimitError,
-  RandomisedProtocolError,
   type VerifyOptions,
   type VerifyResult,
   type Safe,

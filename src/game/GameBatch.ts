@@ -30,6 +30,17 @@ const PENDING = 255;
 
 export type PerEpisodeArray = Int8Array | Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
+/**
+ * A replacement for the random draws inside episodes (`GameBatch.chanceSource`): the verifier's
+ * enumeration of honest coins and sample draws, or a recorded sequence replayed.
+ */
+export interface ChanceSource {
+  /** An integer in [0, bound) for slot b's next draw (a uniform draw in the engine's own streams). */
+  int(b: number, bound: number): number;
+  /** An index in [0, count) for slot b's next draw, standing for probability weights[from + k] / Σ weights. */
+  pick(b: number, weights: ArrayLike<number>, from: number, count: number): number;
+}
+
 export interface GameBatchOptions {
   /** Episodes in the batch. */
   size: number;
@@ -131,6 +142,12 @@ export class GameBatch {
   readonly sampleAnswer: Int8Array;
   readonly memory: Int32Array;
   readonly rng: Uint32Array;
+  /**
+   * When set, every draw of honest randomness (`honestRandomInt`, `honestPick`) and of chance inside
+   * an episode (which peers a sample queries) comes from it instead of the episode's streams: the
+   * verifier enumerates those draws this way. Drawing the episode itself (`reset`) is unaffected.
+   */
+  chanceSource: ChanceSource | undefined;
 
   private readonly perEpisode: Array<[PerEpisodeArray, number]>;
   private readonly scratch: Int8Array;
@@ -324,11 +341,37 @@ export class GameBatch {
 
   /** Uniform integer in [0, bound) from episode b's honest stream (randomised protocols, baselines). */
   honestRandomInt(b: number, bound: number): number {
+    if (this.chanceSource) return this.chanceSource.int(b, bound);
     return nextInt(this.rng, this.streamOffset(b, Stream.honest), bound);
   }
-  /** Uniform float in [0, 1) from episode b's honest stream. */
+  /**
+   * Uniform float in [0, 1) from episode b's honest stream. A continuous draw cannot be enumerated:
+   * a protocol the verifier should handle draws with `honestRandomInt` or `honestPick` instead.
+   */
   honestRandom(b: number): number {
+    if (this.chanceSource) throw new RangeError('honestRandom: a continuous draw cannot be enumerated (draw with honestRandomInt or honestPick)');
     return nextFloat(this.rng, this.streamOffset(b, Stream.honest));
+  }
+  /**
+   * An index k in [0, count) drawn from episode b's honest stream with probability
+   * weights[from + k] / Σ weights (weights ≥ 0, not all 0): a categorical draw the verifier can
+   * enumerate. Zero-weight indices are never drawn.
+   */
+  honestPick(b: number, weights: ArrayLike<number>, from: number, count: number): number {
+    if (this.chanceSource) return this.chanceSource.pick(b, weights, from, count);
+    let total = 0;
+    for (let k = 0; k < count; k++) total += weights[from + k]!;
+    let u = nextFloat(this.rng, this.streamOffset(b, Stream.honest)) * total;
+    let picked = -1;
+    for (let k = 0; k < count; k++) {
+      const w = weights[from + k]!;
+      if (w <= 0) continue;
+      picked = k;
+      u -= w;
+      if (u < 0) break;
+    }
+    if (picked < 0) throw new RangeError(`honestPick: every weight of ${count} is 0`);
+    return picked;
   }
   /** Uniform integer in [0, bound) from episode b's adversary stream. */
   adversaryRandomInt(b: number, bound: number): number {
@@ -664,7 +707,7 @@ export class GameBatch {
     for (let j = 0; j < n; j++) if (j !== i) others[m++] = j;
     const base = ((b * this.maxRounds + r - 1) * n + i) * k;
     for (let t = 0; t < k; t++) {
-      const pick = t + nextInt(this.rng, o, m - t);
+      const pick = t + (this.chanceSource ? this.chanceSource.int(b, m - t) : nextInt(this.rng, o, m - t));
       const who = others[pick]!;
       others[pick] = others[t]!;
       others[t] = who;

@@ -12,11 +12,12 @@
  * Results are data (`Safe | Unsafe`); `assertSafe` is the throwing wrapper. Every counterexample
  * carries its setup and the adversary's script, and replays in the engine (`replayCounterexample`).
  *
- * Scope: deterministic protocols (one that draws honest randomness is refused with one line when it
- * first draws) in games without chance inside an episode (`slush` and `sampling` draw samples:
- * refused). The adversary covered is GAME.md §6's, with one bound: a Byzantine message carries tag 0
- * or a tag some honest agent sends in the same round (`_internals/moves.ts`). Exceeding `maxStates`
- * throws a StateLimitError: never a verdict on a partial search.
+ * Protocols that draw honest randomness, and games with chance inside the episode (`slush` and
+ * `sampling` draw whom a sample queries), go to the expectimax search (`_internals/expectimax.ts`):
+ * the exact probability that the optimal adaptive adversary makes the honest side lose, for small
+ * settings; one out of reach is refused with Knuth's estimate of its size. The adversary covered is
+ * GAME.md §6's, with one bound: a Byzantine message carries tag 0 or a tag some honest agent sends
+ * in the same round (`_internals/moves.ts`). Exceeding `maxStates` throws a StateLimitError: never a verdict on a partial search.
  *
  * @example
  * const result = verify({ scenario: loadScenario('ba-n3-f1'), honest: 'eig' });
@@ -28,13 +29,15 @@ import { judgeEpisode } from '../game/judge.js';
 import type { Scenario } from '../game/scenario.js';
 import { renderTrace } from '../game/trace.js';
 import { runEpisodes } from '../play/play.js';
-import { createScriptedAdversary, type AdversaryScript } from '../protocols/adversaries/scripted.js';
+import { createScriptedAdversary, type AdversaryScript, type ScriptRound } from '../protocols/adversaries/scripted.js';
 import { getProtocol } from '../protocols/registry.js';
 import { RefusedError, type HonestProtocol } from '../protocols/types.js';
+import { ReplayChance } from './_internals/chance.js';
+import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY, type RoundValue } from './_internals/expectimax.js';
 import { PROPERTIES } from './_internals/outcomes.js';
-import { Search } from './_internals/search.js';
+import { RandomisedProtocolError, Search, StateLimitError } from './_internals/search.js';
 
-export { StateLimitError, RandomisedProtocolError } from './_internals/search.js';
+export { StateLimitError };
 
 export type Property = 'consistency' | 'validity' | 'termination';
 
@@ -49,6 +52,12 @@ export interface VerifyOptions {
    * default: every set the scenario's `faultyPlacement` can draw.
    */
   faultySets?: readonly (readonly number[])[];
+  /**
+   * `expectimax` solves even a deterministic protocol by expectimax (a cross-check of the two
+   * searches: on a deterministic protocol they must agree); default: the exhaustive search when the
+   * game has no chance inside the episode, expectimax once the protocol draws a coin.
+   */
+  method?: 'auto' | 'expectimax';
 }
 
 export interface Counterexample {
@@ -56,6 +65,8 @@ export interface Counterexample {
   setup: EpisodeSetup;
   /** The adversary's choices, round by round (`createScriptedAdversary` replays them). */
   script: AdversaryScript;
+  /** Randomised protocols: the honest coins and in-episode draws on the losing path, in drawing order. */
+  chance?: number[];
   /** Properties the replayed episode violates. */
   violated: Property[];
   /** Rounds the replayed episode lasted. */
@@ -67,12 +78,21 @@ export interface Counterexample {
 interface VerifyStats {
   scenario: string;
   honest: string;
+  /**
+   * `exhaustive`: every adversary strategy against a deterministic protocol; `expectimax`: the
+   * optimal adaptive adversary against the honest coins and in-episode draws, probabilities exact.
+   */
+  method: 'exhaustive' | 'expectimax';
   /** Properties the adversary can break in at least one chance outcome. */
   violations: Property[];
   /** Probability (scenario's chance distribution) that an optimal adversary makes the honest side lose. */
   worstCaseLossRate: number;
   /** Per property, the probability of a chance outcome in which the adversary can break it. */
   breakRate: Record<Property, number>;
+  /** Expectimax: the probability of majority-correct commits against the adversary that minimises it. */
+  worstCaseMajorityCorrectRate?: number;
+  /** Expectimax: Knuth's estimate of the search's size, made before it started. */
+  estimatedStates?: number;
   /** Chance outcomes searched. */
   chanceOutcomes: number;
   /** Engine states produced (one per episode slot stepped). */
@@ -150,11 +170,22 @@ export function verify(options: VerifyOptions): VerifyResult {
   const protocol = typeof options.honest === 'string' ? getProtocol(options.honest) : options.honest;
   const why = protocol.refuse(scenario);
   if (why) throw new RefusedError(why);
-  if (usesSamples(scenario))
-    throw new RefusedError(`verify: honestActions=${scenario.honestActions} draws random samples (chance inside the episode); the exhaustive search covers deterministic games only`);
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
-  const started = performance.now();
+  const outcomes = enumerateChance(scenario, options.faultySets);
+  if (!usesSamples(scenario) && options.method !== 'expectimax') {
+    try {
+      return verifyDeterministic(scenario, protocol, outcomes, maxStates);
+    } catch (error) {
+      // Honest coins: the deterministic search stops at the first one; the expectimax search takes over.
+      if (!(error instanceof RandomisedProtocolError)) throw error;
+    }
+  }
+  return verifyRandomised(scenario, protocol, outcomes, maxStates);
+}
 
+/** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
+function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: readonly ChanceOutcome[], maxStates: number): VerifyResult {
+  const started = performance.now();
   const search = new Search(scenario, protocol, maxStates);
   const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
   const breakRate: Record<Property, number> = { consistency: 0, validity: 0, termination: 0 };
@@ -164,7 +195,6 @@ export function verify(options: VerifyOptions): VerifyResult {
   const breaks = { consistency: 0, validity: 0, termination: 0 };
   let distinct = 0;
   let best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
-  const outcomes = enumerateChance(scenario, options.faultySets);
   for (const { setup } of outcomes) {
     root.reset(0);
     root.setup(0, setup);
@@ -180,6 +210,7 @@ export function verify(options: VerifyOptions): VerifyResult {
   const stats: VerifyStats = {
     scenario: scenario.name,
     honest: protocol.name,
+    method: 'exhaustive',
     violations: PROPERTIES.filter(([, name]) => breakRate[name] > 0).map(([, name]) => name),
     worstCaseLossRate: losses / outcomes.length,
     breakRate,
@@ -188,19 +219,112 @@ export function verify(options: VerifyOptions): VerifyResult {
     distinctStates: distinct,
     seconds: (performance.now() - started) / 1000,
   };
+  return conclude(scenario, protocol, stats, best);
+}
+
+/**
+ * Expectimax over the honest coins and the draws inside the episode (`_internals/expectimax.ts`),
+ * every chance outcome of the episode's start in turn. Before searching, Knuth's estimator predicts
+ * the size; a search clearly out of reach is refused with that estimate instead of started.
+ */
+function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: readonly ChanceOutcome[], maxStates: number): VerifyResult {
+  const started = performance.now();
+  const search = new Expectimax(scenario, protocol, Infinity);
+  const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
+  const estimate = estimateStates(search, root, outcomes);
+  const refuse = (what: string) =>
+    new StateLimitError(`verify: ${protocol.name} on ${scenario.name} is solved by expectimax over every coin and draw; ${what} (Knuth's estimate over random paths, without memo: ~${formatCount(estimate)} states); raise --max-states or shrink the scenario (fewer rounds, agents, sample size)`);
+  if (estimate > ESTIMATE_REFUSAL * maxStates) throw refuse(`that is far beyond --max-states=${maxStates}`);
+
+  const solver = new Expectimax(scenario, protocol, maxStates);
+  const sum = new Float64Array(5);
+  let distinct = 0;
+  let best: { setup: EpisodeSetup; script: AdversaryScript; chance: number[]; loss: number } | undefined;
+  for (const { setup, probability } of outcomes) {
+    root.reset(0);
+    root.setup(0, setup);
+    let value: RoundValue;
+    try {
+      value = solver.solveRoot(root, 0);
+    } catch (error) {
+      if (error instanceof StateLimitError) throw refuse(`more than --max-states=${maxStates} states explored`);
+      throw error;
+    }
+    distinct += solver.distinctStates;
+    for (let e = 0; e < sum.length; e++) sum[e]! += probability * value.value[e]!;
+    const loss = value.value[LOSS]!;
+    if (loss > 0 && (!best || loss > best.loss)) best = { setup, ...witness(value), loss };
+  }
+  const breakRate: Record<Property, number> = { consistency: sum[CONSISTENCY]!, validity: sum[VALIDITY]!, termination: sum[TERMINATION]! };
+  const stats: VerifyStats = {
+    scenario: scenario.name,
+    honest: protocol.name,
+    method: 'expectimax',
+    violations: PROPERTIES.filter(([, name]) => breakRate[name] > 0).map(([, name]) => name),
+    worstCaseLossRate: sum[LOSS]!,
+    breakRate,
+    worstCaseMajorityCorrectRate: 1 - sum[MAJORITY_MISSED]!,
+    chanceOutcomes: outcomes.length,
+    states: solver.states,
+    distinctStates: distinct,
+    estimatedStates: estimate,
+    seconds: (performance.now() - started) / 1000,
+  };
+  return conclude(scenario, protocol, stats, best);
+}
+
+/** A search this many times past --max-states by the estimate is refused before it starts. */
+const ESTIMATE_REFUSAL = 50;
+const ESTIMATE_PATHS = 16;
+
+/** Knuth's estimate of the whole search: random paths from a spread of chance outcomes, scaled to all of them. */
+function estimateStates(search: Expectimax, root: GameBatch, outcomes: readonly ChanceOutcome[]): number {
+  const picked = Math.min(outcomes.length, 8);
+  let total = 0;
+  for (let k = 0; k < picked; k++) {
+    const { setup } = outcomes[Math.floor((k * outcomes.length) / picked)]!;
+    root.reset(0);
+    root.setup(0, setup);
+    total += search.estimate(root, 0, ESTIMATE_PATHS, k + 1);
+  }
+  return (total / picked) * outcomes.length;
+}
+
+/** The losing path a randomised search recorded: the adversary's script and every coin and draw on it. */
+function witness(start: RoundValue): { script: AdversaryScript; chance: number[] } {
+  const script: ScriptRound[] = [];
+  const chance: number[] = [];
+  for (let at: RoundValue | undefined = start; at?.after; at = at.after.next) {
+    chance.push(...at.coins!);
+    script.push(at.after.round ?? {});
+    chance.push(...(at.after.draws ?? []));
+  }
+  return { script, chance };
+}
+
+function formatCount(x: number): string {
+  return x >= 1e6 ? x.toExponential(1) : String(Math.round(x));
+}
+
+/** The verdict: safe, or unsafe with the replayed counterexample (which must reproduce a violation). */
+function conclude(scenario: Scenario, protocol: HonestProtocol, stats: VerifyStats, best: { setup: EpisodeSetup; script: AdversaryScript; chance?: number[] } | undefined): VerifyResult {
   if (!best) return { verdict: 'safe', ...stats };
-  const counterexample = replayCounterexample(scenario, protocol, best.setup, best.script);
+  const counterexample = replayCounterexample(scenario, protocol, best.setup, best.script, best.chance);
   if (counterexample.violated.length === 0)
     throw new Error(`verify: internal error: the counterexample found for ${protocol.name} on ${scenario.name} does not replay to a violation (setup ${JSON.stringify(best.setup)})`);
   return { verdict: 'unsafe', property: counterexample.violated[0]!, counterexample, ...stats };
 }
 
-/** Replays a script on a setup in the engine (`runEpisodes` with the scripted adversary) and judges it. */
-export function replayCounterexample(scenario: Scenario, honest: HonestProtocol | string, setup: EpisodeSetup, script: AdversaryScript): Counterexample {
+/**
+ * Replays a script on a setup in the engine (`runEpisodes` with the scripted adversary) and judges
+ * it; `chance` gives the honest coins and in-episode draws in drawing order (randomised protocols).
+ */
+export function replayCounterexample(scenario: Scenario, honest: HonestProtocol | string, setup: EpisodeSetup, script: AdversaryScript, chance?: readonly number[]): Counterexample {
   const protocol = typeof honest === 'string' ? getProtocol(honest) : honest;
   const game = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
   game.reset(0);
   game.setup(0, setup);
+  if (chance) game.chanceSource = new ReplayChance(chance);
   const adversary = createScriptedAdversary(script);
   runEpisodes(game, protocol, adversary, new HonestActions(1, scenario.n, scenario), new AdversaryActions(1, scenario.n, scenario));
   const outcome = judgeEpisode(game, 0);
@@ -209,7 +333,7 @@ export function replayCounterexample(scenario: Scenario, honest: HonestProtocol 
   if (!outcome.valid) violated.push('validity');
   if (!outcome.terminated) violated.push('termination');
   const trace = renderTrace(game, 0, { title: `counterexample: ${protocol.name} on ${scenario.name} · faulty ${setup.faulty.join(',') || 'none'} · inputs ${setup.inputs.join(',')}` });
-  return { setup, script, violated, rounds: game.roundsPlayed[0]!, trace };
+  return chance ? { setup, script, chance: [...chance], violated, rounds: game.roundsPlayed[0]!, trace } : { setup, script, violated, rounds: game.roundsPlayed[0]!, trace };
 }
 
 /** Throws (with the counterexample's trace) unless the protocol is safe. */

@@ -103,10 +103,6 @@ describe('verify: results, limits and refusals', () => {
     expect(() => verify({ scenario: loadScenario('ba-n4-f1'), honest: 'eig', maxStates: 500 })).toThrow(/^verify: more than --max-states=500 states explored/);
   });
 
-  it('refuses randomised protocols and sampling games with one line', () => {
-    expect(() => verify({ scenario: loadScenario('async-crash', ['maxRounds=4']), honest: 'ben-or' })).toThrow(/ben-or draws honest randomness/);
-    expect(() => verify({ scenario: loadScenario('slush-4v1'), honest: 'slush' })).toThrow(/draws random samples/);
-  });
 });
 
 describe('verify: counterexamples replay in the engine', () => {

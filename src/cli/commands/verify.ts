@@ -43,18 +43,26 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
 }
 
 export function formatVerify(r: VerifyResult): string {
-  const header = `${r.scenario} · honest ${r.honest} · every adversary · ${count(r.chanceOutcomes)} chance outcomes\n\n`;
+  const randomised = r.method === 'expectimax';
+  const how = randomised ? 'the optimal adaptive adversary, expectimax over every coin and draw' : 'every adversary';
+  const header = `${r.scenario} · honest ${r.honest} · ${how} · ${count(r.chanceOutcomes)} chance outcomes\n\n`;
+  // Exhaustive: the share of chance outcomes where a property can be broken; expectimax: the probability an adversary aiming at it achieves.
+  const breakable = randomised ? 'probability of breaking' : 'breakable in';
   const rows: string[][] = [
     ['verdict', r.verdict === 'safe' ? 'safe' : `unsafe (${r.property})`],
     ['worst-case honest loss rate', percent(r.worstCaseLossRate)],
-    ['consistency breakable in', percent(r.breakRate.consistency)],
-    ['validity breakable in', percent(r.breakRate.validity)],
-    ['termination breakable in', percent(r.breakRate.termination)],
-    ['states explored', count(r.states)],
-    ['seconds', r.seconds.toFixed(2)],
+    [`consistency ${breakable}`, percent(r.breakRate.consistency)],
+    [`validity ${breakable}`, percent(r.breakRate.validity)],
+    [`termination ${breakable}`, percent(r.breakRate.termination)],
   ];
+  if (r.worstCaseMajorityCorrectRate !== undefined) rows.push(['worst-case majority-correct rate', percent(r.worstCaseMajorityCorrectRate)]);
+  rows.push(['states explored', count(r.states)]);
+  if (r.estimatedStates !== undefined) rows.push(["Knuth's estimate before the search", count(Math.round(r.estimatedStates))]);
+  rows.push(['seconds', r.seconds.toFixed(2)]);
   const table = header + formatTable(rows, { align: ['left', 'right'], indent: '  ' });
   if (r.verdict === 'safe') return table;
   const script = `script (round: choices): ${r.counterexample.script.map((round, k) => `${k + 1}: ${JSON.stringify(round)}`).join('; ')}\n`;
-  return `${table}\nshortest counterexample (${r.counterexample.rounds} rounds):\n\n${r.counterexample.trace}${script}`;
+  const coins = r.counterexample.chance ? `coins and draws (in drawing order): ${r.counterexample.chance.join(' ')}\n` : '';
+  const title = randomised ? `a losing episode under the loss-maximising adversary (${r.counterexample.rounds} rounds)` : `shortest counterexample (${r.counterexample.rounds} rounds)`;
+  return `${table}\n${title}:\n\n${r.counterexample.trace}${script}${coins}`;
 }

@@ -26,6 +26,8 @@ export interface ScriptRound {
   crashDeliver?: Array<[number, number]>;
   /** `[sender, recipient]`: a faulty agent's message to this recipient is dropped (omission faults). */
   drops?: Array<[number, number]>;
+  /** `[faulty, querier, value]`: a Byzantine agent's answer when the querier's sample asks it (else: no answer). */
+  sampleAnswers?: Array<[number, number, number]>;
 }
 
 /** Round r's choices are `script[r − 1]`; rounds past the end are "do nothing". */
@@ -59,4 +61,5 @@ export function writeRound(game: GameBatch, b: number, choices: ScriptRound, out
   for (const i of choices.crashes ?? []) if (faulty(i)) out.crash[b * n + i] = 1;
   for (const [i, j] of choices.crashDeliver ?? []) if (faulty(i)) out.crashDeliver[(b * n + i) * n + j] = 1;
   for (const [i, j] of choices.drops ?? []) if (faulty(i)) out.drop[(b * n + i) * n + j] = 1;
+  for (const [i, j, v] of choices.sampleAnswers ?? []) if (faulty(i)) out.sampleAnswer[(b * n + i) * n + j] = v;
 }

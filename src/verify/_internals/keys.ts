@@ -5,8 +5,9 @@
  *
  * What can matter for the rest of an episode, given the chance outcome (fixed per search):
  * - for an agent that still runs the protocol: everything it can read — input, preference, decision,
- *   memory, and every envelope addressed to it (arrived or still in flight: value, tag, arrival
- *   round, relay contents); plus what it signed (the adversary's legal pki claims about it);
+ *   memory, every envelope addressed to it (arrived or still in flight: value, tag, arrival
+ *   round, relay contents), and whom its samples queried and what they answered; plus what it
+ *   signed (the adversary's legal pki claims about it);
  * - for an honest agent that has decided and halts: its decision and what it signed;
  * - for a faulty agent: when it crashed (Byzantine agents carry no state the rules use);
  * - the round.
@@ -54,6 +55,14 @@ function pushView(game: GameBatch, b: number, h: number): void {
       push(game.msgValue[e]!);
       push(game.msgTag[e]!);
       if (game.hasRelays) for (let o = 0; o < n; o++) push(game.relayValue[e * n + o]!);
+    }
+    if (game.hasSamples) {
+      const k = game.sampleSize;
+      const base = ((b * R + s - 1) * n + h) * k;
+      for (let t = 0; t < k; t++) {
+        push(game.sampleWho[base + t]!);
+        push(game.sampleAnswer[base + t]!);
+      }
     }
   }
 }

@@ -13,13 +13,14 @@
  * protocols use none); relay claims {withhold} ∪ V under authenticated, {withhold} ∪ {values the
  * origin really signed} under pki (any value for a faulty origin); delays 0..D for every envelope in
  * flight where the timing model lets the adversary delay; crash now or not for each live faulty
- * agent, and then which recipients still get its last message; omission drops per envelope.
+ * agent, and then which recipients still get its last message; omission drops per envelope; a
+ * Byzantine agent's answer {none} ∪ V to a sample by an agent that queries this round.
  */
-import { SILENT, WITHHOLD, type AdversaryActions, type HonestActions } from '../../game/actions.js';
+import { NO_ANSWER, SILENT, WITHHOLD, type AdversaryActions, type HonestActions } from '../../game/actions.js';
 import type { GameBatch } from '../../game/GameBatch.js';
 import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 
-export const MSG = 0, RELAY = 1, DELAY = 2, DELIVER = 3, DROP = 4;
+export const MSG = 0, RELAY = 1, DELAY = 2, DELIVER = 3, DROP = 4, SAMPLE = 5;
 
 /** One choice the adversary makes about one envelope to one recipient. */
 export interface Field {
@@ -27,7 +28,7 @@ export interface Field {
   sender: number;
   /** Relay origin (RELAY only). */
   origin: number;
-  /** MSG: SILENT or value·256 + tag; RELAY: WITHHOLD or a value; DELAY: 0..D; DELIVER, DROP: 0/1. */
+  /** MSG: SILENT or value·256 + tag; RELAY: WITHHOLD or a value; DELAY: 0..D; DELIVER, DROP: 0/1; SAMPLE: NO_ANSWER or a value. */
   choices: readonly number[];
 }
 
@@ -77,6 +78,7 @@ export function generateMoves(game: GameBatch, b: number, honest: HonestActions)
   for (let j = 0; j < n; j++) if (!game.faulty[base + j] && game.needsAction(b, j) && honest.message[base + j]! >= 0) tags.add(honest.tag[base + j]!);
   const messageChoices = [SILENT];
   for (let v = 0; v < V; v++) for (const t of tags) messageChoices.push(v * 256 + t);
+  const answerChoices = [NO_ANSWER, ...Array.from({ length: V }, (_, v) => v)];
 
   const globals: number[][] = [[]];
   if (faults === 'crash') {
@@ -107,6 +109,7 @@ export function generateMoves(game: GameBatch, b: number, honest: HonestActions)
             }
           }
           if (delayable) fields.push({ kind: DELAY, sender: j, origin: -1, choices: delays });
+          if (game.hasSamples && game.needsAction(b, h) && honest.query[base + h] === 1) fields.push({ kind: SAMPLE, sender: j, origin: -1, choices: answerChoices });
           continue;
         }
         if (!protocolSends(game, b, j, honest)) continue;
@@ -158,6 +161,9 @@ export function writeOption(game: GameBatch, b: number, m: RecipientMoves, optio
       case DROP:
         out.drop[pair] = c;
         break;
+      case SAMPLE:
+        out.sampleAnswer[pair] = c;
+        break;
     }
   }
 }
@@ -185,6 +191,9 @@ export function describeOption(m: RecipientMoves, option: number, into: ScriptRo
         break;
       case DROP:
         if (c === 1) (into.drops ??= []).push([field.sender, h]);
+        break;
+      case SAMPLE:
+        if (c !== NO_ANSWER) (into.sampleAnswers ??= []).push([field.sender, h, c]);
         break;
     }
   }

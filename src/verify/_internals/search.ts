@@ -42,7 +42,7 @@ import { judgeSets, outcomeCode, pendingOutcome, validityContext, type OutcomeSe
 export class StateLimitError extends RangeError {
   override name = 'StateLimitError';
 }
-/** The protocol drew honest randomness: the exhaustive search covers deterministic protocols only. */
+/** The protocol drew honest randomness: `verify` hands it to the expectimax search (expectimax.ts). */
 export class RandomisedProtocolError extends RangeError {
   override name = 'RandomisedProtocolError';
 }
@@ -173,7 +173,7 @@ export class Search {
     for (const [saved, rows] of rowPairs(head.headHonest, head.honest)) saved.set(rows.subarray(0, saved.length), 0);
     for (let w = 0; w < RNG_WORDS; w++)
       if (head.game.rng[offset + w] !== this.rngBefore[w])
-        throw new RandomisedProtocolError(`verify: ${this.protocol.name} draws honest randomness (round ${r}); the exhaustive search covers deterministic protocols only (randomised expectimax is not implemented)`);
+        throw new RandomisedProtocolError(`verify: ${this.protocol.name} draws honest randomness (round ${r}); the exhaustive search covers deterministic protocols only`);
 
     const n = src.n;
     let undecided = 0;
