@@ -78,7 +78,8 @@ export function judgeEpisode(game: GameBatch, b: number): EpisodeOutcome {
 const tallyScratch = new Int32Array(4);
 const decidersScratch = new Int32Array(16);
 
-function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
+/** Judges episode b into slot b of `out` (as `judgeBatch` does for every slot). */
+export function judgeInto(game: GameBatch, b: number, out: Outcomes): void {
   const { n, values: V, scenario } = game;
   const base = b * n;
   let terminated = true;

@@ -27,7 +27,7 @@
  */
 import { AdversaryActions, HonestActions } from '../../game/actions.js';
 import { GameBatch, replicateSlot0 } from '../../game/GameBatch.js';
-import { judgeEpisode } from '../../game/judge.js';
+import { judgeInto, Outcomes } from '../../game/judge.js';
 import type { Scenario } from '../../game/scenario.js';
 import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
@@ -64,6 +64,10 @@ interface Bench {
   honest: HonestActions;
   adversary: AdversaryActions;
   tapes: ChanceTapes;
+  /** Judged outcomes, slot by slot (allocated once per bench, not per judged episode). */
+  outcomes: Outcomes;
+  /** The honest action buffer's typed arrays with their per-slot strides (found once). */
+  honestRows: Array<[Rows, number]>;
 }
 
 /** An act leaf: slot t of the round's `leaves` bench, with its probability and coins. */
@@ -153,7 +157,7 @@ export class Expectimax {
       for (let t = 0; t < wave.length; t++) {
         if (!choose) queue.push(...bench.tapes.siblings(t));
         store.game.copyEpisodeFrom(game, t, leaves.length);
-        copyActionRow(store.honest, leaves.length, bench.honest, t);
+        copyActionRow(store, leaves.length, bench, t);
         leaves.push({ probability: bench.tapes.probability(t), coins: [...bench.tapes.drawn(t)], branching: bench.tapes.branching(t) });
       }
       store.game.round = r;
@@ -205,13 +209,14 @@ export class Expectimax {
     kids.tapes.begin(1);
     kids.game.step(kids.honest, kids.adversary);
     this.count(1);
-    const outcome = judgeEpisode(kids.game, 1);
+    const judged = kids.outcomes;
+    judgeInto(kids.game, 1, judged);
     const value = new Float64Array(EVENTS);
-    value[LOSS] = outcome.win ? 0 : 1;
-    value[CONSISTENCY] = outcome.consistent ? 0 : 1;
-    value[VALIDITY] = outcome.valid ? 0 : 1;
-    value[TERMINATION] = outcome.terminated ? 0 : 1;
-    value[MAJORITY_MISSED] = outcome.majorityCorrect ? 0 : 1;
+    value[LOSS] = 1 - judged.win[1]!;
+    value[CONSISTENCY] = 1 - judged.consistent[1]!;
+    value[VALIDITY] = 1 - judged.valid[1]!;
+    value[TERMINATION] = 1 - judged.terminated[1]!;
+    value[MAJORITY_MISSED] = 1 - judged.majorityCorrect[1]!;
     return { value, round: {}, draws: [...kids.tapes.drawn(1)] };
   }
 
@@ -225,6 +230,11 @@ export class Expectimax {
     const out: Choice[] = [];
     for (const move of generateMoves(leaves.game, t, leaves.honest)) {
       const K = move.width;
+      if (K === 1) {
+        // One option per recipient (no adversary to speak of): nothing to merge, no probe needed.
+        out.push({ move, options: move.recipients.map(() => 0) });
+        continue;
+      }
       const probe = this.load(r, t, K);
       for (let k = 0; k < K; k++) {
         writeGlobal(probe.game, 1 + k, move, probe.adversary);
@@ -290,8 +300,8 @@ export class Expectimax {
     const game = kids.game;
     game.copyEpisodeFrom(leaves.game, t, 0);
     game.replicateFirstEpisode(count);
-    copyActionRow(kids.honest, 0, leaves.honest, t);
-    for (const [rows, stride] of actionRows(kids.honest)) replicateSlot0(rows, stride, count);
+    copyActionRow(kids, 0, leaves, t);
+    for (const [rows, stride] of kids.honestRows) replicateSlot0(rows, stride, count);
     game.done[0] = 1;
     for (let k = count + 1; k < game.size; k++) game.done[k] = 1;
     game.round = r;
@@ -350,17 +360,20 @@ export class Expectimax {
     const size = Math.max(slots, have ? have.game.size * 2 : 1);
     const { scenario } = this;
     const game = new GameBatch(scenario, { size, memorySlots: this.protocol.memorySlots });
+    const honest = new HonestActions(size, scenario.n, scenario);
     const bench: Bench = {
       game,
-      honest: new HonestActions(size, scenario.n, scenario),
+      honest,
       adversary: new AdversaryActions(size, scenario.n, scenario),
       tapes: new ChanceTapes(),
+      outcomes: new Outcomes(size),
+      honestRows: actionRows(honest),
     };
     game.chanceSource = bench.tapes;
     if (have && keep) {
       for (let t = 0; t < have.game.size; t++) {
         game.copyEpisodeFrom(have.game, t, t);
-        copyActionRow(bench.honest, t, have.honest, t);
+        copyActionRow(bench, t, have, t);
       }
       game.round = have.game.round;
     }
@@ -394,10 +407,12 @@ function actionRows(actions: HonestActions): Array<[Rows, number]> {
 }
 
 /** Copies slot `from` of `src`'s honest actions into slot `to` of `dst`. */
-function copyActionRow(dst: HonestActions, to: number, src: HonestActions, from: number): void {
-  const sources = actionRows(src);
-  actionRows(dst).forEach(([rows, stride], k) => {
-    const [source] = sources[k]!;
-    rows.set(source.subarray(from * stride, (from + 1) * stride), to * stride);
-  });
+function copyActionRow(dst: Bench, to: number, src: Bench, from: number): void {
+  const sources = src.honestRows;
+  const targets = dst.honestRows;
+  for (let k = 0; k < targets.length; k++) {
+    const [rows, stride] = targets[k]!;
+    const source = sources[k]![0];
+    for (let x = 0; x < stride; x++) rows[to * stride + x] = source[from * stride + x]!;
+  }
 }
