@@ -13,7 +13,7 @@
  *   epoch, from a stream seeded by (run seed, epoch, side): deterministic, and resume-exact.
  * - `league.jsonl` records each epoch's two draws (truncated with the metrics on a resume).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nextFloat, nextInt, seedStream } from '../game/rng.js';
 import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
@@ -81,9 +81,7 @@ export interface LeagueDraw {
 }
 
 export function appendLeagueDraw(dir: string, draw: LeagueDraw): void {
-  const lines = readLeagueDraws(dir);
-  lines.push(draw);
-  writeAtomic(leaguePaths(dir).log, lines.map((d) => JSON.stringify(d) + '\n').join(''));
+  appendFileSync(leaguePaths(dir).log, JSON.stringify(draw) + '\n');
 }
 
 /** The draws of a run (a torn line is skipped). */
@@ -96,7 +94,7 @@ export function readLeagueDraws(dir: string): LeagueDraw[] {
     try {
       out.push(JSON.parse(line) as LeagueDraw);
     } catch {
-      // torn by a kill; the next append rewrites the file without it
+      // torn by a kill: the resume rewrites the file without it
     }
   }
   return out;
