@@ -3,6 +3,6 @@
  * command line can list them without loading TensorFlow.js.
  */
 export type Algo = 'reinforce' | 'ppo';
-export type Schedule = 'honest' | 'adversary' | 'simultaneous' | 'alternating';
+export type Schedule = 'honest' | 'adversary' | 'simultaneous' | 'alternating' | 'league';
 export const ALGOS: readonly Algo[] = ['reinforce', 'ppo'];
-export const SCHEDULES: readonly Schedule[] = ['honest', 'adversary', 'simultaneous', 'alternating'];
+export const SCHEDULES: readonly Schedule[] = ['honest', 'adversary', 'simultaneous', 'alternating', 'league'];

@@ -5,9 +5,14 @@
  *
  * Schedules: `honest` (honest learns vs a frozen adversary), `adversary` (adversary learns vs a
  * frozen honest side: the paper's Byzantine breaking), `simultaneous` (both every epoch),
- * `alternating` (honest for `alternateEvery` epochs, then the adversary, and so on).
+ * `alternating` (honest for `alternateEvery` epochs, then the adversary, and so on), `league` (both
+ * every epoch, each against an opponent drawn from the other side's past snapshots or its current
+ * network: league.ts).
  *
- * Determinism: epoch e plays episodes (e−1)·batch … e·batch−1 of the run's seed; the learners draw
+ * Determinism: epoch e plays episodes (e−1)·batch … e·batch−1 of the run's seed (league: two
+ * rollouts per epoch, the honest learner's on episodes (e−1)·2·batch …, then the adversary's on the
+ * next batch; the metric rates are the honest learner's rollout, `adversaryReward` the adversary
+ * learner's); the learners draw
  * from those episodes' own streams; weights start from the seed. Same options → same metric lines
  * (up to the timing keys), and a resume continues exactly where the checkpoint left off.
  */
@@ -27,6 +32,7 @@ import { PolicyNetwork } from '../policy/PolicyNetwork.js';
 import { ready, tf } from '../policy/tf.js';
 import { getAdversary, getProtocol } from '../protocols/registry.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
+import { appendLeagueDraw, drawOpponent, LeaguePool, poolEpochs, resolveLeagueOptions, snapshotDue, truncateLeagueDraws, type LeagueOptions } from './league.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from './names.js';
 import { PPO_DEFAULTS, ppoUpdate, type PpoOptions } from './ppo.js';
 import { REINFORCE_DEFAULTS, reinforceUpdate, type ReinforceOptions } from './reinforce.js';
@@ -76,6 +82,8 @@ export interface TrainOptions {
   centerInputs?: boolean;
   /** Epochs per turn under the alternating schedule. */
   alternateEvery?: number;
+  /** Pool size, snapshot interval and share of the latest opponent under the league schedule (league.ts). */
+  league?: LeagueOptions;
   /** Greedy evaluation every this many epochs (and at the last). */
   evalEvery?: number;
   /** Episodes per greedy evaluation. */
@@ -122,6 +130,8 @@ export interface ResolvedTrainOptions {
   commitBias: number;
   centerInputs: boolean;
   alternateEvery: number;
+  /** League options (schedule league; null otherwise). */
+  league: Required<LeagueOptions> | null;
   evalEvery: number;
   evalEpisodes: number;
   finalEpisodes: number;
@@ -187,7 +197,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   if (!SCHEDULES.includes(schedule)) throw new RangeError(`train: unknown schedule "${schedule}" (known: ${SCHEDULES.join(', ')})`);
   const learnsAdversary = schedule !== 'honest';
   if (learnsAdversary) {
-    if (scenario.f === 0 && schedule === 'adversary') throw new RangeError(`train: schedule adversary needs f ≥ 1 (scenario ${scenario.name} has f=0)`);
+    if (scenario.f === 0 && (schedule === 'adversary' || schedule === 'league')) throw new RangeError(`train: schedule ${schedule} needs f ≥ 1 (scenario ${scenario.name} has f=0)`);
     const why = scenario.f > 0 ? refuseAdversarySpace(scenario) : undefined;
     if (why) throw new RangeError(`train: ${why}`);
   }
@@ -202,11 +212,13 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`train: ${k} must be a positive integer (got ${v})`);
   const hidden = [...(options.hidden ?? DEFAULT_HIDDEN)];
   const honestHidden = [...(options.hidden ?? DEFAULT_HONEST_HIDDEN)];
+  if (options.league !== undefined && schedule !== 'league') throw new RangeError(`train: league options need schedule league (got schedule ${schedule})`);
+  const league = schedule === 'league' ? resolveLeagueOptions(options.league) : null;
   return {
     scenario,
     algo,
     schedule,
-    honest: schedule === 'honest' || schedule === 'simultaneous' || schedule === 'alternating' ? LEARNED : (options.honest ?? 'majority'),
+    honest: schedule === 'adversary' ? (options.honest ?? 'majority') : LEARNED,
     adversary: learnsAdversary && scenario.f > 0 ? LEARNED : (options.adversary ?? defaultAdversary(scenario)),
     epochs,
     batch,
@@ -220,6 +232,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     commitBias: options.commitBias ?? DEFAULT_COMMIT_BIAS,
     centerInputs: options.centerInputs ?? DEFAULT_CENTER_INPUTS,
     alternateEvery: options.alternateEvery ?? 10,
+    league,
     evalEvery: options.stopAt !== undefined ? 1 : (options.evalEvery ?? 5),
     evalEpisodes: options.evalEpisodes ?? 2000,
     finalEpisodes: options.finalEpisodes ?? 10_000,
@@ -279,6 +292,31 @@ function recordedObservations(storage: SideStorage): Float32Array {
   return out;
 }
 
+/** Sums of one judged batch's outcomes (the counts behind an epoch's rates). */
+interface Tally {
+  wins: number;
+  inconsistent: number;
+  invalid: number;
+  unterminated: number;
+  majority: number;
+  honestReward: number;
+  adversaryReward: number;
+}
+
+function tally(outcomes: Outcomes): Tally {
+  const t: Tally = { wins: 0, inconsistent: 0, invalid: 0, unterminated: 0, majority: 0, honestReward: 0, adversaryReward: 0 };
+  for (let b = 0; b < outcomes.win.length; b++) {
+    t.wins += outcomes.win[b]!;
+    t.inconsistent += 1 - outcomes.consistent[b]!;
+    t.invalid += 1 - outcomes.valid[b]!;
+    t.unterminated += 1 - outcomes.terminated[b]!;
+    t.majority += outcomes.majorityCorrect[b]!;
+    t.honestReward += outcomes.honestReward[b]!;
+    t.adversaryReward += outcomes.adversaryReward[b]!;
+  }
+  return t;
+}
+
 /** Trains (or resumes) a run; resolves to its summary (also written to summary.json). */
 export async function train(options: TrainOptions): Promise<TrainSummary> {
   const backend = await ready();
@@ -293,6 +331,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     o = { ...stored, scenario: loadScenario(stored.scenario as unknown as Record<string, unknown>), out: options.out, ...(options.epochs !== undefined && { epochs: options.epochs }) };
     checkpoint = readCheckpoint(o.out);
     truncateMetrics(o.out, checkpoint?.epoch ?? 0);
+    truncateLeagueDraws(o.out, checkpoint?.epoch ?? 0);
   } else {
     o = resolveTrainOptions(options);
     if (existsSync(paths(o.out).config)) throw new RangeError(`train: run folder ${o.out} already exists (use --resume to continue it, or another --out)`);
@@ -326,12 +365,23 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const honestStorage = learnedHonest && new SideStorage(R, B * scenario.n, scenario.n, learnedHonest.observer.size, honestNet!.spec.heads, honestNet!.maskWidth);
   const adversaryStorage = learnedAdversary && new SideStorage(R, B, 1, learnedAdversary.space.obsSize, adversaryNet!.spec.heads, adversaryNet!.maskWidth);
   const actionSpace = learnedHonest?.actionSpace;
+  const honestRecording = learnedHonest && honestStorage && actionSpace && { storage: honestStorage, agent: learnedHonest, used: (c: Int32Array, row: number, h: number) => actionSpace.isHeadUsed(c, row, h) };
+  const adversaryRecording = learnedAdversary && adversaryStorage && { storage: adversaryStorage, agent: learnedAdversary };
   const sides = {
     honest,
     adversary,
-    ...(learnedHonest && honestStorage && actionSpace && { honestStorage: { storage: honestStorage, agent: learnedHonest, used: (c: Int32Array, row: number, h: number) => actionSpace.isHeadUsed(c, row, h) } }),
-    ...(learnedAdversary && adversaryStorage && { adversaryStorage: { storage: adversaryStorage, agent: learnedAdversary } }),
+    ...(honestRecording && { honestStorage: honestRecording }),
+    ...(adversaryRecording && { adversaryStorage: adversaryRecording }),
   };
+
+  // ---------------------------------------------------------------- league: the snapshot pools
+  const league = o.schedule === 'league' ? o.league! : null;
+  const honestPool = league && new LeaguePool(o.out, 'honest', (network, e) => new NeuralProtocol(network, scenario, 'sample', `league:honest-${e}`));
+  const adversaryPool = league && new LeaguePool(o.out, 'adversary', (network, e) => new NeuralAdversary(network, scenario, 'sample', `league:adversary-${e}`));
+  if (league && !checkpoint) {
+    honestPool!.save(0, honestNet!);
+    adversaryPool!.save(0, adversaryNet!);
+  }
 
   const update = (network: PolicyNetwork, storage: SideStorage, returns: Float64Array, epoch: number, side: number): UpdateStats => {
     if (network.spec.centerInputs) network.trackInputMean(recordedObservations(storage), storage.count);
@@ -365,21 +415,37 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     const honestTrains = !!learnedHonest && (o.schedule !== 'alternating' || turn === 0 || !learnedAdversary);
     const adversaryTrains = !!learnedAdversary && (o.schedule !== 'alternating' || turn === 1);
 
-    // ---- rollout
-    const decisions = rollout(game, (epoch - 1) * B, sides, honestActions, adversaryActions, o.algo === 'reinforce' ? o.reinforce.groupSize : 1);
-    judgeBatch(game, outcomes);
-    let wins = 0, inconsistent = 0, invalid = 0, unterminated = 0, majority = 0, honestReward = 0, adversaryReward = 0;
-    for (let b = 0; b < B; b++) {
-      wins += outcomes.win[b]!;
-      inconsistent += 1 - outcomes.consistent[b]!;
-      invalid += 1 - outcomes.valid[b]!;
-      unterminated += 1 - outcomes.terminated[b]!;
-      majority += outcomes.majorityCorrect[b]!;
-      honestReturns[b] = outcomes.honestReward[b]!;
-      adversaryReturns[b] = outcomes.adversaryReward[b]!;
-      honestReward += honestReturns[b]!;
-      adversaryReward += adversaryReturns[b]!;
+    // ---- rollout (league: the honest learner's, then the adversary learner's, each vs a drawn opponent)
+    const groupSize = o.algo === 'reinforce' ? o.reinforce.groupSize : 1;
+    let decisions: number;
+    let rates: Tally;
+    let played = B;
+    if (league) {
+      const pool = poolEpochs(epoch, league);
+      const honestOpponent = drawOpponent(seed, epoch, 'honest', pool, league.latestShare);
+      const adversaryOpponent = drawOpponent(seed, epoch, 'adversary', pool, league.latestShare);
+      const vsAdversary = honestOpponent === 'latest' ? adversary : adversaryPool!.player(honestOpponent, pool);
+      const vsHonest = adversaryOpponent === 'latest' ? honest : honestPool!.player(adversaryOpponent, pool);
+      decisions = rollout(game, (epoch - 1) * 2 * B, { honest, adversary: vsAdversary, honestStorage: honestRecording! }, honestActions, adversaryActions, groupSize);
+      judgeBatch(game, outcomes);
+      for (let b = 0; b < B; b++) honestReturns[b] = outcomes.honestReward[b]!;
+      const honestOutcomes = tally(outcomes);
+      decisions += rollout(game, (epoch - 1) * 2 * B + B, { honest: vsHonest, adversary, adversaryStorage: adversaryRecording! }, honestActions, adversaryActions, groupSize);
+      judgeBatch(game, outcomes);
+      for (let b = 0; b < B; b++) adversaryReturns[b] = outcomes.adversaryReward[b]!;
+      rates = { ...honestOutcomes, adversaryReward: tally(outcomes).adversaryReward };
+      appendLeagueDraw(o.out, { epoch, honestOpponent, adversaryOpponent });
+      played = 2 * B;
+    } else {
+      decisions = rollout(game, (epoch - 1) * B, sides, honestActions, adversaryActions, groupSize);
+      judgeBatch(game, outcomes);
+      for (let b = 0; b < B; b++) {
+        honestReturns[b] = outcomes.honestReward[b]!;
+        adversaryReturns[b] = outcomes.adversaryReward[b]!;
+      }
+      rates = tally(outcomes);
     }
+    const { wins, inconsistent, invalid, unterminated, majority, honestReward, adversaryReward } = rates;
 
     // ---- updates
     const honestStats = honestTrains ? update(honestNet!, honestStorage!, honestReturns, epoch, 0) : undefined;
@@ -425,11 +491,15 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       valueLoss: o.algo === 'ppo' ? (honestStats?.valueLoss ?? adversaryStats?.valueLoss ?? null) : null,
       evalWinRate,
       verifiedWorstCaseLoss,
-      episodesPerSecond: B / seconds,
+      episodesPerSecond: played / seconds,
       agentDecisionsPerSecond: decisions / seconds,
       wallSeconds: wall(),
     };
     appendMetrics(o.out, metrics);
+    if (league && snapshotDue(epoch, league)) {
+      honestPool!.save(epoch, honestNet!);
+      adversaryPool!.save(epoch, adversaryNet!);
+    }
     writeCheckpoint(o.out, {
       epoch, wallSeconds: metrics.wallSeconds!, thresholdEpoch, thresholdSeconds,
       ...(honestNet && { honest: honestNet.toJSON() }),
@@ -469,5 +539,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   writeJson(paths(o.out).summary, summary);
   honestNet?.dispose();
   adversaryNet?.dispose();
+  honestPool?.dispose();
+  adversaryPool?.dispose();
   return summary;
 }

@@ -33,7 +33,11 @@ describe('cgym train / eval / attack', () => {
     expect(resume.stderr).toBe('cgym: train: --resume needs --out DIR (the run folder to continue)\n');
     const crash = cgym(['train', '--scenario', 'async-crash', '--schedule', 'adversary', '--out', join(dir, 'crash')]);
     expect(crash.stderr).toBe('cgym: train: adversary space: only Byzantine faults have learned heads so far (got faults=crash)\n');
-    const schedule = cgym(['train', '--scenario', 'honest-consensus', '--schedule', 'league']);
-    expect(schedule.stderr).toMatch(/^cgym: option '--schedule <schedule>' argument 'league' is invalid\. must be one of honest, adversary, simultaneous, alternating\.\n$/);
+    const schedule = cgym(['train', '--scenario', 'honest-consensus', '--schedule', 'tournament']);
+    expect(schedule.stderr).toMatch(/^cgym: option '--schedule <schedule>' argument 'tournament' is invalid\. must be one of honest, adversary, simultaneous, alternating, league\.\n$/);
+    const leagueFlag = cgym(['train', '--scenario', 'byzantine-breaking', '--league-pool', '3', '--out', join(dir, 'not-league')]);
+    expect(leagueFlag.stderr).toBe('cgym: train: --league-pool, --league-every and --league-latest need --schedule league (got --schedule honest)\n');
+    const leagueNoFaults = cgym(['train', '--scenario', 'honest-consensus', '--schedule', 'league', '--out', join(dir, 'league-f0')]);
+    expect(leagueNoFaults.stderr).toBe('cgym: train: schedule league needs f ≥ 1 (scenario honest-consensus has f=0)\n');
   });
 });

@@ -11,3 +11,10 @@ export const SMALL_RUN: Omit<TrainOptions, 'out'> = {
   evalEpisodes: 200,
   finalEpisodes: 200,
 };
+
+/** The same, under the league schedule: snapshots every 3 epochs, 2 kept, the latest drawn 1 time in 3. */
+export const LEAGUE_RUN: Omit<TrainOptions, 'out'> = {
+  ...SMALL_RUN,
+  schedule: 'league',
+  league: { poolSize: 2, snapshotEvery: 3, latestShare: 1 / 3 },
+};

@@ -30,6 +30,9 @@ interface TrainFlags {
   centerInputs?: boolean;
   verifyEvery?: number;
   verifyMaxStates: number;
+  leaguePool?: number;
+  leagueEvery?: number;
+  leagueLatest?: number;
 }
 
 /** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
@@ -79,6 +82,9 @@ export function trainCommand(): Command {
     .option('--commit-bias <x>', 'initial logit of the honest commit options (negative: start patient; default -2)', finiteNumber)
     .option('--verify-every <k>', 'every k epochs (and at the last), verify the greedy honest policy against every adversary and record verifiedWorstCaseLoss in metrics.jsonl', integerIn(1, 1e6))
     .option('--verify-max-states <n>', 'state budget of each verification (too large a scenario stops the run with one line)', integerIn(1, 1e12), 2_000_000)
+    .option('--league-pool <n>', 'schedule league: snapshots of each side kept as opponents (default 8)', integerIn(1, 10_000))
+    .option('--league-every <k>', 'schedule league: epochs between snapshots (default 5)', integerIn(1, 1e6))
+    .option('--league-latest <p>', 'schedule league: probability that an epoch\'s opponent is the other side\'s current network (default 0.5)', rate)
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .action((flags: TrainFlags) => runTrain(flags));
 }
@@ -106,6 +112,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.hidden !== undefined && { hidden: flags.hidden }),
       ...(flags.commitBias !== undefined && { commitBias: flags.commitBias }),
       ...(flags.centerInputs === false && { centerInputs: false }),
+      ...(leagueOptions(flags) && { league: leagueOptions(flags) }),
       ...(flags.verifyEvery !== undefined && { verification: await verification(flags) }),
       onEpoch: (m) => progress.epoch(m),
     });
@@ -117,6 +124,17 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     return;
   }
   process.stdout.write(formatSummary(summary));
+}
+
+/** The --league-* flags as league options, or undefined when none is given. */
+function leagueOptions(flags: TrainFlags): TrainOptions['league'] {
+  if (flags.leaguePool === undefined && flags.leagueEvery === undefined && flags.leagueLatest === undefined) return undefined;
+  if (flags.schedule !== 'league') throw new RangeError(`train: --league-pool, --league-every and --league-latest need --schedule league (got --schedule ${flags.schedule})`);
+  return {
+    ...(flags.leaguePool !== undefined && { poolSize: flags.leaguePool }),
+    ...(flags.leagueEvery !== undefined && { snapshotEvery: flags.leagueEvery }),
+    ...(flags.leagueLatest !== undefined && { latestShare: flags.leagueLatest }),
+  };
 }
 
 /** The verifier as training's probe: the worst-case loss of the greedy honest policy (cgym verify's number). */
