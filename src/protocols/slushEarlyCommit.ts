@@ -16,11 +16,13 @@
  *
  * Measured on `slush-3v2` (20,000 episodes, seed 1): majority-correct 93.3% and wins 99.1%, against
  * Slush's 83.5% / 99.7%. The gap to 100% is the episodes where no majority-input agent was sure
- * (1/8 of them): every unsure agent's round-1 sample had the majority of its 2-2 view on the
- * other side, so after round 1 every preference is flipped and Slush settles on the minority. A
- * search over when an unsure agent should commit (by round, preference = input or not, and the
- * last sample's count for the preference; 20,000 episodes per table) found no rule above 93.4%: the
- * sample counts do not tell a flipped population from a correct one.
+ * (1/8 of them): there every agent's round-1 sample outvoted its own input, so after round 1 every
+ * preference is flipped (three for the minority value, two for the majority) and Slush mostly
+ * settles on the minority. A coordinate search over what an unsure agent does in rounds 2..R−1
+ * (sample, commit its preference or commit the other value, by round, preference = input or not,
+ * and the last sample's count for the preference — everything a learned policy observes; 20,000
+ * episodes per table) found no rule above 93.4%, and 94.0% when the rule may also read the agent's
+ * round-2 sample: the counts hardly tell a flipped population from a correct one.
  *
  * Assumptions: agreement, the `slush` action space, f = 0 (the certainty needs every answer to be an
  * honest input; a Byzantine answer could fake a majority); with k + 1 < ⌊n/2⌋+1 nobody is ever
