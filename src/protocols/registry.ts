@@ -9,6 +9,7 @@ import { phaseKingProtocol } from './phaseKing.js';
 import { eigProtocol } from './eig.js';
 import { dolevStrongProtocol } from './dolevStrong.js';
 import { slushProtocol } from './slush.js';
+import { slushEarlyCommitProtocol } from './slushEarlyCommit.js';
 import { snowflakeProtocol } from './snowflake.js';
 import { benOrProtocol } from './benOr.js';
 import { silentAdversary } from './adversaries/silent.js';
@@ -26,6 +27,7 @@ export const PROTOCOLS: readonly HonestProtocol[] = [
   eigProtocol,
   dolevStrongProtocol,
   slushProtocol,
+  slushEarlyCommitProtocol,
   snowflakeProtocol,
   benOrProtocol,
 ];

@@ -54,7 +54,11 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     paper: 'failed: stuck committing a constant',
     target: 'majority-correct ≥ 95%',
     command: 'train',
-    args: ['--scenario', 'slush-3v2'],
+    // PPO: 82.5–84.1% majority-correct on seeds 0–4 at 100 epochs, where REINFORCE (any batch,
+    // hidden layers, commit bias) settles on a constant commit (50%) on some seeds. PPO learns
+    // Slush plus "commit once a sample is unanimous", not the round-2 commit of a proven majority
+    // (slush-early-commit, 93.3%, the best rule found over what the policy observes).
+    args: ['--scenario', 'slush-3v2', '--algo', 'ppo'],
     metric: 'majorityCorrectRate',
     threshold: 0.95,
   },
