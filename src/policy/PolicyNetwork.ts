@@ -11,6 +11,7 @@
  * this class never draws random numbers except to initialise weights, from its own seed.
  */
 import { adamUpdate, clipGlobalNorm } from './adam.js';
+import { dense } from './dense.js';
 import { tf } from './tf.js';
 
 export interface HeadShape {
@@ -190,10 +191,10 @@ export class PolicyNetwork {
     const v = this.variables;
     let x: tf.Tensor2D = this.inputMean ? tf.sub(obs, this.inputMean) : obs;
     const layers = this.spec.hidden.length;
-    for (let l = 0; l < layers; l++) x = tf.relu(tf.add(tf.matMul(x, v[2 * l] as tf.Tensor2D), v[2 * l + 1]!)) as tf.Tensor2D;
-    const logits = tf.add(tf.matMul(x, v[2 * layers] as tf.Tensor2D), v[2 * layers + 1]!) as tf.Tensor2D;
+    for (let l = 0; l < layers; l++) x = tf.relu(dense(x, v[2 * l] as tf.Tensor2D, v[2 * l + 1] as tf.Tensor1D, l === 0)) as tf.Tensor2D;
+    const logits = dense(x, v[2 * layers] as tf.Tensor2D, v[2 * layers + 1] as tf.Tensor1D, layers === 0);
     const value = this.spec.value
-      ? (tf.reshape(tf.add(tf.matMul(x, v[2 * layers + 2] as tf.Tensor2D), v[2 * layers + 3]!), [-1]) as tf.Tensor1D)
+      ? (tf.reshape(dense(x, v[2 * layers + 2] as tf.Tensor2D, v[2 * layers + 3] as tf.Tensor1D, layers === 0), [-1]) as tf.Tensor1D)
       : (tf.zeros([obs.shape[0]]) as tf.Tensor1D);
     return { logits, value };
   }
