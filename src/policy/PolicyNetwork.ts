@@ -188,25 +188,38 @@ export class PolicyNetwork {
 
   /** Logits `[rows, maskWidth]` and value `[rows]` (tensors; call inside tf.tidy). */
   forward(obs: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D } {
+    const x = this.hidden(obs);
+    return { logits: this.policyHead(x), value: this.valueHead(x, obs.shape[0]) };
+  }
+
+  /** The last hidden layer's activations (the observations themselves for a linear network). */
+  private hidden(obs: tf.Tensor2D): tf.Tensor2D {
     const v = this.variables;
     let x: tf.Tensor2D = this.inputMean ? tf.sub(obs, this.inputMean) : obs;
+    for (let l = 0; l < this.spec.hidden.length; l++) x = tf.relu(dense(x, v[2 * l] as tf.Tensor2D, v[2 * l + 1] as tf.Tensor1D, l === 0)) as tf.Tensor2D;
+    return x;
+  }
+
+  private policyHead(x: tf.Tensor2D): tf.Tensor2D {
     const layers = this.spec.hidden.length;
-    for (let l = 0; l < layers; l++) x = tf.relu(dense(x, v[2 * l] as tf.Tensor2D, v[2 * l + 1] as tf.Tensor1D, l === 0)) as tf.Tensor2D;
-    const logits = dense(x, v[2 * layers] as tf.Tensor2D, v[2 * layers + 1] as tf.Tensor1D, layers === 0);
-    const value = this.spec.value
-      ? (tf.reshape(dense(x, v[2 * layers + 2] as tf.Tensor2D, v[2 * layers + 3] as tf.Tensor1D, layers === 0), [-1]) as tf.Tensor1D)
-      : (tf.zeros([obs.shape[0]]) as tf.Tensor1D);
-    return { logits, value };
+    return dense(x, this.variables[2 * layers] as tf.Tensor2D, this.variables[2 * layers + 1] as tf.Tensor1D, layers === 0);
+  }
+
+  /** Zeros without a value head. */
+  private valueHead(x: tf.Tensor2D, rows: number): tf.Tensor1D {
+    const layers = this.spec.hidden.length;
+    if (!this.spec.value) return tf.zeros([rows]);
+    return tf.reshape(dense(x, this.variables[2 * layers + 2] as tf.Tensor2D, this.variables[2 * layers + 3] as tf.Tensor1D, layers === 0), [-1]);
   }
 
   /** Logits of `rows` observation rows, read back to JS: `[rows, maskWidth]`. */
   logits(obs: Float32Array, rows: number): Float32Array {
-    return readAndDispose(tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])).logits));
+    return readAndDispose(tf.tidy(() => this.policyHead(this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])))));
   }
 
   /** Value estimates of `rows` observation rows: `[rows]`. */
   values(obs: Float32Array, rows: number): Float32Array {
-    return readAndDispose(tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])).value));
+    return readAndDispose(tf.tidy(() => this.valueHead(this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])), rows)));
   }
 
   /**
