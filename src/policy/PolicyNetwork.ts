@@ -10,6 +10,8 @@
  * adversary). Sampling happens in JS (policy/heads.ts) from the episodes' own random streams, so
  * this class never draws random numbers except to initialise weights, from its own seed.
  */
+import { adamUpdate, clipGlobalNorm } from './adam.js';
+import { dense } from './dense.js';
 import { tf } from './tf.js';
 
 export interface HeadShape {
@@ -68,8 +70,33 @@ export interface PolicyTerms {
   value: tf.Tensor1D;
 }
 
-/** A large negative logit for illegal options (finite: 0 · it stays 0 in the entropy). */
-const ILLEGAL = -1e9;
+/**
+ * What an illegal option's logit gets added: a large negative number (finite: 0 · it stays 0 in
+ * the entropy). A mask bias is 0 on legal options and this on illegal ones.
+ */
+export const ILLEGAL_LOGIT = -1e9;
+
+/** A 0/1 legal mask as the additive mask bias `terms` takes. */
+export function maskBias(mask: ArrayLike<number>): Float32Array {
+  return Float32Array.from(mask, (legal) => (legal ? 0 : ILLEGAL_LOGIT));
+}
+
+/** Consecutive heads of one size: their log-softmax is one op on a `[rows, count, size]` view. */
+interface HeadRun {
+  offset: number;
+  count: number;
+  size: number;
+}
+
+function headRuns(heads: readonly HeadShape[]): HeadRun[] {
+  const runs: HeadRun[] = [];
+  for (const { offset, size } of heads) {
+    const last = runs[runs.length - 1];
+    if (last && last.size === size && last.offset + last.count * last.size === offset) last.count++;
+    else runs.push({ offset, count: 1, size });
+  }
+  return runs;
+}
 
 /** Variable names must be unique across every network alive in the process. */
 let nextVariableId = 0;
@@ -79,6 +106,17 @@ function ownedVariable(initial: tf.Tensor, trainable: boolean, name?: string): t
   const variable = tf.variable(initial, trainable, name);
   initial.dispose();
   return variable;
+}
+
+/**
+ * A tensor's values, read back to JS, and the tensor released. A `tf.tidy` must return the tensor,
+ * never its typed array: tidy walks every element of a returned array looking for tensors (in the
+ * profile that walk cost more than the forward pass it wrapped).
+ */
+export function readAndDispose(tensor: tf.Tensor): Float32Array {
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
 }
 
 /** mulberry32: the initialiser's own seeded generator (weights never use Math.random). */
@@ -96,10 +134,12 @@ function seededUniform(seed: number): () => number {
 export class PolicyNetwork {
   readonly spec: PolicyNetworkSpec;
   readonly maskWidth: number;
+  private readonly headRuns: HeadRun[];
   /** [W0, b0, W1, b1, …, Wpolicy, bpolicy, (Wvalue, bvalue)]. */
   readonly variables: tf.Variable[];
-  private readonly adamM: tf.Variable[];
-  private readonly adamV: tf.Variable[];
+  /** Adam's moments, one array per variable (plain JS: policy/adam.ts says why). */
+  private readonly adamM: Float32Array[];
+  private readonly adamV: Float32Array[];
   private adamStep = 0;
   /** Running mean of the observations, subtracted in `forward` (spec.centerInputs); not trained. */
   private readonly inputMean: tf.Variable | undefined;
@@ -108,6 +148,7 @@ export class PolicyNetwork {
   constructor(spec: PolicyNetworkSpec, weights?: readonly (readonly number[])[]) {
     this.spec = { ...spec, heads: spec.heads.map((h) => ({ size: h.size, offset: h.offset })), hidden: [...spec.hidden], ...(spec.initialBias && { initialBias: [...spec.initialBias] }) };
     this.maskWidth = spec.heads.reduce((w, h) => Math.max(w, h.offset + h.size), 0);
+    this.headRuns = headRuns(this.spec.heads);
     const shapes = this.shapes();
     if (weights && weights.length !== shapes.length) throw new RangeError(`policy: saved weights have ${weights.length} arrays, the spec needs ${shapes.length}`);
     const uniform = seededUniform(spec.seed);
@@ -128,8 +169,8 @@ export class PolicyNetwork {
       return ownedVariable(tf.tensor(values, shape), true, `cgym_policy_${nextVariableId++}_w${k}`);
     });
     this.inputMean = spec.centerInputs ? ownedVariable(tf.zeros([spec.obsSize]), false) : undefined;
-    this.adamM = this.variables.map((v) => ownedVariable(tf.zerosLike(v), false));
-    this.adamV = this.variables.map((v) => ownedVariable(tf.zerosLike(v), false));
+    this.adamM = this.variables.map((v) => new Float32Array(v.size));
+    this.adamV = this.variables.map((v) => new Float32Array(v.size));
   }
 
   private shapes(): Array<{ shape: number[]; scale: number }> {
@@ -147,37 +188,59 @@ export class PolicyNetwork {
 
   /** Logits `[rows, maskWidth]` and value `[rows]` (tensors; call inside tf.tidy). */
   forward(obs: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D } {
+    const x = this.hidden(obs);
+    return { logits: this.policyHead(x), value: this.valueHead(x, obs.shape[0]) };
+  }
+
+  /** The last hidden layer's activations (the observations themselves for a linear network). */
+  private hidden(obs: tf.Tensor2D): tf.Tensor2D {
     const v = this.variables;
     let x: tf.Tensor2D = this.inputMean ? tf.sub(obs, this.inputMean) : obs;
+    for (let l = 0; l < this.spec.hidden.length; l++) x = tf.relu(dense(x, v[2 * l] as tf.Tensor2D, v[2 * l + 1] as tf.Tensor1D, l === 0)) as tf.Tensor2D;
+    return x;
+  }
+
+  private policyHead(x: tf.Tensor2D): tf.Tensor2D {
     const layers = this.spec.hidden.length;
-    for (let l = 0; l < layers; l++) x = tf.relu(tf.add(tf.matMul(x, v[2 * l] as tf.Tensor2D), v[2 * l + 1]!)) as tf.Tensor2D;
-    const logits = tf.add(tf.matMul(x, v[2 * layers] as tf.Tensor2D), v[2 * layers + 1]!) as tf.Tensor2D;
-    const value = this.spec.value
-      ? (tf.reshape(tf.add(tf.matMul(x, v[2 * layers + 2] as tf.Tensor2D), v[2 * layers + 3]!), [-1]) as tf.Tensor1D)
-      : (tf.zeros([obs.shape[0]]) as tf.Tensor1D);
-    return { logits, value };
+    return dense(x, this.variables[2 * layers] as tf.Tensor2D, this.variables[2 * layers + 1] as tf.Tensor1D, layers === 0);
+  }
+
+  /** Zeros without a value head. */
+  private valueHead(x: tf.Tensor2D, rows: number): tf.Tensor1D {
+    const layers = this.spec.hidden.length;
+    if (!this.spec.value) return tf.zeros([rows]);
+    return tf.reshape(dense(x, this.variables[2 * layers + 2] as tf.Tensor2D, this.variables[2 * layers + 3] as tf.Tensor1D, layers === 0), [-1]);
   }
 
   /** Logits of `rows` observation rows, read back to JS: `[rows, maskWidth]`. */
   logits(obs: Float32Array, rows: number): Float32Array {
-    return tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])).logits.dataSync() as Float32Array);
+    return readAndDispose(tf.tidy(() => this.policyHead(this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])))));
   }
 
   /** Value estimates of `rows` observation rows: `[rows]`. */
   values(obs: Float32Array, rows: number): Float32Array {
-    return tf.tidy(() => this.forward(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])).value.dataSync() as Float32Array);
+    return readAndDispose(tf.tidy(() => this.valueHead(this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])), rows)));
   }
 
   /**
    * Per-row log-probability of the chosen options, entropy and value (call inside tf.tidy).
-   * `mask` `[rows, maskWidth]` 1 = legal; `chosen` `[rows, maskWidth]` one-hot of each used head's
-   * choice (unused heads all zero: left out of the sum); `usedColumns` `[rows, maskWidth]` 1 on
-   * the columns of used heads.
+   * `maskBias` `[rows, maskWidth]` 0 = legal, ILLEGAL_LOGIT = illegal (`maskBias()`); `chosen`
+   * `[rows, maskWidth]` one-hot of each used head's choice (unused heads all zero: left out of the
+   * sum); `usedColumns` `[rows, maskWidth]` 1 on the columns of used heads.
+   *
+   * The heads' log-softmax runs once per run of equal-sized heads on a reshaped view: a slice per
+   * head and a concat (and their gradients, a pad and a split) are JS copies on the wasm backend
+   * and cost more than the maths. Same numbers as head by head.
    */
-  terms(obs: tf.Tensor2D, mask: tf.Tensor2D, chosen: tf.Tensor2D, usedColumns: tf.Tensor2D): PolicyTerms {
+  terms(obs: tf.Tensor2D, maskBias: tf.Tensor2D, chosen: tf.Tensor2D, usedColumns: tf.Tensor2D): PolicyTerms {
     const { logits, value } = this.forward(obs);
-    const masked = tf.add(logits, tf.mul(tf.sub(mask, 1), -ILLEGAL)) as tf.Tensor2D;
-    const logSoftmax = tf.concat(this.spec.heads.map((h) => tf.logSoftmax(tf.slice(masked, [0, h.offset], [-1, h.size]))), 1) as tf.Tensor2D;
+    const masked = tf.add(logits, maskBias) as tf.Tensor2D;
+    const parts = this.headRuns.map(({ offset, count, size }) => {
+      const width = count * size;
+      const block = offset === 0 && width === this.maskWidth ? masked : tf.slice(masked, [0, offset], [-1, width]);
+      return count === 1 ? tf.logSoftmax(block) : tf.reshape(tf.logSoftmax(tf.reshape(block, [-1, count, size])), [-1, width]);
+    });
+    const logSoftmax = (parts.length === 1 ? parts[0]! : tf.concat(parts, 1)) as tf.Tensor2D;
     const logProb = tf.sum(tf.mul(logSoftmax, chosen), 1) as tf.Tensor1D;
     const plogp = tf.mul(tf.exp(logSoftmax), logSoftmax);
     const entropy = tf.neg(tf.sum(tf.mul(plogp, usedColumns), 1)) as tf.Tensor1D;
@@ -186,36 +249,27 @@ export class PolicyNetwork {
 
   /**
    * One Adam step on `loss` (built from this network's variables); returns the loss value.
-   * Runs inside tf.tidy: nothing but the updated variables survives.
+   * The gradients run in tf (inside a tidy: nothing but the updated variables survives); the
+   * clipping and the update run in JS on the read-back gradients (policy/adam.ts).
    */
   step(loss: () => tf.Scalar, options: AdamOptions): number {
     const { learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, maxGradNorm = 0 } = options;
     this.adamStep++;
-    const t = this.adamStep;
-    const value = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(loss, this.variables);
-      let list = this.variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
-      if (maxGradNorm > 0) {
-        const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
-        const factor = tf.minimum(1, tf.div(maxGradNorm, tf.add(norm, 1e-6)));
-        list = list.map((g) => tf.mul(g, factor));
-      }
-      const correction1 = 1 - beta1 ** t;
-      const correction2 = 1 - beta2 ** t;
-      this.variables.forEach((v, k) => {
-        const g = list[k]!;
-        const m = tf.add(tf.mul(this.adamM[k]!, beta1), tf.mul(g, 1 - beta1));
-        const s = tf.add(tf.mul(this.adamV[k]!, beta2), tf.mul(tf.square(g), 1 - beta2));
-        this.adamM[k]!.assign(m);
-        this.adamV[k]!.assign(s);
-        const update = tf.div(tf.mul(tf.div(m, correction1), learningRate), tf.add(tf.sqrt(tf.div(s, correction2)), epsilon));
-        v.assign(tf.sub(v, update));
-      });
-      return value;
+    const { value, grads } = tf.tidy(() => tf.variableGrads(loss, this.variables));
+    const gradients = this.variables.map((v) => {
+      const g = grads[v.name];
+      return g ? readAndDispose(g) : new Float32Array(v.size);
     });
-    const loss_ = value.dataSync()[0]!;
-    value.dispose();
-    return loss_;
+    if (maxGradNorm > 0) clipGlobalNorm(gradients, maxGradNorm);
+    const settings = { learningRate, beta1, beta2, epsilon, maxGradNorm };
+    tf.tidy(() => {
+      this.variables.forEach((v, k) => {
+        const weights = Float32Array.from(v.dataSync() as Float32Array);
+        adamUpdate(weights, gradients[k]!, this.adamM[k]!, this.adamV[k]!, this.adamStep, settings);
+        v.assign(tf.tensor(weights, v.shape));
+      });
+    });
+    return readAndDispose(value)[0]!;
   }
 
   /**
@@ -247,7 +301,7 @@ export class PolicyNetwork {
   toJSON(): SavedPolicy {
     const read = (list: tf.Variable[]) => list.map((v) => Array.from(v.dataSync()));
     return {
-      kind: 'cgym-policy', spec: { ...this.spec }, weights: read(this.variables), adam: { step: this.adamStep, m: read(this.adamM), v: read(this.adamV) },
+      kind: 'cgym-policy', spec: { ...this.spec }, weights: read(this.variables), adam: { step: this.adamStep, m: this.adamM.map((m) => Array.from(m)), v: this.adamV.map((v) => Array.from(v)) },
       ...(this.inputMean && this.inputMeanSeen && { inputMean: Array.from(this.inputMean.dataSync()) }),
     };
   }
@@ -256,9 +310,9 @@ export class PolicyNetwork {
     if (saved.kind !== 'cgym-policy') throw new RangeError(`policy: not a saved policy (kind=${String(saved.kind)})`);
     const network = new PolicyNetwork(saved.spec, saved.weights);
     network.adamStep = saved.adam.step;
+    network.adamM.forEach((m, k) => m.set(saved.adam.m[k]!));
+    network.adamV.forEach((v, k) => v.set(saved.adam.v[k]!));
     tf.tidy(() => {
-      network.adamM.forEach((m, k) => m.assign(tf.tensor(saved.adam.m[k]!, m.shape)));
-      network.adamV.forEach((v, k) => v.assign(tf.tensor(saved.adam.v[k]!, v.shape)));
       if (network.inputMean && saved.inputMean) {
         network.inputMean.assign(tf.tensor1d(saved.inputMean));
         network.inputMeanSeen = true;
@@ -268,7 +322,7 @@ export class PolicyNetwork {
   }
 
   dispose(): void {
-    for (const v of [...this.variables, ...this.adamM, ...this.adamV]) v.dispose();
+    for (const v of this.variables) v.dispose();
     this.inputMean?.dispose();
   }
 }

@@ -5,6 +5,9 @@
  */
 import type { HeadShape } from './PolicyNetwork.js';
 
+/** Scratch for one head's option weights, grown to the widest head seen. */
+let weights = new Float64Array(8);
+
 /**
  * Writes one choice per head for row `row` into `choices[row · heads.length + h]`.
  * `logits` and `mask` are `[rows, maskWidth]`; `draw` returns a uniform number in [0, 1) and is
@@ -34,12 +37,18 @@ export function chooseHeads(
     }
     if (best < 0) throw new RangeError(`chooseHeads: row ${row}, head ${h} has no legal option`);
     if (draw) {
+      // Each legal option's weight once (Math.exp is most of the sampling's cost), then the walk.
+      if (weights.length < size) weights = new Float64Array(size);
       let total = 0;
-      for (let c = 0; c < size; c++) if (mask[base + offset + c]) total += Math.exp(logits[base + offset + c]! - max);
+      for (let c = 0; c < size; c++) {
+        if (!mask[base + offset + c]) continue;
+        weights[c] = Math.exp(logits[base + offset + c]! - max);
+        total += weights[c]!;
+      }
       let u = draw() * total;
       for (let c = 0; c < size; c++) {
         if (!mask[base + offset + c]) continue;
-        u -= Math.exp(logits[base + offset + c]! - max);
+        u -= weights[c]!;
         best = c;
         if (u < 0) break;
       }

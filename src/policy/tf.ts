@@ -5,6 +5,10 @@
  *
  * Import `tf` from here, never from '@tensorflow/tfjs' directly, so every caller has awaited
  * `ready()` before its first op.
+ *
+ * Under Node the wasm backend runs its SIMD binary on one thread: tfjs-backend-wasm 4.22 turns
+ * multithreading off when it detects Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), so its
+ * `setThreadsCount` changes nothing here (measured: getThreadsCount() = 1; BENCHMARKS.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';

@@ -10,7 +10,7 @@
 import type { PolicyNetwork } from '../policy/PolicyNetwork.js';
 import { tf } from '../policy/tf.js';
 import type { SideStorage } from './rollout.js';
-import { slotTensors, type UpdateStats } from './storageTensors.js';
+import { emptySlotArrays, gatherSlotRows, slotArrays, tensorsOf, type UpdateStats } from './storageTensors.js';
 
 export interface PpoOptions {
   /** Adam learning rate. */
@@ -56,11 +56,12 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   if (count === 0) return { loss: 0, entropy: 0, valueLoss: 0 };
 
   // ---- values and old log-probabilities of every recorded decision (before any update)
-  const batch = slotTensors(storage, slots);
+  const arrays = slotArrays(storage, slots);
+  const batch = tensorsOf(arrays);
   let values: Float32Array = new Float32Array(0);
   let oldLogProb: Float32Array = new Float32Array(0);
   tf.tidy(() => {
-    const terms = network.terms(batch.obs, batch.mask, batch.chosen, batch.usedColumns);
+    const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns);
     values = terms.value.dataSync() as Float32Array;
     oldLogProb = terms.logProb.dataSync() as Float32Array;
   });
@@ -90,12 +91,14 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
     }
   }
 
-  // ---- minibatch epochs on the clipped objective
+  // ---- minibatch epochs on the clipped objective (rows gathered in JS into reused buffers)
   const random = shuffleRandom(shuffleSeed);
   const order = Int32Array.from({ length: count }, (_, k) => k);
   const size = Math.max(1, Math.ceil(count / o.minibatches));
-  const oldLogProbT = tf.tensor1d(oldLogProb);
-  const advantageT = tf.tensor1d(advantages);
+  const minibatch = emptySlotArrays(size, storage.obsSize, storage.maskWidth);
+  const minibatchOldLogProb = new Float32Array(size);
+  const minibatchAdvantage = new Float32Array(size);
+  const minibatchTarget = new Float32Array(size);
   const targetT = tf.tensor1d(targets);
   let loss = 0;
   for (let pass = 0; pass < o.updateEpochs; pass++) {
@@ -104,20 +107,29 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
       const t = order[k]!; order[k] = order[j]!; order[j] = t;
     }
     for (let start = 0; start < count; start += size) {
-      const index = tf.tensor1d(order.subarray(start, Math.min(count, start + size)), 'int32');
-      loss = network.step(() => {
-        const pick = <T extends tf.Tensor>(t: T): T => tf.gather(t, index) as T;
-        const terms = network.terms(pick(batch.obs), pick(batch.mask), pick(batch.chosen), pick(batch.usedColumns));
-        const raw = pick(advantageT);
-        const { mean, variance } = tf.moments(raw);
-        const advantage = tf.div(tf.sub(raw, mean), tf.add(tf.sqrt(variance), 1e-8));
-        const ratio = tf.exp(tf.sub(terms.logProb, pick(oldLogProbT)));
-        const surrogate = tf.minimum(tf.mul(ratio, advantage), tf.mul(tf.clipByValue(ratio, 1 - o.clip, 1 + o.clip), advantage));
-        const policyLoss = tf.neg(tf.mean(surrogate));
-        const valueLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(terms.value, pick(targetT)))));
-        return tf.sub(tf.add(policyLoss, tf.mul(o.valueCoef, valueLoss)), tf.mul(o.entropyCoef, tf.mean(terms.entropy))) as tf.Scalar;
-      }, { learningRate: o.learningRate, maxGradNorm: o.maxGradNorm });
-      index.dispose();
+      const rows = gatherSlotRows(arrays, order, start, Math.min(count, start + size), minibatch);
+      for (let r = 0; r < rows; r++) {
+        const k = order[start + r]!;
+        minibatchOldLogProb[r] = oldLogProb[k]!;
+        minibatchAdvantage[r] = advantages[k]!;
+        minibatchTarget[r] = targets[k]!;
+      }
+      loss = tf.tidy(() => {
+        const picked = tensorsOf(minibatch, rows);
+        const oldLogProbT = tf.tensor1d(minibatchOldLogProb.subarray(0, rows));
+        const raw = tf.tensor1d(minibatchAdvantage.subarray(0, rows));
+        const target = tf.tensor1d(minibatchTarget.subarray(0, rows));
+        return network.step(() => {
+          const terms = network.terms(picked.obs, picked.maskBias, picked.chosen, picked.usedColumns);
+          const { mean, variance } = tf.moments(raw);
+          const advantage = tf.div(tf.sub(raw, mean), tf.add(tf.sqrt(variance), 1e-8));
+          const ratio = tf.exp(tf.sub(terms.logProb, oldLogProbT));
+          const surrogate = tf.minimum(tf.mul(ratio, advantage), tf.mul(tf.clipByValue(ratio, 1 - o.clip, 1 + o.clip), advantage));
+          const policyLoss = tf.neg(tf.mean(surrogate));
+          const valueLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(terms.value, target))));
+          return tf.sub(tf.add(policyLoss, tf.mul(o.valueCoef, valueLoss)), tf.mul(o.entropyCoef, tf.mean(terms.entropy))) as tf.Scalar;
+        }, { learningRate: o.learningRate, maxGradNorm: o.maxGradNorm });
+      });
     }
   }
 
@@ -125,10 +137,10 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   let entropy = 0;
   let valueLoss = 0;
   tf.tidy(() => {
-    const terms = network.terms(batch.obs, batch.mask, batch.chosen, batch.usedColumns);
+    const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns);
     entropy = tf.mean(terms.entropy).dataSync()[0]!;
     valueLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(terms.value, targetT)))).dataSync()[0]!;
   });
-  tf.dispose([batch.obs, batch.mask, batch.chosen, batch.usedColumns, oldLogProbT, advantageT, targetT]);
+  tf.dispose([batch.obs, batch.maskBias, batch.chosen, batch.usedColumns, targetT]);
   return { loss, entropy, valueLoss };
 }

@@ -78,16 +78,18 @@ export function reinforceUpdate(network: PolicyNetwork, storage: SideStorage, re
   // ---- update
   const advantage = tf.tensor1d(advantages);
   const target = tf.tensor1d(targets);
-  let entropy = 0;
-  tf.tidy(() => {
-    entropy = tf.mean(network.terms(batch.obs, batch.mask, batch.chosen, batch.usedColumns).entropy).dataSync()[0]!;
-  });
+  // The reported entropy is the policy's before the step: the loss pass computes it anyway, and
+  // keeps it (a separate forward pass for it cost as much as the step's own forward pass).
+  let meanEntropy: tf.Scalar | undefined;
   const loss = network.step(() => {
-    const terms = network.terms(batch.obs, batch.mask, batch.chosen, batch.usedColumns);
+    const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns);
     const policyLoss = tf.neg(tf.mean(tf.mul(advantage, terms.logProb)));
     const valueLoss = useValue ? tf.mul(0.5 * o.valueCoef, tf.mean(tf.square(tf.sub(terms.value, target)))) : tf.scalar(0);
-    return tf.sub(tf.add(policyLoss, valueLoss), tf.mul(o.entropyCoef, tf.mean(terms.entropy))) as tf.Scalar;
+    const entropyNow = tf.keep(tf.mean(terms.entropy) as tf.Scalar);
+    meanEntropy = entropyNow;
+    return tf.sub(tf.add(policyLoss, valueLoss), tf.mul(o.entropyCoef, entropyNow)) as tf.Scalar;
   }, { learningRate: o.learningRate, maxGradNorm: o.maxGradNorm });
-  tf.dispose([batch.obs, batch.mask, batch.chosen, batch.usedColumns, advantage, target]);
+  const entropy = meanEntropy ? meanEntropy.dataSync()[0]! : NaN;
+  tf.dispose([batch.obs, batch.maskBias, batch.chosen, batch.usedColumns, advantage, target, ...(meanEntropy ? [meanEntropy] : [])]);
   return { loss, entropy, valueLoss: null };
 }

@@ -1,38 +1,105 @@
 /**
- * Tensors of the recorded slots of one side, for an update: `[slots, obsSize]` observations,
- * `[slots, maskWidth]` masks, chosen one-hots and used columns. Call inside tf.tidy.
+ * The recorded slots of one side, for an update: flat typed arrays gathered once per epoch
+ * (`[slots, obsSize]` observations, `[slots, maskWidth]` mask biases, chosen one-hots and used columns),
+ * and tensors made from them in one upload each.
+ *
+ * Minibatches (PPO) gather their rows here in JS into buffers reused across minibatches: a
+ * `tf.gather` per minibatch and tensor cost more than the forward and backward pass on the wasm
+ * backend (its kernel checks every index in JS, and the op is recorded on the gradient tape).
  */
+import { ILLEGAL_LOGIT } from '../policy/PolicyNetwork.js';
 import { tf } from '../policy/tf.js';
 import type { SideStorage } from './rollout.js';
 
 export interface SlotTensors {
   obs: tf.Tensor2D;
-  mask: tf.Tensor2D;
+  /** 0 on legal options, ILLEGAL_LOGIT on illegal ones (PolicyNetwork.terms adds it to the logits). */
+  maskBias: tf.Tensor2D;
   chosen: tf.Tensor2D;
   usedColumns: tf.Tensor2D;
 }
 
-/** The slots listed in `slots` (storage slot numbers). */
-export function slotTensors(storage: SideStorage, slots: Int32Array): SlotTensors {
-  const { obsSize, maskWidth } = storage;
-  const count = slots.length;
-  const obs = new Float32Array(count * obsSize);
-  const mask = new Float32Array(count * maskWidth);
-  const chosen = new Float32Array(count * maskWidth);
-  const used = new Float32Array(count * maskWidth);
+/** The same four blocks as flat arrays, `rows` rows each. */
+export interface SlotArrays {
+  rows: number;
+  obsSize: number;
+  maskWidth: number;
+  obs: Float32Array;
+  maskBias: Float32Array;
+  chosen: Float32Array;
+  usedColumns: Float32Array;
+}
+
+/**
+ * Rows `slots[k]` of a `width`-wide block `from`, copied to rows k of `to`. Element by element:
+ * the rows are a few to a hundred numbers wide, where a `subarray` + `set` per row costs more
+ * than the copy itself.
+ */
+function gatherRows(from: Float32Array, width: number, slots: ArrayLike<number>, count: number, to: Float32Array): void {
   for (let k = 0; k < count; k++) {
-    const s = slots[k]!;
-    obs.set(storage.obs.subarray(s * obsSize, (s + 1) * obsSize), k * obsSize);
-    for (let x = 0; x < maskWidth; x++) mask[k * maskWidth + x] = storage.mask[s * maskWidth + x]!;
-    chosen.set(storage.chosen.subarray(s * maskWidth, (s + 1) * maskWidth), k * maskWidth);
-    used.set(storage.usedColumns.subarray(s * maskWidth, (s + 1) * maskWidth), k * maskWidth);
+    const at = slots[k]! * width;
+    const out = k * width;
+    for (let x = 0; x < width; x++) to[out + x] = from[at + x]!;
   }
+}
+
+/** The same from a 0/1 legal mask, as the additive bias the network adds to the logits. */
+function gatherMaskBias(from: Uint8Array, width: number, slots: ArrayLike<number>, count: number, to: Float32Array): void {
+  for (let k = 0; k < count; k++) {
+    const at = slots[k]! * width;
+    const out = k * width;
+    for (let x = 0; x < width; x++) to[out + x] = from[at + x] ? 0 : ILLEGAL_LOGIT;
+  }
+}
+
+/** The storage slots listed in `slots`, as flat arrays. */
+export function slotArrays(storage: SideStorage, slots: Int32Array): SlotArrays {
+  const { obsSize, maskWidth } = storage;
+  const rows = slots.length;
+  const arrays = emptySlotArrays(rows, obsSize, maskWidth);
+  gatherRows(storage.obs, obsSize, slots, rows, arrays.obs);
+  gatherMaskBias(storage.mask, maskWidth, slots, rows, arrays.maskBias);
+  gatherRows(storage.chosen, maskWidth, slots, rows, arrays.chosen);
+  gatherRows(storage.usedColumns, maskWidth, slots, rows, arrays.usedColumns);
+  return arrays;
+}
+
+/** Room for `rows` rows (a minibatch buffer). */
+export function emptySlotArrays(rows: number, obsSize: number, maskWidth: number): SlotArrays {
   return {
-    obs: tf.tensor2d(obs, [count, obsSize]),
-    mask: tf.tensor2d(mask, [count, maskWidth]),
-    chosen: tf.tensor2d(chosen, [count, maskWidth]),
-    usedColumns: tf.tensor2d(used, [count, maskWidth]),
+    rows, obsSize, maskWidth,
+    obs: new Float32Array(rows * obsSize),
+    maskBias: new Float32Array(rows * maskWidth),
+    chosen: new Float32Array(rows * maskWidth),
+    usedColumns: new Float32Array(rows * maskWidth),
   };
+}
+
+/** Rows `order[start..end)` of `from` into rows 0.. of `to`; returns the row count. */
+export function gatherSlotRows(from: SlotArrays, order: Int32Array, start: number, end: number, to: SlotArrays): number {
+  const count = end - start;
+  const picked = order.subarray(start, end);
+  gatherRows(from.obs, from.obsSize, picked, count, to.obs);
+  gatherRows(from.maskBias, from.maskWidth, picked, count, to.maskBias);
+  gatherRows(from.chosen, from.maskWidth, picked, count, to.chosen);
+  gatherRows(from.usedColumns, from.maskWidth, picked, count, to.usedColumns);
+  return count;
+}
+
+/** The first `rows` rows of `arrays` as tensors (the caller disposes them, or runs inside tf.tidy). */
+export function tensorsOf(arrays: SlotArrays, rows = arrays.rows): SlotTensors {
+  const { obsSize, maskWidth } = arrays;
+  return {
+    obs: tf.tensor2d(arrays.obs.subarray(0, rows * obsSize), [rows, obsSize]),
+    maskBias: tf.tensor2d(arrays.maskBias.subarray(0, rows * maskWidth), [rows, maskWidth]),
+    chosen: tf.tensor2d(arrays.chosen.subarray(0, rows * maskWidth), [rows, maskWidth]),
+    usedColumns: tf.tensor2d(arrays.usedColumns.subarray(0, rows * maskWidth), [rows, maskWidth]),
+  };
+}
+
+/** The slots listed in `slots` (storage slot numbers), as tensors. */
+export function slotTensors(storage: SideStorage, slots: Int32Array): SlotTensors {
+  return tensorsOf(slotArrays(storage, slots));
 }
 
 /** Statistics of one side's update (null where the algorithm has none). */

@@ -8,7 +8,7 @@ import { chooseHeads } from '../../src/policy/chooseHeads.js';
 import { NeuralAdversary } from '../../src/policy/NeuralAdversary.js';
 import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
 import { adversaryNetwork, honestNetwork } from '../../src/policy/networkFor.js';
-import { PolicyNetwork, type PolicyNetworkSpec } from '../../src/policy/PolicyNetwork.js';
+import { maskBias, PolicyNetwork, type PolicyNetworkSpec } from '../../src/policy/PolicyNetwork.js';
 import { ready, tf } from '../../src/policy/tf.js';
 
 beforeAll(async () => {
@@ -26,7 +26,7 @@ const ADVANTAGE = [1.5, -0.5, 0.7];
 const ENTROPY_COEF = 0.1;
 
 function loss(network: PolicyNetwork): tf.Scalar {
-  const terms = network.terms(tf.tensor2d(OBS, [3, 3]), tf.tensor2d(MASK, [3, 5]), tf.tensor2d(CHOSEN, [3, 5]), tf.tensor2d(USED, [3, 5]));
+  const terms = network.terms(tf.tensor2d(OBS, [3, 3]), tf.tensor2d(maskBias(MASK), [3, 5]), tf.tensor2d(CHOSEN, [3, 5]), tf.tensor2d(USED, [3, 5]));
   const policy = tf.neg(tf.mean(tf.mul(tf.tensor1d(ADVANTAGE), terms.logProb)));
   return tf.sub(policy, tf.mul(ENTROPY_COEF, tf.mean(terms.entropy))) as tf.Scalar;
 }
@@ -41,7 +41,7 @@ describe('PolicyNetwork: the loss', () => {
       return logits[row * 5 + offset + choice]! - z;
     };
     const expected = [logSoftmax(0, 0, 2, 1) + logSoftmax(0, 2, 3, 2), logSoftmax(1, 0, 2, 0), logSoftmax(2, 0, 2, 1) + logSoftmax(2, 2, 3, 1)];
-    const got = tf.tidy(() => network.terms(tf.tensor2d(OBS, [3, 3]), tf.tensor2d(MASK, [3, 5]), tf.tensor2d(CHOSEN, [3, 5]), tf.tensor2d(USED, [3, 5])).logProb.arraySync());
+    const got = tf.tidy(() => network.terms(tf.tensor2d(OBS, [3, 3]), tf.tensor2d(maskBias(MASK), [3, 5]), tf.tensor2d(CHOSEN, [3, 5]), tf.tensor2d(USED, [3, 5])).logProb.arraySync());
     got.forEach((x, r) => expect(x).toBeCloseTo(expected[r]!, 5));
     network.dispose();
   });
@@ -69,6 +69,43 @@ describe('PolicyNetwork: the loss', () => {
     }
     expect(checked).toBe(3 * 4 + 4 + 4 * 5 + 5);
     tf.dispose(Object.values(grads));
+    network.dispose();
+  });
+});
+
+describe('PolicyNetwork: runs of equal-sized heads', () => {
+  // Heads (3, 3, 2, 2): two runs, each log-softmaxed on a [rows, count, size] view. The reference
+  // is the head-by-head computation (a slice and a log-softmax per head, then a concat).
+  const heads = [{ size: 3, offset: 0 }, { size: 3, offset: 3 }, { size: 2, offset: 6 }, { size: 2, offset: 8 }];
+  const spec: PolicyNetworkSpec = { obsSize: 3, heads, hidden: [4], value: false, seed: 5 };
+  const mask = [1, 1, 0, 1, 1, 1, 1, 1, 0, 1, /* row 1 */ 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, /* row 2 */ 0, 1, 1, 1, 1, 0, 1, 1, 1, 0];
+  const chosen = [1, 0, 0, 0, 0, 1, 1, 0, 0, 1, /* */ 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, /* */ 0, 1, 0, 1, 0, 0, 0, 1, 1, 0];
+  const used = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* */ 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, /* */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+  const inputs = () => [tf.tensor2d(OBS, [3, 3]), tf.tensor2d(maskBias(mask), [3, 10]), tf.tensor2d(chosen, [3, 10]), tf.tensor2d(used, [3, 10])] as const;
+  const headByHead = (network: PolicyNetwork) => {
+    const [obs, bias, pick, usedColumns] = inputs();
+    const masked = tf.add(network.forward(obs).logits, bias);
+    const logSoftmax = tf.concat(heads.map((h) => tf.logSoftmax(tf.slice(masked, [0, h.offset], [-1, h.size]))), 1);
+    const logProb = tf.sum(tf.mul(logSoftmax, pick), 1);
+    const entropy = tf.neg(tf.sum(tf.mul(tf.mul(tf.exp(logSoftmax), logSoftmax), usedColumns), 1));
+    return { logProb, entropy };
+  };
+  const lossOf = (terms: { logProb: tf.Tensor; entropy: tf.Tensor }) => tf.sub(tf.neg(tf.mean(tf.mul(tf.tensor1d(ADVANTAGE), terms.logProb))), tf.mul(ENTROPY_COEF, tf.mean(terms.entropy))) as tf.Scalar;
+
+  it('log-probability, entropy and the gradient are exactly those of the head-by-head computation', () => {
+    const network = new PolicyNetwork(spec);
+    const got = tf.tidy(() => {
+      const t = network.terms(...inputs());
+      return [t.logProb.arraySync(), t.entropy.arraySync()];
+    });
+    const expected = tf.tidy(() => {
+      const t = headByHead(network);
+      return [t.logProb.arraySync(), t.entropy.arraySync()];
+    });
+    expect(got).toEqual(expected);
+    expect(got[0]!.every((x) => Number.isFinite(x) && x < 0)).toBe(true);
+    const gradsOf = (f: () => tf.Scalar) => tf.tidy(() => Object.values(tf.variableGrads(f, network.variables).grads).map((g) => Array.from(g.dataSync())));
+    expect(gradsOf(() => lossOf(network.terms(...inputs())))).toEqual(gradsOf(() => lossOf(headByHead(network))));
     network.dispose();
   });
 });
