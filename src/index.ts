@@ -60,7 +60,7 @@ export { play, playEpisode, runEpisodes, resolveSides, playRange, summarise, typ
 export { playOnAllCores, type ParallelPlayOptions } from './play/parallel.js';
 
 // Learned policies (TensorFlow.js, wasm backend by default) and training (REINFORCE, PPO, self-play).
-export { PolicyNetwork, type PolicyNetworkSpec, type SavedPolicy } from './policy/PolicyNetwork.js';
+export { PolicyNetwork, maskBias, ILLEGAL_LOGIT, type PolicyNetworkSpec, type SavedPolicy } from './policy/PolicyNetwork.js';
 export { NeuralProtocol, type PolicyMode } from './policy/NeuralProtocol.js';
 export { NeuralAdversary } from './policy/NeuralAdversary.js';
 export { honestNetwork, adversaryNetwork, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, DEFAULT_COMMIT_BIAS, DEFAULT_CENTER_INPUTS } from './policy/networkFor.js';

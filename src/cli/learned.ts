@@ -11,13 +11,16 @@ import type { Adversary, HonestProtocol } from '../game/strategy.js';
 
 export const isRunFolder = (name: string): boolean => existsSync(join(name, 'config.json'));
 
-export async function learnedOr(name: string, side: 'honest', scenario: Scenario): Promise<HonestProtocol | string>;
+/** How a run's learned honest policy plays: its most likely action (deterministic), or sampled. */
+export type LearnedPlay = 'greedy' | 'sample';
+
+export async function learnedOr(name: string, side: 'honest', scenario: Scenario, play?: LearnedPlay): Promise<HonestProtocol | string>;
 export async function learnedOr(name: string, side: 'adversary', scenario: Scenario): Promise<Adversary | string>;
-export async function learnedOr(name: string, side: 'honest' | 'adversary', scenario: Scenario): Promise<HonestProtocol | Adversary | string> {
+export async function learnedOr(name: string, side: 'honest' | 'adversary', scenario: Scenario, play: LearnedPlay = 'greedy'): Promise<HonestProtocol | Adversary | string> {
   if (!isRunFolder(name)) return name;
   const [{ frozenHonest, frozenAdversary }, { ready }] = await Promise.all([import('../train/train.js'), import('../policy/tf.js')]);
   await ready(); // the TensorFlow.js backend must be up before a network is built
-  return side === 'honest' ? frozenHonest(name, scenario) : frozenAdversary(name, scenario);
+  return side === 'honest' ? frozenHonest(name, scenario, play) : frozenAdversary(name, scenario);
 }
 
 /** The raw scenario a run was trained on (from its config.json), for commands given only `--run`. */
@@ -31,7 +34,7 @@ export function runScenario(dir: string): Record<string, unknown> {
  * The honest side and scenario of a command that takes `--run DIR` or `--honest P|DIR` and an
  * optional `--scenario` (a run folder brings its own scenario; a protocol name needs one).
  */
-export async function honestAndScenario(command: string, flags: { run?: string; honest?: string; scenario?: string; set?: string[] }): Promise<{ honest: HonestProtocol | string; scenario: Scenario }> {
+export async function honestAndScenario(command: string, flags: { run?: string; honest?: string; scenario?: string; set?: string[]; play?: LearnedPlay }): Promise<{ honest: HonestProtocol | string; scenario: Scenario }> {
   const name = flags.run ?? flags.honest;
   if (name === undefined) throw new RangeError(`${command}: needs --honest <protocol|run> or --run <dir>`);
   if (flags.run !== undefined && flags.honest !== undefined) throw new RangeError(`${command}: give --honest or --run, not both`);
@@ -40,5 +43,6 @@ export async function honestAndScenario(command: string, flags: { run?: string; 
   else if (isRunFolder(name)) raw = runScenario(name);
   else throw new RangeError(`${command}: needs --scenario (only a run folder brings its own)`);
   const scenario = loadScenario(raw, flags.set ?? []);
-  return { honest: await learnedOr(name, 'honest', scenario), scenario };
+  if (flags.play === 'sample' && !isRunFolder(name)) throw new RangeError(`${command}: --play sample applies to a run folder's learned policy (got ${name})`);
+  return { honest: await learnedOr(name, 'honest', scenario, flags.play), scenario };
 }

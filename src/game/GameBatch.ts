@@ -19,7 +19,7 @@
  * | sample history | `[batch, round, querier, k]` (who, answer) |
  */
 import { AdversaryActions, HonestActions, IllegalActionError, NO_ANSWER, SILENT, usesDecisionVector, usesRelays, usesSamples } from './actions.js';
-import { nextInt, nextFloat, RNG_WORDS, seedEpisodeStreams, Stream, STREAM_COUNT } from './rng.js';
+import { nextInt, nextFloat, pickWeighted, RNG_WORDS, seedEpisodeStreams, Stream, STREAM_COUNT } from './rng.js';
 import type { Scenario } from './scenario.js';
 
 const SPACE_PAPER = 0, SPACE_FREE = 1, SPACE_RELAY = 2, SPACE_SLUSH = 3, SPACE_SAMPLING = 4;
@@ -359,19 +359,7 @@ export class GameBatch {
    */
   honestPick(b: number, weights: ArrayLike<number>, from: number, count: number): number {
     if (this.chanceSource) return this.chanceSource.pick(b, weights, from, count);
-    let total = 0;
-    for (let k = 0; k < count; k++) total += weights[from + k]!;
-    let u = nextFloat(this.rng, this.streamOffset(b, Stream.honest)) * total;
-    let picked = -1;
-    for (let k = 0; k < count; k++) {
-      const w = weights[from + k]!;
-      if (w <= 0) continue;
-      picked = k;
-      u -= w;
-      if (u < 0) break;
-    }
-    if (picked < 0) throw new RangeError(`honestPick: every weight of ${count} is 0`);
-    return picked;
+    return pickWeighted(nextFloat(this.rng, this.streamOffset(b, Stream.honest)), weights, from, count);
   }
   /** Uniform integer in [0, bound) from episode b's adversary stream. */
   adversaryRandomInt(b: number, bound: number): number {

@@ -97,3 +97,24 @@ export function nextInt(s: Uint32Array, o: number, bound: number): number {
     if (low32 >= threshold) return Math.floor(hi / 65536);
   }
 }
+
+/**
+ * The index k in [0, count) that a uniform u in [0, 1) selects when k has probability
+ * weights[from + k] / Σ weights (inverse CDF; zero-weight indices are never selected). Every
+ * categorical draw goes through here, so sampling a policy and enumerating it agree.
+ */
+export function pickWeighted(u: number, weights: ArrayLike<number>, from: number, count: number): number {
+  let total = 0;
+  for (let k = 0; k < count; k++) total += weights[from + k]!;
+  let rest = u * total;
+  let picked = -1;
+  for (let k = 0; k < count; k++) {
+    const w = weights[from + k]!;
+    if (!(w > 0)) continue;
+    picked = k;
+    rest -= w;
+    if (rest < 0) break;
+  }
+  if (picked < 0) throw new RangeError(`pickWeighted: every weight of ${count} is 0`);
+  return picked;
+}

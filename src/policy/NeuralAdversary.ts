@@ -7,7 +7,7 @@
 import { AdversarySpace, refuseAdversarySpace } from '../game/adversarySpace.js';
 import type { AdversaryActions, HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
-import { nextFloat, Stream } from '../game/rng.js';
+import { nextFloat, pickWeighted, Stream } from '../game/rng.js';
 import type { Scenario } from '../game/scenario.js';
 import type { Adversary } from '../game/strategy.js';
 import { chooseHeads } from './chooseHeads.js';
@@ -58,8 +58,8 @@ export class NeuralAdversary implements Adversary {
         continue;
       }
       const offset = game.streamOffset(b, Stream.adversary);
-      const draw = this.mode === 'sample' ? () => nextFloat(game.rng, offset) : undefined;
-      chooseHeads(logits, this.mask, network.maskWidth, heads, b, this.choices, draw);
+      const pick = this.mode === 'sample' ? (weights: Float64Array, count: number) => pickWeighted(nextFloat(game.rng, offset), weights, 0, count) : undefined;
+      chooseHeads(logits, this.mask, network.maskWidth, heads, b, this.choices, pick);
     }
     space.decode(game, this.choices, honest, out);
   }

@@ -4,7 +4,8 @@
  * b·n + i is agent i of episode b (observations in relative order, GAME.md §3).
  *
  * `greedy` picks each head's most likely legal option; `sample` draws from the masked softmax with
- * episode b's honest stream (`game.honestRandom(b)`), so a run does not depend on the batch size.
+ * episode b's honest stream (`game.honestPick`), so a run does not depend on the batch size and the
+ * verifier can enumerate every choice (expectimax).
  * After each `act`, `observations`, `mask` and `choices` hold what it saw and chose (a trainer
  * records them).
  */
@@ -71,14 +72,14 @@ export class NeuralProtocol implements HonestProtocol {
     const heads = network.spec.heads;
     const n = game.n;
     for (let b = 0; b < game.size; b++) {
-      const draw = this.mode === 'sample' ? () => game.honestRandom(b) : undefined;
+      const pick = this.mode === 'sample' ? (weights: Float64Array, count: number) => game.honestPick(b, weights, 0, count) : undefined;
       for (let i = 0; i < n; i++) {
         const row = b * n + i;
         if (!game.needsAction(b, i)) {
           this.choices.fill(0, row * heads.length, (row + 1) * heads.length);
           continue;
         }
-        chooseHeads(logits, this.mask, network.maskWidth, heads, row, this.choices, draw);
+        chooseHeads(logits, this.mask, network.maskWidth, heads, row, this.choices, pick);
       }
     }
     actionSpace.decode(game, this.choices, out);

@@ -1,7 +1,8 @@
 /**
- * Picking one option per head from a row of logits, in JS: masked softmax sampling with a uniform
- * draw supplied by the caller (the episode's own random stream, so a choice does not depend on the
- * batch it was made in), or the greedy (most likely legal) option.
+ * Picking one option per head from a row of logits, in JS: masked softmax sampling with a
+ * categorical draw supplied by the caller (from the episode's own random stream, so a choice does not
+ * depend on the batch it was made in — or from the verifier, which enumerates it), or the greedy
+ * (most likely legal) option.
  */
 import type { HeadShape } from './PolicyNetwork.js';
 
@@ -10,8 +11,9 @@ let weights = new Float64Array(8);
 
 /**
  * Writes one choice per head for row `row` into `choices[row · heads.length + h]`.
- * `logits` and `mask` are `[rows, maskWidth]`; `draw` returns a uniform number in [0, 1) and is
- * called once per head (sampling), or is undefined (greedy: ties → the lowest option).
+ * `logits` and `mask` are `[rows, maskWidth]`; `pick` draws an index in [0, count) with probability
+ * weights[k] / Σ weights (illegal options weigh 0) and is called once per head (sampling), or is
+ * undefined (greedy: ties → the lowest option).
  */
 export function chooseHeads(
   logits: Float32Array,
@@ -20,7 +22,7 @@ export function chooseHeads(
   heads: readonly HeadShape[],
   row: number,
   choices: Int32Array,
-  draw: (() => number) | undefined,
+  pick: ((weights: Float64Array, count: number) => number) | undefined,
 ): void {
   const base = row * maskWidth;
   const H = heads.length;
@@ -36,22 +38,11 @@ export function chooseHeads(
       }
     }
     if (best < 0) throw new RangeError(`chooseHeads: row ${row}, head ${h} has no legal option`);
-    if (draw) {
-      // Each legal option's weight once (Math.exp is most of the sampling's cost), then the walk.
+    if (pick) {
+      // Each legal option's weight once (Math.exp is most of the sampling's cost), then the draw.
       if (weights.length < size) weights = new Float64Array(size);
-      let total = 0;
-      for (let c = 0; c < size; c++) {
-        if (!mask[base + offset + c]) continue;
-        weights[c] = Math.exp(logits[base + offset + c]! - max);
-        total += weights[c]!;
-      }
-      let u = draw() * total;
-      for (let c = 0; c < size; c++) {
-        if (!mask[base + offset + c]) continue;
-        u -= weights[c]!;
-        best = c;
-        if (u < 0) break;
-      }
+      for (let c = 0; c < size; c++) weights[c] = mask[base + offset + c] ? Math.exp(logits[base + offset + c]! - max) : 0;
+      best = pick(weights, size);
     }
     choices[row * H + h] = best;
   }

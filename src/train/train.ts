@@ -26,7 +26,7 @@ import { loadScenario } from '../game/loadScenario.js';
 import type { Scenario } from '../game/scenario.js';
 import { play, resolveSides, type PlayResult } from '../play/play.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
-import { NeuralProtocol } from '../policy/NeuralProtocol.js';
+import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
 import { adversaryNetwork, DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, honestNetwork } from '../policy/networkFor.js';
 import { PolicyNetwork } from '../policy/PolicyNetwork.js';
 import { ready, tf } from '../policy/tf.js';
@@ -269,9 +269,9 @@ export function loadRunPolicy(dir: string, side: 'honest' | 'adversary'): { netw
 
 const isRunFolder = (name: string): boolean => existsSync(paths(name).config);
 
-/** A frozen honest side: a registry protocol, or a run folder's learned policy (greedy). */
-export function frozenHonest(name: string, scenario: Scenario): HonestProtocol {
-  if (isRunFolder(name)) return new NeuralProtocol(loadRunPolicy(name, 'honest').network, scenario, 'greedy', `run:${name}`);
+/** A frozen honest side: a registry protocol, or a run folder's learned policy (greedy unless `mode` says sample). */
+export function frozenHonest(name: string, scenario: Scenario, mode: PolicyMode = 'greedy'): HonestProtocol {
+  if (isRunFolder(name)) return new NeuralProtocol(loadRunPolicy(name, 'honest').network, scenario, mode, `run:${name}`);
   return getProtocol(name, scenario);
 }
 

@@ -22,6 +22,11 @@ describe('cgym verify --run', () => {
     expect(result.worstCaseLossRate).toBeGreaterThan(0);
     const same = cgymJson<{ verdict: string; worstCaseLossRate: number }>(['verify', '--honest', run, '--scenario', 'byzantine-breaking']);
     expect(same).toMatchObject({ verdict: result.verdict, worstCaseLossRate: result.worstCaseLossRate });
+    // The same run's sampled policy goes to expectimax over its choices (a probability, n ≤ 3f: > 0).
+    const sampled = cgymJson<{ method: string; worstCaseLossRate: number }>(['verify', '--run', run, '--play', 'sample']);
+    expect(sampled.method).toBe('expectimax');
+    expect(sampled.worstCaseLossRate).toBeGreaterThan(0);
+    expect(sampled.worstCaseLossRate).toBeLessThanOrEqual(1);
   });
 
   it('train --verify-every records the verified worst-case loss of the greedy policy in metrics.jsonl', () => {

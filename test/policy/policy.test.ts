@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { play } from '../../src/play/play.js';
 import { chooseHeads } from '../../src/policy/chooseHeads.js';
+import { pickWeighted } from '../../src/game/rng.js';
 import { NeuralAdversary } from '../../src/policy/NeuralAdversary.js';
 import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
 import { adversaryNetwork, honestNetwork } from '../../src/policy/networkFor.js';
@@ -176,7 +177,7 @@ describe('chooseHeads', () => {
     const counts = [0, 0, 0];
     const choices = new Int32Array(2);
     for (let t = 0; t < 1000; t++) {
-      chooseHeads(logits, mask, 5, heads, 0, choices, () => (u = (u + 0.6180339887) % 1));
+      chooseHeads(logits, mask, 5, heads, 0, choices, (weights, count) => pickWeighted((u = (u + 0.6180339887) % 1), weights, 0, count));
       counts[choices[1]!]!++;
     }
     expect(counts[0]).toBe(0);

@@ -1,10 +1,13 @@
 // Randomised protocols and games with chance inside the episode: expectimax on the one engine.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { HonestActions } from '../../src/game/actions.js';
 import type { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import type { HonestProtocol } from '../../src/game/strategy.js';
 import { play } from '../../src/play/play.js';
+import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
+import { honestNetwork } from '../../src/policy/networkFor.js';
+import { ready } from '../../src/policy/tf.js';
 import { ChanceTapes, ReplayChance } from '../../src/verify/_internals/chance.js';
 import { replayCounterexample, StateLimitError, verify } from '../../src/verify/verify.js';
 import { cgymJson } from '../cli/cgym.js';
@@ -109,6 +112,24 @@ describe('verify: randomised protocols by expectimax', () => {
       const played = play({ scenario, honest: 'random', adversary, seed: 3, episodes: 100_000 });
       expect(1 - played.winRate).toBeLessThan(worst + 0.01);
     }
+  });
+});
+
+describe('verify: a sampled learned policy (every choice of its softmax enumerated)', () => {
+  beforeAll(async () => {
+    await ready();
+  });
+
+  it('matches the same policy played 200,000 times, and its greedy twin goes to the exhaustive search', () => {
+    const scenario = loadScenario('honest-consensus');
+    const network = honestNetwork(scenario, { seed: 5, commitBias: 0 });
+    const sampled = new NeuralProtocol(network, scenario, 'sample');
+    const exact = verify({ scenario, honest: sampled });
+    expect(exact.method).toBe('expectimax');
+    const played = play({ scenario, honest: sampled, adversary: 'silent', seed: 2, episodes: 200_000 });
+    const loss = exact.worstCaseLossRate;
+    expect(Math.abs(1 - played.winRate - loss)).toBeLessThan(5 * Math.sqrt((loss * (1 - loss)) / 200_000));
+    expect(verify({ scenario, honest: new NeuralProtocol(network, scenario, 'greedy') }).method).toBe('exhaustive');
   });
 });
 

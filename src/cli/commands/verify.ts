@@ -2,10 +2,10 @@
  * `cgym verify`: proves a deterministic honest protocol safe against every adversary of a scenario,
  * or prints the shortest attack found as a round-by-round table (adversary choices marked `*`).
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { verify, type VerifyResult } from '../../verify/verify.js';
 import { count, formatTable, percent } from '../format.js';
-import { honestAndScenario } from '../learned.js';
+import { honestAndScenario, type LearnedPlay } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 interface VerifyFlags {
@@ -15,6 +15,7 @@ interface VerifyFlags {
   set?: string[];
   json?: boolean;
   maxStates: number;
+  play: LearnedPlay;
 }
 
 const DEFAULT_MAX_STATES = 20_000_000;
@@ -26,7 +27,8 @@ export function verifyCommand(): Command {
     .option('--honest <protocol|run>', 'deterministic honest protocol (see `cgym protocols`), or a run folder (its learned policy, greedy)')
     .option('--run <dir>', 'verify a training run\'s learned honest policy (greedy) in the scenario it was trained on')
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones)', collect)
-    .option('--json', 'print one JSON object (verdict, violations, worstCaseLossRate, states, seconds, counterexample)')
+    .addOption(new Option('--play <mode>', 'how a run\'s learned policy plays: greedy (deterministic: the exhaustive search) or sample (its stochastic policy: expectimax over its choices)').choices(['greedy', 'sample']).default('greedy'))
+    .option('--json', 'print one JSON object (verdict, method, violations, worstCaseLossRate, states, seconds, counterexample)')
     .option('--max-states <n>', 'give up (with an error, never a verdict) after this many engine states', integerIn(1, 1e12), DEFAULT_MAX_STATES)
     .action((flags: VerifyFlags) => runVerify(flags));
 }
