@@ -22,11 +22,11 @@ describe('AdversarySpace: heads', () => {
     expect(space.maskWidth).toBe(9 * 3);
   });
 
-  it('f = 0: no heads; unbuilt heads are refused in one line', () => {
+  it('f = 0 under sync timing: no heads; crash, async and sampling scenarios are no longer refused', () => {
     expect(new AdversarySpace(loadScenario('honest-consensus')).headCount).toBe(0);
-    expect(refuseAdversarySpace(loadScenario('async-crash'))).toMatch(/^adversary space: only Byzantine faults .*faults=crash/);
-    expect(refuseAdversarySpace(loadScenario('slush-4v1', ['f=1', 'inputs="uniform"']))).toMatch(/sample-answer heads/);
-    expect(() => new AdversarySpace(loadScenario('async-crash'))).toThrow(/faults=crash/);
+    expect(refuseAdversarySpace(loadScenario('async-crash'))).toBeUndefined();
+    expect(refuseAdversarySpace(loadScenario('slush-4v1', ['f=1', 'inputs="uniform"']))).toBeUndefined();
+    expect(new AdversarySpace(loadScenario('async-crash')).headCount).toBeGreaterThan(0);
   });
 });
 
