@@ -2,9 +2,12 @@
  * `cgym paper`: the seed paper's five experiments (GAME.md §9), each over several seeds, on every
  * core (one `cgym train` / `cgym attack` child process per run), then `results/paper.md` with the
  * paper's result beside ours and the training curves as SVG (mean ± sd over seeds).
+ * A re-run replaces the run folders it owns (`<out>/runs/<experiment>__seed<k>`): they are results,
+ * regenerated exactly from their seeds.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -45,6 +48,11 @@ async function runPaper(flags: PaperFlags): Promise<void> {
   const jobs: Job[] = experiments.flatMap((experiment) =>
     Array.from({ length: flags.seeds }, (_, seed) => ({ experiment, seed, run: join(flags.out, 'runs', `${experiment.id}__seed${seed}`) })),
   );
+  for (const { run } of jobs) {
+    if (!existsSync(run)) continue;
+    if (!existsSync(join(run, 'config.json'))) throw new ReportError(`paper: ${run} exists and is not a run folder; move it away or choose another --out`);
+    rmSync(run, { recursive: true });
+  }
   const runs: PaperRun[] = [];
   let next = 0;
   const worker = async () => {
