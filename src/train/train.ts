@@ -212,6 +212,14 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`train: ${k} must be a positive integer (got ${v})`);
   const hidden = [...(options.hidden ?? DEFAULT_HIDDEN)];
   const honestHidden = [...(options.hidden ?? DEFAULT_HONEST_HIDDEN)];
+  const reinforce = { ...REINFORCE_DEFAULTS, ...options.reinforce };
+  const ppo = { ...PPO_DEFAULTS, ...options.ppo };
+  for (const [key, value] of [['reinforce.learningRate', reinforce.learningRate], ['ppo.learningRate', ppo.learningRate]] as const)
+    if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`train: ${key} must be a positive number (got ${value})`);
+  for (const [key, value] of [['reinforce.entropyCoef', reinforce.entropyCoef], ['ppo.entropyCoef', ppo.entropyCoef]] as const)
+    if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`train: ${key} must be a number ≥ 0 (got ${value})`);
+  if (!(Number.isInteger(reinforce.groupSize) && reinforce.groupSize >= 1 && batch % reinforce.groupSize === 0))
+    throw new RangeError(`train: reinforce.groupSize must be a positive integer dividing batch=${batch} (got ${reinforce.groupSize})`);
   if (options.league !== undefined && schedule !== 'league') throw new RangeError(`train: league options need schedule league (got schedule ${schedule})`);
   const league = schedule === 'league' ? resolveLeagueOptions(options.league) : null;
   return {
@@ -236,8 +244,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     evalEvery: options.stopAt !== undefined ? 1 : (options.evalEvery ?? 5),
     evalEpisodes: options.evalEpisodes ?? 2000,
     finalEpisodes: options.finalEpisodes ?? 10_000,
-    reinforce: { ...REINFORCE_DEFAULTS, ...options.reinforce },
-    ppo: { ...PPO_DEFAULTS, ...options.ppo },
+    reinforce,
+    ppo,
   };
 }
 

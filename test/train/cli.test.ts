@@ -1,6 +1,6 @@
 // The learning commands through the built command line (`npm test` builds dist first): train
 // prints its summary, eval replays a saved run, attack reports a break rate; misuse is one line.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,17 @@ describe('cgym train / eval / attack', () => {
     const attacked = cgymJson(['attack', '--scenario', 'byzantine-breaking', '--honest-run', run, '--epochs', '2', '--batch', '64', '--out', join(dir, 'attack')]);
     expect(attacked['breakRate']).toBeGreaterThanOrEqual(0);
     expect(attacked['honest']).toBe(`run:${run}`);
+  });
+
+  it('--learning-rate, --entropy and --group-size reach the chosen algorithm (config.json), and bad values are one line', () => {
+    const out = join(dir, 'hyper');
+    const run = cgym(['train', '--scenario', 'honest-consensus', '--epochs', '2', '--batch', '64', '--learning-rate', '0.02', '--entropy', '0.05', '--group-size', '8', '--out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { reinforce: { learningRate: number; entropyCoef: number; groupSize: number } };
+    expect(config.reinforce).toMatchObject({ learningRate: 0.02, entropyCoef: 0.05, groupSize: 8 });
+    expect(cgym(['train', '--scenario', 'honest-consensus', '--batch', '64', '--group-size', '6', '--out', join(dir, 'g6')]).stderr).toBe('cgym: train: reinforce.groupSize must be a positive integer dividing batch=64 (got 6)\n');
+    expect(cgym(['train', '--scenario', 'honest-consensus', '--algo', 'ppo', '--group-size', '8', '--out', join(dir, 'gppo')]).stderr).toBe('cgym: train: --group-size applies to --algo reinforce (got --algo ppo)\n');
+    expect(cgym(['train', '--scenario', 'honest-consensus', '--algo', 'ppo', '--learning-rate', '0', '--out', join(dir, 'lr0')]).stderr).toBe('cgym: train: ppo.learningRate must be a positive number (got 0)\n');
   });
 
   it('misuse is one line', () => {

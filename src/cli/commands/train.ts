@@ -33,6 +33,9 @@ interface TrainFlags {
   leaguePool?: number;
   leagueEvery?: number;
   leagueLatest?: number;
+  learningRate?: number;
+  entropy?: number;
+  groupSize?: number;
 }
 
 /** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
@@ -86,6 +89,9 @@ export function trainCommand(): Command {
     .option('--league-every <k>', 'schedule league: epochs between snapshots (default 5)', integerIn(1, 1e6))
     .option('--league-latest <p>', 'schedule league: probability that an epoch\'s opponent is the other side\'s current network (default 0.5)', rate)
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
+    .option('--learning-rate <x>', 'Adam learning rate of the chosen algorithm (default: reinforce 0.01, ppo 0.005)', finiteNumber)
+    .option('--entropy <x>', 'weight of the entropy bonus of the chosen algorithm (default 0.01)', finiteNumber)
+    .option('--group-size <g>', 'reinforce: episodes per group sharing one chance outcome, whose mean return is the baseline (must divide --batch; default 1 = batch-mean baseline)', integerIn(1, 1 << 16))
     .action((flags: TrainFlags) => runTrain(flags));
 }
 
@@ -113,6 +119,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.commitBias !== undefined && { commitBias: flags.commitBias }),
       ...(flags.centerInputs === false && { centerInputs: false }),
       ...(leagueOptions(flags) && { league: leagueOptions(flags) }),
+      ...algoOptions(flags),
       ...(flags.verifyEvery !== undefined && { verification: await verification(flags) }),
       onEpoch: (m) => progress.epoch(m),
     });
@@ -124,6 +131,16 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     return;
   }
   process.stdout.write(formatSummary(summary));
+}
+
+/** --learning-rate, --entropy and --group-size as the chosen algorithm's options. */
+function algoOptions(flags: TrainFlags): Pick<TrainOptions, 'reinforce' | 'ppo'> {
+  if (flags.groupSize !== undefined && flags.algo !== 'reinforce') throw new RangeError(`train: --group-size applies to --algo reinforce (got --algo ${flags.algo})`);
+  const options = {
+    ...(flags.learningRate !== undefined && { learningRate: flags.learningRate }),
+    ...(flags.entropy !== undefined && { entropyCoef: flags.entropy }),
+  };
+  return flags.algo === 'reinforce' ? { reinforce: { ...options, ...(flags.groupSize !== undefined && { groupSize: flags.groupSize }) } } : { ppo: options };
 }
 
 /** The --league-* flags as league options, or undefined when none is given. */
