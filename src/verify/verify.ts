@@ -58,6 +58,8 @@ export interface VerifyOptions {
    * game has no chance inside the episode, expectimax once the protocol draws a coin.
    */
   method?: 'auto' | 'expectimax';
+  /** Called after each chance outcome is solved (done of total; states so far): a progress bar's feed. */
+  onProgress?: (done: number, total: number, states: number) => void;
 }
 
 export interface Counterexample {
@@ -174,17 +176,17 @@ export function verify(options: VerifyOptions): VerifyResult {
   const outcomes = enumerateChance(scenario, options.faultySets);
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
-      return verifyDeterministic(scenario, protocol, outcomes, maxStates);
+      return verifyDeterministic(scenario, protocol, outcomes, maxStates, options.onProgress);
     } catch (error) {
       // Honest coins: the deterministic search stops at the first one; the expectimax search takes over.
       if (!(error instanceof RandomisedProtocolError)) throw error;
     }
   }
-  return verifyRandomised(scenario, protocol, outcomes, maxStates);
+  return verifyRandomised(scenario, protocol, outcomes, maxStates, options.onProgress);
 }
 
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
-function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: readonly ChanceOutcome[], maxStates: number): VerifyResult {
+function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: readonly ChanceOutcome[], maxStates: number, onProgress?: VerifyOptions['onProgress']): VerifyResult {
   const started = performance.now();
   const search = new Search(scenario, protocol, maxStates);
   const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
@@ -195,11 +197,12 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
   const breaks = { consistency: 0, validity: 0, termination: 0 };
   let distinct = 0;
   let best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
-  for (const { setup } of outcomes) {
+  for (const [k, { setup }] of outcomes.entries()) {
     root.reset(0);
     root.setup(0, setup);
     const result = search.solveRoot(root, 0);
     distinct += search.distinctStates;
+    onProgress?.(k + 1, outcomes.length, search.states);
     if (!result.mask) continue;
     losses++;
     for (const [bit, name] of PROPERTIES) if (result.mask & bit) breaks[name]++;
@@ -227,7 +230,7 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
  * every chance outcome of the episode's start in turn. Before searching, Knuth's estimator predicts
  * the size; a search clearly out of reach is refused with that estimate instead of started.
  */
-function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: readonly ChanceOutcome[], maxStates: number): VerifyResult {
+function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: readonly ChanceOutcome[], maxStates: number, onProgress?: VerifyOptions['onProgress']): VerifyResult {
   const started = performance.now();
   const search = new Expectimax(scenario, protocol, Infinity);
   const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
@@ -240,7 +243,7 @@ function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes
   const sum = new Float64Array(5);
   let distinct = 0;
   let best: { setup: EpisodeSetup; script: AdversaryScript; chance: number[]; loss: number } | undefined;
-  for (const { setup, probability } of outcomes) {
+  for (const [k, { setup, probability }] of outcomes.entries()) {
     root.reset(0);
     root.setup(0, setup);
     let value: RoundValue;
@@ -251,6 +254,7 @@ function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes
       throw error;
     }
     distinct += solver.distinctStates;
+    onProgress?.(k + 1, outcomes.length, solver.states);
     for (let e = 0; e < sum.length; e++) sum[e]! += probability * value.value[e]!;
     const loss = value.value[LOSS]!;
     if (loss > 0 && (!best || loss > best.loss)) best = { setup, ...witness(value), loss };

@@ -2,6 +2,7 @@
  * `cgym verify`: proves a deterministic honest protocol safe against every adversary of a scenario,
  * or prints the shortest attack found as a round-by-round table (adversary choices marked `*`).
  */
+import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { verify, type VerifyResult } from '../../verify/verify.js';
 import { count, formatTable, percent } from '../format.js';
@@ -35,13 +36,40 @@ export function verifyCommand(): Command {
 
 async function runVerify(flags: VerifyFlags): Promise<void> {
   const { honest, scenario } = await honestAndScenario('verify', flags);
-  const result = verify({ scenario, honest, maxStates: flags.maxStates });
+  const progress = startProgress(flags);
+  let result: VerifyResult;
+  try {
+    result = verify({ scenario, honest, maxStates: flags.maxStates, ...(progress && { onProgress: progress.update }) });
+  } finally {
+    progress?.stop();
+  }
   if (flags.json) {
     const { counterexample, ...rest } = result.verdict === 'unsafe' ? result : { ...result, counterexample: null };
     process.stdout.write(JSON.stringify({ ...rest, set: flags.set ?? [], counterexample }, null, 2) + '\n');
     return;
   }
   process.stdout.write(formatVerify(result));
+}
+
+/** A bar on stderr over the chance outcomes, only on a terminal and never with --json. */
+function startProgress(flags: VerifyFlags): { update: (done: number, total: number, states: number) => void; stop: () => void } | undefined {
+  if (flags.json || !process.stderr.isTTY) return undefined;
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'verifying [{bar}] {value}/{total} chance outcomes | {states} states | eta {eta}s', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total, states) {
+      if (!started) {
+        bar.start(total, done, { states: count(states) });
+        started = true;
+      } else bar.update(done, { states: count(states) });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
 }
 
 export function formatVerify(r: VerifyResult): string {
