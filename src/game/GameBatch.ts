@@ -319,6 +319,7 @@ export class GameBatch {
   copyEpisodeFrom(source: GameBatch, from: number, to: number): void {
     for (let a = 0; a < this.perEpisode.length; a++) {
       const [dst, stride] = this.perEpisode[a]!;
+      if (stride === 0) continue; // a layout this scenario does not use (no relays, no samples, …)
       const src = source.perEpisode[a]![0];
       (dst as Uint8Array).set((src as Uint8Array).subarray(from * stride, (from + 1) * stride), to * stride);
     }
