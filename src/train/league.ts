@@ -13,11 +13,11 @@
  *   epoch, from a stream seeded by (run seed, epoch, side): deterministic, and resume-exact.
  * - `league.jsonl` records each epoch's two draws (truncated with the metrics on a resume).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { nextFloat, nextInt, seedStream } from '../game/rng.js';
 import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
-import { readJson, writeAtomic, writeJson } from './runFolder.js';
+import { readJson, readJsonLines, truncateJsonLines, writeJson } from './runFolder.js';
 
 export interface LeagueOptions {
   /** Snapshots of each side kept in its pool (the most recent ones). */
@@ -86,24 +86,12 @@ export function appendLeagueDraw(dir: string, draw: LeagueDraw): void {
 
 /** The draws of a run (a torn line is skipped). */
 export function readLeagueDraws(dir: string): LeagueDraw[] {
-  const file = leaguePaths(dir).log;
-  if (!existsSync(file)) return [];
-  const out: LeagueDraw[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as LeagueDraw);
-    } catch {
-      // torn by a kill: the resume rewrites the file without it
-    }
-  }
-  return out;
+  return readJsonLines<LeagueDraw>(leaguePaths(dir).log);
 }
 
 /** Keeps the draws of epochs 1..epoch (what the checkpoint covers). */
 export function truncateLeagueDraws(dir: string, epoch: number): void {
-  if (!existsSync(leaguePaths(dir).log)) return;
-  writeAtomic(leaguePaths(dir).log, readLeagueDraws(dir).filter((d) => d.epoch <= epoch).map((d) => JSON.stringify(d) + '\n').join(''));
+  if (existsSync(leaguePaths(dir).log)) truncateJsonLines(leaguePaths(dir).log, epoch);
 }
 
 /**

@@ -70,15 +70,14 @@ export function appendMetrics(dir: string, metrics: EpochMetrics): void {
   appendFileSync(paths(dir).metrics, JSON.stringify(ordered) + '\n');
 }
 
-/** The metric lines of a run (a torn last line is skipped). */
-export function readMetrics(dir: string): EpochMetrics[] {
-  const file = paths(dir).metrics;
+/** The lines of a JSON-lines file (none if it is missing; a line torn by a kill is skipped). */
+export function readJsonLines<T>(file: string): T[] {
   if (!existsSync(file)) return [];
-  const out: EpochMetrics[] = [];
+  const out: T[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      out.push(JSON.parse(line) as EpochMetrics);
+      out.push(JSON.parse(line) as T);
     } catch {
       // a line torn by a kill: the resume rewrites the file without it
     }
@@ -86,10 +85,20 @@ export function readMetrics(dir: string): EpochMetrics[] {
   return out;
 }
 
+/** Keeps the lines of epochs 1..epoch (what the checkpoint covers), rewritten atomically. */
+export function truncateJsonLines(file: string, epoch: number): void {
+  const kept = readJsonLines<{ epoch: number }>(file).filter((line) => line.epoch <= epoch);
+  writeAtomic(file, kept.map((line) => JSON.stringify(line) + '\n').join(''));
+}
+
+/** The metric lines of a run (a torn last line is skipped). */
+export function readMetrics(dir: string): EpochMetrics[] {
+  return readJsonLines<EpochMetrics>(paths(dir).metrics);
+}
+
 /** Keeps the metric lines of epochs 1..epoch (what the checkpoint covers), rewritten atomically. */
 export function truncateMetrics(dir: string, epoch: number): void {
-  const kept = readMetrics(dir).filter((m) => m.epoch <= epoch);
-  writeAtomic(paths(dir).metrics, kept.map((m) => JSON.stringify(m) + '\n').join(''));
+  truncateJsonLines(paths(dir).metrics, epoch);
 }
 
 export function readCheckpoint(dir: string): Checkpoint | undefined {
