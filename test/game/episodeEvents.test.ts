@@ -5,17 +5,11 @@ import { episodeEvents } from '../../src/game/episodeEvents.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { renderTrace, verdictLine } from '../../src/game/trace.js';
 import { playEpisode } from '../../src/play/play.js';
-import { handMade } from './helpers.js';
+import { scriptedEquivocation } from './helpers.js';
 
 describe('episodeEvents of a scripted equivocation', () => {
   // Arrange: n=3, agent 2 Byzantine tells agent 0 "0" and agent 1 "1"; the honest split (as in trace.test.ts).
-  const { game, honest, adversary, round } = handMade({ n: 3, f: 1, honestActions: 'free', maxRounds: 2 }, { faulty: [2], inputs: [0, 1, 1] });
-  round(() => {
-    honest.message[0] = 0;
-    honest.message[1] = 1;
-    adversary.message[2 * 3 + 0] = 0;
-    adversary.message[2 * 3 + 1] = 1;
-  });
+  const { game, honest, round } = scriptedEquivocation();
 
   it('reads an unfinished episode as far as it has been played', () => {
     const events = episodeEvents(game, 0);

@@ -65,3 +65,19 @@ export function expectThrowsNaming(fn: () => void, name: string, ...fragments: s
   for (const fragment of fragments) expect(error.message).toContain(fragment);
   expect(error.message).not.toContain('\n');
 }
+
+/**
+ * The scripted equivocation several tests read: n=3, agent 2 Byzantine tells agent 0 "0" and agent
+ * 1 "1" in round 1, while honest 0 and 1 send their inputs (0 and 1). Round 1 is played.
+ */
+export function scriptedEquivocation(): HandMade {
+  const made = handMade({ n: 3, f: 1, honestActions: 'free', maxRounds: 2 }, { faulty: [2], inputs: [0, 1, 1] });
+  const { honest, adversary, round } = made;
+  round(() => {
+    honest.message[0] = 0;
+    honest.message[1] = 1;
+    adversary.message[2 * 3 + 0] = 0;
+    adversary.message[2 * 3 + 1] = 1;
+  });
+  return made;
+}

@@ -5,7 +5,7 @@ import { episodeEvents } from '../../src/game/episodeEvents.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { renderTrace, verdictLine } from '../../src/game/trace.js';
 import { playEpisode } from '../../src/play/play.js';
-import { handMade } from '../game/helpers.js';
+import { scriptedEquivocation } from '../game/helpers.js';
 import { renderSequenceChart } from '../../src/report/sequenceChart.js';
 import { expectWellFormedSvg, svgTexts } from './svg.js';
 
@@ -14,13 +14,7 @@ const arrows = (svg: string) => [...svg.matchAll(/<g class="arrow (message|relay
 
 describe('sequence chart of a scripted equivocation', () => {
   // n=3, agent 2 Byzantine tells agent 0 "0" and agent 1 "1"; the honest split (as in trace.test.ts).
-  const { game, honest, adversary, round } = handMade({ n: 3, f: 1, honestActions: 'free', maxRounds: 2 }, { faulty: [2], inputs: [0, 1, 1] });
-  round(() => {
-    honest.message[0] = 0;
-    honest.message[1] = 1;
-    adversary.message[2 * 3 + 0] = 0;
-    adversary.message[2 * 3 + 1] = 1;
-  });
+  const { game, honest, round } = scriptedEquivocation();
   round(() => {
     honest.decision[0] = 0;
     honest.decision[1] = 1;
