@@ -117,6 +117,12 @@ export class GameBatch {
   readonly faulty: Uint8Array;
   readonly input: Int8Array;
   readonly preference: Int8Array;
+  /**
+   * `[batch, R, n]` each agent's preference at the start of round r (slush and sampling spaces),
+   * so that an observation of an earlier round (a history window) reads from the record, not from
+   * a memory the verifier could not see.
+   */
+  readonly preferenceHistory: Int8Array;
   /** Committed value, or -1. */
   readonly decision: Int8Array;
   /** `[batch, n, n]` committed vectors (interactive consistency). */
@@ -195,6 +201,7 @@ export class GameBatch {
     this.faulty = new Uint8Array(B * n);
     this.input = new Int8Array(B * n);
     this.preference = new Int8Array(B * n);
+    this.preferenceHistory = new Int8Array(this.hasSamples ? B * R * n : 0);
     this.decision = new Int8Array(B * n);
     this.decisionVector = new Int8Array(this.hasVector ? B * n * n : 0);
     this.decisionRound = new Uint8Array(B * n);
@@ -217,7 +224,7 @@ export class GameBatch {
     this.signedThisRound = new Uint8Array(n);
 
     this.perEpisode = [this.episodeIndex, this.done, this.roundsPlayed, this.gst, this.undecidedRounds, this.messageCount,
-      this.faulty, this.input, this.preference, this.decision, this.decisionVector, this.decisionRound, this.crashedAt,
+      this.faulty, this.input, this.preference, this.preferenceHistory, this.decision, this.decisionVector, this.decisionRound, this.crashedAt,
       this.firstArrival, this.signed, this.msgValue, this.msgTag, this.msgArrival, this.relayValue, this.lastValue,
       this.lastSentRound, this.sampleWho, this.sampleAnswer, this.memory, this.rng].map((a) => [a, a.length / B]);
   }
@@ -450,6 +457,11 @@ export class GameBatch {
   }
 
   /** Whether agent i sampled in round s. */
+  /** Agent i's preference at the start of round s ≤ the current round (slush and sampling spaces). */
+  preferenceAt(b: number, i: number, s: number): number {
+    return s >= this.round ? this.preference[b * this.n + i]! : this.preferenceHistory[(b * this.maxRounds + s - 1) * this.n + i]!;
+  }
+
   sampled(b: number, i: number, s: number): boolean {
     return this.sampleWho[((b * this.maxRounds + s - 1) * this.n + i) * this.sampleSize]! >= 0;
   }
@@ -476,7 +488,11 @@ export class GameBatch {
     const n = this.n;
     const base = b * n;
     const acting = this.acting;
-    if (this.hasSamples) for (let i = 0; i < n; i++) this.preferenceAtStart[i] = this.preference[base + i]!;
+    if (this.hasSamples)
+      for (let i = 0, h = (b * this.maxRounds + r - 1) * n; i < n; i++) {
+        this.preferenceAtStart[i] = this.preference[base + i]!;
+        this.preferenceHistory[h + i] = this.preference[base + i]!;
+      }
     // Signatures made this round count from the next round on: a relay forwards what arrived at the
     // start of the round, so no one can hold a value signed in the same round (and agent order must not matter).
     if (this.pki) this.signedThisRound.fill(0);

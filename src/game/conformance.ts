@@ -64,7 +64,7 @@ export interface ConformanceAdversary {
  * or adversary append ` (vs random-legal adversary)` / ` (vs silent adversary)` to the name.
  */
 export const CHECKS = [
-  'observation shape', 'action heads', 'observation values', 'observation one-hot', 'legal actions',
+  'observation shape', 'action heads', 'observation values', 'observation one-hot', 'observation history', 'legal actions',
   'ends by R', 'judge', 'determinism', 'batch independence', 'refused',
 ] as const;
 export type CheckName = (typeof CHECKS)[number];
@@ -467,14 +467,43 @@ function referenceJudge(game: GameBatch, b: number): { terminated: boolean; cons
   return { terminated, consistent, valid, majorityCorrect, win };
 }
 
+/** Frame t of every acting agent's row equals the single frame recorded t rounds ago (first difference reported). */
+function checkHistoryFrames(game: GameBatch, observer: Observer, rows: Float32Array, framesByRound: Map<number, Float32Array>, report: Report): void {
+  const { frameSize, size } = observer;
+  for (let t = 1; t < observer.history; t++) {
+    const past = framesByRound.get(game.round - t);
+    if (!past) continue;
+    for (let b = 0; b < game.size; b++)
+      for (let i = 0; i < game.n; i++) {
+        if (!game.needsAction(b, i)) continue;
+        const a = b * game.n + i;
+        for (let x = 0; x < frameSize; x++)
+          if (rows[a * size + t * frameSize + x] !== past[a * frameSize + x]) {
+            report.fail('observation history', `episode ${game.episodeIndex[b]}, round ${game.round}, agent ${i}, frame t-${t}: number ${x} is ${rows[a * size + t * frameSize + x]}, the round-${game.round - t} frame had ${past[a * frameSize + x]}`);
+            return;
+          }
+      }
+  }
+}
+
 /** Per round: every row finite and in [0, 1], one-hot groups hot exactly once; an all-zero acting row is a smell. */
 function observationChecker(observer: Observer, report: Report): (game: GameBatch) => void {
   let rows: Float32Array = new Float32Array(0);
+  // The history window's definition: frame t is the single frame the agent saw t rounds ago.
+  const single = observer.history > 1 ? new Observer(observer.scenario) : undefined;
+  const framesByRound = new Map<number, Float32Array>();
   return (game) => {
     const needed = game.size * game.n * observer.size;
     if (rows.length !== needed) rows = new Float32Array(needed);
     rows.fill(Number.NaN); // a number the observer forgets to write shows up as NaN
     observer.observe(game, rows);
+    if (single) {
+      if (game.round === 1) framesByRound.clear();
+      const frames = new Float32Array(game.size * game.n * single.size);
+      single.observe(game, frames);
+      framesByRound.set(game.round, frames);
+      checkHistoryFrames(game, observer, rows, framesByRound, report);
+    }
     for (let b = 0; b < game.size; b++) {
       for (let i = 0; i < game.n; i++) {
         const row = (b * game.n + i) * observer.size;

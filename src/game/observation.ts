@@ -79,6 +79,20 @@ export interface ObserverOptions {
  * const rows = new Float32Array(game.size * game.n * observer.size);
  * observer.observe(game, rows); // row of agent i in episode b at (b·n + i)·size
  */
+/**
+ * `game.lastValue` as it stood at the start of round r: the value of the latest-sent message from j
+ * that had arrived at i by then (silent ones do not overwrite it).
+ */
+function lastValueAt(game: GameBatch, b: number, i: number, j: number, r: number): number {
+  for (let s = r - 1; s >= 1; s--) {
+    const arrival = game.arrivalRound(b, i, j, s);
+    if (arrival === 0 || arrival > r) continue;
+    const value = game.received(b, i, j, s);
+    if (value !== SILENT) return value;
+  }
+  return SILENT;
+}
+
 export class Observer {
   /** Frames stacked in a row (H). */
   readonly history: number;
@@ -97,13 +111,6 @@ export class Observer {
   private readonly countScratch: Int32Array;
   private readonly roundScratch: Int32Array;
   private readonly at: Partial<Record<SliceName, number>>;
-  // The history ring (H > 1): frame of round r lives in slot (r − 1) mod H; `slotRound` says which
-  // round a slot holds (0 = none), so a round that was never observed reads as zeros, not stale data.
-  private ring: Float32Array = new Float32Array(0);
-  private readonly slotRound: Int32Array;
-  private ringRows = 0;
-  private lastGame: GameBatch | undefined;
-  private lastRound = 0;
 
   constructor(readonly scenario: Scenario, options: ObserverOptions = {}) {
     const history = options.history ?? 1;
@@ -118,7 +125,6 @@ export class Observer {
     this.maxDelay = scenario.timing === 'sync' ? 0 : scenario.maxDelay;
     this.countScratch = new Int32Array(V);
     this.roundScratch = new Int32Array(this.maxDelay + 1);
-    this.slotRound = new Int32Array(history);
 
     const valueLabels = Array.from({ length: V }, (_, v) => String(v));
     const noneOrValue = ['none', ...valueLabels];
@@ -162,7 +168,7 @@ export class Observer {
    * Writes the observation of every agent of every episode: `out` is `[game.size · n, size]`,
    * row b·n + i for agent i of episode b (rows of ended episodes are written too, as they stand).
    * Allocates nothing after the first call for a given batch size. Call it once per round, before
-   * acting, for the history window to fill.
+   * acting (any order works: a history window is rebuilt from the record).
    */
   observe(game: GameBatch, out: Float32Array): void {
     const rows = game.size * this.n;
@@ -177,43 +183,33 @@ export class Observer {
     this.observeWithHistory(game, out, rows);
   }
 
+  /**
+   * Frame t of row a is the frame agent a saw t rounds ago, rebuilt from the batch's record (the
+   * message history, decision rounds, sample and preference records), not kept from earlier calls:
+   * a state the verifier restores, or a round replayed out of order, reads the same as in play.
+   */
   private observeWithHistory(game: GameBatch, out: Float32Array, rows: number): void {
-    const { history: H, frameSize } = this;
+    const { history: H, frameSize, size } = this;
     const r = game.round;
-    if (this.ringRows !== rows) {
-      this.ring = new Float32Array(H * rows * frameSize);
-      this.ringRows = rows;
-      this.slotRound.fill(0);
-    }
-    // A new game, or a reset (the round went back): older frames belong to other episodes.
-    if (game !== this.lastGame || r <= 1 || r < this.lastRound) this.slotRound.fill(0);
-    this.lastGame = game;
-    this.lastRound = r;
-    const slot = (r - 1) % H;
-    const slotOffset = slot * rows * frameSize;
-    this.writeFrames(game, this.ring.subarray(slotOffset, slotOffset + rows * frameSize), frameSize);
-    this.slotRound[slot] = r;
     for (let t = 0; t < H; t++) {
       const past = r - t;
-      const s = (((past - 1) % H) + H) % H;
-      const valid = past >= 1 && this.slotRound[s] === past;
-      const from = s * rows * frameSize;
-      const ring = this.ring;
-      for (let row = 0; row < rows; row++) {
-        const dst = row * this.size + t * frameSize;
-        // Plain loops: `out.set(ring.subarray(…))` would allocate a view per row, and `fill` on a
-        // short range costs more than it saves.
-        if (!valid) for (let x = 0; x < frameSize; x++) out[dst + x] = 0;
-        else for (let x = 0, src = from + row * frameSize; x < frameSize; x++) out[dst + x] = ring[src + x]!;
-      }
+      if (past >= 1) this.writeFrames(game, out, size, t * frameSize, past);
+      else
+        for (let row = 0; row < rows; row++) {
+          const dst = row * size + t * frameSize;
+          for (let x = 0; x < frameSize; x++) out[dst + x] = 0; // cheaper than fill() on short rows
+        }
     }
   }
 
-  /** Writes the current frame of every agent into `out`, row stride `stride`. */
-  private writeFrames(game: GameBatch, out: Float32Array, stride: number): void {
+  /**
+   * Writes every agent's frame of round `r` (≤ the batch's round) into `out`: row stride `stride`,
+   * starting `frameOffset` into each row.
+   */
+  private writeFrames(game: GameBatch, out: Float32Array, stride: number, frameOffset = 0, r = game.round): void {
     const { n, V, R } = this;
     const at = this.at;
-    const r = game.round;
+    const current = r === game.round;
     const frameSize = this.frameSize;
     const ownPreference = at.ownPreference ?? -1;
     const ownId = at.ownId ?? -1;
@@ -228,11 +224,11 @@ export class Observer {
     for (let b = 0; b < game.size; b++) {
       for (let i = 0; i < n; i++) {
         const a = b * n + i;
-        const row = a * stride;
+        const row = a * stride + frameOffset;
         for (let x = row; x < row + frameSize; x++) out[x] = 0; // cheaper than fill() on short rows
         out[row + ownInput + game.input[a]!] = 1;
-        if (ownPreference >= 0) out[row + ownPreference + game.preference[a]!] = 1;
-        if (game.decisionRound[a] !== 0) out[row + decided] = 1;
+        if (ownPreference >= 0) out[row + ownPreference + (current ? game.preference[a]! : game.preferenceAt(b, i, r))] = 1;
+        if (game.decisionRound[a] !== 0 && game.decisionRound[a]! < r) out[row + decided] = 1;
         if (r <= R) out[row + round + r - 1] = 1;
         if (ownId >= 0) out[row + ownId + i] = 1;
         if (senderIndex >= 0) out[row + senderIndex + (n - i) % n] = 1;
@@ -240,20 +236,20 @@ export class Observer {
           const lastBase = a * n;
           for (let p = 1; p < n; p++) {
             const j = i + p < n ? i + p : i + p - n;
-            out[row + received + (p - 1) * (1 + V) + 1 + game.lastValue[lastBase + j]!] = 1;
+            const value = current ? game.lastValue[lastBase + j]! : lastValueAt(game, b, i, j, r);
+            out[row + received + (p - 1) * (1 + V) + 1 + value] = 1;
           }
         }
-        if (receivedCounts >= 0) this.writeArrivalCounts(game, b, i, out, row + receivedCounts);
-        if (relayed >= 0) this.writeRelays(game, b, i, out, row);
-        if (sampleCounts >= 0) this.writeSampleCounts(game, b, i, out, row + sampleCounts);
+        if (receivedCounts >= 0) this.writeArrivalCounts(game, b, i, r, out, row + receivedCounts);
+        if (relayed >= 0) this.writeRelays(game, b, i, r, out, row);
+        if (sampleCounts >= 0) this.writeSampleCounts(game, b, i, r, out, row + sampleCounts);
       }
     }
   }
 
   /** Anonymous view: how many messages of each value arrived at the start of this round. */
-  private writeArrivalCounts(game: GameBatch, b: number, i: number, out: Float32Array, at: number): void {
+  private writeArrivalCounts(game: GameBatch, b: number, i: number, r: number, out: Float32Array, at: number): void {
     const { n, V } = this;
-    const r = game.round;
     const counts = this.countScratch;
     for (let v = 0; v < this.V; v++) counts[v] = 0; // fill() costs more than it saves on ≤ 4 numbers
     for (let s = r - 1; s >= 1 && s >= r - 1 - this.maxDelay; s--) {
@@ -268,9 +264,8 @@ export class Observer {
   }
 
   /** For each (relayer +p, origin +q): the latest-sent relay about the origin that arrived at the start of this round. */
-  private writeRelays(game: GameBatch, b: number, i: number, out: Float32Array, row: number): void {
+  private writeRelays(game: GameBatch, b: number, i: number, r: number, out: Float32Array, row: number): void {
     const { n, V } = this;
-    const r = game.round;
     const at = row + this.at.relayed!;
     const verified = this.at.relayedVerified === undefined ? -1 : row + this.at.relayedVerified;
     const arrivedRounds = this.roundScratch;
@@ -293,10 +288,10 @@ export class Observer {
   }
 
   /** Counts of each value among the answers of the agent's most recent sample. */
-  private writeSampleCounts(game: GameBatch, b: number, i: number, out: Float32Array, at: number): void {
+  private writeSampleCounts(game: GameBatch, b: number, i: number, r: number, out: Float32Array, at: number): void {
     const counts = this.countScratch;
     for (let v = 0; v < this.V; v++) counts[v] = 0; // fill() costs more than it saves on ≤ 4 numbers
-    for (let s = Math.min(game.round, this.R + 1) - 1; s >= 1; s--) {
+    for (let s = Math.min(r, this.R + 1) - 1; s >= 1; s--) {
       if (!game.sampled(b, i, s)) continue;
       game.countSample(b, i, s, counts);
       break;

@@ -162,4 +162,20 @@ describe('Observer: contents', () => {
     observer.observe(e.game, rows);
     expect(frames(0)[1]).toBe(round1[1]);
   });
+
+  it('a history window reads the record, not earlier calls: a fresh observer, or one called out of order, sees the same frames', () => {
+    const e = handMade({ n: 4, f: 1, identity: 'pki', honestActions: 'relay', maxRounds: 3 }, { faulty: [0], inputs: [0, 1, 1, 0] });
+    const every = new Observer(e.scenario, { history: 3 });
+    const rows = new Float32Array(4 * every.size);
+    every.observe(e.game, rows);
+    e.round((h) => [1, 2, 3].forEach((i) => (h.message[i] = e.game.input[i]!)));
+    every.observe(e.game, rows);
+    e.round((h) => [1, 2, 3].forEach((i) => (h.relay[i] = 1)));
+    every.observe(e.game, rows);
+    const fresh = new Observer(e.scenario, { history: 3 });
+    const again = new Float32Array(rows.length);
+    fresh.observe(e.game, again);
+    expect(Array.from(again)).toEqual(Array.from(rows));
+    expect(fresh.describe(again.subarray(1 * fresh.size, 2 * fresh.size), 1)).toContain('received=[+1:1 +2:0 +3:none]');
+  });
 });
