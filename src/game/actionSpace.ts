@@ -142,6 +142,18 @@ export class ActionSpace {
     }
   }
 
+  /**
+   * Forbids waiting (option 0 of the committing head: wait, send or sample) to every undecided agent
+   * that acts this round, in a mask `legalMask` wrote. In the last round waiting is a certain loss
+   * (termination), so a policy may drop it there.
+   */
+  forbidWaiting(game: GameBatch, out: Uint8Array): void {
+    const { n, maskWidth } = this;
+    const offset = this.heads[this.decisionLikeHead()]!.offset;
+    for (let b = 0; b < game.size; b++)
+      for (let i = 0; i < n; i++) if (game.needsAction(b, i) && game.decisionRound[b * n + i] === 0) out[(b * n + i) * maskWidth + offset] = 0;
+  }
+
   /** The head whose options include committing: `decision`, `commit`, or paper's / slush's single head. */
   private decisionLikeHead(): number {
     const r = this.roleHead;

@@ -17,6 +17,7 @@ import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from '../game/strategy.js';
 import { chooseHeads } from './chooseHeads.js';
 import type { PolicyNetwork } from './PolicyNetwork.js';
+import { OwnInputFrame } from './valueFrame.js';
 
 export type PolicyMode = 'greedy' | 'sample';
 
@@ -28,23 +29,30 @@ export class NeuralProtocol implements HonestProtocol {
   readonly memorySlots = 0;
   readonly observer: Observer;
   readonly actionSpace: ActionSpace;
-  /** `[size·n, obsSize]`, `[size·n, maskWidth]`, `[size·n, heads]` of the last `act`. */
+  /**
+   * `[size·n, obsSize]`, `[size·n, maskWidth]`, `[size·n, heads]` of the last `act`, as the network
+   * saw and chose them (in its value frame).
+   */
   observations = new Float32Array(0);
   mask = new Uint8Array(0);
   choices = new Int32Array(0);
+  /** The own-input frame, when the network reads one (spec.valueFrame). */
+  private readonly frame: OwnInputFrame | undefined;
+  private absoluteChoices = new Int32Array(0);
 
   constructor(readonly network: PolicyNetwork, readonly scenario: Scenario, public mode: PolicyMode = 'greedy', name = 'learned') {
     this.name = name;
     this.source = `a trained network (${mode})`;
-    this.observer = new Observer(scenario);
+    this.observer = new Observer(scenario, { history: network.spec.history ?? 1 });
     this.actionSpace = new ActionSpace(scenario);
     const why = this.mismatch(scenario);
     if (why) throw new RangeError(why);
+    this.frame = network.spec.valueFrame === 'own-input' ? new OwnInputFrame(this.observer, this.actionSpace) : undefined;
   }
 
   private mismatch(scenario: Scenario): string | undefined {
     const spec = this.network.spec;
-    const observer = scenario === this.scenario ? this.observer : new Observer(scenario);
+    const observer = scenario === this.scenario ? this.observer : new Observer(scenario, { history: spec.history ?? 1 });
     const space = scenario === this.scenario ? this.actionSpace : new ActionSpace(scenario);
     if (observer.size !== spec.obsSize) return `${this.name}: the network reads ${spec.obsSize} numbers, scenario ${scenario.name} observes ${observer.size}`;
     if (space.maskWidth !== this.network.maskWidth || space.headCount !== spec.heads.length)
@@ -65,9 +73,18 @@ export class NeuralProtocol implements HonestProtocol {
       this.observations = new Float32Array(rows * observer.size);
       this.mask = new Uint8Array(rows * actionSpace.maskWidth);
       this.choices = new Int32Array(rows * actionSpace.headCount);
+      if (this.frame) this.absoluteChoices = new Int32Array(rows * actionSpace.headCount);
     }
     observer.observe(game, this.observations);
     actionSpace.legalMask(game, this.mask);
+    if (network.spec.commitAtHorizon && game.round === game.maxRounds) actionSpace.forbidWaiting(game, this.mask);
+    const { frame } = this;
+    if (frame)
+      for (let row = 0; row < rows; row++) {
+        const input = game.input[row]!;
+        frame.observation(this.observations, row, observer.size, input);
+        frame.mask(this.mask, row, actionSpace.maskWidth, input);
+      }
     const logits = network.logits(this.observations, rows);
     const heads = network.spec.heads;
     const n = game.n;
@@ -77,11 +94,13 @@ export class NeuralProtocol implements HonestProtocol {
         const row = b * n + i;
         if (!game.needsAction(b, i)) {
           this.choices.fill(0, row * heads.length, (row + 1) * heads.length);
+          if (frame) this.absoluteChoices.fill(0, row * heads.length, (row + 1) * heads.length);
           continue;
         }
         chooseHeads(logits, this.mask, network.maskWidth, heads, row, this.choices, pick);
+        if (frame) frame.choicesToAbsolute(this.choices, this.absoluteChoices, row, game.input[row]!);
       }
     }
-    actionSpace.decode(game, this.choices, out);
+    actionSpace.decode(game, frame ? this.absoluteChoices : this.choices, out);
   }
 }

@@ -39,6 +39,18 @@ export interface PolicyNetworkSpec {
    * the same value") much faster to learn than a state-dependent one.
    */
   centerInputs?: boolean;
+  /**
+   * Honest networks: the coordinates of values in observations and options (policy/valueFrame.ts;
+   * default absolute). Applied by NeuralProtocol; kept in the spec so that a saved policy replays.
+   */
+  valueFrame?: 'absolute' | 'own-input';
+  /** Honest networks: the observation's history window H (GAME.md §7; default 1). */
+  history?: number;
+  /**
+   * Honest networks: in the last round an undecided agent must commit (waiting there is a certain
+   * loss). Applied by NeuralProtocol to the legal mask.
+   */
+  commitAtHorizon?: boolean;
 }
 
 export interface AdamOptions {
@@ -306,12 +318,15 @@ export class PolicyNetwork {
     };
   }
 
-  static fromJSON(saved: SavedPolicy): PolicyNetwork {
+  /** `optimizer: false` keeps the weights (and input mean) but starts Adam afresh: a new run from old weights. */
+  static fromJSON(saved: SavedPolicy, { optimizer = true }: { optimizer?: boolean } = {}): PolicyNetwork {
     if (saved.kind !== 'cgym-policy') throw new RangeError(`policy: not a saved policy (kind=${String(saved.kind)})`);
     const network = new PolicyNetwork(saved.spec, saved.weights);
-    network.adamStep = saved.adam.step;
-    network.adamM.forEach((m, k) => m.set(saved.adam.m[k]!));
-    network.adamV.forEach((v, k) => v.set(saved.adam.v[k]!));
+    if (optimizer) {
+      network.adamStep = saved.adam.step;
+      network.adamM.forEach((m, k) => m.set(saved.adam.m[k]!));
+      network.adamV.forEach((v, k) => v.set(saved.adam.v[k]!));
+    }
     tf.tidy(() => {
       if (network.inputMean && saved.inputMean) {
         network.inputMean.assign(tf.tensor1d(saved.inputMean));

@@ -1,0 +1,97 @@
+/**
+ * The own-input value frame: an honest network may read and choose values relative to the agent's
+ * own input, value v appearing as (v − input) mod V. "Send my input" and "the sender agrees with
+ * me" then have the same numbers for every agent, whatever its input; the absolute input stays in
+ * the `ownInput` slice, so a convention about a particular value (a tie going to 0) remains
+ * learnable.
+ *
+ * Why: a policy's biases are the directions a gradient moves fastest. In the absolute frame they
+ * say "commit 0" and "send 0", and the team game rewards the first at once (87.5% wins with no
+ * message read): the constant commit locks in before any message means anything. In this frame the
+ * biases say "commit my own input" (which loses whenever inputs differ, so it cannot lock in) and
+ * "send my own input" (the first step of every protocol of GAME.md's relay family).
+ *
+ * It is a change of coordinates, not of the policy class: every absolute policy has an own-input
+ * twin, because the input is observed. The frame is applied by NeuralProtocol to the rows it hands
+ * the network (and records for the trainer): observations, legal masks and chosen options.
+ */
+import type { ActionSpace } from '../game/actionSpace.js';
+import type { Observer, SliceName } from '../game/observation.js';
+
+export type ValueFrame = 'absolute' | 'own-input';
+export const VALUE_FRAMES: readonly ValueFrame[] = ['absolute', 'own-input'];
+
+/** Slices whose positions are values (after `first` leading positions, e.g. `none`). ownInput is left absolute on purpose. */
+const VALUE_SLICES: Partial<Record<SliceName, number>> = { ownPreference: 0, received: 1, relayed: 1, receivedCounts: 0, sampleCounts: 0 };
+
+interface ValueRun {
+  /** Column of value 0 (within a row). */
+  at: number;
+}
+
+export class OwnInputFrame {
+  private readonly V: number;
+  /** Every run of V value columns in an observation row (all frames of the history window). */
+  private readonly obsRuns: Int32Array;
+  /** Every run of V value options in a mask / logit row. */
+  private readonly optionRuns: Int32Array;
+  /** Per head: the option index of value 0, or −1 if the head chooses no value. */
+  private readonly headValueStart: Int32Array;
+  private readonly scratch: Float32Array;
+  private readonly maskScratch: Uint8Array;
+
+  constructor(observer: Observer, readonly actionSpace: ActionSpace) {
+    this.V = actionSpace.scenario.values;
+    const runs: ValueRun[] = [];
+    for (let t = 0; t < observer.history; t++)
+      for (const slice of observer.slices) {
+        const first = VALUE_SLICES[slice.name];
+        if (first === undefined) continue;
+        for (let g = 0; g < slice.groups; g++) runs.push({ at: t * observer.frameSize + slice.offset + g * slice.width + first });
+      }
+    this.obsRuns = Int32Array.from(runs, (r) => r.at);
+    this.headValueStart = Int32Array.from(actionSpace.heads, (head) => {
+      const k = head.labels.findIndex((label) => /^(commit|send|set) 0$|^0$/.test(label));
+      return k;
+    });
+    this.optionRuns = Int32Array.from(
+      actionSpace.heads.map((head, h) => head.offset + this.headValueStart[h]!).filter((_, h) => this.headValueStart[h]! >= 0),
+    );
+    this.scratch = new Float32Array(this.V);
+    this.maskScratch = new Uint8Array(this.V);
+  }
+
+  /** Rewrites observation row `row` (of `size` numbers) into the frame of `input`. */
+  observation(rows: Float32Array, row: number, size: number, input: number): void {
+    if (input === 0) return;
+    const { V, scratch } = this;
+    const base = row * size;
+    for (let r = 0; r < this.obsRuns.length; r++) {
+      const at = base + this.obsRuns[r]!;
+      for (let c = 0; c < V; c++) scratch[c] = rows[at + ((c + input) % V)]!;
+      rows.set(scratch, at);
+    }
+  }
+
+  /** Rewrites legal-mask row `row` into the frame of `input` (canonical option c ← absolute (c + input) mod V). */
+  mask(mask: Uint8Array, row: number, width: number, input: number): void {
+    if (input === 0) return;
+    const { V, maskScratch } = this;
+    const base = row * width;
+    for (let r = 0; r < this.optionRuns.length; r++) {
+      const at = base + this.optionRuns[r]!;
+      for (let c = 0; c < V; c++) maskScratch[c] = mask[at + ((c + input) % V)]!;
+      mask.set(maskScratch, at);
+    }
+  }
+
+  /** Copies row `row`'s chosen options from `frame` choices to absolute ones in `out`. */
+  choicesToAbsolute(frame: Int32Array, out: Int32Array, row: number, input: number): void {
+    const H = this.headValueStart.length;
+    for (let h = 0; h < H; h++) {
+      const c = frame[row * H + h]!;
+      const start = this.headValueStart[h]!;
+      out[row * H + h] = start < 0 || c < start || input === 0 ? c : start + ((c - start + input) % this.V);
+    }
+  }
+}
