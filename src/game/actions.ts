@@ -105,6 +105,22 @@ export class AdversaryActions {
     this.clear();
   }
 
+  /** Episode slot b back to "do nothing" (an adversary that overrides another's choices there). */
+  clearEpisode(b: number): void {
+    const pairs = this.n * this.n;
+    const clear = (array: Int8Array | Uint8Array, perEpisode: number, value: number) => {
+      if (array.length > 0) array.fill(value, b * perEpisode, (b + 1) * perEpisode);
+    };
+    clear(this.message, pairs, SILENT);
+    clear(this.tag, pairs, 0);
+    clear(this.relay, pairs * this.n, WITHHOLD);
+    clear(this.sampleAnswer, pairs, NO_ANSWER);
+    clear(this.delay, pairs, 0);
+    clear(this.crash, this.n, 0);
+    clear(this.crashDeliver, pairs, 0);
+    clear(this.drop, pairs, 0);
+  }
+
   /** Back to "do nothing": silent, withhold, no answer, no delay, no crash, no drop. */
   clear(): void {
     this.message.fill(SILENT);

@@ -4,6 +4,7 @@
  * `summary.json`. Whole files are written atomically (temp file + rename); metric lines are
  * appended, and a resume drops any line past the last checkpoint.
  */
+import type { Attack } from '../protocols/adversaries/attackPool.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SavedPolicy } from '../policy/PolicyNetwork.js';
@@ -59,6 +60,7 @@ export const paths = (dir: string) => ({
   checkpoints: join(dir, 'checkpoints'),
   latest: join(dir, 'checkpoints', 'latest.json'),
   summary: join(dir, 'summary.json'),
+  attacks: join(dir, 'attacks.jsonl'),
 });
 
 export function createRunFolder(dir: string): void {
@@ -108,4 +110,21 @@ export function readCheckpoint(dir: string): Checkpoint | undefined {
 
 export function writeCheckpoint(dir: string, checkpoint: Checkpoint): void {
   writeJson(paths(dir).latest, checkpoint);
+}
+
+/** One verification's attacks as kept for counterexample-guided training (attacks.jsonl). */
+export interface AttackLine {
+  epoch: number;
+  attacks: Attack[];
+}
+
+export function appendAttacks(dir: string, line: AttackLine): void {
+  appendFileSync(paths(dir).attacks, JSON.stringify(line) + '\n');
+}
+
+/** The attack lines of epochs 1..epoch, the file cut to them (a resume replays them into the pool). */
+export function resumeAttacks(dir: string, epoch: number): AttackLine[] {
+  if (!existsSync(paths(dir).attacks)) return [];
+  truncateJsonLines(paths(dir).attacks, epoch);
+  return readJsonLines<AttackLine>(paths(dir).attacks);
 }

@@ -29,7 +29,9 @@ import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
 import { adversaryNetwork, DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, honestNetwork } from '../policy/networkFor.js';
 import { PolicyNetwork } from '../policy/PolicyNetwork.js';
+import { VALUE_FRAMES, type ValueFrame } from '../policy/valueFrame.js';
 import { ready, tf } from '../policy/tf.js';
+import { AttackPool, type Attack, type AttackPoolOptions } from '../protocols/adversaries/attackPool.js';
 import { getAdversary, getProtocol } from '../protocols/registry.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
 import { appendLeagueDraw, drawOpponent, LeaguePool, poolEpochs, resolveLeagueOptions, snapshotDue, truncateLeagueDraws, type LeagueOptions } from './league.js';
@@ -38,7 +40,7 @@ import { PPO_DEFAULTS, ppoUpdate, type PpoOptions } from './ppo.js';
 import { REINFORCE_DEFAULTS, reinforceUpdate, type ReinforceOptions } from './reinforce.js';
 import { rollout, SideStorage } from './rollout.js';
 import {
-  appendMetrics, createRunFolder, paths, readCheckpoint, readJson, readMetrics, truncateMetrics, writeCheckpoint, writeJson,
+  appendAttacks, appendMetrics, createRunFolder, resumeAttacks, paths, readCheckpoint, readJson, readMetrics, truncateMetrics, writeCheckpoint, writeJson,
   type Checkpoint, type EpochMetrics,
 } from './runFolder.js';
 import type { UpdateStats } from './storageTensors.js';
@@ -75,6 +77,20 @@ export interface TrainOptions {
   /** Initial logit of the honest commit options (policy/networkFor.ts; 0 = uniform start). */
   commitBias?: number;
   /**
+   * Start the honest network from this run folder's learned honest policy (a curriculum step): its
+   * weights, shape and network options come with it (hidden, valueFrame, history, …); Adam starts
+   * afresh. The network must fit the scenario.
+   */
+  init?: string;
+  /** Coordinates of values in the honest network's observations and options (policy/valueFrame.ts; default absolute). */
+  valueFrame?: ValueFrame;
+  /** Initial logit of "send my own input" (own-input frame only; policy/networkFor.ts; default 0). */
+  messageBias?: number;
+  /** The honest observation's history window H (GAME.md §7; default 1). */
+  history?: number;
+  /** The honest policy may not wait in the last round (policy/networkFor.ts; default false). */
+  commitAtHorizon?: boolean;
+  /**
    * Centre the honest network's observations on a running mean of the recorded ones
    * (PolicyNetworkSpec.centerInputs; default true). Not the adversary's: on byzantine-breaking
    * (seed 3, 30 epochs) it kept the adversary from finding equivocation.
@@ -101,11 +117,26 @@ export interface TrainOptions {
   /** Called after each epoch's metrics line is written. */
   onEpoch?: (metrics: EpochMetrics) => void;
   /**
-   * Every `every` epochs (and at the last), measure the learned honest policy, played greedily, with
-   * `worstCaseLoss` and record it as `verifiedWorstCaseLoss` in metrics.jsonl. The CLI passes the
+   * Every `every` epochs (and at the last), `check` the learned honest policy, played greedily, and
+   * record its worst-case loss as `verifiedWorstCaseLoss` in metrics.jsonl. The CLI passes the
    * verifier here (`--verify-every`); training itself knows nothing of it (layers: train ↛ verify).
    */
-  verification?: { every: number; worstCaseLoss: (honest: HonestProtocol) => number };
+  verification?: { every: number; check: (honest: HonestProtocol) => VerificationReport };
+  /**
+   * Counterexample-guided training: the attacks each verification returns join a pool the honest
+   * side also trains against (protocols/adversaries/attackPool.ts; needs `verification`, schedule
+   * honest or league). `share`: probability that an episode whose chance outcome an attack covers
+   * plays one (default 0.5); `perOutcome`: attacks kept per chance outcome (default 8).
+   */
+  counterexamples?: Partial<AttackPoolOptions>;
+}
+
+/** What a verification of the greedy honest policy reports back to the trainer. */
+export interface VerificationReport {
+  /** Worst-case loss rate over every adversary. */
+  worstCaseLoss: number;
+  /** A winning script per chance outcome the adversary wins (empty when safe). */
+  attacks: Attack[];
 }
 
 /** The options as resolved once and recorded in config.json. */
@@ -123,11 +154,19 @@ export interface ResolvedTrainOptions {
   threshold: number;
   /** Epochs between verifications of the greedy honest policy (0 = none). */
   verifyEvery: number;
+  /** Counterexample-guided training (null = off). */
+  counterexamples: AttackPoolOptions | null;
   /** The adversary's hidden layers. */
   hidden: number[];
   /** The honest network's hidden layers. */
   honestHidden: number[];
   commitBias: number;
+  /** The run whose honest weights the honest network started from (null: fresh weights). */
+  init: string | null;
+  valueFrame: ValueFrame;
+  messageBias: number;
+  history: number;
+  commitAtHorizon: boolean;
   centerInputs: boolean;
   alternateEvery: number;
   /** League options (schedule league; null otherwise). */
@@ -205,6 +244,35 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   const every = options.verification?.every;
   if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new RangeError(`train: verification every must be a positive integer (got ${every})`);
   checkRate('threshold', options.threshold);
+  const valueFrame = options.valueFrame ?? 'absolute';
+  if (!VALUE_FRAMES.includes(valueFrame)) throw new RangeError(`train: valueFrame must be one of ${VALUE_FRAMES.join(', ')} (got ${String(valueFrame)})`);
+  const messageBias = options.messageBias ?? 0;
+  if (!Number.isFinite(messageBias)) throw new RangeError(`train: messageBias must be a finite number (got ${messageBias})`);
+  if (messageBias !== 0 && valueFrame !== 'own-input') throw new RangeError(`train: messageBias=${messageBias} needs valueFrame=own-input (only there is "send my input" one option)`);
+  if (messageBias !== 0 && scenario.honestActions !== 'free' && scenario.honestActions !== 'relay')
+    throw new RangeError(`train: messageBias=${messageBias} needs a message head (free or relay actions; scenario ${scenario.name} has ${scenario.honestActions})`);
+  const history = options.history ?? 1;
+  if (!(Number.isInteger(history) && history >= 1 && history <= scenario.maxRounds))
+    throw new RangeError(`train: history must be an integer in 1..maxRounds=${scenario.maxRounds} (got ${history})`);
+  if (options.init !== undefined) {
+    if (schedule === 'adversary') throw new RangeError(`train: init ${options.init} starts the honest network, but schedule adversary trains no honest network`);
+    const { network } = loadRunPolicy(options.init, 'honest');
+    try {
+      new NeuralProtocol(network, scenario, 'greedy', `run:${options.init}`);
+    } finally {
+      network.dispose();
+    }
+  }
+  let counterexamples: AttackPoolOptions | null = null;
+  if (options.counterexamples) {
+    if (!options.verification) throw new RangeError('train: counterexamples need a verification (--verify-every K): the attacks come from the verifier');
+    if (schedule !== 'honest' && schedule !== 'league')
+      throw new RangeError(`train: counterexamples need schedule honest or league (got ${schedule}): there the honest side's rollout is its own, so replayed attacks never enter the adversary's training data`);
+    counterexamples = { share: options.counterexamples.share ?? 0.5, perOutcome: options.counterexamples.perOutcome ?? 8 };
+    checkRate('counterexamples.share', counterexamples.share);
+    if (!(Number.isInteger(counterexamples.perOutcome) && counterexamples.perOutcome >= 1))
+      throw new RangeError(`train: counterexamples.perOutcome must be a positive integer (got ${counterexamples.perOutcome})`);
+  }
   const seed = options.seed ?? 0;
   const epochs = options.epochs ?? 100;
   const batch = options.batch ?? 256;
@@ -235,9 +303,15 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     stopAt: options.stopAt ?? null,
     threshold: options.threshold ?? options.stopAt ?? 0.99,
     verifyEvery: options.verification?.every ?? 0,
+    counterexamples,
     hidden,
     honestHidden,
     commitBias: options.commitBias ?? DEFAULT_COMMIT_BIAS,
+    init: options.init ?? null,
+    valueFrame,
+    messageBias,
+    history,
+    commitAtHorizon: options.commitAtHorizon ?? false,
     centerInputs: options.centerInputs ?? DEFAULT_CENTER_INPUTS,
     alternateEvery: options.alternateEvery ?? 10,
     league,
@@ -352,7 +426,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const usesValue = o.algo === 'ppo' || o.reinforce.baseline === 'value';
   const honestLearns = o.honest === LEARNED;
   const adversaryLearns = o.adversary === LEARNED;
-  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true })) : undefined;
+  const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(readCheckpoint(o.init)!.honest!, { optimizer: false }) : undefined;
+  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : initial ?? honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true, valueFrame: o.valueFrame, messageBias: o.messageBias, history: o.history, commitAtHorizon: o.commitAtHorizon })) : undefined;
   const adversaryNet = adversaryLearns
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.hidden, value: usesValue, seed: seed + 1 })
     : undefined;
@@ -375,9 +450,12 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const actionSpace = learnedHonest?.actionSpace;
   const honestRecording = learnedHonest && honestStorage && actionSpace && { storage: honestStorage, agent: learnedHonest, used: (c: Int32Array, row: number, h: number) => actionSpace.isHeadUsed(c, row, h) };
   const adversaryRecording = learnedAdversary && adversaryStorage && { storage: adversaryStorage, agent: learnedAdversary };
+  // Counterexample-guided training: the verifier's attacks, replayed in the honest side's rollouts.
+  const attackPool = o.counterexamples ? new AttackPool(adversary, o.counterexamples) : null;
+  if (attackPool) for (const line of resumeAttacks(o.out, checkpoint?.epoch ?? 0)) attackPool.add(line.attacks);
   const sides = {
     honest,
-    adversary,
+    adversary: attackPool ?? adversary,
     ...(honestRecording && { honestStorage: honestRecording }),
     ...(adversaryRecording && { adversaryStorage: adversaryRecording }),
   };
@@ -432,7 +510,11 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       const pool = poolEpochs(epoch, league);
       const honestOpponent = drawOpponent(seed, epoch, 'honest', pool, league.latestShare);
       const adversaryOpponent = drawOpponent(seed, epoch, 'adversary', pool, league.latestShare);
-      const vsAdversary = honestOpponent === 'latest' ? adversary : adversaryPool!.player(honestOpponent, pool);
+      let vsAdversary = honestOpponent === 'latest' ? adversary : adversaryPool!.player(honestOpponent, pool);
+      if (attackPool) {
+        attackPool.fallback = vsAdversary;
+        vsAdversary = attackPool;
+      }
       const vsHonest = adversaryOpponent === 'latest' ? honest : honestPool!.player(adversaryOpponent, pool);
       decisions = rollout(game, (epoch - 1) * 2 * B, { honest, adversary: vsAdversary, honestStorage: honestRecording! }, honestActions, adversaryActions, groupSize);
       judgeBatch(game, outcomes);
@@ -477,7 +559,12 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     if (verifyDue) {
       learnedHonest!.mode = 'greedy';
       try {
-        verifiedWorstCaseLoss = options.verification!.worstCaseLoss(learnedHonest!);
+        const report = options.verification!.check(learnedHonest!);
+        verifiedWorstCaseLoss = report.worstCaseLoss;
+        if (attackPool && report.attacks.length > 0) {
+          attackPool.add(report.attacks);
+          appendAttacks(o.out, { epoch, attacks: report.attacks });
+        }
       } finally {
         learnedHonest!.mode = 'sample';
       }

@@ -29,6 +29,7 @@ import { judgeEpisode } from '../game/judge.js';
 import type { Scenario } from '../game/scenario.js';
 import { renderTrace } from '../game/trace.js';
 import { runEpisodes } from '../play/play.js';
+import type { Attack } from '../protocols/adversaries/attackPool.js';
 import { createScriptedAdversary, type AdversaryScript, type ScriptRound } from '../protocols/adversaries/scripted.js';
 import { getProtocol } from '../protocols/registry.js';
 import { RefusedError, type HonestProtocol } from '../protocols/types.js';
@@ -112,6 +113,12 @@ export interface Unsafe extends VerifyStats {
   /** The property the shortest counterexample breaks (the first of consistency, validity, termination). */
   property: Property;
   counterexample: Counterexample;
+  /**
+   * A winning adversary script for every chance outcome the adversary wins (exhaustive search;
+   * expectimax gives the counterexample's only): what counterexample-guided training replays
+   * (protocols/adversaries/attackPool.ts).
+   */
+  attacks: Attack[];
 }
 export type VerifyResult = Safe | Unsafe;
 
@@ -197,6 +204,7 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
   const breaks = { consistency: 0, validity: 0, termination: 0 };
   let distinct = 0;
   let best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
+  const attacks: Attack[] = [];
   for (const [k, { setup }] of outcomes.entries()) {
     root.reset(0);
     root.setup(0, setup);
@@ -207,6 +215,7 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
     losses++;
     for (const [bit, name] of PROPERTIES) if (result.mask & bit) breaks[name]++;
     if (!best || result.depth < best.depth) best = { setup, script: result.witness!, depth: result.depth };
+    attacks.push({ setup, script: result.witness! });
   }
 
   for (const [, name] of PROPERTIES) breakRate[name] = breaks[name] / outcomes.length;
@@ -222,7 +231,7 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
     distinctStates: distinct,
     seconds: (performance.now() - started) / 1000,
   };
-  return conclude(scenario, protocol, stats, best);
+  return conclude(scenario, protocol, stats, best, attacks);
 }
 
 /**
@@ -311,12 +320,12 @@ function formatCount(x: number): string {
 }
 
 /** The verdict: safe, or unsafe with the replayed counterexample (which must reproduce a violation). */
-function conclude(scenario: Scenario, protocol: HonestProtocol, stats: VerifyStats, best: { setup: EpisodeSetup; script: AdversaryScript; chance?: number[] } | undefined): VerifyResult {
+function conclude(scenario: Scenario, protocol: HonestProtocol, stats: VerifyStats, best: { setup: EpisodeSetup; script: AdversaryScript; chance?: number[] } | undefined, attacks?: Attack[]): VerifyResult {
   if (!best) return { verdict: 'safe', ...stats };
   const counterexample = replayCounterexample(scenario, protocol, best.setup, best.script, best.chance);
   if (counterexample.violated.length === 0)
     throw new Error(`verify: internal error: the counterexample found for ${protocol.name} on ${scenario.name} does not replay to a violation (setup ${JSON.stringify(best.setup)})`);
-  return { verdict: 'unsafe', property: counterexample.violated[0]!, counterexample, ...stats };
+  return { verdict: 'unsafe', property: counterexample.violated[0]!, counterexample, attacks: attacks ?? [{ setup: best.setup, script: best.script }], ...stats };
 }
 
 /**

@@ -1,5 +1,7 @@
 // A small, fast training run shared by the tests (the child process uses it too).
+import { loadScenario } from '../../src/game/loadScenario.js';
 import type { TrainOptions } from '../../src/train/train.js';
+import { verify } from '../../src/verify/verify.js';
 
 export const SMALL_RUN: Omit<TrainOptions, 'out'> = {
   scenario: 'byzantine-breaking',
@@ -17,4 +19,23 @@ export const LEAGUE_RUN: Omit<TrainOptions, 'out'> = {
   ...SMALL_RUN,
   schedule: 'league',
   league: { poolSize: 2, snapshotEvery: 3, latestShare: 1 / 3 },
+};
+
+/**
+ * Counterexample-guided: the honest side learns against a silent adversary plus the attacks of a
+ * verification every 2 epochs (every covered chance outcome plays one).
+ */
+export const COUNTEREXAMPLE_RUN: Omit<TrainOptions, 'out'> = {
+  ...SMALL_RUN,
+  schedule: 'honest',
+  adversary: 'silent',
+  epochs: 8,
+  counterexamples: { share: 1 },
+  verification: {
+    every: 2,
+    check: (honest) => {
+      const result = verify({ scenario: loadScenario('byzantine-breaking'), honest });
+      return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
+    },
+  },
 };

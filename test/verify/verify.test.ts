@@ -132,4 +132,21 @@ describe('verify: counterexamples replay in the engine', () => {
       expect(game.roundsPlayed[0], label).toBe(result.counterexample.rounds);
     }
   });
+
+  it('an unsafe verdict carries one winning attack per chance outcome the adversary wins, each replaying to a loss', () => {
+    for (const { label, scenario, overrides, result } of unsafeResults) {
+      if (result.method !== 'exhaustive') continue;
+      const s = loadScenario(scenario, overrides);
+      expect(result.attacks.length, label).toBe(Math.round(result.worstCaseLossRate * result.chanceOutcomes));
+      expect(new Set(result.attacks.map((a) => JSON.stringify(a.setup))).size, label).toBe(result.attacks.length);
+      const protocol = getProtocol(result.honest);
+      for (const attack of result.attacks) {
+        const game = new GameBatch(s, { size: 1, memorySlots: protocol.memorySlots });
+        game.reset(0);
+        game.setup(0, attack.setup);
+        runEpisodes(game, protocol, createScriptedAdversary(attack.script), new HonestActions(1, s.n, s), new AdversaryActions(1, s.n, s));
+        expect(judgeEpisode(game, 0).win, `${label} ${JSON.stringify(attack.setup)}`).toBe(false);
+      }
+    }
+  });
 });

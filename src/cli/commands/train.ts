@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
+import { VALUE_FRAMES, type ValueFrame } from '../../policy/valueFrame.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from '../../train/names.js';
 import type { EpochMetrics } from '../../train/runFolder.js';
 import type { TrainOptions, TrainSummary } from '../../train/train.js';
@@ -36,6 +37,12 @@ interface TrainFlags {
   learningRate?: number;
   entropy?: number;
   groupSize?: number;
+  counterexamples?: number | true;
+  init?: string;
+  valueFrame?: ValueFrame;
+  messageBias?: number;
+  history?: number;
+  commitAtHorizon?: boolean;
 }
 
 /** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
@@ -88,6 +95,12 @@ export function trainCommand(): Command {
     .option('--league-pool <n>', 'schedule league: snapshots of each side kept as opponents (default 8)', integerIn(1, 10_000))
     .option('--league-every <k>', 'schedule league: epochs between snapshots (default 5)', integerIn(1, 1e6))
     .option('--league-latest <p>', 'schedule league: probability that an epoch\'s opponent is the other side\'s current network (default 0.5)', rate)
+    .option('--init <run>', "start the honest network from this run's learned honest policy (weights, shape and network options; a fresh optimizer): a curriculum step")
+    .option('--counterexamples [share]', 'train the honest side against the attacks each verification finds, too (needs --verify-every; schedule honest or league): an episode whose chance outcome an attack wins plays one with probability share (default 0.5)', rate)
+    .option('--value-frame <frame>', `values in the honest network's observations and options: ${VALUE_FRAMES.join(', ')} (own-input: relative to the agent's own input; default absolute)`, oneOf(VALUE_FRAMES))
+    .option('--message-bias <x>', 'initial logit of "send my own input" (needs --value-frame own-input; default 0)', finiteNumber)
+    .option('--history <h>', "the honest observation's history window: frames of the last h rounds (default 1)", integerIn(1, 64))
+    .option('--commit-at-horizon', 'the honest policy may not wait in the last round (there waiting is a certain loss)')
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .option('--learning-rate <x>', 'Adam learning rate of the chosen algorithm (default: reinforce 0.01, ppo 0.005)', finiteNumber)
     .option('--entropy <x>', 'weight of the entropy bonus of the chosen algorithm (default 0.01)', finiteNumber)
@@ -118,6 +131,12 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.hidden !== undefined && { hidden: flags.hidden }),
       ...(flags.commitBias !== undefined && { commitBias: flags.commitBias }),
       ...(flags.centerInputs === false && { centerInputs: false }),
+      ...(flags.init !== undefined && { init: flags.init }),
+      ...(flags.valueFrame !== undefined && { valueFrame: flags.valueFrame }),
+      ...(flags.messageBias !== undefined && { messageBias: flags.messageBias }),
+      ...(flags.history !== undefined && { history: flags.history }),
+      ...(flags.commitAtHorizon && { commitAtHorizon: true }),
+      ...(flags.counterexamples !== undefined && { counterexamples: flags.counterexamples === true ? {} : { share: flags.counterexamples } }),
       ...(leagueOptions(flags) && { league: leagueOptions(flags) }),
       ...algoOptions(flags),
       ...(flags.verifyEvery !== undefined && { verification: await verification(flags) }),
@@ -154,11 +173,17 @@ function leagueOptions(flags: TrainFlags): TrainOptions['league'] {
   };
 }
 
-/** The verifier as training's probe: the worst-case loss of the greedy honest policy (cgym verify's number). */
+/** The verifier as training's probe: the worst-case loss of the greedy honest policy (cgym verify's number) and the attacks behind it. */
 async function verification(flags: TrainFlags): Promise<NonNullable<TrainOptions['verification']>> {
   const [{ verify }, { loadScenario }] = await Promise.all([import('../../verify/verify.js'), import('../../game/loadScenario.js')]);
   const scenario = loadScenario(flags.scenario, flags.set ?? []);
-  return { every: flags.verifyEvery!, worstCaseLoss: (honest) => verify({ scenario, honest, maxStates: flags.verifyMaxStates }).worstCaseLossRate };
+  return {
+    every: flags.verifyEvery!,
+    check: (honest) => {
+      const result = verify({ scenario, honest, maxStates: flags.verifyMaxStates });
+      return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
+    },
+  };
 }
 
 /** Per-epoch feedback on stderr: a bar on a terminal, a plain line every 10 epochs otherwise. */

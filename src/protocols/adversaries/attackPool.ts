@@ -1,0 +1,128 @@
+/**
+ * `AttackPool`: the verifier's attacks, played where they apply. An attack is a chance outcome
+ * (faulty set and inputs) with the adversary script that beat a protocol there; the verifier
+ * returns one per chance outcome it can win (`verify(...).attacks`). In an episode whose faulty set
+ * and honest inputs match an attack's, the pool plays one of the attacks it holds for that outcome
+ * (with probability `share`); every other episode plays the `fallback` adversary.
+ *
+ * Why: an honest side trained against a learned adversary only meets the attacks that adversary
+ * happened to find; the verifier finds every one. Training against the attacks the verifier returns
+ * for the current policy, and keeping the older ones, is counterexample-guided training (a double
+ * oracle with the verifier as the adversary's best response), the way CEGIS uses a model checker.
+ *
+ * Scripts are replayed as recorded, except for choices the rules forbid in the episode at hand: a
+ * script made against a greedy policy can ask a faulty relayer under pki to forward a value an
+ * honest origin did not sign in this (sampled) episode; such a relay is withheld instead.
+ * Draws (which episode plays which attack) come from the episode's adversary stream, at round 1.
+ */
+import type { AdversaryActions, HonestActions } from '../../game/actions.js';
+import type { EpisodeSetup, GameBatch } from '../../game/GameBatch.js';
+import type { Adversary } from '../types.js';
+import { writeRound, type AdversaryScript, type ScriptRound } from './scripted.js';
+
+/** A chance outcome and the adversary script that wins it. */
+export interface Attack {
+  setup: EpisodeSetup;
+  script: AdversaryScript;
+}
+
+export interface AttackPoolOptions {
+  /** Probability that an episode with a matching chance outcome plays an attack (else the fallback). */
+  share: number;
+  /** Attacks kept per chance outcome (the oldest leave first). */
+  perOutcome: number;
+}
+
+/** Faulty set and honest inputs: what an attack's script depends on (a Byzantine agent's own input is never used). */
+function outcomeKey(faulty: readonly number[], inputs: readonly number[]): string {
+  return `${[...faulty].sort((a, b) => a - b).join(',')}|${inputs.map((v, i) => (faulty.includes(i) ? '*' : v)).join('')}`;
+}
+
+export class AttackPool implements Adversary {
+  readonly name: string;
+  readonly summary = "the verifier's attacks where their chance outcome comes up, a fallback adversary elsewhere";
+  private readonly byOutcome = new Map<string, string[]>();
+  private readonly scripts = new Map<string, AdversaryScript>();
+  /** Per episode slot: the attack it plays (its script), or undefined (fallback). */
+  private chosen: (AdversaryScript | undefined)[] = [];
+  private readonly faultyScratch: number[] = [];
+  private readonly inputScratch: number[] = [];
+
+  /** `fallback`: the adversary of every episode that plays no attack (a league swaps it per epoch). */
+  constructor(public fallback: Adversary, readonly options: AttackPoolOptions) {
+    if (!(options.share >= 0 && options.share <= 1)) throw new RangeError(`attack pool: share must be in 0..1 (got ${options.share})`);
+    if (!(Number.isInteger(options.perOutcome) && options.perOutcome >= 1)) throw new RangeError(`attack pool: perOutcome must be a positive integer (got ${options.perOutcome})`);
+    this.name = `attacks+${fallback.name}`; // named after the first fallback
+  }
+
+  /** Attacks held, over all chance outcomes. */
+  get size(): number {
+    let total = 0;
+    for (const list of this.byOutcome.values()) total += list.length;
+    return total;
+  }
+
+  /** Adds attacks (an attack already held is not added twice); returns how many were new. */
+  add(attacks: readonly Attack[]): number {
+    let added = 0;
+    for (const attack of attacks) {
+      const key = outcomeKey(attack.setup.faulty, attack.setup.inputs);
+      const id = `${key}#${JSON.stringify(attack.script)}`;
+      const list = this.byOutcome.get(key) ?? [];
+      if (list.includes(id)) continue;
+      list.push(id);
+      this.scripts.set(id, attack.script);
+      if (list.length > this.options.perOutcome) this.scripts.delete(list.shift()!);
+      this.byOutcome.set(key, list);
+      added++;
+    }
+    return added;
+  }
+
+  refuse(scenario: Parameters<Adversary['refuse']>[0]): string | undefined {
+    return this.fallback.refuse(scenario);
+  }
+
+  act(game: GameBatch, honest: HonestActions, out: AdversaryActions): void {
+    if (game.round === 1) this.draw(game);
+    this.fallback.act(game, honest, out);
+    const choicesIndex = game.round - 1;
+    for (let b = 0; b < game.size; b++) {
+      const script = this.chosen[b];
+      if (!script || game.done[b]) continue;
+      out.clearEpisode(b);
+      const choices = script[choicesIndex];
+      if (choices) writeRound(game, b, this.legal(game, b, choices), out);
+    }
+  }
+
+  /** Round 1: which episodes play which attack. */
+  private draw(game: GameBatch): void {
+    const { n } = game;
+    this.chosen = new Array<AdversaryScript | undefined>(game.size);
+    if (this.byOutcome.size === 0) return;
+    const faulty = this.faultyScratch;
+    const inputs = this.inputScratch;
+    for (let b = 0; b < game.size; b++) {
+      faulty.length = 0;
+      inputs.length = n;
+      for (let i = 0; i < n; i++) {
+        if (game.faulty[b * n + i]) faulty.push(i);
+        inputs[i] = game.input[b * n + i]!;
+      }
+      const list = this.byOutcome.get(outcomeKey(faulty, inputs));
+      if (!list) continue;
+      // Integer odds on the adversary stream: share in 1/1024 steps.
+      if (game.adversaryRandomInt(b, 1024) >= Math.round(this.options.share * 1024)) continue;
+      this.chosen[b] = this.scripts.get(list[game.adversaryRandomInt(b, list.length)]!);
+    }
+  }
+
+  /** The choices minus the relays the rules forbid here (pki: forwarding a value an honest origin did not sign). */
+  private legal(game: GameBatch, b: number, choices: ScriptRound): ScriptRound {
+    if (!choices.relays || game.scenario.identity !== 'pki') return choices;
+    const n = game.n;
+    const relays = choices.relays.filter(([, , origin, value]) => game.faulty[b * n + origin] === 1 || ((game.signed[b * n + origin]! >> value) & 1) === 1);
+    return relays.length === choices.relays.length ? choices : { ...choices, relays };
+  }
+}

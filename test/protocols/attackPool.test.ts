@@ -1,0 +1,90 @@
+// The attack pool: the verifier's attacks replayed where their chance outcome comes up, a fallback
+// adversary elsewhere; relays the rules forbid in the episode at hand are withheld, not played.
+import { describe, expect, it } from 'vitest';
+import { AdversaryActions, HonestActions } from '../../src/game/actions.js';
+import { GameBatch } from '../../src/game/GameBatch.js';
+import { judgeBatch, Outcomes } from '../../src/game/judge.js';
+import { loadScenario } from '../../src/game/loadScenario.js';
+import { runEpisodes } from '../../src/play/play.js';
+import { AttackPool, type Attack } from '../../src/protocols/adversaries/attackPool.js';
+import { getAdversary, getProtocol } from '../../src/protocols/registry.js';
+import { verify } from '../../src/verify/verify.js';
+
+const scenario = loadScenario('byzantine-breaking');
+const majority = getProtocol('majority', scenario);
+const silent = getAdversary('silent', scenario);
+
+function play(adversary: AttackPool, size = 400): { game: GameBatch; outcomes: Outcomes } {
+  const game = new GameBatch(scenario, { size, seed: 3 });
+  game.reset(0);
+  runEpisodes(game, majority, adversary, new HonestActions(size, scenario.n, scenario), new AdversaryActions(size, scenario.n, scenario));
+  const outcomes = new Outcomes(size);
+  judgeBatch(game, outcomes);
+  return { game, outcomes };
+}
+
+/** The verifier's attacks on majority: one per chance outcome it wins (inputs differ: half of them). */
+function attacksOnMajority(): Attack[] {
+  const result = verify({ scenario, honest: majority });
+  if (result.verdict !== 'unsafe') throw new Error('majority is safe on byzantine-breaking?');
+  return result.attacks;
+}
+
+describe('AttackPool', () => {
+  it('plays an attack in every episode whose faulty set and honest inputs it covers, the fallback elsewhere', () => {
+    const attacks = attacksOnMajority();
+    const pool = new AttackPool(silent, { share: 1, perOutcome: 4 });
+    expect(pool.add(attacks)).toBe(attacks.length);
+    const { game, outcomes } = play(pool);
+    let covered = 0;
+    for (let b = 0; b < game.size; b++) {
+      const n = game.n;
+      const honestInputs = [0, 1, 2].filter((i) => !game.faulty[b * n + i]).map((i) => game.input[b * n + i]);
+      const differ = honestInputs[0] !== honestInputs[1];
+      // Silence cannot split majority (GAME.md's tie rule); every attack does.
+      expect(outcomes.win[b]).toBe(differ ? 0 : 1);
+      if (differ) covered++;
+    }
+    expect(covered).toBeGreaterThan(100);
+  });
+
+  it('plays the fallback everywhere when empty or with share 0, and draws the share from the adversary streams', () => {
+    const attacks = attacksOnMajority();
+    expect(play(new AttackPool(silent, { share: 1, perOutcome: 4 })).outcomes.win.every((w) => w === 1)).toBe(true);
+    const never = new AttackPool(silent, { share: 0, perOutcome: 4 });
+    never.add(attacks);
+    expect(play(never).outcomes.win.every((w) => w === 1)).toBe(true);
+    const half = new AttackPool(silent, { share: 0.5, perOutcome: 4 });
+    half.add(attacks);
+    const first = play(half).outcomes.win;
+    const losses = first.reduce((s, w) => s + (1 - w), 0);
+    expect(losses / first.length).toBeGreaterThan(0.15);
+    expect(losses / first.length).toBeLessThan(0.35);
+    expect(play(half).outcomes.win).toEqual(first);
+  });
+
+  it('keeps an attack once and at most perOutcome per chance outcome, the oldest leaving first', () => {
+    const [attack] = attacksOnMajority();
+    const pool = new AttackPool(silent, { share: 1, perOutcome: 2 });
+    expect(pool.add([attack!, attack!])).toBe(1);
+    const variant = (value: number): Attack => ({ setup: attack!.setup, script: [{ messages: [[attack!.setup.faulty[0]!, 0, value, 0]] }] });
+    expect(pool.add([variant(0), variant(1)])).toBe(2);
+    expect(pool.size).toBe(2);
+    expect(pool.add([attack!])).toBe(1); // it had left the pool
+  });
+
+  it('withholds a scripted pki relay of a value the honest origin did not sign in this episode', () => {
+    const pki = loadScenario('pki');
+    const eig = getProtocol('eig', pki);
+    // Agent 0 is faulty and forwards "agent 1 signed 1" to everyone in round 2; agent 1's input is 0.
+    const forged: Attack = { setup: { faulty: [0], inputs: [0, 0, 0, 0] }, script: [{}, { relays: [[0, 2, 1, 1], [0, 3, 1, 1]] }] };
+    const pool = new AttackPool(getAdversary('silent', pki), { share: 1, perOutcome: 1 });
+    pool.add([forged]);
+    const game = new GameBatch(pki, { size: 64, seed: 1 });
+    game.reset(0);
+    expect(() => runEpisodes(game, eig, pool, new HonestActions(64, 4, pki), new AdversaryActions(64, 4, pki))).not.toThrow();
+    const outcomes = new Outcomes(64);
+    judgeBatch(game, outcomes);
+    expect(outcomes.win.every((w) => w === 1)).toBe(true);
+  });
+});

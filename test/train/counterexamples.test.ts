@@ -1,0 +1,72 @@
+// Counterexample-guided training: each verification's attacks join a pool the honest side also
+// plays against; they are kept in the run folder, really played, and a killed run resumes exactly.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCheckpoint, readJsonLines, readMetrics, type AttackLine, type EpochMetrics } from '../../src/train/runFolder.js';
+import { resolveTrainOptions, train } from '../../src/train/train.js';
+import { COUNTEREXAMPLE_RUN } from './smallRun.js';
+
+const ROOT = resolve(__dirname, '../..');
+const fresh = (name: string) => join(mkdtempSync(join(tmpdir(), 'cgym-cegis-')), name);
+const TIMING = new Set(['episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds']);
+const untimed = (lines: EpochMetrics[]) => lines.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !TIMING.has(k))));
+const attackLines = (dir: string) => readJsonLines<AttackLine>(join(dir, 'attacks.jsonl'));
+/** A learning rate this small leaves the policy as it started: the only change between epochs is the opponent. */
+const FROZEN = { reinforce: { learningRate: 1e-12 } };
+
+describe('counterexample-guided training', () => {
+  it('needs a verification and a schedule whose honest rollouts are the honest side\'s own', () => {
+    expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: {} })).toThrow(
+      'train: counterexamples need a verification (--verify-every K): the attacks come from the verifier',
+    );
+    const verification = COUNTEREXAMPLE_RUN.verification!;
+    expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', schedule: 'alternating', counterexamples: {}, verification })).toThrow(/^train: counterexamples need schedule honest or league \(got alternating\)/);
+    expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: { share: 2 }, verification })).toThrow('train: counterexamples.share must be in 0..1 (got 2)');
+    expect(resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: {}, verification }).counterexamples).toEqual({ share: 0.5, perOutcome: 8 });
+  });
+
+  it('keeps each verification\'s attacks and plays them from the next epoch on', async () => {
+    // A policy that beats silence (the majority rule, learned until nearly deterministic: the attacks
+    // are made against its greedy play), then frozen: with and without the pool.
+    const taught = await train({ scenario: 'byzantine-breaking', adversary: 'silent', epochs: 300, seed: 1, out: fresh('taught') });
+    expect(taught.finalWinRate).toBe(1);
+    const frozen = { ...COUNTEREXAMPLE_RUN, ...FROZEN, init: taught.run };
+    const guided = await train({ ...frozen, out: fresh('guided') });
+    const plain = await train({ ...frozen, counterexamples: undefined, out: fresh('plain') });
+    const lines = attackLines(guided.run);
+    expect(lines.map((l) => l.epoch)).toEqual([2, 4, 6, 8]);
+    expect(lines[0]!.attacks.length).toBeGreaterThan(0);
+    const g = readMetrics(guided.run);
+    const p = readMetrics(plain.run);
+    // Before the first verification the pool is empty: the very same games.
+    expect(untimed(g.slice(0, 2))).toEqual(untimed(p.slice(0, 2)));
+    // After it, every episode whose chance outcome an attack covers plays it: the frozen policy loses more.
+    const winsAfter = (lines: EpochMetrics[]) => lines.slice(2).reduce((sum, m) => sum + m.winRate! * 64, 0);
+    expect(winsAfter(g)).toBeLessThan(winsAfter(p) - 40);
+    expect(g.map((m) => m.verifiedWorstCaseLoss)).toEqual(p.map((m) => m.verifiedWorstCaseLoss));
+  });
+
+  it('a killed run resumes from its last checkpoint: the same metric lines and attacks as an uninterrupted run', async () => {
+    const whole = await train({ ...COUNTEREXAMPLE_RUN, out: fresh('whole') });
+    const out = fresh('killed');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/train/trainChild.ts'), out, 'counterexamples'], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise((done) => child.on('exit', done));
+    for (let waited = 0; waited < 60_000; waited += 50) {
+      if (readMetrics(out).length >= 5) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const before = readMetrics(out).length;
+    expect(before).toBeGreaterThanOrEqual(5);
+    expect(before).toBeLessThan(COUNTEREXAMPLE_RUN.epochs!);
+    await train({ ...COUNTEREXAMPLE_RUN, out, resume: true });
+    expect(untimed(readMetrics(out))).toEqual(untimed(readMetrics(whole.run)));
+    expect(attackLines(out)).toEqual(attackLines(whole.run));
+    expect(readCheckpoint(out)!.honest!.weights).toEqual(readCheckpoint(whole.run)!.honest!.weights);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).counterexamples).toEqual({ share: 1, perOutcome: 8 });
+  });
+});
