@@ -61,6 +61,7 @@ const CASES: BenchCase[] = [
   { kind: 'observe', id: 'observe/relay', preset: 'ba-n4-f1' },
   { kind: 'observe', id: 'observe/sampling', preset: 'slush-n10' },
   { kind: 'observe', id: 'observe/paper H=4', preset: 'honest-consensus', history: 4 },
+  { kind: 'observe', id: 'observe/relay H=2', preset: 'pki', history: 2 },
   { kind: 'actions', id: 'mask+decode/paper', preset: 'honest-consensus' },
   { kind: 'actions', id: 'mask+decode/relay', preset: 'ba-n4-f1' },
 ];

@@ -15,11 +15,16 @@ export interface PaperExperiment {
   command: 'train' | 'attack';
   /** Arguments after the command, without --seed, --epochs, --out, --json (the runner adds them). */
   args: readonly string[];
+  /** Epochs per run (default DEFAULT_EPOCHS; `cgym paper --epochs` overrides every experiment's). */
+  epochs?: number;
   /** The summary field the experiment is judged by. */
   metric: 'finalWinRate' | 'majorityCorrectRate' | 'breakRate';
   /** The value the metric must reach (at least). */
   threshold: number;
 }
+
+/** Epochs of an experiment that does not say (the honest-consensus target: within 100 epochs). */
+export const DEFAULT_EPOCHS = 100;
 
 export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
   {
@@ -54,11 +59,12 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     paper: 'failed: stuck committing a constant',
     target: 'majority-correct ≥ 95%',
     command: 'train',
-    // PPO: 82.5–84.1% majority-correct on seeds 0–4 at 100 epochs, where REINFORCE (any batch,
-    // hidden layers, commit bias) settles on a constant commit (50%) on some seeds. PPO learns
-    // Slush plus "commit once a sample is unanimous", not the round-2 commit of a proven majority
-    // (slush-early-commit, 93.3%, the best rule found over what the policy observes).
+    // PPO: 82.5–84.1% majority-correct on seeds 0–4 at 100 epochs, 88.8% (seed 0) at 300, where
+    // REINFORCE (any batch, hidden layers, commit bias) settles on a constant commit (50%) on some
+    // seeds. PPO learns Slush plus "commit once a sample is unanimous", not the round-2 commit of a
+    // proven majority (slush-early-commit, 93.3%, the best rule found over what the policy observes).
     args: ['--scenario', 'slush-3v2', '--algo', 'ppo'],
+    epochs: 300,
     metric: 'majorityCorrectRate',
     threshold: 0.95,
   },
@@ -67,7 +73,14 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     paper: 'failed: could not be made to work',
     target: 'honest win ≥ 99% against a co-trained adversary',
     command: 'train',
-    args: ['--scenario', 'pki', '--schedule', 'alternating'],
+    // League self-play plus counterexample-guided training (the verifier's attacks every 5 epochs),
+    // with the honest options that get the team talking at all under relay actions: values
+    // relative to the own input, a start that sends the own input, no waiting at the horizon, and
+    // the round-1 frame in view. Without them every run ends at the constant commit (87.5%,
+    // verified worst case 12.5%). The verified column is the honest number: a policy that beats its
+    // co-trained adversary is still broken by the verifier's attacks on 2–2 ties (README).
+    args: ['--scenario', 'pki', '--schedule', 'league', '--value-frame', 'own-input', '--message-bias', '2', '--history', '2', '--hidden', '32,16', '--commit-at-horizon', '--verify-every', '5', '--counterexamples'],
+    epochs: 300,
     metric: 'finalWinRate',
     threshold: 0.99,
   },
@@ -81,6 +94,8 @@ export interface PaperRun {
   value: number;
   epochsToThreshold: number | null;
   secondsToThreshold: number | null;
+  /** The run's last `cgym verify` of its greedy honest policy (train --verify-every), or null. */
+  verifiedWorstCaseLoss: number | null;
   wallSeconds: number;
   run: string;
 }
@@ -100,11 +115,18 @@ function reached(values: ReadonlyArray<number | null>, digits: number): string {
   return `${(got.reduce((a, b) => a + b, 0) / got.length).toFixed(digits)} (${got.length}/${values.length} seeds)`;
 }
 
+/** The verified worst-case losses of the seeds that were verified ("—" when none was). */
+function verified(runs: readonly PaperRun[]): string {
+  const got = runs.map((r) => r.verifiedWorstCaseLoss).filter((v): v is number => v !== null);
+  if (got.length === 0) return '—';
+  return `${got.map(pct).join(', ')}${got.length < runs.length ? ` (${got.length}/${runs.length} seeds)` : ''}`;
+}
+
 /** The results table in Markdown: per experiment, the paper's result beside ours over the seeds. */
 export function paperTable(experiments: readonly PaperExperiment[], runs: readonly PaperRun[]): string {
   const lines = [
-    '| experiment | paper | target | ours: metric, mean ± sd over seeds | met on | epochs to target | seconds to target | wall s / seed |',
-    '|---|---|---|---|---:|---:|---:|---:|',
+    '| experiment | paper | target | ours: metric, mean ± sd over seeds | met on | epochs to target | seconds to target | verified worst-case loss | wall s / seed |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const e of experiments) {
     const mine = runs.filter((r) => r.experiment === e.id).sort((a, b) => a.seed - b.seed);
@@ -113,7 +135,7 @@ export function paperTable(experiments: readonly PaperExperiment[], runs: readon
     const met = mine.filter((r) => r.value >= e.threshold).length;
     const wall = meanSd(mine.map((r) => r.wallSeconds)).mean;
     lines.push(
-      `| \`${e.id}\` | ${e.paper} | ${e.target} | ${e.metric} ${pct(mean)} ± ${pct(sd)} (${mine.map((r) => pct(r.value)).join(', ')}) | ${met}/${mine.length} seeds | ${reached(mine.map((r) => r.epochsToThreshold), 0)} | ${reached(mine.map((r) => r.secondsToThreshold), 1)} | ${wall.toFixed(1)} |`,
+      `| \`${e.id}\` | ${e.paper} | ${e.target} | ${e.metric} ${pct(mean)} ± ${pct(sd)} (${mine.map((r) => pct(r.value)).join(', ')}) | ${met}/${mine.length} seeds | ${reached(mine.map((r) => r.epochsToThreshold), 0)} | ${reached(mine.map((r) => r.secondsToThreshold), 1)} | ${verified(mine)} | ${wall.toFixed(1)} |`,
     );
   }
   return lines.join('\n') + '\n';

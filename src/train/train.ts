@@ -197,6 +197,8 @@ export interface TrainSummary {
   threshold: number;
   epochsToThreshold: number | null;
   secondsToThreshold: number | null;
+  /** The last verification's worst-case loss of the greedy honest policy (null: not verified). */
+  verifiedWorstCaseLoss: number | null;
   wallSeconds: number;
   meanEpisodesPerSecond: number;
   meanAgentDecisionsPerSecond: number;
@@ -626,6 +628,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     threshold: o.threshold,
     epochsToThreshold: thresholdEpoch,
     secondsToThreshold: thresholdSeconds,
+    verifiedWorstCaseLoss: [...lines].reverse().find((m) => m.verifiedWorstCaseLoss !== null)?.verifiedWorstCaseLoss ?? null,
     wallSeconds: wall(),
     meanEpisodesPerSecond: meanOf('episodesPerSecond'),
     meanAgentDecisionsPerSecond: meanOf('agentDecisionsPerSecond'),

@@ -47,6 +47,8 @@ describe('counterexample-guided training', () => {
     const winsAfter = (lines: EpochMetrics[]) => lines.slice(2).reduce((sum, m) => sum + m.winRate! * 64, 0);
     expect(winsAfter(g)).toBeLessThan(winsAfter(p) - 40);
     expect(g.map((m) => m.verifiedWorstCaseLoss)).toEqual(p.map((m) => m.verifiedWorstCaseLoss));
+    expect(guided.verifiedWorstCaseLoss).toBe(g[7]!.verifiedWorstCaseLoss);
+    expect(guided.verifiedWorstCaseLoss).toBeGreaterThan(0);
   });
 
   it('a killed run resumes from its last checkpoint: the same metric lines and attacks as an uninterrupted run', async () => {

@@ -11,14 +11,14 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { PAPER_EXPERIMENTS, paperTable, type PaperExperiment, type PaperRun } from '../../report/paper.js';
+import { DEFAULT_EPOCHS, PAPER_EXPERIMENTS, paperTable, type PaperExperiment, type PaperRun } from '../../report/paper.js';
 import { ReportError } from '../../report/ReportError.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
 import { integerIn } from '../options.js';
 
 interface PaperFlags {
   seeds: number;
-  epochs: number;
+  epochs?: number;
   only?: string;
   out: string;
   workers?: number;
@@ -30,7 +30,7 @@ export function paperCommand(): Command {
   return new Command('paper')
     .description('reproduce the seed paper\'s five experiments over several seeds and write results/paper.md with curves')
     .option('--seeds <n>', 'seeds per experiment (0..n-1)', integerIn(1, 100), 5)
-    .option('--epochs <n>', 'epochs per run', integerIn(1, 1e6), 100)
+    .option('--epochs <n>', `epochs per run, for every experiment (default: each experiment's own, ${DEFAULT_EPOCHS} unless it says otherwise)`, integerIn(1, 1e6))
     .option('--only <ids>', `comma-separated experiments (${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`)
     .option('--out <dir>', 'results folder (paper.md, curves, runs/)', 'results')
     .option('--workers <w>', 'runs at once (default: every core)', integerIn(1, 256))
@@ -77,8 +77,9 @@ async function runPaper(flags: PaperFlags): Promise<void> {
   const markdown = [
     '# The seed paper, reproduced',
     '',
-    `\`cgym paper --seeds ${flags.seeds} --epochs ${flags.epochs}\`, ${new Date().toISOString().slice(0, 10)}. Each run is judged by a greedy`,
-    'evaluation on 10,000 fresh episodes; "epochs / seconds to target" average the seeds that reached it.',
+    `\`cgym paper --seeds ${flags.seeds}${flags.epochs === undefined ? '' : ` --epochs ${flags.epochs}`}\`, ${new Date().toISOString().slice(0, 10)}. Each run is judged by a greedy`,
+    'evaluation on 10,000 fresh episodes; "epochs / seconds to target" average the seeds that reached it;',
+    '"verified worst-case loss" is `cgym verify` on the final greedy honest policy, where the experiment verifies it.',
     '',
     paperTable(experiments, runs),
     ...figures,
@@ -98,9 +99,9 @@ function selected(only: string | undefined): PaperExperiment[] {
 }
 
 /** Runs one experiment at one seed as a child `cgym` process and reads its JSON summary. */
-function runJob(job: Job, epochs: number): Promise<PaperRun> {
+function runJob(job: Job, epochs: number | undefined): Promise<PaperRun> {
   const { experiment, seed, run } = job;
-  const args = [MAIN, experiment.command, ...experiment.args, '--seed', String(seed), '--epochs', String(epochs), '--out', run, '--json'];
+  const args = [MAIN, experiment.command, ...experiment.args, '--seed', String(seed), '--epochs', String(epochs ?? experiment.epochs ?? DEFAULT_EPOCHS), '--out', run, '--json'];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -120,6 +121,7 @@ function runJob(job: Job, epochs: number): Promise<PaperRun> {
         value,
         epochsToThreshold: onWinRate ? (summary['epochsToThreshold'] ?? null) : null,
         secondsToThreshold: onWinRate ? (summary['secondsToThreshold'] ?? null) : null,
+        verifiedWorstCaseLoss: summary['verifiedWorstCaseLoss'] ?? null,
         wallSeconds: summary['wallSeconds'] ?? 0,
         run,
       });

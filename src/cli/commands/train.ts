@@ -229,6 +229,7 @@ export function formatSummary(s: TrainSummary): string {
     ['epochs', String(s.epochs)],
     [`epochs to ${percent(s.threshold)}`, s.epochsToThreshold === null ? 'not reached' : String(s.epochsToThreshold)],
     [`seconds to ${percent(s.threshold)}`, s.secondsToThreshold === null ? 'not reached' : s.secondsToThreshold.toFixed(1)],
+    ...(s.verifiedWorstCaseLoss === null ? [] : [['verified worst-case loss (last check)', percent(s.verifiedWorstCaseLoss)]]),
     ['wall seconds', s.wallSeconds.toFixed(1)],
     ['episodes / s (mean per epoch)', count(s.meanEpisodesPerSecond)],
   ];
