@@ -54,6 +54,7 @@ export { PROTOCOLS, ADVERSARIES, getProtocol, getAdversary } from './protocols/r
 export { createSlush, type SlushOptions } from './protocols/slush.js';
 export { createSnowflake, type SnowflakeOptions } from './protocols/snowflake.js';
 export { createScriptedAdversary, type AdversaryScript, type ScriptRound } from './protocols/adversaries/scripted.js';
+export { AttackPool, type Attack, type AttackPoolOptions } from './protocols/adversaries/attackPool.js';
 
 // Playing: N episodes to rates, or one episode to a finished batch (for traces).
 export { play, playEpisode, runEpisodes, resolveSides, playRange, summarise, type PlayOptions, type PlayResult, type PlayTally } from './play/play.js';
@@ -63,9 +64,10 @@ export { playOnAllCores, type ParallelPlayOptions } from './play/parallel.js';
 export { PolicyNetwork, maskBias, ILLEGAL_LOGIT, type PolicyNetworkSpec, type SavedPolicy } from './policy/PolicyNetwork.js';
 export { NeuralProtocol, type PolicyMode } from './policy/NeuralProtocol.js';
 export { NeuralAdversary } from './policy/NeuralAdversary.js';
+export { OwnInputFrame, VALUE_FRAMES, type ValueFrame } from './policy/valueFrame.js';
 export { honestNetwork, adversaryNetwork, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, DEFAULT_COMMIT_BIAS, DEFAULT_CENTER_INPUTS } from './policy/networkFor.js';
 export { useBackend, ready, type BackendName } from './policy/tf.js';
-export { train, resolveTrainOptions, TrainingDivergedError, ALGOS, SCHEDULES, type TrainOptions, type TrainSummary, type Algo, type Schedule } from './train/train.js';
+export { train, resolveTrainOptions, TrainingDivergedError, ALGOS, SCHEDULES, type TrainOptions, type TrainSummary, type VerificationReport, type Algo, type Schedule } from './train/train.js';
 export { attack, type AttackOptions, type AttackReport } from './train/attack.js';
 export { evaluateRun } from './train/evaluateRun.js';
 export { readMetrics, METRIC_KEYS, type EpochMetrics } from './train/runFolder.js';
