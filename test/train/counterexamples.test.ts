@@ -1,15 +1,14 @@
 // Counterexample-guided training: each verification's attacks join a pool the honest side also
 // plays against; they are kept in the run folder, really played, and a killed run resumes exactly.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCheckpoint, readJsonLines, readMetrics, type AttackLine, type EpochMetrics } from '../../src/train/runFolder.js';
 import { resolveTrainOptions, train } from '../../src/train/train.js';
+import { killMidRun } from './killMidRun.js';
 import { COUNTEREXAMPLE_RUN } from './smallRun.js';
 
-const ROOT = resolve(__dirname, '../..');
 const fresh = (name: string) => join(mkdtempSync(join(tmpdir(), 'cgym-cegis-')), name);
 const TIMING = new Set(['episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds']);
 const untimed = (lines: EpochMetrics[]) => lines.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !TIMING.has(k))));
@@ -54,15 +53,7 @@ describe('counterexample-guided training', () => {
   it('a killed run resumes from its last checkpoint: the same metric lines and attacks as an uninterrupted run', async () => {
     const whole = await train({ ...COUNTEREXAMPLE_RUN, out: fresh('whole') });
     const out = fresh('killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/train/trainChild.ts'), out, 'counterexamples'], { cwd: ROOT, stdio: 'ignore' });
-    const exited = new Promise((done) => child.on('exit', done));
-    for (let waited = 0; waited < 60_000; waited += 50) {
-      if (readMetrics(out).length >= 5) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill('SIGKILL');
-    await exited;
-    const before = readMetrics(out).length;
+    const before = await killMidRun(out, 'counterexamples', 5);
     expect(before).toBeGreaterThanOrEqual(5);
     expect(before).toBeLessThan(COUNTEREXAMPLE_RUN.epochs!);
     await train({ ...COUNTEREXAMPLE_RUN, out, resume: true });

@@ -1,17 +1,16 @@
 // The league schedule: each learner plays an opponent drawn from the other side's past snapshots
 // (or its current network); the pool holds real past weights, the draws are used, runs are
 // deterministic under a seed, and a killed league run resumes exactly.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawOpponent, LEAGUE_DEFAULTS, leaguePaths, poolEpochs, readLeagueDraws, type LeagueOptions } from '../../src/train/league.js';
 import { readCheckpoint, readMetrics, type EpochMetrics } from '../../src/train/runFolder.js';
 import { resolveTrainOptions, train } from '../../src/train/train.js';
+import { killMidRun } from './killMidRun.js';
 import { LEAGUE_RUN } from './smallRun.js';
 
-const ROOT = resolve(__dirname, '../..');
 const fresh = (name: string) => join(mkdtempSync(join(tmpdir(), 'cgym-league-')), name);
 const TIMING = new Set(['episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds']);
 const untimed = (lines: EpochMetrics[]) => lines.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !TIMING.has(k))));
@@ -101,15 +100,7 @@ describe('league: runs', () => {
   it('a league run killed mid-way resumes from its last checkpoint: the same metric lines and draws as an uninterrupted run', async () => {
     const whole = await train({ ...LEAGUE_RUN, out: fresh('whole') });
     const out = fresh('killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/train/trainChild.ts'), out, 'league'], { cwd: ROOT, stdio: 'ignore' });
-    const exited = new Promise((done) => child.on('exit', done));
-    for (let waited = 0; waited < 60_000; waited += 50) {
-      if (readMetrics(out).length >= 5) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill('SIGKILL');
-    await exited;
-    const before = readMetrics(out).length;
+    const before = await killMidRun(out, 'league', 5);
     expect(before).toBeGreaterThanOrEqual(5);
     expect(before).toBeLessThan(LEAGUE_RUN.epochs!);
     await train({ ...LEAGUE_RUN, out, resume: true });

@@ -1,10 +1,9 @@
 // Training end to end on small budgets: learning happens (the paper's Byzantine breaking), runs
 // are deterministic, a killed run resumes without losing or duplicating metric lines, frozen
 // weights stay frozen, a NaN stops the run and keeps the last good checkpoint.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { adversaryNetwork } from '../../src/policy/networkFor.js';
@@ -12,9 +11,9 @@ import { ready } from '../../src/policy/tf.js';
 import { attack } from '../../src/train/attack.js';
 import { METRIC_KEYS, readCheckpoint, readMetrics, type EpochMetrics } from '../../src/train/runFolder.js';
 import { train, TrainingDivergedError } from '../../src/train/train.js';
+import { killMidRun } from './killMidRun.js';
 import { SMALL_RUN } from './smallRun.js';
 
-const ROOT = resolve(__dirname, '../..');
 const fresh = (name: string) => join(mkdtempSync(join(tmpdir(), 'cgym-train-')), name);
 /** The metric keys that do not depend on the machine's speed. */
 const TIMING = new Set(['episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds']);
@@ -45,16 +44,7 @@ describe('train: run folders', () => {
   it('a run killed mid-way resumes from its last checkpoint: the same lines as an uninterrupted run, none lost or doubled', async () => {
     const whole = await train({ ...SMALL_RUN, out: fresh('whole') });
     const out = fresh('killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/train/trainChild.ts'), out], { cwd: ROOT, stdio: 'ignore' });
-    const exited = new Promise((done) => child.on('exit', done));
-    // Kill it once a few epochs are on disk (it pauses 150 ms after each epoch).
-    for (let waited = 0; waited < 60_000; waited += 50) {
-      if (readMetrics(out).length >= 4) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill('SIGKILL');
-    await exited;
-    const before = readMetrics(out).length;
+    const before = await killMidRun(out, 'small', 4);
     expect(before).toBeGreaterThanOrEqual(4);
     expect(before).toBeLessThan(SMALL_RUN.epochs!);
     await train({ ...SMALL_RUN, out, resume: true });
