@@ -38,6 +38,8 @@ export interface ActionHead {
   readonly offset: number;
   /** One label per option, for printing. */
   readonly labels: readonly string[];
+  /** The option that chooses value 0 (options valueStart … valueStart + V − 1 choose values), or −1. */
+  readonly valueStart: number;
 }
 
 /** Which primitive each head drives; `value` heads carry their relative slot. */
@@ -68,7 +70,8 @@ export class ActionSpace {
     const roles: HeadRole[] = [];
     let offset = 0;
     const add = (role: HeadRole, name: string, labels: string[]) => {
-      heads.push({ name, size: labels.length, offset, labels });
+      const valueStart = role === 'value' ? 0 : role === 'relay' || role === 'query' || role === 'commit' ? -1 : 1;
+      heads.push({ name, size: labels.length, offset, labels, valueStart });
       roles.push(role);
       offset += labels.length;
     };

@@ -24,9 +24,13 @@ export const VALUE_FRAMES: readonly ValueFrame[] = ['absolute', 'own-input'];
 /** Slices whose positions are values (after `first` leading positions, e.g. `none`). ownInput is left absolute on purpose. */
 const VALUE_SLICES: Partial<Record<SliceName, number>> = { ownPreference: 0, received: 1, relayed: 1, receivedCounts: 0, sampleCounts: 0 };
 
-interface ValueRun {
-  /** Column of value 0 (within a row). */
-  at: number;
+/** Each run of V values at base + runs[r] rotated: position c takes the value at (c + input) mod V. */
+function rotateRuns(array: Float32Array | Uint8Array, base: number, runs: Int32Array, V: number, input: number, scratch: Float32Array): void {
+  for (let r = 0; r < runs.length; r++) {
+    const at = base + runs[r]!;
+    for (let c = 0; c < V; c++) scratch[c] = array[at + ((c + input) % V)]!;
+    for (let c = 0; c < V; c++) array[at + c] = scratch[c]!;
+  }
 }
 
 export class OwnInputFrame {
@@ -38,51 +42,32 @@ export class OwnInputFrame {
   /** Per head: the option index of value 0, or −1 if the head chooses no value. */
   private readonly headValueStart: Int32Array;
   private readonly scratch: Float32Array;
-  private readonly maskScratch: Uint8Array;
 
   constructor(observer: Observer, readonly actionSpace: ActionSpace) {
     this.V = actionSpace.scenario.values;
-    const runs: ValueRun[] = [];
+    const runs: number[] = [];
     for (let t = 0; t < observer.history; t++)
       for (const slice of observer.slices) {
         const first = VALUE_SLICES[slice.name];
         if (first === undefined) continue;
-        for (let g = 0; g < slice.groups; g++) runs.push({ at: t * observer.frameSize + slice.offset + g * slice.width + first });
+        for (let g = 0; g < slice.groups; g++) runs.push(t * observer.frameSize + slice.offset + g * slice.width + first);
       }
-    this.obsRuns = Int32Array.from(runs, (r) => r.at);
-    this.headValueStart = Int32Array.from(actionSpace.heads, (head) => {
-      const k = head.labels.findIndex((label) => /^(commit|send|set) 0$|^0$/.test(label));
-      return k;
-    });
+    this.obsRuns = Int32Array.from(runs);
+    this.headValueStart = Int32Array.from(actionSpace.heads, (head) => head.valueStart);
     this.optionRuns = Int32Array.from(
       actionSpace.heads.map((head, h) => head.offset + this.headValueStart[h]!).filter((_, h) => this.headValueStart[h]! >= 0),
     );
     this.scratch = new Float32Array(this.V);
-    this.maskScratch = new Uint8Array(this.V);
   }
 
   /** Rewrites observation row `row` (of `size` numbers) into the frame of `input`. */
   observation(rows: Float32Array, row: number, size: number, input: number): void {
-    if (input === 0) return;
-    const { V, scratch } = this;
-    const base = row * size;
-    for (let r = 0; r < this.obsRuns.length; r++) {
-      const at = base + this.obsRuns[r]!;
-      for (let c = 0; c < V; c++) scratch[c] = rows[at + ((c + input) % V)]!;
-      rows.set(scratch, at);
-    }
+    if (input !== 0) rotateRuns(rows, row * size, this.obsRuns, this.V, input, this.scratch);
   }
 
   /** Rewrites legal-mask row `row` into the frame of `input` (canonical option c ← absolute (c + input) mod V). */
   mask(mask: Uint8Array, row: number, width: number, input: number): void {
-    if (input === 0) return;
-    const { V, maskScratch } = this;
-    const base = row * width;
-    for (let r = 0; r < this.optionRuns.length; r++) {
-      const at = base + this.optionRuns[r]!;
-      for (let c = 0; c < V; c++) maskScratch[c] = mask[at + ((c + input) % V)]!;
-      mask.set(maskScratch, at);
-    }
+    if (input !== 0) rotateRuns(mask, row * width, this.optionRuns, this.V, input, this.scratch);
   }
 
   /** Copies row `row`'s chosen options from `frame` choices to absolute ones in `out`. */
