@@ -28,7 +28,7 @@ import { play, resolveSides, type PlayResult } from '../play/play.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
 import { adversaryNetwork, DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, honestNetwork } from '../policy/networkFor.js';
-import { PolicyNetwork } from '../policy/PolicyNetwork.js';
+import { PolicyNetwork, type PolicyNetworkSpec } from '../policy/PolicyNetwork.js';
 import { VALUE_FRAMES, type ValueFrame } from '../policy/valueFrame.js';
 import { ready, tf } from '../policy/tf.js';
 import { AttackPool, type Attack, type AttackPoolOptions } from '../protocols/adversaries/attackPool.js';
@@ -256,11 +256,16 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   const history = options.history ?? 1;
   if (!(Number.isInteger(history) && history >= 1 && history <= scenario.maxRounds))
     throw new RangeError(`train: history must be an integer in 1..maxRounds=${scenario.maxRounds} (got ${history})`);
+  // With init, the honest network and its options come from that run; config.json records them.
+  let initSpec: PolicyNetworkSpec | undefined;
   if (options.init !== undefined) {
     if (schedule === 'adversary') throw new RangeError(`train: init ${options.init} starts the honest network, but schedule adversary trains no honest network`);
+    const given = (['valueFrame', 'messageBias', 'history', 'commitAtHorizon', 'commitBias'] as const).filter((k) => options[k] !== undefined);
+    if (given.length > 0) throw new RangeError(`train: init ${options.init} brings its network and options; drop ${given.join(', ')}`);
     const { network } = loadRunPolicy(options.init, 'honest');
     try {
       new NeuralProtocol(network, scenario, 'greedy', `run:${options.init}`);
+      initSpec = network.spec;
     } finally {
       network.dispose();
     }
@@ -307,13 +312,13 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     verifyEvery: options.verification?.every ?? 0,
     counterexamples,
     hidden,
-    honestHidden,
+    honestHidden: initSpec ? [...initSpec.hidden] : honestHidden,
     commitBias: options.commitBias ?? DEFAULT_COMMIT_BIAS,
     init: options.init ?? null,
-    valueFrame,
+    valueFrame: initSpec ? (initSpec.valueFrame ?? 'absolute') : valueFrame,
     messageBias,
-    history,
-    commitAtHorizon: options.commitAtHorizon ?? false,
+    history: initSpec ? (initSpec.history ?? 1) : history,
+    commitAtHorizon: initSpec ? initSpec.commitAtHorizon === true : (options.commitAtHorizon ?? false),
     centerInputs: options.centerInputs ?? DEFAULT_CENTER_INPUTS,
     alternateEvery: options.alternateEvery ?? 10,
     league,

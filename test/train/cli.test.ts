@@ -48,5 +48,13 @@ describe('cgym train / eval / attack', () => {
     expect(leagueFlag.stderr).toBe('cgym: train: --league-pool, --league-every and --league-latest need --schedule league (got --schedule honest)\n');
     const leagueNoFaults = cgym(['train', '--scenario', 'honest-consensus', '--schedule', 'league', '--out', join(dir, 'league-f0')]);
     expect(leagueNoFaults.stderr).toBe('cgym: train: schedule league needs f ≥ 1 (scenario honest-consensus has f=0)\n');
+    const bias = cgym(['train', '--scenario', 'pki', '--message-bias', '2', '--out', join(dir, 'bias')]);
+    expect(bias.stderr).toBe('cgym: train: messageBias=2 needs valueFrame=own-input (only there is "send my input" one option)\n');
+    const frame = cgym(['train', '--scenario', 'pki', '--value-frame', 'relative', '--out', join(dir, 'frame')]);
+    expect(frame.stderr).toMatch(/^cgym: option '--value-frame <frame>' argument 'relative' is invalid\. must be one of absolute, own-input\.\n$/);
+    const unverified = cgym(['train', '--scenario', 'pki', '--counterexamples', '--out', join(dir, 'cegis')]);
+    expect(unverified.stderr).toBe('cgym: train: counterexamples need a verification (--verify-every K): the attacks come from the verifier\n');
+    const history = cgym(['train', '--scenario', 'pki', '--history', '4', '--out', join(dir, 'h4')]);
+    expect(history.stderr).toBe('cgym: train: history must be an integer in 1..maxRounds=3 (got 4)\n');
   });
 });

@@ -1,5 +1,6 @@
 // Counterexample-guided training: each verification's attacks join a pool the honest side also
 // plays against; they are kept in the run folder, really played, and a killed run resumes exactly.
+// Also `init`, the curriculum step these runs use: a run that starts from another run's network.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,5 +62,24 @@ describe('counterexample-guided training', () => {
     expect(attackLines(out)).toEqual(attackLines(whole.run));
     expect(readCheckpoint(out)!.honest!.weights).toEqual(readCheckpoint(whole.run)!.honest!.weights);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).counterexamples).toEqual({ share: 1, perOutcome: 8 });
+  });
+});
+
+describe('init: a run that starts from another run\'s honest network', () => {
+  it('starts from the source\'s weights, records the network\'s options, and refuses options it would ignore', async () => {
+    const source = await train({ scenario: 'pki', adversary: 'silent', epochs: 3, batch: 32, seed: 4, valueFrame: 'own-input', messageBias: 2, history: 2, commitAtHorizon: true, hidden: [8], finalEpisodes: 500, out: fresh('source') });
+    const frozen = { learningRate: 1e-12 };
+    const a = await train({ scenario: 'pki', adversary: 'silent', epochs: 2, batch: 32, seed: 9, init: source.run, reinforce: frozen, finalEpisodes: 500, out: fresh('a') });
+    const config = JSON.parse(readFileSync(join(a.run, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ init: source.run, valueFrame: 'own-input', history: 2, commitAtHorizon: true, honestHidden: [8] });
+    // A learning rate of 1e-12 leaves the weights where the source left them (Adam steps ≈ the rate).
+    const before = readCheckpoint(source.run)!.honest!;
+    const after = readCheckpoint(a.run)!.honest!;
+    expect(after.spec).toEqual(before.spec);
+    const drift = Math.max(...after.weights.flatMap((w, k) => w.map((x, i) => Math.abs(x - before.weights[k]![i]!))));
+    expect(drift).toBeLessThan(1e-6);
+    expect(after.adam.step).toBe(2); // a fresh optimizer: two steps, not the source's three + two
+    expect(() => resolveTrainOptions({ scenario: 'pki', out: 'unused', init: source.run, history: 3 })).toThrow(`train: init ${source.run} brings its network and options; drop history`);
+    expect(() => resolveTrainOptions({ scenario: 'honest-consensus', out: 'unused', init: source.run })).toThrow(/the network reads \d+ numbers, scenario honest-consensus observes \d+/);
   });
 });
