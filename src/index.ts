@@ -65,6 +65,7 @@ export { PolicyNetwork, maskBias, ILLEGAL_LOGIT, type PolicyNetworkSpec, type Sa
 export { NeuralProtocol, type PolicyMode } from './policy/NeuralProtocol.js';
 export { NeuralAdversary } from './policy/NeuralAdversary.js';
 export { OwnInputFrame, VALUE_FRAMES, type ValueFrame } from './policy/valueFrame.js';
+export { SymmetricOthers, refuseSymmetricOthers } from './policy/othersOrder.js';
 export { honestNetwork, adversaryNetwork, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, DEFAULT_COMMIT_BIAS, DEFAULT_CENTER_INPUTS } from './policy/networkFor.js';
 export { useBackend, ready, type BackendName } from './policy/tf.js';
 export { train, resolveTrainOptions, TrainingDivergedError, ALGOS, SCHEDULES, type TrainOptions, type TrainSummary, type VerificationReport, type Algo, type Schedule } from './train/train.js';

@@ -17,6 +17,7 @@ import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from '../game/strategy.js';
 import { chooseHeads } from './chooseHeads.js';
 import type { PolicyNetwork } from './PolicyNetwork.js';
+import { SymmetricOthers } from './othersOrder.js';
 import { OwnInputFrame } from './valueFrame.js';
 
 export type PolicyMode = 'greedy' | 'sample';
@@ -38,6 +39,8 @@ export class NeuralProtocol implements HonestProtocol {
   choices = new Int32Array(0);
   /** The own-input frame, when the network reads one (spec.valueFrame). */
   private readonly frame: OwnInputFrame | undefined;
+  /** The canonical order of the others, when the network reads one (spec.symmetricOthers). */
+  private readonly symmetric: SymmetricOthers | undefined;
   private absoluteChoices = new Int32Array(0);
 
   constructor(readonly network: PolicyNetwork, readonly scenario: Scenario, public mode: PolicyMode = 'greedy', name = 'learned') {
@@ -48,6 +51,7 @@ export class NeuralProtocol implements HonestProtocol {
     const why = this.mismatch(scenario);
     if (why) throw new RangeError(why);
     this.frame = network.spec.valueFrame === 'own-input' ? new OwnInputFrame(this.observer, this.actionSpace) : undefined;
+    this.symmetric = network.spec.symmetricOthers ? new SymmetricOthers(this.observer) : undefined;
   }
 
   private mismatch(scenario: Scenario): string | undefined {
@@ -78,7 +82,8 @@ export class NeuralProtocol implements HonestProtocol {
     observer.observe(game, this.observations);
     actionSpace.legalMask(game, this.mask);
     if (network.spec.commitAtHorizon && game.round === game.maxRounds) actionSpace.forbidWaiting(game, this.mask);
-    const { frame } = this;
+    const { frame, symmetric } = this;
+    if (symmetric) for (let row = 0; row < rows; row++) symmetric.canonicalise(this.observations, row);
     if (frame)
       for (let row = 0; row < rows; row++) {
         const input = game.input[row]!;

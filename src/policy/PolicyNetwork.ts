@@ -51,6 +51,8 @@ export interface PolicyNetworkSpec {
    * loss). Applied by NeuralProtocol to the legal mask.
    */
   commitAtHorizon?: boolean;
+  /** Honest networks: the other agents in a canonical order (policy/othersOrder.ts; default false). */
+  symmetricOthers?: boolean;
 }
 
 export interface AdamOptions {

@@ -7,6 +7,7 @@ import { AdversarySpace } from '../game/adversarySpace.js';
 import { Observer } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import { PolicyNetwork } from './PolicyNetwork.js';
+import { refuseSymmetricOthers } from './othersOrder.js';
 import type { ValueFrame } from './valueFrame.js';
 
 export interface NetworkOptions {
@@ -41,6 +42,8 @@ export interface NetworkOptions {
   history?: number;
   /** Honest side: no waiting in the last round (PolicyNetworkSpec.commitAtHorizon; default false). */
   commitAtHorizon?: boolean;
+  /** Honest side: the other agents in a canonical order (policy/othersOrder.ts; default false). */
+  symmetricOthers?: boolean;
 }
 
 /** Heads whose options ≥ 1 commit: paper's and slush's single head, `decision`, `commit`. */
@@ -74,7 +77,11 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
     initialBias[message.offset + 1] = options.messageBias;
   }
   const history = options.history ?? 1;
-  return new PolicyNetwork({ obsSize: new Observer(scenario, { history }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(options.valueFrame === 'own-input' && { valueFrame: 'own-input' }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }) });
+  if (options.symmetricOthers) {
+    const why = refuseSymmetricOthers(scenario);
+    if (why) throw new RangeError(why);
+  }
+  return new PolicyNetwork({ obsSize: new Observer(scenario, { history }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(options.valueFrame === 'own-input' && { valueFrame: 'own-input' }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(options.symmetricOthers && { symmetricOthers: true }) });
 }
 
 export function adversaryNetwork(scenario: Scenario, options: NetworkOptions): PolicyNetwork {

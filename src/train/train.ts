@@ -29,6 +29,7 @@ import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
 import { adversaryNetwork, DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, honestNetwork } from '../policy/networkFor.js';
 import { PolicyNetwork, type PolicyNetworkSpec } from '../policy/PolicyNetwork.js';
+import { refuseSymmetricOthers } from '../policy/othersOrder.js';
 import { VALUE_FRAMES, type ValueFrame } from '../policy/valueFrame.js';
 import { ready, tf } from '../policy/tf.js';
 import { AttackPool, type Attack, type AttackPoolOptions } from '../protocols/adversaries/attackPool.js';
@@ -90,6 +91,8 @@ export interface TrainOptions {
   history?: number;
   /** The honest policy may not wait in the last round (policy/networkFor.ts; default false). */
   commitAtHorizon?: boolean;
+  /** The honest network sees the other agents in a canonical order (policy/othersOrder.ts; default false). */
+  symmetricOthers?: boolean;
   /**
    * Centre the honest network's observations on a running mean of the recorded ones
    * (PolicyNetworkSpec.centerInputs; default true). Not the adversary's: on byzantine-breaking
@@ -167,6 +170,7 @@ export interface ResolvedTrainOptions {
   messageBias: number;
   history: number;
   commitAtHorizon: boolean;
+  symmetricOthers: boolean;
   centerInputs: boolean;
   alternateEvery: number;
   /** League options (schedule league; null otherwise). */
@@ -256,11 +260,15 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   const history = options.history ?? 1;
   if (!(Number.isInteger(history) && history >= 1 && history <= scenario.maxRounds))
     throw new RangeError(`train: history must be an integer in 1..maxRounds=${scenario.maxRounds} (got ${history})`);
+  if (options.symmetricOthers) {
+    const why = refuseSymmetricOthers(scenario);
+    if (why) throw new RangeError(`train: ${why}`);
+  }
   // With init, the honest network and its options come from that run; config.json records them.
   let initSpec: PolicyNetworkSpec | undefined;
   if (options.init !== undefined) {
     if (schedule === 'adversary') throw new RangeError(`train: init ${options.init} starts the honest network, but schedule adversary trains no honest network`);
-    const given = (['valueFrame', 'messageBias', 'history', 'commitAtHorizon', 'commitBias'] as const).filter((k) => options[k] !== undefined);
+    const given = (['valueFrame', 'messageBias', 'history', 'commitAtHorizon', 'symmetricOthers', 'commitBias'] as const).filter((k) => options[k] !== undefined);
     if (given.length > 0) throw new RangeError(`train: init ${options.init} brings its network and options; drop ${given.join(', ')}`);
     const { network } = loadRunPolicy(options.init, 'honest');
     try {
@@ -319,6 +327,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     messageBias,
     history: initSpec ? (initSpec.history ?? 1) : history,
     commitAtHorizon: initSpec ? initSpec.commitAtHorizon === true : (options.commitAtHorizon ?? false),
+    symmetricOthers: initSpec ? initSpec.symmetricOthers === true : (options.symmetricOthers ?? false),
     centerInputs: options.centerInputs ?? DEFAULT_CENTER_INPUTS,
     alternateEvery: options.alternateEvery ?? 10,
     league,
@@ -434,7 +443,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const honestLearns = o.honest === LEARNED;
   const adversaryLearns = o.adversary === LEARNED;
   const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(readCheckpoint(o.init)!.honest!, { optimizer: false }) : undefined;
-  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : initial ?? honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true, valueFrame: o.valueFrame, messageBias: o.messageBias, history: o.history, commitAtHorizon: o.commitAtHorizon })) : undefined;
+  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : initial ?? honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true, valueFrame: o.valueFrame, messageBias: o.messageBias, history: o.history, commitAtHorizon: o.commitAtHorizon, symmetricOthers: o.symmetricOthers })) : undefined;
   const adversaryNet = adversaryLearns
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.hidden, value: usesValue, seed: seed + 1 })
     : undefined;

@@ -82,10 +82,10 @@ describe('the own-input value frame', () => {
     expect(() => honestNetwork(loadScenario('honest-consensus'), { seed: 1, valueFrame: 'own-input', messageBias: 2 })).toThrow('messageBias=2: the paper action space has no message head');
   });
 
-  it('survives a JSON round trip (the frame, the history window and the horizon rule are in the spec)', () => {
-    const network = honestNetwork(pki, { seed: 2, valueFrame: 'own-input', history: 2, commitAtHorizon: true, hidden: [8] });
+  it('survives a JSON round trip (the frame, the history window, the horizon rule and the others\' order are in the spec)', () => {
+    const network = honestNetwork(pki, { seed: 2, valueFrame: 'own-input', history: 2, commitAtHorizon: true, symmetricOthers: true, hidden: [8] });
     const copy = PolicyNetwork.fromJSON(JSON.parse(JSON.stringify(network.toJSON())));
-    expect(copy.spec).toMatchObject({ valueFrame: 'own-input', history: 2, commitAtHorizon: true });
+    expect(copy.spec).toMatchObject({ valueFrame: 'own-input', history: 2, commitAtHorizon: true, symmetricOthers: true });
     const a = play({ scenario: pki, honest: new NeuralProtocol(network, pki, 'sample'), adversary: 'random', episodes: 300, seed: 4 });
     const b = play({ scenario: pki, honest: new NeuralProtocol(copy, pki, 'sample'), adversary: 'random', episodes: 300, seed: 4 });
     const untimed = ({ seconds: _s, episodesPerSecond: _e, ...rest }: typeof a) => rest;

@@ -43,6 +43,7 @@ interface TrainFlags {
   messageBias?: number;
   history?: number;
   commitAtHorizon?: boolean;
+  symmetricOthers?: boolean;
 }
 
 /** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
@@ -101,6 +102,7 @@ export function trainCommand(): Command {
     .option('--message-bias <x>', 'initial logit of "send my own input" (needs --value-frame own-input; default 0)', finiteNumber)
     .option('--history <h>', "the honest observation's history window: frames of the last h rounds (default 1)", integerIn(1, 64))
     .option('--commit-at-horizon', 'the honest policy may not wait in the last round (there waiting is a certain loss)')
+    .option('--symmetric-others', 'the honest network sees the other agents in a canonical order (the smallest of the (n−1)! numberings), so it treats them alike')
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .option('--learning-rate <x>', 'Adam learning rate of the chosen algorithm (default: reinforce 0.01, ppo 0.005)', finiteNumber)
     .option('--entropy <x>', 'weight of the entropy bonus of the chosen algorithm (default 0.01)', finiteNumber)
@@ -136,6 +138,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.messageBias !== undefined && { messageBias: flags.messageBias }),
       ...(flags.history !== undefined && { history: flags.history }),
       ...(flags.commitAtHorizon && { commitAtHorizon: true }),
+      ...(flags.symmetricOthers && { symmetricOthers: true }),
       ...(flags.counterexamples !== undefined && { counterexamples: flags.counterexamples === true ? {} : { share: flags.counterexamples } }),
       ...(leagueOptions(flags) && { league: leagueOptions(flags) }),
       ...algoOptions(flags),

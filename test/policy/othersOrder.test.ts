@@ -1,0 +1,69 @@
+// Symmetric in the others: two views that differ only in how the other agents are numbered read
+// the same once canonicalised, and settings whose positions mean something are refused.
+import { describe, expect, it } from 'vitest';
+import { AdversaryActions, HonestActions } from '../../src/game/actions.js';
+import { GameBatch } from '../../src/game/GameBatch.js';
+import { loadScenario } from '../../src/game/loadScenario.js';
+import { Observer } from '../../src/game/observation.js';
+import { refuseSymmetricOthers, SymmetricOthers } from '../../src/policy/othersOrder.js';
+import { getAdversary, getProtocol } from '../../src/protocols/registry.js';
+
+const pki = loadScenario('pki');
+
+/** Agent 0's 2-frame observation at round 3 of eig vs a silent faulty agent 1, with these inputs. */
+function viewOfAgent0(inputs: number[]): Float32Array {
+  const game = new GameBatch(pki, { size: 1, seed: 1 });
+  game.reset(0);
+  game.setup(0, { faulty: [1], inputs });
+  const eig = getProtocol('eig', pki);
+  const silent = getAdversary('silent', pki);
+  const honest = new HonestActions(1, 4, pki);
+  const adversary = new AdversaryActions(1, 4, pki);
+  for (let r = 0; r < 2; r++) {
+    honest.clear();
+    adversary.clear();
+    eig.act(game, honest);
+    silent.act(game, honest, adversary);
+    game.step(honest, adversary);
+  }
+  const observer = new Observer(pki, { history: 2 });
+  const rows = new Float32Array(4 * observer.size);
+  observer.observe(game, rows);
+  return rows.slice(0, observer.size);
+}
+
+describe('SymmetricOthers', () => {
+  it('maps views that differ only in the numbering of the others to the same row', () => {
+    // Swapping agents 2 and 3 (inputs 1,0 vs 0,1) swaps what agent 0 sees from +2 and +3.
+    const a = viewOfAgent0([0, 0, 1, 0]);
+    const b = viewOfAgent0([0, 0, 0, 1]);
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+    const symmetric = new SymmetricOthers(new Observer(pki, { history: 2 }));
+    symmetric.canonicalise(a, 0);
+    symmetric.canonicalise(b, 0);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const again = a.slice();
+    symmetric.canonicalise(again, 0);
+    expect(Array.from(again)).toEqual(Array.from(a));
+  });
+
+  it('keeps what is seen, only moving it: every number of the row survives, own slices stay put', () => {
+    const row = viewOfAgent0([1, 0, 0, 1]);
+    const observer = new Observer(pki, { history: 2 });
+    const canonical = row.slice();
+    new SymmetricOthers(observer).canonicalise(canonical, 0);
+    expect(Array.from(canonical).sort()).toEqual(Array.from(row).sort());
+    for (const name of ['ownInput', 'decided', 'round'] as const) {
+      const slice = observer.slice(name)!;
+      expect(Array.from(canonical.subarray(slice.offset, slice.offset + slice.length))).toEqual(Array.from(row.subarray(slice.offset, slice.offset + slice.length)));
+    }
+  });
+
+  it('refuses settings where a position means something', () => {
+    expect(refuseSymmetricOthers(loadScenario('bb-pki-n3-f1'))).toBe('symmetricOthers: broadcast observations name the sender by position');
+    expect(refuseSymmetricOthers(loadScenario('ic-n4-f1'))).toBe('symmetricOthers: interactive-consistency decides one value per agent position');
+    expect(refuseSymmetricOthers(loadScenario('pki', ['faultyPlacement=fixed']))).toBe('symmetricOthers: with faultyPlacement=fixed positions carry identity');
+    expect(refuseSymmetricOthers(loadScenario('slush-n7'))).toBe('symmetricOthers: needs n ≤ 6 (got n=7: 720 orders per row)');
+    expect(refuseSymmetricOthers(pki)).toBeUndefined();
+  });
+});
