@@ -5,14 +5,15 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { VALUE_FRAMES, type ValueFrame } from '../../policy/valueFrame.js';
+import { VALUE_FRAMES } from '../../policy/valueFrame.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from '../../train/names.js';
 import type { EpochMetrics } from '../../train/runFolder.js';
 import type { TrainOptions, TrainSummary } from '../../train/train.js';
 import { count, formatTable, percent } from '../format.js';
 import { collect, integerIn } from '../options.js';
 
-interface TrainFlags {
+/** The flags as commander hands them over; the honest network's options keep TrainOptions' names. */
+interface TrainFlags extends Pick<TrainOptions, 'init' | 'valueFrame' | 'messageBias' | 'history' | 'commitAtHorizon' | 'symmetricOthers'> {
   scenario: string;
   set?: string[];
   algo: Algo;
@@ -38,12 +39,6 @@ interface TrainFlags {
   entropy?: number;
   groupSize?: number;
   counterexamples?: number | true;
-  init?: string;
-  valueFrame?: ValueFrame;
-  messageBias?: number;
-  history?: number;
-  commitAtHorizon?: boolean;
-  symmetricOthers?: boolean;
 }
 
 /** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
