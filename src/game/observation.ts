@@ -45,6 +45,7 @@ export type SliceName =
   | 'receivedCounts'
   | 'relayed'
   | 'relayedVerified'
+  | 'accepted'
   | 'sampleCounts';
 
 /** How a slice's numbers read: one-hot per group, independent bits, or fractions in [0, 1]. */
@@ -69,6 +70,26 @@ export interface ObservationSlice {
 export interface ObserverOptions {
   /** History window H: frames of the last H rounds stacked in one row (default 1). */
   history?: number;
+  /**
+   * How messages and relays are shown (default `per-sender`: GAME.md §7's `received` and
+   * `relayed` slots). `accepted` (pki, relay actions): instead of them, per other agent o the
+   * values the agent holds o's signature on with as many signatures as rounds they took — sent by
+   * o directly in round 1, or relayed in round 2 — Dolev–Strong's acceptance rule for one-hop
+   * relays. Nothing a faulty agent says later, or only to some, enters it; it does part of a pki
+   * protocol's work for the network (a proposed amendment: docs/GAME.md §10).
+   */
+  messageView?: MessageView;
+}
+
+export type MessageView = 'per-sender' | 'accepted';
+export const MESSAGE_VIEWS: readonly MessageView[] = ['per-sender', 'accepted'];
+
+/** Why a scenario cannot use `view`, or undefined. */
+export function refuseMessageView(scenario: Scenario, view: MessageView): string | undefined {
+  if (view === 'accepted' && (scenario.identity !== 'pki' || scenario.honestActions !== 'relay'))
+    return `messageView accepted: needs identity=pki and relay actions (got ${scenario.identity}, ${scenario.honestActions})`;
+  if (view === 'accepted' && scenario.timing !== 'sync') return `messageView accepted: needs sync timing (got ${scenario.timing})`;
+  return undefined;
 }
 
 /**
@@ -143,9 +164,13 @@ export class Observer {
     add('round', 1, R, 'one-hot', ['round'], Array.from({ length: R }, (_, r) => String(r + 1)));
     if (scenario.faultyPlacement === 'fixed') add('ownId', 1, n, 'one-hot', ['self'], Array.from({ length: n }, (_, i) => String(i)));
     if (scenario.problem === 'broadcast') add('senderIndex', 1, n, 'one-hot', ['sender'], Array.from({ length: n }, (_, p) => rel(p)));
-    if (scenario.identity === 'anonymous') add('receivedCounts', 1, V, 'fraction', ['all'], valueLabels);
+    const view = options.messageView ?? 'per-sender';
+    const refused = refuseMessageView(scenario, view);
+    if (refused) throw new RangeError(`observer: ${refused}`);
+    if (view === 'accepted') add('accepted', n - 1, V, 'bit', others, valueLabels);
+    else if (scenario.identity === 'anonymous') add('receivedCounts', 1, V, 'fraction', ['all'], valueLabels);
     else add('received', n - 1, 1 + V, 'one-hot', others, noneOrValue);
-    if (scenario.honestActions === 'relay') {
+    if (scenario.honestActions === 'relay' && view === 'per-sender') {
       const pairs: string[] = [];
       for (let p = 1; p < n; p++) for (let q = 0; q < n; q++) if (q !== p) pairs.push(`${rel(p)}→${rel(q)}`);
       add('relayed', pairs.length, 1 + V, 'one-hot', pairs, noneOrValue);
@@ -218,6 +243,7 @@ export class Observer {
     const receivedCounts = at.receivedCounts ?? -1;
     const relayed = at.relayed ?? -1;
     const sampleCounts = at.sampleCounts ?? -1;
+    const accepted = at.accepted ?? -1;
     const ownInput = at.ownInput!;
     const decided = at.decided!;
     const round = at.round!;
@@ -241,9 +267,32 @@ export class Observer {
           }
         }
         if (receivedCounts >= 0) this.writeArrivalCounts(game, b, i, r, out, row + receivedCounts);
+        if (accepted >= 0) this.writeAccepted(game, b, i, r, out, row + accepted);
         if (relayed >= 0) this.writeRelays(game, b, i, r, out, row);
         if (sampleCounts >= 0) this.writeSampleCounts(game, b, i, r, out, row + sampleCounts);
       }
+    }
+  }
+
+  /**
+   * For each other agent o (relative order), the values of o accepted by the start of round r:
+   * o's direct message of round 1, and every relay about o sent in round 2 (sync: arrived by r).
+   */
+  private writeAccepted(game: GameBatch, b: number, i: number, r: number, out: Float32Array, at: number): void {
+    const { n, V } = this;
+    for (let p = 1; p < n; p++) {
+      const o = (i + p) % n;
+      const group = at + (p - 1) * V;
+      if (r >= 2) {
+        const direct = game.received(b, i, o, 1);
+        if (direct !== SILENT && game.arrivalRound(b, i, o, 1) <= r) out[group + direct] = 1;
+      }
+      if (r >= 3)
+        for (let j = 0; j < n; j++) {
+          if (j === i || j === o || game.arrivalRound(b, i, j, 2) === 0 || game.arrivalRound(b, i, j, 2) > r) continue;
+          const relayed = game.relayed(b, i, j, o, 2);
+          if (relayed !== SILENT) out[group + relayed] = 1;
+        }
     }
   }
 
@@ -317,7 +366,10 @@ export class Observer {
         if (slice.encoding === 'one-hot') {
           const hot = cells.findIndex((x) => x === 1);
           text = hot < 0 ? '-' : slice.labels[hot]!;
-        } else if (slice.encoding === 'bit') text = cells[0] === 1 ? '1' : '0';
+        } else if (slice.encoding === 'bit') {
+          const set = cells.flatMap((x, c) => (x === 1 ? [slice.labels[c]!] : []));
+          text = slice.width === 1 ? (cells[0] === 1 ? '1' : '0') : set.length ? `{${set.join(',')}}` : '-';
+        }
         else text = cells.map((x, c) => `${slice.labels[c]}:${Number(x.toFixed(3))}`).join(',');
         groups.push(slice.groups === 1 ? text : `${slice.groupLabels[g]}:${text}`);
       }

@@ -12,15 +12,20 @@
 import { ActionSpace } from '../game/actionSpace.js';
 import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
-import { Observer } from '../game/observation.js';
+import { Observer, type ObserverOptions } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from '../game/strategy.js';
 import { chooseHeads } from './chooseHeads.js';
-import type { PolicyNetwork } from './PolicyNetwork.js';
+import type { PolicyNetwork, PolicyNetworkSpec } from './PolicyNetwork.js';
 import { SymmetricOthers } from './othersOrder.js';
 import { OwnInputFrame } from './valueFrame.js';
 
 export type PolicyMode = 'greedy' | 'sample';
+
+/** The observer a network's spec reads through (history window, message view). */
+export function observerOptions(spec: PolicyNetworkSpec): ObserverOptions {
+  return { history: spec.history ?? 1, messageView: spec.messageView ?? 'per-sender' };
+}
 
 export class NeuralProtocol implements HonestProtocol {
   readonly name: string;
@@ -46,7 +51,7 @@ export class NeuralProtocol implements HonestProtocol {
   constructor(readonly network: PolicyNetwork, readonly scenario: Scenario, public mode: PolicyMode = 'greedy', name = 'learned') {
     this.name = name;
     this.source = `a trained network (${mode})`;
-    this.observer = new Observer(scenario, { history: network.spec.history ?? 1 });
+    this.observer = new Observer(scenario, observerOptions(network.spec));
     this.actionSpace = new ActionSpace(scenario);
     const why = this.mismatch(scenario);
     if (why) throw new RangeError(why);
@@ -56,7 +61,7 @@ export class NeuralProtocol implements HonestProtocol {
 
   private mismatch(scenario: Scenario): string | undefined {
     const spec = this.network.spec;
-    const observer = scenario === this.scenario ? this.observer : new Observer(scenario, { history: spec.history ?? 1 });
+    const observer = scenario === this.scenario ? this.observer : new Observer(scenario, observerOptions(spec));
     const space = scenario === this.scenario ? this.actionSpace : new ActionSpace(scenario);
     if (observer.size !== spec.obsSize) return `${this.name}: the network reads ${spec.obsSize} numbers, scenario ${scenario.name} observes ${observer.size}`;
     if (space.maskWidth !== this.network.maskWidth || space.headCount !== spec.heads.length)

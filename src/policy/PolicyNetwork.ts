@@ -53,6 +53,8 @@ export interface PolicyNetworkSpec {
   commitAtHorizon?: boolean;
   /** Honest networks: the other agents in a canonical order (policy/othersOrder.ts; default false). */
   symmetricOthers?: boolean;
+  /** Honest networks: how messages and relays are observed (game/observation.ts; default per-sender). */
+  messageView?: 'per-sender' | 'accepted';
 }
 
 export interface AdamOptions {

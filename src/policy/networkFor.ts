@@ -4,7 +4,7 @@
  */
 import { ActionSpace } from '../game/actionSpace.js';
 import { AdversarySpace } from '../game/adversarySpace.js';
-import { Observer } from '../game/observation.js';
+import { Observer, type MessageView } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import { PolicyNetwork } from './PolicyNetwork.js';
 import { refuseSymmetricOthers } from './othersOrder.js';
@@ -44,6 +44,8 @@ export interface NetworkOptions {
   commitAtHorizon?: boolean;
   /** Honest side: the other agents in a canonical order (policy/othersOrder.ts; default false). */
   symmetricOthers?: boolean;
+  /** Honest side: how messages and relays are observed (game/observation.ts; default per-sender). */
+  messageView?: MessageView;
 }
 
 /** Heads whose options ≥ 1 commit: paper's and slush's single head, `decision`, `commit`. */
@@ -81,7 +83,8 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
     const why = refuseSymmetricOthers(scenario);
     if (why) throw new RangeError(why);
   }
-  return new PolicyNetwork({ obsSize: new Observer(scenario, { history }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(options.valueFrame === 'own-input' && { valueFrame: 'own-input' }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(options.symmetricOthers && { symmetricOthers: true }) });
+  const messageView = options.messageView ?? 'per-sender';
+  return new PolicyNetwork({ obsSize: new Observer(scenario, { history, messageView }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(options.valueFrame === 'own-input' && { valueFrame: 'own-input' }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(options.symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }) });
 }
 
 export function adversaryNetwork(scenario: Scenario, options: NetworkOptions): PolicyNetwork {

@@ -22,7 +22,7 @@ export type ValueFrame = 'absolute' | 'own-input';
 export const VALUE_FRAMES: readonly ValueFrame[] = ['absolute', 'own-input'];
 
 /** Slices whose positions are values (after `first` leading positions, e.g. `none`). ownInput is left absolute on purpose. */
-const VALUE_SLICES: Partial<Record<SliceName, number>> = { ownPreference: 0, received: 1, relayed: 1, receivedCounts: 0, sampleCounts: 0 };
+const VALUE_SLICES: Partial<Record<SliceName, number>> = { ownPreference: 0, received: 1, relayed: 1, receivedCounts: 0, sampleCounts: 0, accepted: 0 };
 
 /** Each run of V values at base + runs[r] rotated: position c takes the value at (c + input) mod V. */
 function rotateRuns(array: Float32Array | Uint8Array, base: number, runs: Int32Array, V: number, input: number, scratch: Float32Array): void {

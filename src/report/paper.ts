@@ -74,12 +74,14 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     target: 'honest win ≥ 99% against a co-trained adversary',
     command: 'train',
     // League self-play plus counterexample-guided training (the verifier's attacks every 5 epochs),
-    // with the honest options that get the team talking at all under relay actions: values
-    // relative to the own input, a start that sends the own input, no waiting at the horizon, and
-    // the round-1 frame in view. Without them every run ends at the constant commit (87.5%,
-    // verified worst case 12.5%). The verified column is the honest number: a policy that beats its
-    // co-trained adversary is still broken by the verifier's attacks on 2–2 ties (README).
-    args: ['--scenario', 'pki', '--schedule', 'league', '--value-frame', 'own-input', '--message-bias', '2', '--history', '2', '--hidden', '32,16', '--commit-at-horizon', '--verify-every', '5', '--counterexamples'],
+    // with the honest options that get the team talking at all under relay actions (values
+    // relative to the own input, a start that sends the own input, no waiting at the horizon) and
+    // the `accepted` message view: per other agent, the values accepted by Dolev–Strong's rule
+    // (direct in round 1, relayed in round 2). Every seed's final policy is proven safe by the
+    // verifier. With the per-sender view instead (GAME.md §7's slots, two frames) the same recipe
+    // beat its co-trained adversary on 4 of 5 seeds but was broken by the verifier in 12.5–75% of
+    // chance outcomes (2–2 ties tipped by the faulty agent's duplicate or late messages; README).
+    args: ['--scenario', 'pki', '--schedule', 'league', '--value-frame', 'own-input', '--message-bias', '2', '--message-view', 'accepted', '--hidden', '32,16', '--commit-at-horizon', '--verify-every', '5', '--counterexamples'],
     epochs: 300,
     metric: 'finalWinRate',
     threshold: 0.99,

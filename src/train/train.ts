@@ -23,6 +23,7 @@ import { refuseAdversarySpace } from '../game/adversarySpace.js';
 import { GameBatch } from '../game/GameBatch.js';
 import { judgeBatch, Outcomes } from '../game/judge.js';
 import { loadScenario } from '../game/loadScenario.js';
+import { MESSAGE_VIEWS, refuseMessageView, type MessageView } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import { play, resolveSides, type PlayResult } from '../play/play.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
@@ -93,6 +94,8 @@ export interface TrainOptions {
   commitAtHorizon?: boolean;
   /** The honest network sees the other agents in a canonical order (policy/othersOrder.ts; default false). */
   symmetricOthers?: boolean;
+  /** How the honest network observes messages and relays (game/observation.ts; default per-sender). */
+  messageView?: MessageView;
   /**
    * Centre the honest network's observations on a running mean of the recorded ones
    * (PolicyNetworkSpec.centerInputs; default true). Not the adversary's: on byzantine-breaking
@@ -171,6 +174,7 @@ export interface ResolvedTrainOptions {
   history: number;
   commitAtHorizon: boolean;
   symmetricOthers: boolean;
+  messageView: MessageView;
   centerInputs: boolean;
   alternateEvery: number;
   /** League options (schedule league; null otherwise). */
@@ -264,11 +268,15 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     const why = refuseSymmetricOthers(scenario);
     if (why) throw new RangeError(`train: ${why}`);
   }
+  const messageView = options.messageView ?? 'per-sender';
+  if (!MESSAGE_VIEWS.includes(messageView)) throw new RangeError(`train: messageView must be one of ${MESSAGE_VIEWS.join(', ')} (got ${String(messageView)})`);
+  const viewRefused = refuseMessageView(scenario, messageView);
+  if (viewRefused) throw new RangeError(`train: ${viewRefused}`);
   // With init, the honest network and its options come from that run; config.json records them.
   let initSpec: PolicyNetworkSpec | undefined;
   if (options.init !== undefined) {
     if (schedule === 'adversary') throw new RangeError(`train: init ${options.init} starts the honest network, but schedule adversary trains no honest network`);
-    const given = (['valueFrame', 'messageBias', 'history', 'commitAtHorizon', 'symmetricOthers', 'commitBias'] as const).filter((k) => options[k] !== undefined);
+    const given = (['valueFrame', 'messageBias', 'history', 'commitAtHorizon', 'symmetricOthers', 'messageView', 'commitBias'] as const).filter((k) => options[k] !== undefined);
     if (given.length > 0) throw new RangeError(`train: init ${options.init} brings its network and options; drop ${given.join(', ')}`);
     const { network } = loadRunPolicy(options.init, 'honest');
     try {
@@ -328,6 +336,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     history: initSpec ? (initSpec.history ?? 1) : history,
     commitAtHorizon: initSpec ? initSpec.commitAtHorizon === true : (options.commitAtHorizon ?? false),
     symmetricOthers: initSpec ? initSpec.symmetricOthers === true : (options.symmetricOthers ?? false),
+    messageView: initSpec ? (initSpec.messageView ?? 'per-sender') : messageView,
     centerInputs: options.centerInputs ?? DEFAULT_CENTER_INPUTS,
     alternateEvery: options.alternateEvery ?? 10,
     league,
@@ -443,7 +452,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const honestLearns = o.honest === LEARNED;
   const adversaryLearns = o.adversary === LEARNED;
   const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(readCheckpoint(o.init)!.honest!, { optimizer: false }) : undefined;
-  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : initial ?? honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true, valueFrame: o.valueFrame, messageBias: o.messageBias, history: o.history, commitAtHorizon: o.commitAtHorizon, symmetricOthers: o.symmetricOthers })) : undefined;
+  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : initial ?? honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true, valueFrame: o.valueFrame, messageBias: o.messageBias, history: o.history, commitAtHorizon: o.commitAtHorizon, symmetricOthers: o.symmetricOthers, messageView: o.messageView })) : undefined;
   const adversaryNet = adversaryLearns
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.hidden, value: usesValue, seed: seed + 1 })
     : undefined;

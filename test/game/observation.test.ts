@@ -178,4 +178,38 @@ describe('Observer: contents', () => {
     expect(Array.from(again)).toEqual(Array.from(rows));
     expect(fresh.describe(again.subarray(1 * fresh.size, 2 * fresh.size), 1)).toContain('received=[+1:1 +2:0 +3:none]');
   });
+
+  it('the accepted view holds a value of o sent by o in round 1 or relayed in round 2 — not what o says later, nor relays of round 3', () => {
+    const e = handMade({ n: 4, f: 1, identity: 'pki', honestActions: 'relay', maxRounds: 4 }, { faulty: [0], inputs: [0, 1, 1, 0] });
+    const observer = new Observer(e.scenario, { messageView: 'accepted' });
+    expect(observer.slices.map((s) => s.name)).toEqual(['ownInput', 'decided', 'round', 'accepted']);
+    const rows = new Float32Array(4 * observer.size);
+    const seen = (i: number) => {
+      observer.observe(e.game, rows);
+      return observer.describe(rows.subarray(i * observer.size, (i + 1) * observer.size));
+    };
+    expect(seen(1)).toBe('ownInput=1 decided=0 round=1 accepted=[+1:- +2:- +3:-]');
+    // Round 1: the faulty agent 0 tells agent 1 "1" only; the honest agents send their inputs.
+    e.round((h, a) => {
+      [1, 2, 3].forEach((i) => (h.message[i] = e.game.input[i]!));
+      a.message[0 * 4 + 1] = 1;
+    });
+    expect(seen(1)).toBe('ownInput=1 decided=0 round=2 accepted=[+1:{1} +2:{0} +3:{1}]');
+    expect(seen(2)).toBe('ownInput=1 decided=0 round=2 accepted=[+1:{0} +2:- +3:{1}]');
+    // Round 2: everyone relays; the faulty agent now tells agent 2 "0" directly — too late to count.
+    e.round((h, a) => {
+      [1, 2, 3].forEach((i) => (h.relay[i] = 1));
+      a.message[0 * 4 + 2] = 0;
+    });
+    // Agent 2 now holds agent 0's "1" through agent 1's relay, and not the late "0".
+    expect(seen(2)).toBe('ownInput=1 decided=0 round=3 accepted=[+1:{0} +2:{1} +3:{1}]');
+    // Round 3: agent 2 relays the late "0" to everyone; a relay of round 3 carries too few signatures.
+    const before = seen(3);
+    expect(before).toBe('ownInput=0 decided=0 round=3 accepted=[+1:{1} +2:{1} +3:{1}]');
+    e.round((h) => {
+      h.relay[2] = 1;
+    });
+    expect(seen(3)).toBe(before.replace('round=3', 'round=4'));
+    expect(() => new Observer(loadScenario('ba-n4-f1'), { messageView: 'accepted' })).toThrow('observer: messageView accepted: needs identity=pki and relay actions (got authenticated, relay)');
+  });
 });

@@ -56,6 +56,8 @@ describe('cgym train / eval / attack', () => {
     expect(unverified.stderr).toBe('cgym: train: counterexamples need a verification (--verify-every K): the attacks come from the verifier\n');
     const symmetric = cgym(['train', '--scenario', 'bb-pki-n3-f1', '--symmetric-others', '--out', join(dir, 'sym')]);
     expect(symmetric.stderr).toBe('cgym: train: symmetricOthers: broadcast observations name the sender by position\n');
+    const view = cgym(['train', '--scenario', 'ba-n4-f1', '--message-view', 'accepted', '--out', join(dir, 'view')]);
+    expect(view.stderr).toBe('cgym: train: messageView accepted: needs identity=pki and relay actions (got authenticated, relay)\n');
     const history = cgym(['train', '--scenario', 'pki', '--history', '4', '--out', join(dir, 'h4')]);
     expect(history.stderr).toBe('cgym: train: history must be an integer in 1..maxRounds=3 (got 4)\n');
   });

@@ -13,10 +13,11 @@ beforeAll(async () => {
 });
 
 describe('verify: learned policies with a history window', () => {
-  it('a counterexample and every attack against an untrained pki policy reading 2 frames replay to losses', () => {
+  it('a counterexample and every attack against an untrained pki policy reading 2 frames (or the accepted view) replay to losses', () => {
     const pki = loadScenario('pki');
-    for (const seed of [1, 2, 3]) {
-      const network = honestNetwork(pki, { seed, history: 2, hidden: [8], valueFrame: 'own-input', messageBias: 2, commitAtHorizon: true });
+    for (const seed of [1, 2, 3, 4]) {
+      const view = seed === 4 ? { messageView: 'accepted' as const, symmetricOthers: true } : { history: 2 };
+      const network = honestNetwork(pki, { seed, ...view, hidden: [8], valueFrame: 'own-input', messageBias: 2, commitAtHorizon: true });
       const honest = new NeuralProtocol(network, pki, 'greedy');
       const result = verify({ scenario: pki, honest });
       expect(result.verdict).toBe('unsafe');

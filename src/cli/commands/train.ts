@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
+import { MESSAGE_VIEWS } from '../../game/observation.js';
 import { VALUE_FRAMES } from '../../policy/valueFrame.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from '../../train/names.js';
 import type { EpochMetrics } from '../../train/runFolder.js';
@@ -13,7 +14,7 @@ import { count, formatTable, percent } from '../format.js';
 import { collect, integerIn } from '../options.js';
 
 /** The flags as commander hands them over; the honest network's options keep TrainOptions' names. */
-interface TrainFlags extends Pick<TrainOptions, 'init' | 'valueFrame' | 'messageBias' | 'history' | 'commitAtHorizon' | 'symmetricOthers'> {
+interface TrainFlags extends Pick<TrainOptions, 'init' | 'valueFrame' | 'messageBias' | 'history' | 'commitAtHorizon' | 'symmetricOthers' | 'messageView'> {
   scenario: string;
   set?: string[];
   algo: Algo;
@@ -97,6 +98,7 @@ export function trainCommand(): Command {
     .option('--message-bias <x>', 'initial logit of "send my own input" (needs --value-frame own-input; default 0)', finiteNumber)
     .option('--history <h>', "the honest observation's history window: frames of the last h rounds (default 1)", integerIn(1, 64))
     .option('--commit-at-horizon', 'the honest policy may not wait in the last round (there waiting is a certain loss)')
+    .option('--message-view <view>', `how the honest network observes messages: ${MESSAGE_VIEWS.join(', ')} (accepted: pki only, per other agent the values accepted by Dolev–Strong's rule; default per-sender)`, oneOf(MESSAGE_VIEWS))
     .option('--symmetric-others', 'the honest network sees the other agents in a canonical order (the smallest of the (n−1)! numberings), so it treats them alike')
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .option('--learning-rate <x>', 'Adam learning rate of the chosen algorithm (default: reinforce 0.01, ppo 0.005)', finiteNumber)
@@ -134,6 +136,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.history !== undefined && { history: flags.history }),
       ...(flags.commitAtHorizon && { commitAtHorizon: true }),
       ...(flags.symmetricOthers && { symmetricOthers: true }),
+      ...(flags.messageView !== undefined && { messageView: flags.messageView }),
       ...(flags.counterexamples !== undefined && { counterexamples: flags.counterexamples === true ? {} : { share: flags.counterexamples } }),
       ...(leagueOptions(flags) && { league: leagueOptions(flags) }),
       ...algoOptions(flags),
