@@ -66,7 +66,7 @@ export { NeuralProtocol, type PolicyMode } from './policy/NeuralProtocol.js';
 export { NeuralAdversary } from './policy/NeuralAdversary.js';
 export { OwnInputFrame, VALUE_FRAMES, type ValueFrame } from './policy/valueFrame.js';
 export { SymmetricOthers, refuseSymmetricOthers } from './policy/othersOrder.js';
-export { honestNetwork, adversaryNetwork, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, DEFAULT_COMMIT_BIAS, DEFAULT_CENTER_INPUTS } from './policy/networkFor.js';
+export { honestNetwork, adversaryNetwork, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, DEFAULT_COMMIT_BIAS, DEFAULT_CENTER_INPUTS, type HonestNetworkOptions, type NetworkOptions } from './policy/networkFor.js';
 export { useBackend, ready, type BackendName } from './policy/tf.js';
 export { train, resolveTrainOptions, TrainingDivergedError, ALGOS, SCHEDULES, type TrainOptions, type TrainSummary, type VerificationReport, type Algo, type Schedule } from './train/train.js';
 export { attack, type AttackOptions, type AttackReport } from './train/attack.js';

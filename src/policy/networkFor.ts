@@ -10,7 +10,29 @@ import { PolicyNetwork } from './PolicyNetwork.js';
 import { refuseSymmetricOthers } from './othersOrder.js';
 import type { ValueFrame } from './valueFrame.js';
 
-export interface NetworkOptions {
+/** What the honest network reads and may choose, beyond its shape (all kept in the saved spec). */
+export interface HonestNetworkOptions {
+  /** Value coordinates (policy/valueFrame.ts; default absolute). */
+  valueFrame?: ValueFrame;
+  /**
+   * Own-input frame: initial logit of "send my own input" (0: uniform message head).
+   * Positive values start truthful, as `paper` actions are by construction: under `free` and
+   * `relay` actions a uniform message head says nothing, so no listener learns to read it and the
+   * team settles on the constant commit (pki, even against a silent adversary: 87.1–87.7% on
+   * seeds 0–2; with +2, 100%).
+   */
+  messageBias?: number;
+  /** The observation's history window H (GAME.md §7; default 1). */
+  history?: number;
+  /** No waiting in the last round (PolicyNetworkSpec.commitAtHorizon; default false). */
+  commitAtHorizon?: boolean;
+  /** The other agents in a canonical order (policy/othersOrder.ts; default false). */
+  symmetricOthers?: boolean;
+  /** How messages and relays are observed (game/observation.ts; default per-sender). */
+  messageView?: MessageView;
+}
+
+export interface NetworkOptions extends HonestNetworkOptions {
   /** Hidden layer sizes (default DEFAULT_HONEST_HIDDEN for the honest side, DEFAULT_HIDDEN for the adversary). */
   hidden?: readonly number[];
   /** Add a value head (default false). */
@@ -28,24 +50,6 @@ export interface NetworkOptions {
   commitBias?: number;
   /** Centre the observations on a running mean (PolicyNetworkSpec.centerInputs; default false). */
   centerInputs?: boolean;
-  /** Honest side: value coordinates (policy/valueFrame.ts; default absolute). */
-  valueFrame?: ValueFrame;
-  /**
-   * Honest side, own-input frame: initial logit of "send my own input" (0: uniform message head).
-   * Positive values start truthful, as `paper` actions are by construction: under `free` and
-   * `relay` actions a uniform message head says nothing, so no listener learns to read it and the
-   * team settles on the constant commit (pki, even against a silent adversary: 87.5% on every
-   * seed; with +2, 100% on seeds 0–2).
-   */
-  messageBias?: number;
-  /** Honest side: the observation's history window H (GAME.md §7; default 1). */
-  history?: number;
-  /** Honest side: no waiting in the last round (PolicyNetworkSpec.commitAtHorizon; default false). */
-  commitAtHorizon?: boolean;
-  /** Honest side: the other agents in a canonical order (policy/othersOrder.ts; default false). */
-  symmetricOthers?: boolean;
-  /** Honest side: how messages and relays are observed (game/observation.ts; default per-sender). */
-  messageView?: MessageView;
 }
 
 /** Heads whose options ≥ 1 commit: paper's and slush's single head, `decision`, `commit`. */

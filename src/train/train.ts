@@ -28,7 +28,7 @@ import type { Scenario } from '../game/scenario.js';
 import { play, resolveSides, type PlayResult } from '../play/play.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
-import { adversaryNetwork, DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, honestNetwork } from '../policy/networkFor.js';
+import { adversaryNetwork, DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, honestNetwork, type HonestNetworkOptions } from '../policy/networkFor.js';
 import { PolicyNetwork, type PolicyNetworkSpec } from '../policy/PolicyNetwork.js';
 import { refuseSymmetricOthers } from '../policy/othersOrder.js';
 import { VALUE_FRAMES, type ValueFrame } from '../policy/valueFrame.js';
@@ -49,7 +49,8 @@ import type { UpdateStats } from './storageTensors.js';
 
 export { ALGOS, SCHEDULES, type Algo, type Schedule };
 
-export interface TrainOptions {
+/** Training options; the honest network's own options (HonestNetworkOptions) apply to a fresh honest network. */
+export interface TrainOptions extends HonestNetworkOptions {
   /** A preset name, a scenario file, or a resolved scenario object. */
   scenario: string | Scenario;
   /** `key=value` overrides of the scenario. */
@@ -84,18 +85,6 @@ export interface TrainOptions {
    * afresh. The network must fit the scenario.
    */
   init?: string;
-  /** Coordinates of values in the honest network's observations and options (policy/valueFrame.ts; default absolute). */
-  valueFrame?: ValueFrame;
-  /** Initial logit of "send my own input" (own-input frame only; policy/networkFor.ts; default 0). */
-  messageBias?: number;
-  /** The honest observation's history window H (GAME.md §7; default 1). */
-  history?: number;
-  /** The honest policy may not wait in the last round (policy/networkFor.ts; default false). */
-  commitAtHorizon?: boolean;
-  /** The honest network sees the other agents in a canonical order (policy/othersOrder.ts; default false). */
-  symmetricOthers?: boolean;
-  /** How the honest network observes messages and relays (game/observation.ts; default per-sender). */
-  messageView?: MessageView;
   /**
    * Centre the honest network's observations on a running mean of the recorded ones
    * (PolicyNetworkSpec.centerInputs; default true). Not the adversary's: on byzantine-breaking
