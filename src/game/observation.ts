@@ -15,10 +15,11 @@
  * | `round` | always | 1 × R | one-hot over rounds 1..R |
  * | `ownId` | faultyPlacement = fixed | 1 × n | one-hot, absolute |
  * | `senderIndex` | broadcast | 1 × n | one-hot, relative (0 = I am the sender) |
- * | `received` | identity ≠ anonymous | (n−1) × (1+V) | one-hot {none} ∪ V per sender +1..+(n−1): the last message received from it (`game.lastReceived`) |
+ * | `received` | identity ≠ anonymous, message view per-sender | (n−1) × (1+V) | one-hot {none} ∪ V per sender +1..+(n−1): the last message received from it (`game.lastReceived`) |
  * | `receivedCounts` | anonymous | 1 × V | fraction: messages of each value that arrived at the start of this round, / ((n−1)(1+D)) |
- * | `relayed` | relay actions | (n−1)(n−1) × (1+V) | one-hot {none} ∪ V per (relayer +p, origin +q), q ≠ p, q = 0 is the observer itself; the relays that arrived at the start of this round |
- * | `relayedVerified` | relay actions, pki | (n−1)(n−1) × 1 | bit: that relay carries its origin's signature |
+ * | `relayed` | relay actions, message view per-sender | (n−1)(n−1) × (1+V) | one-hot {none} ∪ V per (relayer +p, origin +q), q ≠ p, q = 0 is the observer itself; the relays that arrived at the start of this round |
+ * | `relayedVerified` | relay actions, pki, message view per-sender | (n−1)(n−1) × 1 | bit: that relay carries its origin's signature |
+ * | `accepted` | message view accepted (pki, relay actions, sync) | (n−1) × V | bits per other +1..+(n−1): the values of it accepted by Dolev–Strong's rule (its own round-1 message, or a relay sent in round 2) |
  * | `sampleCounts` | slush, sampling | 1 × V | fraction: answers of each value in the agent's last sample, / k |
  *
  * (V values, n agents, R rounds, k sample size, D max delay; groups are in the order listed, relay
