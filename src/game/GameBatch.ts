@@ -456,12 +456,12 @@ export class GameBatch {
     }
   }
 
-  /** Whether agent i sampled in round s. */
   /** Agent i's preference at the start of round s ≤ the current round (slush and sampling spaces). */
   preferenceAt(b: number, i: number, s: number): number {
     return s >= this.round ? this.preference[b * this.n + i]! : this.preferenceHistory[(b * this.maxRounds + s - 1) * this.n + i]!;
   }
 
+  /** Whether agent i sampled in round s. */
   sampled(b: number, i: number, s: number): boolean {
     return this.sampleWho[((b * this.maxRounds + s - 1) * this.n + i) * this.sampleSize]! >= 0;
   }

@@ -11,7 +11,7 @@ import { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { play, runEpisodes } from '../../src/play/play.js';
 import { getAdversary, getProtocol } from '../../src/protocols/registry.js';
-import { slushEarlyCommitProtocol } from '../../src/protocols/slushEarlyCommit.js';
+import { provenMajority, slushEarlyCommitProtocol } from '../../src/protocols/slushEarlyCommit.js';
 
 const EPISODES = 20_000;
 
@@ -49,6 +49,36 @@ describe('slush-early-commit', () => {
     }
     expect(early / size).toBeGreaterThan(1.9);
     expect(early / size).toBeLessThan(2.1);
+  });
+
+  it('on slush-3v2 the first sample proves the majority to nobody in 9/128 of the episodes, and then every preference is flipped', () => {
+    // (1/2)³ · (3/4)²: no majority-input agent left a minority agent out, no minority-input agent
+    // drew the three majority agents. Then every agent's sample outvoted its own input (the two
+    // minority agents saw two majority answers, the three majority agents two minority answers),
+    // so the preferences after round 1 are three for the minority value against two: the episodes
+    // this protocol, and every rule we searched, loses.
+    const size = 1 << 16;
+    const game = new GameBatch(split32, { size, seed: 5 });
+    const honest = new HonestActions(size, split32.n, split32);
+    const adversary = new AdversaryActions(size, split32.n, split32);
+    game.reset(0);
+    runEpisodes(game, slushEarlyCommitProtocol, getAdversary('silent', split32), honest, adversary);
+    const counts = new Int32Array(4);
+    let nobodySure = 0;
+    for (let b = 0; b < size; b++) {
+      let sure = 0;
+      for (let i = 0; i < split32.n; i++) if (provenMajority(game, b, i, counts) >= 0) sure++;
+      if (sure > 0) continue;
+      nobodySure++;
+      const majority = majorityInput(game, b);
+      for (let i = 0; i < split32.n; i++) expect(game.preferenceAt(b, i, 2)).toBe(1 - game.input[b * split32.n + i]!);
+      let forMajority = 0;
+      for (let i = 0; i < split32.n; i++) if (game.preferenceAt(b, i, 2) === majority) forMajority++;
+      expect(forMajority).toBe(2);
+    }
+    const p = 9 / 128;
+    const standardError = Math.sqrt((p * (1 - p)) / size);
+    expect(Math.abs(nobodySure / size - p)).toBeLessThan(5 * standardError);
   });
 
   it('commits the majority more often than Slush on slush-3v2 (93% against 83%)', () => {
