@@ -15,10 +15,11 @@
  * still answers the others' samples, stays there.
  *
  * Measured on `slush-3v2` (20,000 episodes, seed 1): majority-correct 93.3% and wins 99.1%, against
- * Slush's 83.5% / 99.7%. The gap to 100% is the episodes where no majority-input agent was sure
- * (1/8 of them): there every agent's round-1 sample outvoted its own input, so after round 1 every
- * preference is flipped (three for the minority value, two for the majority) and Slush mostly
- * settles on the minority. A coordinate search over what an unsure agent does in rounds 2..R−1
+ * Slush's 83.5% / 99.7%. When no majority-input agent is sure (1/8 of the episodes) every
+ * preference is flipped after round 1 (three for the minority value, two for the majority); a sure
+ * minority-input agent then pins the majority and Slush follows it, but in the 9/128 of the
+ * episodes where nobody is sure Slush mostly settles on the minority: that is the gap to 100%
+ * (test/protocols/slushEarlyCommit.test.ts measures both). A coordinate search over what an unsure agent does in rounds 2..R−1
  * (sample, commit its preference or commit the other value, by round, preference = input or not,
  * and the last sample's count for the preference — everything a learned policy observes; 20,000
  * episodes per table) found no rule above 93.4%, and 94.0% when the rule may also read the agent's
