@@ -456,6 +456,14 @@ export class GameBatch {
     }
   }
 
+  /** The answer agent j gave to agent i's round-s sample; NO_ANSWER when j was not in it (or gave none). */
+  sampleAnswerFrom(b: number, i: number, s: number, j: number): number {
+    const k = this.sampleSize;
+    const base = ((b * this.maxRounds + s - 1) * this.n + i) * k;
+    for (let t = 0; t < k; t++) if (this.sampleWho[base + t] === j) return this.sampleAnswer[base + t]!;
+    return NO_ANSWER;
+  }
+
   /** Agent i's preference at the start of round s ≤ the current round (slush and sampling spaces). */
   preferenceAt(b: number, i: number, s: number): number {
     return s >= this.round ? this.preference[b * this.n + i]! : this.preferenceHistory[(b * this.maxRounds + s - 1) * this.n + i]!;
@@ -561,7 +569,12 @@ export class GameBatch {
         const p = honest.preference[a]!;
         if (p >= 0) this.preference[a] = p;
         const d = honest.decision[a]!;
-        if (d >= 0 && this.decisionRound[a] === 0) this.commit(b, r, i, d, honest);
+        if (d >= 0 && this.decisionRound[a] === 0) {
+          this.commit(b, r, i, d, honest);
+          // The slush space has no preference head, so a decision becomes the agent's preference, the
+          // answer its samples get from now on (GAME.md reading §10.14).
+          if (this.slushSpace && !this.hasVector) this.preference[a] = d;
+        }
       }
       if (this.faulty[a] === 0 && this.decisionRound[a] === 0) undecided++;
     }

@@ -10,6 +10,7 @@ import { eigProtocol } from './eig.js';
 import { dolevStrongProtocol } from './dolevStrong.js';
 import { slushProtocol } from './slush.js';
 import { slushEarlyCommitProtocol } from './slushEarlyCommit.js';
+import { slushTrackingProtocol } from './slushTracking.js';
 import { snowflakeProtocol } from './snowflake.js';
 import { benOrProtocol } from './benOr.js';
 import { silentAdversary } from './adversaries/silent.js';
@@ -28,6 +29,7 @@ export const PROTOCOLS: readonly HonestProtocol[] = [
   dolevStrongProtocol,
   slushProtocol,
   slushEarlyCommitProtocol,
+  slushTrackingProtocol,
   snowflakeProtocol,
   benOrProtocol,
 ];

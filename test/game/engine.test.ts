@@ -196,6 +196,32 @@ describe('crash and omission faults', () => {
   });
 });
 
+describe('the slush space', () => {
+  // k = n−1: every sample is all the others, so the answers are known without the chance draw.
+  const everyone = { n: 4, f: 0, honestActions: 'slush', sampleSize: 3, maxRounds: 3 } as const;
+
+  it('a sample adopts a value held by a strict majority of the answers (start-of-round preferences)', () => {
+    const e = handMade(everyone, { inputs: [0, 1, 1, 0] });
+    e.round((h) => [0, 1, 2, 3].forEach((i) => (h.query[i] = 1)));
+    // Agent 0 heard 1, 1, 0; agent 3 heard 0, 1, 1; agents 1 and 2 heard two 0s and one 1.
+    expect([0, 1, 2, 3].map((i) => e.game.preference[i])).toEqual([1, 0, 0, 1]);
+    expect(e.game.sampleAnswerFrom(0, 0, 1, 1)).toBe(1);
+    expect(e.game.sampleAnswerFrom(0, 0, 1, 3)).toBe(0);
+    expect(e.game.sampleAnswerFrom(0, 0, 1, 0)).toBe(NO_ANSWER);
+  });
+
+  it('a decision becomes the agent\'s preference: later samples hear the decision', () => {
+    const e = handMade(everyone, { inputs: [0, 1, 1, 1] });
+    e.round((h) => {
+      h.decision[0] = 1; // against its own input and preference 0
+      [1, 2, 3].forEach((i) => (h.query[i] = 1));
+    });
+    expect(e.game.preference[0]).toBe(1);
+    e.round((h) => [1, 2, 3].forEach((i) => (h.query[i] = 1)));
+    for (const i of [1, 2, 3]) expect(e.game.sampleAnswerFrom(0, i, 2, 0)).toBe(1);
+  });
+});
+
 describe('illegal honest actions are rejected with a message naming the rule', () => {
   const paper = { n: 3, f: 0, honestActions: 'paper', maxRounds: 3 } as const;
   const slush = { n: 4, f: 0, honestActions: 'slush', sampleSize: 2, maxRounds: 3 } as const;
