@@ -95,7 +95,9 @@ export function resolveConformanceOptions(options: ConformanceOptions = {}): Req
 export function checkScenario(scenario: Scenario, options?: ConformanceOptions): CheckResult {
   const o = resolveConformanceOptions(options);
   const report = new Report(`checkScenario(${scenario.name})`, o.maxFailuresPerCheck);
-  const observer = new Observer(scenario, { history: o.history });
+  // The sample record holds the counts too, so sampling scenarios check the larger view.
+  const samples = scenario.honestActions === 'slush' || scenario.honestActions === 'sampling';
+  const observer = new Observer(scenario, { history: o.history, ...(samples && { sampleView: 'record' as const }) });
   checkObservationShape(observer, report);
   checkActionHeads(new ActionSpace(scenario), report);
   const sides: SideFactory = (size) => ({ honest: randomLegalHonest(scenario, size), adversary: randomLegalAdversary, memorySlots: 0 });
@@ -490,7 +492,7 @@ function checkHistoryFrames(game: GameBatch, observer: Observer, rows: Float32Ar
 function observationChecker(observer: Observer, report: Report): (game: GameBatch) => void {
   let rows: Float32Array = new Float32Array(0);
   // The history window's definition: frame t is the single frame the agent saw t rounds ago.
-  const single = observer.history > 1 ? new Observer(observer.scenario) : undefined;
+  const single = observer.history > 1 ? new Observer(observer.scenario, { messageView: observer.messageView, sampleView: observer.sampleView }) : undefined;
   const framesByRound = new Map<number, Float32Array>();
   return (game) => {
     const needed = game.size * game.n * observer.size;

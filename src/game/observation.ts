@@ -21,6 +21,7 @@
  * | `relayedVerified` | relay actions, pki, message view per-sender | (n−1)(n−1) × 1 | bit: that relay carries its origin's signature |
  * | `accepted` | message view accepted (pki, relay actions, sync) | (n−1) × V | bits per other +1..+(n−1): the values of it accepted by Dolev–Strong's rule (its own round-1 message, or a relay sent in round 2) |
  * | `sampleCounts` | slush, sampling | 1 × V | fraction: answers of each value in the agent's last sample, / k |
+ * | `sampleRecord` | sample view record (slush, sampling) | (n−1)R × (1+V) | one-hot {none} ∪ V per (other +p, round s), other-major: the answer +p gave to the agent's round-s sample (none: not asked, no answer, or round s not played yet) |
  *
  * (V values, n agents, R rounds, k sample size, D max delay; groups are in the order listed, relay
  * groups relayer-major.) With a history window H > 1, a row stacks H frames, frame t (t = 0 the
@@ -47,7 +48,8 @@ export type SliceName =
   | 'relayed'
   | 'relayedVerified'
   | 'accepted'
-  | 'sampleCounts';
+  | 'sampleCounts'
+  | 'sampleRecord';
 
 /** How a slice's numbers read: one-hot per group, independent bits, or fractions in [0, 1]. */
 export type SliceEncoding = 'one-hot' | 'bit' | 'fraction';
@@ -80,6 +82,23 @@ export interface ObserverOptions {
    * protocol's work for the network (a proposed amendment: docs/GAME.md §10).
    */
   messageView?: MessageView;
+  /**
+   * How samples are shown (default `counts`: GAME.md §7's counts of the last sample's answers).
+   * `record` (slush, sampling): also, per other agent and round, the answer it gave to the agent's
+   * sample of that round — the agent's whole sample view, who said what when, which counts lose
+   * (a proposed amendment: docs/GAME.md §10).
+   */
+  sampleView?: SampleView;
+}
+
+export type SampleView = 'counts' | 'record';
+export const SAMPLE_VIEWS: readonly SampleView[] = ['counts', 'record'];
+
+/** Why a scenario cannot use sample view `view`, or undefined. */
+export function refuseSampleView(scenario: Scenario, view: SampleView): string | undefined {
+  if (view === 'record' && scenario.honestActions !== 'slush' && scenario.honestActions !== 'sampling')
+    return `sampleView record: needs the slush or sampling action space (got ${scenario.honestActions})`;
+  return undefined;
 }
 
 export type MessageView = 'per-sender' | 'accepted';
@@ -124,6 +143,8 @@ export class Observer {
   readonly size: number;
   /** The slices of one frame, in offset order; they tile [0, frameSize) exactly. */
   readonly slices: readonly ObservationSlice[];
+  readonly messageView: MessageView;
+  readonly sampleView: SampleView;
 
   private readonly n: number;
   private readonly V: number;
@@ -166,6 +187,7 @@ export class Observer {
     if (scenario.faultyPlacement === 'fixed') add('ownId', 1, n, 'one-hot', ['self'], Array.from({ length: n }, (_, i) => String(i)));
     if (scenario.problem === 'broadcast') add('senderIndex', 1, n, 'one-hot', ['sender'], Array.from({ length: n }, (_, p) => rel(p)));
     const view = options.messageView ?? 'per-sender';
+    this.messageView = view;
     const refused = refuseMessageView(scenario, view);
     if (refused) throw new RangeError(`observer: ${refused}`);
     if (view === 'accepted') add('accepted', n - 1, V, 'bit', others, valueLabels);
@@ -178,6 +200,15 @@ export class Observer {
       if (scenario.identity === 'pki') add('relayedVerified', pairs.length, 1, 'bit', pairs, ['verified']);
     }
     if (samples) add('sampleCounts', 1, V, 'fraction', ['sample'], valueLabels);
+    const sampleView = options.sampleView ?? 'counts';
+    this.sampleView = sampleView;
+    const sampleRefused = refuseSampleView(scenario, sampleView);
+    if (sampleRefused) throw new RangeError(`observer: ${sampleRefused}`);
+    if (sampleView === 'record') {
+      const pairs: string[] = [];
+      for (const other of others) for (let s = 1; s <= R; s++) pairs.push(`${other}@r${s}`);
+      add('sampleRecord', (n - 1) * R, 1 + V, 'one-hot', pairs, noneOrValue);
+    }
 
     this.slices = slices;
     this.frameSize = offset;
@@ -244,6 +275,7 @@ export class Observer {
     const receivedCounts = at.receivedCounts ?? -1;
     const relayed = at.relayed ?? -1;
     const sampleCounts = at.sampleCounts ?? -1;
+    const sampleRecord = at.sampleRecord ?? -1;
     const accepted = at.accepted ?? -1;
     const ownInput = at.ownInput!;
     const decided = at.decided!;
@@ -271,6 +303,7 @@ export class Observer {
         if (accepted >= 0) this.writeAccepted(game, b, i, r, out, row + accepted);
         if (relayed >= 0) this.writeRelays(game, b, i, r, out, row);
         if (sampleCounts >= 0) this.writeSampleCounts(game, b, i, r, out, row + sampleCounts);
+        if (sampleRecord >= 0) this.writeSampleRecord(game, b, i, r, out, row + sampleRecord);
       }
     }
   }
@@ -338,6 +371,18 @@ export class Observer {
   }
 
   /** Counts of each value among the answers of the agent's most recent sample. */
+  /** Per other agent (relative order) and round s < r: the answer it gave to agent i's round-s sample. */
+  private writeSampleRecord(game: GameBatch, b: number, i: number, r: number, out: Float32Array, at: number): void {
+    const { n, V, R } = this;
+    const last = Math.min(r - 1, R);
+    for (let p = 1; p < n; p++) {
+      const j = i + p < n ? i + p : i + p - n;
+      const group = at + (p - 1) * R * (1 + V);
+      for (let s = 1; s <= last; s++) out[group + (s - 1) * (1 + V) + 1 + game.sampleAnswerFrom(b, i, s, j)] = 1;
+      for (let s = last + 1; s <= R; s++) out[group + (s - 1) * (1 + V)] = 1;
+    }
+  }
+
   private writeSampleCounts(game: GameBatch, b: number, i: number, r: number, out: Float32Array, at: number): void {
     const counts = this.countScratch;
     for (let v = 0; v < this.V; v++) counts[v] = 0; // fill() costs more than it saves on ≤ 4 numbers

@@ -22,9 +22,9 @@ import { OwnInputFrame } from './valueFrame.js';
 
 export type PolicyMode = 'greedy' | 'sample';
 
-/** The observer a network's spec reads through (history window, message view). */
+/** The observer a network's spec reads through (history window, message and sample views). */
 export function observerOptions(spec: PolicyNetworkSpec): ObserverOptions {
-  return { history: spec.history ?? 1, messageView: spec.messageView ?? 'per-sender' };
+  return { history: spec.history ?? 1, messageView: spec.messageView ?? 'per-sender', sampleView: spec.sampleView ?? 'counts' };
 }
 
 export class NeuralProtocol implements HonestProtocol {
@@ -55,7 +55,8 @@ export class NeuralProtocol implements HonestProtocol {
     this.actionSpace = new ActionSpace(scenario);
     const why = this.mismatch(scenario);
     if (why) throw new RangeError(why);
-    this.frame = network.spec.valueFrame === 'own-input' ? new OwnInputFrame(this.observer, this.actionSpace) : undefined;
+    const frame = network.spec.valueFrame ?? 'absolute';
+    this.frame = frame === 'absolute' ? undefined : new OwnInputFrame(this.observer, this.actionSpace, frame === 'symmetric');
     this.symmetric = network.spec.symmetricOthers ? new SymmetricOthers(this.observer) : undefined;
   }
 

@@ -43,7 +43,7 @@ export interface PolicyNetworkSpec {
    * Honest networks: the coordinates of values in observations and options (policy/valueFrame.ts;
    * default absolute). Applied by NeuralProtocol; kept in the spec so that a saved policy replays.
    */
-  valueFrame?: 'absolute' | 'own-input';
+  valueFrame?: 'absolute' | 'own-input' | 'symmetric';
   /** Honest networks: the observation's history window H (GAME.md §7; default 1). */
   history?: number;
   /**
@@ -55,6 +55,8 @@ export interface PolicyNetworkSpec {
   symmetricOthers?: boolean;
   /** Honest networks: how messages and relays are observed (game/observation.ts; default per-sender). */
   messageView?: 'per-sender' | 'accepted';
+  /** Honest networks: how samples are observed (game/observation.ts; default counts). */
+  sampleView?: 'counts' | 'record';
 }
 
 export interface AdamOptions {

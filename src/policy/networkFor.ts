@@ -4,7 +4,7 @@
  */
 import { ActionSpace } from '../game/actionSpace.js';
 import { AdversarySpace } from '../game/adversarySpace.js';
-import { Observer, type MessageView } from '../game/observation.js';
+import { Observer, type MessageView, type SampleView } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import { PolicyNetwork } from './PolicyNetwork.js';
 import { refuseSymmetricOthers } from './othersOrder.js';
@@ -30,6 +30,8 @@ export interface HonestNetworkOptions {
   symmetricOthers?: boolean;
   /** How messages and relays are observed (game/observation.ts; default per-sender). */
   messageView?: MessageView;
+  /** How samples are observed (game/observation.ts; default counts). */
+  sampleView?: SampleView;
 }
 
 export interface NetworkOptions extends HonestNetworkOptions {
@@ -78,7 +80,7 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
   for (const head of space.heads) if (COMMIT_HEADS.has(head.name)) for (let c = 1; c < head.size; c++) initialBias[head.offset + c] = commitBias;
   const message = space.head('message');
   if (options.messageBias !== undefined && options.messageBias !== 0) {
-    if (options.valueFrame !== 'own-input') throw new RangeError(`messageBias=${options.messageBias}: needs valueFrame=own-input (only there is "send my input" one option)`);
+    if (options.valueFrame !== 'own-input' && options.valueFrame !== 'symmetric') throw new RangeError(`messageBias=${options.messageBias}: needs valueFrame=own-input or symmetric (only there is "send my input" one option)`);
     if (!message) throw new RangeError(`messageBias=${options.messageBias}: the ${scenario.honestActions} action space has no message head`);
     initialBias[message.offset + 1] = options.messageBias;
   }
@@ -88,7 +90,9 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
     if (why) throw new RangeError(why);
   }
   const messageView = options.messageView ?? 'per-sender';
-  return new PolicyNetwork({ obsSize: new Observer(scenario, { history, messageView }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(options.valueFrame === 'own-input' && { valueFrame: 'own-input' }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(options.symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }) });
+  const sampleView = options.sampleView ?? 'counts';
+  const valueFrame = options.valueFrame ?? 'absolute';
+  return new PolicyNetwork({ obsSize: new Observer(scenario, { history, messageView, sampleView }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(options.symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }) });
 }
 
 export function adversaryNetwork(scenario: Scenario, options: NetworkOptions): PolicyNetwork {

@@ -11,9 +11,10 @@
  * epochs at 37.5% with it (seed 1 is still at 75% at epoch 300), where the five 300-epoch seeds
  * without it end at 50–75% or at the constant commit. It costs about 1.6× in verification time.
  *
- * The others' slices are permuted: `received` and `accepted` (a group per other), `relayed` and `relayedVerified`
- * (a group per (relayer, origin) pair, origin +0 being the agent itself, which stays put), in every
- * frame of the history window with the same permutation. Settings whose observation or actions name
+ * The others' slices are permuted: `received` and `accepted` (a group per other), `sampleRecord`
+ * (a group per (other, round)), `relayed` and `relayedVerified` (a group per (relayer, origin) pair,
+ * origin +0 being the agent itself, which stays put), in every frame of the history window with the
+ * same permutation. Settings whose observation or actions name
  * an agent position otherwise (broadcast's sender index, a fixed faulty placement's own id,
  * interactive consistency's per-agent decision heads) are refused, as are n > 6 (720 orders a row).
  */
@@ -64,6 +65,10 @@ export class SymmetricOthers {
             for (let c = 0; c < slice.width; c++) from[at + toGroup * slice.width + c] = at + fromGroup * slice.width + c;
           };
           if (slice.name === 'received' || slice.name === 'accepted') for (let p = 1; p < n; p++) move(p - 1, position[p]! - 1);
+          if (slice.name === 'sampleRecord') {
+            const R = slice.groups / (n - 1); // a group per (other, round), other-major
+            for (let p = 1; p < n; p++) for (let q = 0; q < R; q++) move((p - 1) * R + q, (position[p]! - 1) * R + q);
+          }
           if (slice.name === 'relayed' || slice.name === 'relayedVerified')
             for (let p = 1; p < n; p++) for (let q = 0; q < n; q++) if (q !== p) move(pairIndex(p, q), pairIndex(position[p]!, position[q]!));
         }

@@ -14,15 +14,21 @@
  * It is a change of coordinates, not of the policy class: every absolute policy has an own-input
  * twin, because the input is observed. The frame is applied by NeuralProtocol to the rows it hands
  * the network (and records for the trainer): observations, legal masks and chosen options.
+ *
+ * The `symmetric` frame also hides the absolute input (it reads as 0, like every value in this
+ * frame): the policy treats every value alike, a smaller class that holds no convention about a
+ * particular value — so no constant commit, which a hidden layer still finds through the absolute
+ * input (`slush-3v2`, PPO, 16-8 network: 50% majority-correct in the own-input frame). Problems
+ * that need such a convention (a tie broken towards 0, as in pki's learned protocols) cannot use it.
  */
 import type { ActionSpace } from '../game/actionSpace.js';
 import type { Observer, SliceName } from '../game/observation.js';
 
-export type ValueFrame = 'absolute' | 'own-input';
-export const VALUE_FRAMES: readonly ValueFrame[] = ['absolute', 'own-input'];
+export type ValueFrame = 'absolute' | 'own-input' | 'symmetric';
+export const VALUE_FRAMES: readonly ValueFrame[] = ['absolute', 'own-input', 'symmetric'];
 
 /** Slices whose positions are values (after `first` leading positions, e.g. `none`). ownInput is left absolute on purpose. */
-const VALUE_SLICES: Partial<Record<SliceName, number>> = { ownPreference: 0, received: 1, relayed: 1, receivedCounts: 0, sampleCounts: 0, accepted: 0 };
+const VALUE_SLICES: Partial<Record<SliceName, number>> = { ownPreference: 0, received: 1, relayed: 1, receivedCounts: 0, sampleCounts: 0, accepted: 0, sampleRecord: 1 };
 
 /** Each run of V values at base + runs[r] rotated: position c takes the value at (c + input) mod V. */
 function rotateRuns(array: Float32Array | Uint8Array, base: number, runs: Int32Array, V: number, input: number, scratch: Float32Array): void {
@@ -43,12 +49,16 @@ export class OwnInputFrame {
   private readonly headValueStart: Int32Array;
   private readonly scratch: Float32Array;
 
-  constructor(observer: Observer, readonly actionSpace: ActionSpace) {
+  /**
+   * `hideInput` (the `symmetric` frame): the own input is rotated too, so it always reads as 0 and
+   * the network cannot tell one value from another.
+   */
+  constructor(observer: Observer, readonly actionSpace: ActionSpace, hideInput = false) {
     this.V = actionSpace.scenario.values;
     const runs: number[] = [];
     for (let t = 0; t < observer.history; t++)
       for (const slice of observer.slices) {
-        const first = VALUE_SLICES[slice.name];
+        const first = slice.name === 'ownInput' && hideInput ? 0 : VALUE_SLICES[slice.name];
         if (first === undefined) continue;
         for (let g = 0; g < slice.groups; g++) runs.push(t * observer.frameSize + slice.offset + g * slice.width + first);
       }

@@ -23,7 +23,7 @@ import { refuseAdversarySpace } from '../game/adversarySpace.js';
 import { GameBatch } from '../game/GameBatch.js';
 import { judgeBatch, Outcomes } from '../game/judge.js';
 import { loadScenario } from '../game/loadScenario.js';
-import { MESSAGE_VIEWS, refuseMessageView, type MessageView } from '../game/observation.js';
+import { MESSAGE_VIEWS, refuseMessageView, refuseSampleView, SAMPLE_VIEWS, type MessageView, type SampleView } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import { play, resolveSides, type PlayResult } from '../play/play.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
@@ -164,6 +164,7 @@ export interface ResolvedTrainOptions {
   commitAtHorizon: boolean;
   symmetricOthers: boolean;
   messageView: MessageView;
+  sampleView: SampleView;
   centerInputs: boolean;
   alternateEvery: number;
   /** League options (schedule league; null otherwise). */
@@ -247,7 +248,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   if (!VALUE_FRAMES.includes(valueFrame)) throw new RangeError(`train: valueFrame must be one of ${VALUE_FRAMES.join(', ')} (got ${String(valueFrame)})`);
   const messageBias = options.messageBias ?? 0;
   if (!Number.isFinite(messageBias)) throw new RangeError(`train: messageBias must be a finite number (got ${messageBias})`);
-  if (messageBias !== 0 && valueFrame !== 'own-input') throw new RangeError(`train: messageBias=${messageBias} needs valueFrame=own-input (only there is "send my input" one option)`);
+  if (messageBias !== 0 && valueFrame === 'absolute') throw new RangeError(`train: messageBias=${messageBias} needs valueFrame=own-input or symmetric (only there is "send my input" one option)`);
   if (messageBias !== 0 && scenario.honestActions !== 'free' && scenario.honestActions !== 'relay')
     throw new RangeError(`train: messageBias=${messageBias} needs a message head (free or relay actions; scenario ${scenario.name} has ${scenario.honestActions})`);
   const history = options.history ?? 1;
@@ -261,11 +262,15 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   if (!MESSAGE_VIEWS.includes(messageView)) throw new RangeError(`train: messageView must be one of ${MESSAGE_VIEWS.join(', ')} (got ${String(messageView)})`);
   const viewRefused = refuseMessageView(scenario, messageView);
   if (viewRefused) throw new RangeError(`train: ${viewRefused}`);
+  const sampleView = options.sampleView ?? 'counts';
+  if (!SAMPLE_VIEWS.includes(sampleView)) throw new RangeError(`train: sampleView must be one of ${SAMPLE_VIEWS.join(', ')} (got ${String(sampleView)})`);
+  const sampleViewRefused = refuseSampleView(scenario, sampleView);
+  if (sampleViewRefused) throw new RangeError(`train: ${sampleViewRefused}`);
   // With init, the honest network and its options come from that run; config.json records them.
   let initSpec: PolicyNetworkSpec | undefined;
   if (options.init !== undefined) {
     if (schedule === 'adversary') throw new RangeError(`train: init ${options.init} starts the honest network, but schedule adversary trains no honest network`);
-    const given = (['valueFrame', 'messageBias', 'history', 'commitAtHorizon', 'symmetricOthers', 'messageView', 'commitBias'] as const).filter((k) => options[k] !== undefined);
+    const given = (['valueFrame', 'messageBias', 'history', 'commitAtHorizon', 'symmetricOthers', 'messageView', 'sampleView', 'commitBias'] as const).filter((k) => options[k] !== undefined);
     if (given.length > 0) throw new RangeError(`train: init ${options.init} brings its network and options; drop ${given.join(', ')}`);
     const { network } = loadRunPolicy(options.init, 'honest');
     try {
@@ -326,6 +331,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     commitAtHorizon: initSpec ? initSpec.commitAtHorizon === true : (options.commitAtHorizon ?? false),
     symmetricOthers: initSpec ? initSpec.symmetricOthers === true : (options.symmetricOthers ?? false),
     messageView: initSpec ? (initSpec.messageView ?? 'per-sender') : messageView,
+    sampleView: initSpec ? (initSpec.sampleView ?? 'counts') : sampleView,
     centerInputs: options.centerInputs ?? DEFAULT_CENTER_INPUTS,
     alternateEvery: options.alternateEvery ?? 10,
     league,
@@ -441,7 +447,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const honestLearns = o.honest === LEARNED;
   const adversaryLearns = o.adversary === LEARNED;
   const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(readCheckpoint(o.init)!.honest!, { optimizer: false }) : undefined;
-  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : initial ?? honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true, valueFrame: o.valueFrame, messageBias: o.messageBias, history: o.history, commitAtHorizon: o.commitAtHorizon, symmetricOthers: o.symmetricOthers, messageView: o.messageView })) : undefined;
+  const honestNet = honestLearns ? (checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest) : initial ?? honestNetwork(scenario, { hidden: o.honestHidden ?? o.hidden, value: usesValue, seed, commitBias: o.commitBias, centerInputs: o.centerInputs === true, valueFrame: o.valueFrame, messageBias: o.messageBias, history: o.history, commitAtHorizon: o.commitAtHorizon, symmetricOthers: o.symmetricOthers, messageView: o.messageView, sampleView: o.sampleView })) : undefined;
   const adversaryNet = adversaryLearns
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.hidden, value: usesValue, seed: seed + 1 })
     : undefined;

@@ -147,6 +147,31 @@ describe('Observer: contents', () => {
     expect(row).toContain('sampleCounts=0:0.25,1:0.75'); // the round-1 sample: agents 1..4 hold 0, 1, 1, 1
   });
 
+  it('the sample record shows, per other agent and round, the answer it gave to the agent\'s sample', () => {
+    // k = n−1: every sample asks everyone, so the record is known without the chance draw.
+    const e = handMade({ n: 4, f: 0, honestActions: 'slush', sampleSize: 3, maxRounds: 3 }, { inputs: [0, 1, 1, 0] });
+    const observer = new Observer(e.scenario, { sampleView: 'record' });
+    expect(observer.slice('sampleRecord')).toMatchObject({ groups: 9, width: 3 });
+    expect(describeAll(observer, e.game)[0]).toContain('sampleRecord=[+1@r1:none +1@r2:none +1@r3:none');
+    e.round((h) => [0, 1, 2, 3].forEach((i) => (h.query[i] = 1)));
+    // Round 1 answered with the inputs; Slush then moved the preferences to 1, 0, 0, 1.
+    e.round((h) => {
+      h.query[0] = 1;
+      [1, 2, 3].forEach((i) => (h.decision[i] = 0));
+    });
+    const row = describeAll(observer, e.game)[0]!;
+    expect(row).toContain('+1@r1:1 +1@r2:0 +1@r3:none');
+    expect(row).toContain('+2@r1:1 +2@r2:0 +2@r3:none');
+    expect(row).toContain('+3@r1:0 +3@r2:1 +3@r3:none');
+    expect(row).toContain('sampleCounts=0:0.667,1:0.333'); // the counts of the last sample stay
+    // Agent 1 did not sample in round 2: its record of round 2 is empty.
+    expect(describeAll(observer, e.game)[1]).toContain('+1@r1:1 +1@r2:none');
+  });
+
+  it('the sample record needs an action space with samples', () => {
+    expect(() => new Observer(loadScenario('honest-consensus'), { sampleView: 'record' })).toThrow('sampleView record: needs the slush or sampling action space (got paper)');
+  });
+
   it('a history window shows the previous rounds\' frames, zeros before round 1, and forgets them on reset', () => {
     const e = handMade({ n: 3, f: 0, honestActions: 'paper', maxRounds: 4 }, { inputs: [1, 0, 1] });
     const observer = new Observer(e.scenario, { history: 2 });

@@ -59,6 +59,35 @@ describe('SymmetricOthers', () => {
     }
   });
 
+  it('moves the sample record by other agent, all its rounds together', () => {
+    const slush = loadScenario('slush-3v2');
+    const game = new GameBatch(slush, { size: 1, seed: 3 });
+    game.reset(0);
+    const protocol = getProtocol('slush', slush);
+    const honest = new HonestActions(1, slush.n, slush);
+    const adversary = new AdversaryActions(1, slush.n, slush);
+    for (let r = 0; r < 3; r++) {
+      honest.clear();
+      protocol.act(game, honest);
+      game.step(honest, adversary);
+    }
+    const observer = new Observer(slush, { sampleView: 'record' });
+    const rows = new Float32Array(slush.n * observer.size);
+    observer.observe(game, rows);
+    const row = rows.slice(0, observer.size);
+    // The same view with the others +1 and +3 numbered the other way round.
+    const swapped = row.slice();
+    const record = observer.slice('sampleRecord')!;
+    const block = slush.maxRounds * record.width;
+    swapped.set(row.subarray(record.offset + 2 * block, record.offset + 3 * block), record.offset);
+    swapped.set(row.subarray(record.offset, record.offset + block), record.offset + 2 * block);
+    expect(Array.from(swapped)).not.toEqual(Array.from(row));
+    const symmetric = new SymmetricOthers(observer);
+    symmetric.canonicalise(row, 0);
+    symmetric.canonicalise(swapped, 0);
+    expect(Array.from(swapped)).toEqual(Array.from(row));
+  });
+
   it('refuses settings where a position means something', () => {
     expect(refuseSymmetricOthers(loadScenario('bb-pki-n3-f1'))).toBe('symmetricOthers: broadcast observations name the sender by position');
     expect(refuseSymmetricOthers(loadScenario('ic-n4-f1'))).toBe('symmetricOthers: interactive-consistency decides one value per agent position');

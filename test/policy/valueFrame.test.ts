@@ -58,6 +58,28 @@ describe('the own-input value frame', () => {
     expect(checked).toBeGreaterThanOrEqual(20);
   });
 
+  it('the symmetric frame hides the input too: every agent reads its own input as 0', () => {
+    const network = honestNetwork(pki, { seed: 1, valueFrame: 'symmetric' });
+    expect(network.spec.valueFrame).toBe('symmetric');
+    const protocol = new NeuralProtocol(network, pki, 'greedy');
+    const game = afterInputsSent();
+    const out = new HonestActions(SIZE, pki.n, pki);
+    protocol.act(game, out);
+    const observer = new Observer(pki);
+    let ones = 0;
+    for (let a = 0; a < SIZE * pki.n; a++) {
+      if (game.faulty[a]) continue;
+      ones += game.input[a]!;
+      const row = observer.describe(protocol.observations.subarray(a * observer.size, (a + 1) * observer.size));
+      expect(row).toContain('ownInput=0');
+      const next = Math.floor(a / pki.n) * pki.n + (((a % pki.n) + 1) % pki.n); // +1; values relative as in own-input
+      if (!game.faulty[next]) expect(row).toContain(`+1:${Number(game.input[next] !== game.input[a])}`);
+      const choice = protocol.choices[a * protocol.actionSpace.headCount]!;
+      expect(out.message[a]).toBe(choice === 0 ? -1 : (choice - 1 + game.input[a]!) % 2);
+    }
+    expect(ones).toBeGreaterThan(0); // agents with input 1 were among them
+  });
+
   it('with a message bias starts by sending its own input (P ≈ e²/(e²+2) = 0.79), whatever the input', () => {
     const network = honestNetwork(pki, { seed: 1, valueFrame: 'own-input', messageBias: 2 });
     const game = new GameBatch(pki, { size: SIZE, seed: 5 });
@@ -78,7 +100,7 @@ describe('the own-input value frame', () => {
   });
 
   it('refuses a message bias without the own-input frame or without a message head', () => {
-    expect(() => honestNetwork(pki, { seed: 1, messageBias: 2 })).toThrow('messageBias=2: needs valueFrame=own-input (only there is "send my input" one option)');
+    expect(() => honestNetwork(pki, { seed: 1, messageBias: 2 })).toThrow('messageBias=2: needs valueFrame=own-input or symmetric (only there is "send my input" one option)');
     expect(() => honestNetwork(loadScenario('honest-consensus'), { seed: 1, valueFrame: 'own-input', messageBias: 2 })).toThrow('messageBias=2: the paper action space has no message head');
   });
 

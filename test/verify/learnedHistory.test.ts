@@ -3,6 +3,7 @@
 // it what play shows it, and every attack found replays in the engine to a loss.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/game/loadScenario.js';
+import { parseScenario } from '../../src/game/scenario.js';
 import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
 import { honestNetwork } from '../../src/policy/networkFor.js';
 import { ready } from '../../src/policy/tf.js';
@@ -25,5 +26,18 @@ describe('verify: learned policies with a history window', () => {
       expect(result.counterexample.violated.length).toBeGreaterThan(0);
       for (const attack of result.attacks) expect(replayCounterexample(pki, honest, attack.setup, attack.script).violated.length, JSON.stringify(attack.setup)).toBeGreaterThan(0);
     }
+  });
+
+  it('a policy reading the sample record is solved exactly, and its losing path replays in the engine', () => {
+    // slush-3v2 shrunk to n=3, k=1, R=3 (the verifier's size); draws of whom a sample asks are chance.
+    const small = parseScenario({ ...loadScenario('slush-3v2'), name: 'slush-small', n: 3, sampleSize: 1, inputs: { split: [2, 1] }, maxRounds: 3 });
+    const network = honestNetwork(small, { seed: 2, hidden: [8], valueFrame: 'symmetric', sampleView: 'record' });
+    const honest = new NeuralProtocol(network, small, 'greedy');
+    const result = verify({ scenario: small, honest });
+    expect(result.method).toBe('expectimax');
+    expect(result.verdict).toBe('unsafe');
+    if (result.verdict !== 'unsafe') return;
+    const { setup, script, chance, violated } = result.counterexample;
+    expect(replayCounterexample(small, honest, setup, script, chance).violated).toEqual(violated);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { MESSAGE_VIEWS } from '../../game/observation.js';
+import { MESSAGE_VIEWS, SAMPLE_VIEWS } from '../../game/observation.js';
 import { VALUE_FRAMES } from '../../policy/valueFrame.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from '../../train/names.js';
 import type { EpochMetrics } from '../../train/runFolder.js';
@@ -14,7 +14,7 @@ import { count, formatTable, percent } from '../format.js';
 import { collect, integerIn } from '../options.js';
 
 /** The flags as commander hands them over; the honest network's options keep TrainOptions' names. */
-interface TrainFlags extends Pick<TrainOptions, 'init' | 'valueFrame' | 'messageBias' | 'history' | 'commitAtHorizon' | 'symmetricOthers' | 'messageView'> {
+interface TrainFlags extends Pick<TrainOptions, 'init' | 'valueFrame' | 'messageBias' | 'history' | 'commitAtHorizon' | 'symmetricOthers' | 'messageView' | 'sampleView'> {
   scenario: string;
   set?: string[];
   algo: Algo;
@@ -94,11 +94,12 @@ export function trainCommand(): Command {
     .option('--league-latest <p>', 'schedule league: probability that an epoch\'s opponent is the other side\'s current network (default 0.5)', rate)
     .option('--init <run>', "start the honest network from this run's learned honest policy (weights, shape and network options; a fresh optimizer): a curriculum step")
     .option('--counterexamples [share]', 'train the honest side against the attacks each verification finds, too (needs --verify-every; schedule honest or league): an episode whose chance outcome an attack wins plays one with probability share (default 0.5)', rate)
-    .option('--value-frame <frame>', `values in the honest network's observations and options: ${VALUE_FRAMES.join(', ')} (own-input: relative to the agent's own input; default absolute)`, oneOf(VALUE_FRAMES))
-    .option('--message-bias <x>', 'initial logit of "send my own input" (needs --value-frame own-input; default 0)', finiteNumber)
+    .option('--value-frame <frame>', `values in the honest network's observations and options: ${VALUE_FRAMES.join(', ')} (own-input: relative to the agent's own input; symmetric: that, and the input's own value hidden, so the policy treats every value alike; default absolute)`, oneOf(VALUE_FRAMES))
+    .option('--message-bias <x>', 'initial logit of "send my own input" (needs --value-frame own-input or symmetric; default 0)', finiteNumber)
     .option('--history <h>', "the honest observation's history window: frames of the last h rounds (default 1)", integerIn(1, 64))
     .option('--commit-at-horizon', 'the honest policy may not wait in the last round (there waiting is a certain loss)')
     .option('--message-view <view>', `how the honest network observes messages: ${MESSAGE_VIEWS.join(', ')} (accepted: pki only, per other agent the values accepted by Dolev–Strong's rule; default per-sender)`, oneOf(MESSAGE_VIEWS))
+    .option('--sample-view <view>', `how the honest network observes samples: ${SAMPLE_VIEWS.join(', ')} (record: also, per other agent and round, the answer it gave to the agent's sample; default counts)`, oneOf(SAMPLE_VIEWS))
     .option('--symmetric-others', 'the honest network sees the other agents in a canonical order (the smallest of the (n−1)! numberings), so it treats them alike')
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .option('--learning-rate <x>', 'Adam learning rate of the chosen algorithm (default: reinforce 0.01, ppo 0.005)', finiteNumber)
@@ -137,6 +138,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.commitAtHorizon && { commitAtHorizon: true }),
       ...(flags.symmetricOthers && { symmetricOthers: true }),
       ...(flags.messageView !== undefined && { messageView: flags.messageView }),
+      ...(flags.sampleView !== undefined && { sampleView: flags.sampleView }),
       ...(flags.counterexamples !== undefined && { counterexamples: flags.counterexamples === true ? {} : { share: flags.counterexamples } }),
       ...(leagueOptions(flags) && { league: leagueOptions(flags) }),
       ...algoOptions(flags),
