@@ -22,8 +22,9 @@ import { AdversaryActions, HonestActions } from '../src/game/actions.js';
 import { GameBatch } from '../src/game/GameBatch.js';
 import { judgeBatch, Outcomes } from '../src/game/judge.js';
 import { loadScenario } from '../src/game/loadScenario.js';
-import { Observer } from '../src/game/observation.js';
+import { Observer, type MessageView, type SampleView } from '../src/game/observation.js';
 import type { Scenario } from '../src/game/scenario.js';
+import { SymmetricOthers } from '../src/policy/othersOrder.js';
 import { majorityProtocol } from '../src/protocols/majority.js';
 import { ADVERSARIES, PROTOCOLS } from '../src/protocols/registry.js';
 import type { Adversary, HonestProtocol } from '../src/protocols/types.js';
@@ -44,10 +45,13 @@ interface ThroughputCase {
   headline?: boolean;
 }
 interface RowsCase {
-  kind: 'observe' | 'actions';
+  /** `symmetric`: SymmetricOthers.canonicalise on every observation row (written once). */
+  kind: 'observe' | 'actions' | 'symmetric';
   id: string;
   preset: string;
   history?: number;
+  messageView?: MessageView;
+  sampleView?: SampleView;
 }
 type BenchCase = ThroughputCase | RowsCase;
 
@@ -62,6 +66,9 @@ const CASES: BenchCase[] = [
   { kind: 'observe', id: 'observe/sampling', preset: 'slush-n10' },
   { kind: 'observe', id: 'observe/paper H=4', preset: 'honest-consensus', history: 4 },
   { kind: 'observe', id: 'observe/relay H=2', preset: 'pki', history: 2 },
+  { kind: 'observe', id: 'observe/slush record', preset: 'slush-3v2', sampleView: 'record' },
+  { kind: 'symmetric', id: 'symmetric-others/slush record', preset: 'slush-3v2', sampleView: 'record' },
+  { kind: 'symmetric', id: 'symmetric-others/pki accepted', preset: 'pki', messageView: 'accepted' },
   { kind: 'actions', id: 'mask+decode/paper', preset: 'honest-consensus' },
   { kind: 'actions', id: 'mask+decode/relay', preset: 'ba-n4-f1' },
 ];
@@ -264,10 +271,21 @@ function measureRows(spec: RowsCase, batchSize: number, seconds: number): Measur
   game.step(honest, adv);
 
   let work: () => void;
+  const views = { history: spec.history ?? 1, ...(spec.messageView && { messageView: spec.messageView }), ...(spec.sampleView && { sampleView: spec.sampleView }) };
   if (spec.kind === 'observe') {
-    const observer = new Observer(scenario, { history: spec.history ?? 1 });
+    const observer = new Observer(scenario, views);
     const out = new Float32Array(rows * observer.size);
     work = () => observer.observe(game, out);
+  } else if (spec.kind === 'symmetric') {
+    const observer = new Observer(scenario, views);
+    const out = new Float32Array(rows * observer.size);
+    observer.observe(game, out);
+    const observed = out.slice();
+    const symmetric = new SymmetricOthers(observer);
+    work = () => {
+      out.set(observed); // canonicalise rows as observed, not rows already in canonical order
+      for (let row = 0; row < rows; row++) symmetric.canonicalise(out, row);
+    };
   } else {
     work = () => {
       space.legalMask(game, mask);

@@ -45,11 +45,20 @@ function orderings(k: number): number[][] {
 export class SymmetricOthers {
   /** Per ordering: for every number of a row, where it comes from (a gather map). */
   private readonly sources: Int32Array[];
-  private readonly candidate: Float32Array;
   private readonly best: Float32Array;
   private readonly size: number;
+  /**
+   * Without pair slices (relays), each other agent's numbers are one block per per-other slice and
+   * frame; then the smallest row is the others sorted by those blocks, in row order: a sort of n−1
+   * keys instead of (n−1)! reorderings. `blockAt[s]` is where segment s's first block starts, of
+   * `blockWidth[s]` numbers; undefined with pair slices.
+   */
+  private readonly blockAt: Int32Array | undefined;
+  private readonly blockWidth: Int32Array | undefined;
+  private readonly order: Int32Array;
 
-  constructor(observer: Observer) {
+  /** `orderings`: always compare the (n−1)! reorderings (the definition; tests check the sort against it). */
+  constructor(observer: Observer, options: { orderings?: boolean } = {}) {
     const why = refuseSymmetricOthers(observer.scenario);
     if (why) throw new RangeError(why);
     const n = observer.scenario.n;
@@ -74,24 +83,94 @@ export class SymmetricOthers {
         }
       return from;
     });
-    this.candidate = new Float32Array(this.size);
     this.best = new Float32Array(this.size);
+    this.order = new Int32Array(n - 1);
+    const pairs = observer.slices.some((slice) => slice.name === 'relayed' || slice.name === 'relayedVerified');
+    if (!pairs && !options.orderings) {
+      const at: number[] = [];
+      const width: number[] = [];
+      for (let t = 0; t < observer.history; t++)
+        for (const slice of observer.slices) {
+          if (slice.name !== 'received' && slice.name !== 'accepted' && slice.name !== 'sampleRecord') continue;
+          at.push(t * observer.frameSize + slice.offset);
+          width.push(slice.length / (n - 1)); // sampleRecord: an other's R groups are contiguous
+        }
+      this.blockAt = Int32Array.from(at);
+      this.blockWidth = Int32Array.from(width);
+    }
+  }
+
+  /** Compares other +p's blocks with other +q's (1-based), in row order: negative if +p's come first. */
+  private compareOthers(rows: Float32Array, base: number, p: number, q: number): number {
+    const blockAt = this.blockAt!;
+    const blockWidth = this.blockWidth!;
+    for (let s = 0; s < blockAt.length; s++) {
+      const w = blockWidth[s]!;
+      const a = base + blockAt[s]! + (p - 1) * w;
+      const b = base + blockAt[s]! + (q - 1) * w;
+      for (let c = 0; c < w; c++) {
+        const d = rows[a + c]! - rows[b + c]!;
+        if (d !== 0) return d;
+      }
+    }
+    return 0;
+  }
+
+  /** The sort path: the others in ascending order of their blocks, gathered into place. */
+  private canonicaliseBySort(rows: Float32Array, base: number): void {
+    const { order, best, size } = this;
+    const blockAt = this.blockAt!;
+    const blockWidth = this.blockWidth!;
+    const others = order.length;
+    for (let k = 0; k < others; k++) {
+      // Insertion sort: stable, and n − 1 ≤ 5 keys.
+      const p = k + 1;
+      let j = k - 1;
+      while (j >= 0 && this.compareOthers(rows, base, order[j]!, p) > 0) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = p;
+    }
+    for (let x = 0; x < size; x++) best[x] = rows[base + x]!;
+    for (let s = 0; s < blockAt.length; s++) {
+      const w = blockWidth[s]!;
+      for (let k = 0; k < others; k++) {
+        const from = base + blockAt[s]! + (order[k]! - 1) * w;
+        const to = blockAt[s]! + k * w;
+        for (let c = 0; c < w; c++) best[to + c] = rows[from + c]!;
+      }
+    }
+    rows.set(best, base);
   }
 
   /** Rewrites observation row `row` into its canonical order (the smallest of its reorderings). */
   canonicalise(rows: Float32Array, row: number): void {
-    const { size, candidate, best } = this;
+    const { size, best, sources } = this;
     const base = row * size;
-    for (let k = 0; k < this.sources.length; k++) {
-      const from = this.sources[k]!;
-      for (let x = 0; x < size; x++) candidate[x] = rows[base + from[x]!]!;
-      let smaller = k === 0;
-      for (let x = 0; x < size && !smaller; x++) {
-        if (candidate[x]! < best[x]!) smaller = true;
-        else if (candidate[x]! > best[x]!) break;
-      }
-      if (smaller) best.set(candidate);
+    if (this.blockAt) {
+      this.canonicaliseBySort(rows, base);
+      return;
     }
+    // Compare each reordering with the best so far through the gather maps, stopping at the first
+    // difference, and gather only the winner: most reorderings differ early, so this reads a few
+    // numbers each instead of copying the row (BENCHMARKS.md, "symmetric others").
+    let bestK = 0;
+    for (let k = 1; k < sources.length; k++) {
+      const from = sources[k]!;
+      const bestFrom = sources[bestK]!;
+      for (let x = 0; x < size; x++) {
+        const candidate = rows[base + from[x]!]!;
+        const incumbent = rows[base + bestFrom[x]!]!;
+        if (candidate < incumbent) {
+          bestK = k;
+          break;
+        }
+        if (candidate > incumbent) break;
+      }
+    }
+    const from = sources[bestK]!;
+    for (let x = 0; x < size; x++) best[x] = rows[base + from[x]!]!;
     rows.set(best, base);
   }
 }
