@@ -9,7 +9,8 @@
  * situations. On `pki` (league with counterexample-guided training, the `cgym paper` recipe) seed 0
  * ends 300 epochs at a verified worst case of 37.5% with it, 62.5% without; seeds 0 and 1 end 900
  * epochs at 37.5% with it (seed 1 is still at 75% at epoch 300), where the five 300-epoch seeds
- * without it end at 50–75% or at the constant commit. It costs about 1.6× in verification time.
+ * without it end at 50–75% or at the constant commit. It cost about 1.6× in verification time
+ * when every order was compared (before the sort below).
  *
  * The others' slices are permuted: `received` and `accepted` (a group per other), `sampleRecord`
  * (a group per (other, round)), `relayed` and `relayedVerified` (a group per (relayer, origin) pair,
