@@ -370,7 +370,6 @@ export class Observer {
     }
   }
 
-  /** Counts of each value among the answers of the agent's most recent sample. */
   /** Per other agent (relative order) and round s < r: the answer it gave to agent i's round-s sample. */
   private writeSampleRecord(game: GameBatch, b: number, i: number, r: number, out: Float32Array, at: number): void {
     const { n, V, R } = this;
@@ -383,6 +382,7 @@ export class Observer {
     }
   }
 
+  /** Counts of each value among the answers of the agent's most recent sample. */
   private writeSampleCounts(game: GameBatch, b: number, i: number, r: number, out: Float32Array, at: number): void {
     const counts = this.countScratch;
     for (let v = 0; v < this.V; v++) counts[v] = 0; // fill() costs more than it saves on ≤ 4 numbers

@@ -46,6 +46,34 @@ export function provenMajority(game: GameBatch, b: number, i: number, counts: In
   return -1;
 }
 
+/** Why `name` (a slush-early-commit family protocol) cannot play `scenario`: slush actions, agreement, f = 0, R ≥ `minRounds`. */
+export function refuseSlushSure(name: string, scenario: Scenario, minRounds: number): string | undefined {
+  if (scenario.honestActions !== 'slush') return `${name}: needs honestActions=slush (got ${scenario.honestActions})`;
+  if (scenario.problem !== 'agreement') return `${name}: needs problem=agreement (got ${scenario.problem})`;
+  if (scenario.f !== 0) return `${name}: needs f=0, a faulty answer could fake what it reads (got f=${scenario.f})`;
+  if (scenario.maxRounds < minRounds) return `${name}: needs maxRounds ≥ ${minRounds} to sample before committing (got ${scenario.maxRounds})`;
+  return undefined;
+}
+
+/**
+ * One round of the family: an undecided agent commits `known(b, i)` when it is ≥ 0 (a value it is
+ * certain is the majority), else samples, and commits its preference at the horizon.
+ */
+export function actOnKnownMajority(game: GameBatch, out: HonestActions, known: (b: number, i: number) => number): void {
+  const { n, round, maxRounds: R } = game;
+  for (let b = 0; b < game.size; b++) {
+    for (let i = 0; i < n; i++) {
+      if (!game.needsAction(b, i)) continue;
+      const a = b * n + i;
+      if (game.decisionRound[a] !== 0) continue; // decided (afterCommit=continue): its decision still answers samples
+      const majority = known(b, i);
+      if (majority >= 0) out.decision[a] = majority;
+      else if (round < R) out.query[a] = 1;
+      else out.decision[a] = game.preference[a]!;
+    }
+  }
+}
+
 export function createSlushEarlyCommit(): HonestProtocol {
   const counts = new Int32Array(4); // values ≤ 4
   return {
@@ -54,26 +82,9 @@ export function createSlushEarlyCommit(): HonestProtocol {
     assumptions: 'agreement, slush actions, f = 0; probabilistic: the early commits are always the majority, the rest agree with high probability',
     source: 'ours, on Team Rocket 2018, "Snowflake to Avalanche", §2.1 Slush',
     memorySlots: 0,
-    refuse(scenario: Scenario): string | undefined {
-      if (scenario.honestActions !== 'slush') return `slush-early-commit: needs honestActions=slush (got ${scenario.honestActions})`;
-      if (scenario.problem !== 'agreement') return `slush-early-commit: needs problem=agreement (got ${scenario.problem})`;
-      if (scenario.f !== 0) return `slush-early-commit: needs f=0, a faulty answer could fake a proven majority (got f=${scenario.f})`;
-      if (scenario.maxRounds < 2) return `slush-early-commit: needs maxRounds ≥ 2 to sample before committing (got ${scenario.maxRounds})`;
-      return undefined;
-    },
+    refuse: (scenario: Scenario) => refuseSlushSure('slush-early-commit', scenario, 2),
     act(game: GameBatch, out: HonestActions): void {
-      const { n, round, maxRounds: R } = game;
-      for (let b = 0; b < game.size; b++) {
-        for (let i = 0; i < n; i++) {
-          if (!game.needsAction(b, i)) continue;
-          const a = b * n + i;
-          if (game.decisionRound[a] !== 0) continue; // decided (afterCommit=continue): its pinned preference still answers samples
-          const proven = round >= 2 ? provenMajority(game, b, i, counts) : -1;
-          if (proven >= 0) out.decision[a] = proven;
-          else if (round < R) out.query[a] = 1;
-          else out.decision[a] = game.preference[a]!;
-        }
-      }
+      actOnKnownMajority(game, out, (b, i) => (game.round >= 2 ? provenMajority(game, b, i, counts) : -1));
     },
   };
 }

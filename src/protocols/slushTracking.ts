@@ -32,7 +32,7 @@ import { NO_ANSWER } from '../game/actions.js';
 import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
-import { provenMajority } from './slushEarlyCommit.js';
+import { actOnKnownMajority, provenMajority, refuseSlushSure } from './slushEarlyCommit.js';
 import type { HonestProtocol } from './types.js';
 
 /** The majority as agent i reads it off who answered what (rounds 2..r−1), or -1 if not certain yet. */
@@ -67,29 +67,18 @@ export function createSlushTracking(): HonestProtocol {
     source: 'ours, on Team Rocket 2018, "Snowflake to Avalanche", §2.1 Slush',
     memorySlots: 0,
     refuse(scenario: Scenario): string | undefined {
-      if (scenario.honestActions !== 'slush') return `slush-tracking: needs honestActions=slush (got ${scenario.honestActions})`;
-      if (scenario.problem !== 'agreement') return `slush-tracking: needs problem=agreement (got ${scenario.problem})`;
-      if (scenario.f !== 0) return `slush-tracking: needs f=0, a faulty answer could fake what it reads (got f=${scenario.f})`;
+      const family = refuseSlushSure('slush-tracking', scenario, 3);
+      if (family) return family;
       if (scenario.values !== 2) return `slush-tracking: needs values=2 (got ${scenario.values})`;
       if (scenario.n % 2 === 0) return `slush-tracking: needs an odd n, so that the inputs have a strict majority (got n=${scenario.n})`;
       if (scenario.sampleSize !== scenario.n - 2) return `slush-tracking: needs sampleSize = n − 2 = ${scenario.n - 2}, so that the first sample leaves one input unheard (got ${scenario.sampleSize})`;
-      if (scenario.maxRounds < 3) return `slush-tracking: needs maxRounds ≥ 3 to read a second sample (got ${scenario.maxRounds})`;
       return undefined;
     },
     act(game: GameBatch, out: HonestActions): void {
-      const { n, round, maxRounds: R } = game;
-      for (let b = 0; b < game.size; b++) {
-        for (let i = 0; i < n; i++) {
-          if (!game.needsAction(b, i)) continue;
-          const a = b * n + i;
-          if (game.decisionRound[a] !== 0) continue; // decided (afterCommit=continue): its decision still answers samples
-          let majority = round >= 2 ? provenMajority(game, b, i, counts) : -1;
-          if (majority < 0) majority = trackedMajority(game, b, i);
-          if (majority >= 0) out.decision[a] = majority;
-          else if (round < R) out.query[a] = 1;
-          else out.decision[a] = game.preference[a]!;
-        }
-      }
+      actOnKnownMajority(game, out, (b, i) => {
+        const proven = game.round >= 2 ? provenMajority(game, b, i, counts) : -1;
+        return proven >= 0 ? proven : trackedMajority(game, b, i);
+      });
     },
   };
 }

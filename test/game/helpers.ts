@@ -81,3 +81,10 @@ export function scriptedEquivocation(): HandMade {
   });
   return made;
 }
+
+/** The majority of episode b's inputs (n odd, binary). */
+export function majorityInput(game: GameBatch, b: number): number {
+  let ones = 0;
+  for (let i = 0; i < game.n; i++) ones += game.input[b * game.n + i]!;
+  return 2 * ones > game.n ? 1 : 0;
+}

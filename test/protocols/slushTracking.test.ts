@@ -7,15 +7,11 @@ import { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { play, runEpisodes } from '../../src/play/play.js';
 import { getAdversary, getProtocol } from '../../src/protocols/registry.js';
+import { majorityInput } from '../game/helpers.js';
 import { slushTrackingProtocol } from '../../src/protocols/slushTracking.js';
 
 const split32 = loadScenario('slush-3v2');
 
-function majorityInput(game: GameBatch, b: number): number {
-  let ones = 0;
-  for (let i = 0; i < game.n; i++) ones += game.input[b * game.n + i]!;
-  return 2 * ones > game.n ? 1 : 0;
-}
 
 describe('slush-tracking', () => {
   it('is registered under its name', () => {
