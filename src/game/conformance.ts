@@ -20,7 +20,7 @@
  * not import the protocols layer: any `HonestProtocol` / `Adversary` fits.
  */
 import { ActionSpace } from './actionSpace.js';
-import { AdversaryActions, HonestActions } from './actions.js';
+import { AdversaryActions, HonestActions, usesSamples } from './actions.js';
 import { GameBatch } from './GameBatch.js';
 import { judgeBatch, Outcomes } from './judge.js';
 import { Observer } from './observation.js';
@@ -96,8 +96,7 @@ export function checkScenario(scenario: Scenario, options?: ConformanceOptions):
   const o = resolveConformanceOptions(options);
   const report = new Report(`checkScenario(${scenario.name})`, o.maxFailuresPerCheck);
   // The sample record holds the counts too, so sampling scenarios check the larger view.
-  const samples = scenario.honestActions === 'slush' || scenario.honestActions === 'sampling';
-  const observer = new Observer(scenario, { history: o.history, ...(samples && { sampleView: 'record' as const }) });
+  const observer = new Observer(scenario, { history: o.history, ...(usesSamples(scenario) && { sampleView: 'record' as const }) });
   checkObservationShape(observer, report);
   checkActionHeads(new ActionSpace(scenario), report);
   const sides: SideFactory = (size) => ({ honest: randomLegalHonest(scenario, size), adversary: randomLegalAdversary, memorySlots: 0 });

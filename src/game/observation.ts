@@ -32,7 +32,7 @@
  * signed: `relayedVerified` is 1 exactly where a value arrived. It is there so that one network
  * can tell proofs (pki) from hearsay (authenticated) — same slot, different meaning.
  */
-import { SILENT } from './actions.js';
+import { SILENT, usesSamples } from './actions.js';
 import type { GameBatch } from './GameBatch.js';
 import { MAX_ROUNDS, type Scenario } from './scenario.js';
 
@@ -96,7 +96,7 @@ export const SAMPLE_VIEWS: readonly SampleView[] = ['counts', 'record'];
 
 /** Why a scenario cannot use sample view `view`, or undefined. */
 export function refuseSampleView(scenario: Scenario, view: SampleView): string | undefined {
-  if (view === 'record' && scenario.honestActions !== 'slush' && scenario.honestActions !== 'sampling')
+  if (view === 'record' && !usesSamples(scenario))
     return `sampleView record: needs the slush or sampling action space (got ${scenario.honestActions})`;
   return undefined;
 }
@@ -178,7 +178,7 @@ export class Observer {
       slices.push({ name, offset, length: groups * width, groups, width, encoding, groupLabels, labels });
       offset += groups * width;
     };
-    const samples = scenario.honestActions === 'slush' || scenario.honestActions === 'sampling';
+    const samples = usesSamples(scenario);
     const others = Array.from({ length: n - 1 }, (_, t) => rel(t + 1));
     add('ownInput', 1, V, 'one-hot', ['self'], valueLabels);
     if (samples) add('ownPreference', 1, V, 'one-hot', ['self'], valueLabels);

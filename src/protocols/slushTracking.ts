@@ -53,7 +53,7 @@ export function trackedMajority(game: GameBatch, b: number, i: number): number {
   for (let s = 3; s < round; s++) {
     if (!game.sampled(b, i, s)) continue;
     const later = game.sampleAnswerFrom(b, i, s, unheard);
-    if (later !== NO_ANSWER && later !== unheardInRound2) return 1 - unheardInRound2; // d moved: d was not sure
+    if (later !== NO_ANSWER && later !== unheardInRound2) return 1 - unheardInRound2; // the unheard agent moved: it was not sure
   }
   return -1;
 }
