@@ -5,16 +5,17 @@
  * learned before the verifier judges it.
  *
  * It plays episodes in the engine, records for every honest agent that acts the observation the
- * learned policy sees (`Observer.describe`) and the primitive action taken, and counts distinct
- * (round, observation, action) rows. Each round's rule is the candidate rule that explains most of
- * that round's decisions, with the share it explains; a share below 100% says the table is richer
- * than the rule.
+ * policy sees (`Observer.describe`; for a learned policy, through its own views and history window)
+ * and the primitive action taken, and counts distinct (round, observation, action) rows. Each
+ * round's rule is the candidate rule that explains most of that round's decisions, with the share
+ * it explains; a share below 100% says the table is richer than the rule.
  */
 import { AdversaryActions, HonestActions } from '../game/actions.js';
 import { GameBatch } from '../game/GameBatch.js';
 import { Observer } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
+import { NeuralProtocol, observerOptions } from '../policy/NeuralProtocol.js';
 
 export interface ExtractOptions {
   scenario: Scenario;
@@ -83,6 +84,19 @@ function majorityOfOwnAndReceived(game: GameBatch, b: number, i: number): number
   return best;
 }
 
+/**
+ * The observer whose rows the protocol decides on: a learned policy's own (its history window and
+ * its message and sample views, which can tell apart rows that §7's observation merges), else §7's.
+ */
+function observerFor(scenario: Scenario, honest: HonestProtocol): Observer {
+  return honest instanceof NeuralProtocol ? new Observer(scenario, observerOptions(honest.network.spec)) : new Observer(scenario);
+}
+
+/** Every frame of a row, newest first (`t-0: … t-1: …` with a history window). */
+function describeRow(observer: Observer, row: Float32Array): string {
+  return Array.from({ length: observer.history }, (_, frame) => observer.describe(row, frame)).join(' ');
+}
+
 /** The primitive action of agent row `a` in words (the table's action column). */
 export function describeAction(game: GameBatch, out: HonestActions, a: number): string {
   const parts: string[] = [];
@@ -101,7 +115,7 @@ export function extractDecisionTable(options: ExtractOptions): DecisionTable {
   const size = Math.min(episodes, 1024);
   const { n } = scenario;
   const game = new GameBatch(scenario, { size, seed: options.seed ?? 0, memorySlots: honest.memorySlots });
-  const observer = new Observer(scenario);
+  const observer = observerFor(scenario, honest);
   const rows = new Float32Array(size * n * observer.size);
   const honestActions = new HonestActions(size, n, scenario);
   const adversaryActions = new AdversaryActions(size, n, scenario);
@@ -122,7 +136,7 @@ export function extractDecisionTable(options: ExtractOptions): DecisionTable {
           const a = b * n + i;
           if (!game.needsAction(b, i) || game.faulty[a] === 1) continue;
           const action = describeAction(game, honestActions, a);
-          const observation = observer.describe(rows.subarray(a * observer.size, (a + 1) * observer.size));
+          const observation = describeRow(observer, rows.subarray(a * observer.size, (a + 1) * observer.size));
           const key = `${round}|${observation}|${action}`;
           const row = table.get(key) ?? { round, observation, action, count: 0 };
           row.count += 1;

@@ -1,9 +1,16 @@
 // `extract` reads a protocol back as a decision table and one rule per round. On the majority
 // protocol it must recover exactly the paper's description of it (GAME.md §9).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/game/loadScenario.js';
+import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
+import { honestNetwork } from '../../src/policy/networkFor.js';
+import { ready } from '../../src/policy/tf.js';
 import { getAdversary, getProtocol } from '../../src/protocols/registry.js';
 import { extractDecisionTable, formatDecisionTable } from '../../src/verify/extract.js';
+
+beforeAll(async () => {
+  await ready();
+});
 
 describe('extractDecisionTable', () => {
   it('reads majority back as "send own input, then commit the majority of own and received"', () => {
@@ -29,5 +36,25 @@ describe('extractDecisionTable', () => {
     const scenario = loadScenario('byzantine-breaking');
     const table = extractDecisionTable({ scenario, honest: getProtocol('majority'), adversary: getAdversary('equivocate'), episodes: 200, seed: 1 });
     expect(table.rules.map((r) => r.decisions)).toEqual([400, 400]);
+  });
+
+  it('shows a learned policy the rows it decides on: its sample record, all frames of its history window', () => {
+    // §7's observation would merge rows the record tells apart, and drop a history window's older frames.
+    const slush = loadScenario('slush-3v2');
+    const record = new NeuralProtocol(honestNetwork(slush, { seed: 1, hidden: [8], valueFrame: 'symmetric', sampleView: 'record' }), slush, 'greedy');
+    const recordTable = extractDecisionTable({ scenario: slush, honest: record, adversary: getAdversary('silent'), episodes: 50, seed: 2 });
+    const laterRows = recordTable.rows.filter((r) => r.round >= 2);
+    expect(laterRows.length).toBeGreaterThan(0);
+    for (const row of recordTable.rows) expect(row.observation).toContain('sampleRecord=[');
+    // From round 2 on, some other agent has answered a sample: a record entry holds a value.
+    expect(laterRows.some((r) => /sampleRecord=\[[^\]]*:[01]( |\])/.test(r.observation))).toBe(true);
+
+    const pki = loadScenario('pki');
+    const windowed = new NeuralProtocol(honestNetwork(pki, { seed: 1, hidden: [8], history: 2 }), pki, 'greedy');
+    const windowTable = extractDecisionTable({ scenario: pki, honest: windowed, adversary: getAdversary('silent'), episodes: 20, seed: 2 });
+    for (const row of windowTable.rows) expect(row.observation).toMatch(/^t-0: .* t-1: /);
+
+    const plain = extractDecisionTable({ scenario: slush, honest: getProtocol('slush'), adversary: getAdversary('silent'), episodes: 20, seed: 2 });
+    for (const row of plain.rows) expect(row.observation).not.toContain('sampleRecord');
   });
 });
