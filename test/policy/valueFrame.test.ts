@@ -29,20 +29,26 @@ function afterInputsSent(): GameBatch {
   return game;
 }
 
+/** A greedy policy in `frame` acting in round 2 of `afterInputsSent`, and a reader of the rows it saw. */
+function actInFrame(frame: 'own-input' | 'symmetric') {
+  const protocol = new NeuralProtocol(honestNetwork(pki, { seed: 1, valueFrame: frame }), pki, 'greedy');
+  const game = afterInputsSent();
+  const out = new HonestActions(SIZE, pki.n, pki);
+  protocol.act(game, out);
+  const observer = new Observer(pki);
+  const seen = (a: number) => observer.describe(protocol.observations.subarray(a * observer.size, (a + 1) * observer.size));
+  return { protocol, game, out, seen };
+}
+
 describe('the own-input value frame', () => {
   it('shows values relative to the agent\'s input, keeps the input absolute, and maps choices back', () => {
-    const network = honestNetwork(pki, { seed: 1, valueFrame: 'own-input' });
-    const protocol = new NeuralProtocol(network, pki, 'greedy');
-    const game = afterInputsSent();
-    const out = new HonestActions(SIZE, pki.n, pki);
-    protocol.act(game, out);
-    const observer = new Observer(pki);
+    const { protocol, game, out, seen } = actInFrame('own-input');
     let checked = 0;
     for (let b = 0; b < SIZE && checked < 20; b++)
       for (let i = 0; i < pki.n; i++) {
         const a = b * pki.n + i;
         if (game.faulty[a]) continue;
-        const row = observer.describe(protocol.observations.subarray(a * observer.size, (a + 1) * observer.size));
+        const row = seen(a);
         expect(row).toContain(`ownInput=${game.input[a]}`);
         for (let p = 1; p < pki.n; p++) {
           const j = b * pki.n + ((i + p) % pki.n);
@@ -59,18 +65,13 @@ describe('the own-input value frame', () => {
   });
 
   it('the symmetric frame hides the input too: every agent reads its own input as 0', () => {
-    const network = honestNetwork(pki, { seed: 1, valueFrame: 'symmetric' });
-    expect(network.spec.valueFrame).toBe('symmetric');
-    const protocol = new NeuralProtocol(network, pki, 'greedy');
-    const game = afterInputsSent();
-    const out = new HonestActions(SIZE, pki.n, pki);
-    protocol.act(game, out);
-    const observer = new Observer(pki);
+    const { protocol, game, out, seen } = actInFrame('symmetric');
+    expect(protocol.network.spec.valueFrame).toBe('symmetric');
     let ones = 0;
     for (let a = 0; a < SIZE * pki.n; a++) {
       if (game.faulty[a]) continue;
       ones += game.input[a]!;
-      const row = observer.describe(protocol.observations.subarray(a * observer.size, (a + 1) * observer.size));
+      const row = seen(a);
       expect(row).toContain('ownInput=0');
       const next = Math.floor(a / pki.n) * pki.n + (((a % pki.n) + 1) % pki.n); // +1; values relative as in own-input
       if (!game.faulty[next]) expect(row).toContain(`+1:${Number(game.input[next] !== game.input[a])}`);
