@@ -18,7 +18,7 @@ export async function learnedOr(name: string, side: 'honest', scenario: Scenario
 export async function learnedOr(name: string, side: 'adversary', scenario: Scenario): Promise<Adversary | string>;
 export async function learnedOr(name: string, side: 'honest' | 'adversary', scenario: Scenario, play: LearnedPlay = 'greedy'): Promise<HonestProtocol | Adversary | string> {
   if (!isRunFolder(name)) return name;
-  const [{ frozenHonest, frozenAdversary }, { ready }] = await Promise.all([import('../train/train.js'), import('../policy/tf.js')]);
+  const [{ frozenHonest, frozenAdversary }, { ready }] = await Promise.all([import('../train/runPolicy.js'), import('../policy/tf.js')]);
   await ready(); // the TensorFlow.js backend must be up before a network is built
   return side === 'honest' ? frozenHonest(name, scenario, play) : frozenAdversary(name, scenario);
 }

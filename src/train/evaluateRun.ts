@@ -6,7 +6,8 @@ import { play, type PlayResult } from '../play/play.js';
 import { NeuralProtocol } from '../policy/NeuralProtocol.js';
 import { ready } from '../policy/tf.js';
 import { paths, readJson } from './runFolder.js';
-import { frozenAdversary, loadRunPolicy, type ResolvedTrainOptions } from './train.js';
+import { frozenAdversary, loadRunPolicy } from './runPolicy.js';
+import type { ResolvedTrainOptions } from './train.js';
 
 export interface EvaluateRunOptions {
   run: string;

@@ -27,14 +27,13 @@ import { MESSAGE_VIEWS, refuseMessageView, refuseSampleView, SAMPLE_VIEWS, type 
 import type { Scenario } from '../game/scenario.js';
 import { play, resolveSides, type PlayResult } from '../play/play.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
-import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
+import { NeuralProtocol } from '../policy/NeuralProtocol.js';
 import { adversaryNetwork, DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, honestNetwork, type HonestNetworkOptions } from '../policy/networkFor.js';
 import { PolicyNetwork, type PolicyNetworkSpec } from '../policy/PolicyNetwork.js';
 import { refuseSymmetricOthers } from '../policy/othersOrder.js';
 import { VALUE_FRAMES, type ValueFrame } from '../policy/valueFrame.js';
 import { ready, tf } from '../policy/tf.js';
 import { AttackPool, type Attack, type AttackPoolOptions } from '../protocols/adversaries/attackPool.js';
-import { getAdversary, getProtocol } from '../protocols/registry.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
 import { appendLeagueDraw, drawOpponent, LeaguePool, poolEpochs, resolveLeagueOptions, snapshotDue, truncateLeagueDraws, type LeagueOptions } from './league.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from './names.js';
@@ -45,6 +44,7 @@ import {
   appendAttacks, appendMetrics, createRunFolder, resumeAttacks, paths, readCheckpoint, readJson, readMetrics, truncateMetrics, writeCheckpoint, writeJson,
   type Checkpoint, type EpochMetrics,
 } from './runFolder.js';
+import { frozenAdversary, frozenHonest, loadRunPolicy } from './runPolicy.js';
 import type { UpdateStats } from './storageTensors.js';
 
 export { ALGOS, SCHEDULES, type Algo, type Schedule };
@@ -358,29 +358,6 @@ function packageVersions(): Record<string, string> {
     }
   }
   return versions;
-}
-
-/** A saved side of a run folder (its latest checkpoint), or undefined if the run has none. */
-export function loadRunPolicy(dir: string, side: 'honest' | 'adversary'): { network: PolicyNetwork; scenario: Scenario } {
-  const checkpoint = readCheckpoint(dir);
-  const saved = checkpoint?.[side];
-  if (!saved) throw new RangeError(`run ${dir}: has no learned ${side} policy in checkpoints/latest.json`);
-  const config = readJson<ResolvedTrainOptions>(paths(dir).config, `run ${dir}`);
-  return { network: PolicyNetwork.fromJSON(saved), scenario: loadScenario(config.scenario as unknown as Record<string, unknown>) };
-}
-
-const isRunFolder = (name: string): boolean => existsSync(paths(name).config);
-
-/** A frozen honest side: a registry protocol, or a run folder's learned policy (greedy unless `mode` says sample). */
-export function frozenHonest(name: string, scenario: Scenario, mode: PolicyMode = 'greedy'): HonestProtocol {
-  if (isRunFolder(name)) return new NeuralProtocol(loadRunPolicy(name, 'honest').network, scenario, mode, `run:${name}`);
-  return getProtocol(name, scenario);
-}
-
-/** A frozen adversary: a registry adversary, or a run folder's learned adversary (greedy). */
-export function frozenAdversary(name: string, scenario: Scenario): Adversary {
-  if (isRunFolder(name)) return new NeuralAdversary(loadRunPolicy(name, 'adversary').network, scenario, 'greedy', `run:${name}`);
-  return getAdversary(name, scenario);
 }
 
 /** The observations of a storage's valid slots, `[count, obsSize]`. */
