@@ -113,16 +113,25 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-function formatIssue(input: unknown, issue: z.core.$ZodIssue): string {
+/**
+ * One zod issue as `key=value: rule` (or `unknown key …`, `key is missing`), naming the keys known
+ * where an unknown one was given. Shared by every schema read at the edge (scenarios, configs).
+ */
+function formatIssue(input: unknown, issue: z.core.$ZodIssue, knownKeysAt: (path: readonly PropertyKey[]) => string[], whole: string): string {
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `${issue.path.join('.')}.` : '';
-    return `unknown key ${issue.keys.map((k) => where + k).join(', ')} (known: ${knownKeys(issue.path).join(', ')})`;
+    return `unknown key ${issue.keys.map((k) => where + k).join(', ')} (known: ${knownKeysAt(issue.path).join(', ')})`;
   }
-  const key = issue.path.join('.') || '(scenario)';
+  const key = issue.path.join('.') || whole;
   const value = valueAt(input, issue.path);
   const shown = value === undefined ? 'missing' : JSON.stringify(value);
   if (value === undefined && issue.code === 'invalid_type') return `${key} is missing: it is required`;
   return `${key}=${shown}: ${issue.message}`;
+}
+
+/** Every issue of a failed parse, `; `-separated, one line. */
+export function describeIssues(input: unknown, issues: readonly z.core.$ZodIssue[], knownKeysAt: (path: readonly PropertyKey[]) => string[], whole: string): string {
+  return issues.map((issue) => formatIssue(input, issue, knownKeysAt, whole)).join('; ');
 }
 
 function knownKeys(path: readonly PropertyKey[]): string[] {
@@ -134,8 +143,7 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
 export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const result = ScenarioSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => formatIssue(input, issue));
-  throw new ScenarioError(`${source}: ${lines.join('; ')}`);
+  throw new ScenarioError(`${source}: ${describeIssues(input, result.error.issues, knownKeys, '(scenario)')}`);
 }
 
 /** Number of honest agents. */

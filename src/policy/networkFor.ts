@@ -6,14 +6,45 @@ import { ActionSpace } from '../game/actionSpace.js';
 import { AdversarySpace } from '../game/adversarySpace.js';
 import { Observer, type MessageView, type SampleView } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
-import { PolicyNetwork } from './PolicyNetwork.js';
+import { PolicyNetwork, type PolicyNetworkSpec } from './PolicyNetwork.js';
 import { refuseSymmetricOthers } from './othersOrder.js';
 import type { ValueFrame } from './valueFrame.js';
 
+/**
+ * What the honest network reads: the observation's options (game/observation.ts) and how the
+ * policy presents them (policy/valueFrame.ts, othersOrder.ts), carried whole wherever a network
+ * is made, trained, saved or described.
+ */
+export interface ObservationOptions {
+  /** The observation's history window H (GAME.md §7). */
+  history: number;
+  /** How messages and relays are observed (game/observation.ts). */
+  messageView: MessageView;
+  /** How samples are observed (game/observation.ts). */
+  sampleView: SampleView;
+  /** Value coordinates (policy/valueFrame.ts). */
+  valueFrame: ValueFrame;
+  /** The other agents in a canonical order (policy/othersOrder.ts). */
+  symmetricOthers: boolean;
+}
+
+export const DEFAULT_OBSERVATION: Readonly<ObservationOptions> = { history: 1, messageView: 'per-sender', sampleView: 'counts', valueFrame: 'absolute', symmetricOthers: false };
+
+/** The observation options a saved network was made with (its spec keeps only those that differ from the defaults). */
+export function observationOf(spec: PolicyNetworkSpec): ObservationOptions {
+  return {
+    history: spec.history ?? DEFAULT_OBSERVATION.history,
+    messageView: spec.messageView ?? DEFAULT_OBSERVATION.messageView,
+    sampleView: spec.sampleView ?? DEFAULT_OBSERVATION.sampleView,
+    valueFrame: spec.valueFrame ?? DEFAULT_OBSERVATION.valueFrame,
+    symmetricOthers: spec.symmetricOthers === true,
+  };
+}
+
 /** What the honest network reads and may choose, beyond its shape (all kept in the saved spec). */
 export interface HonestNetworkOptions {
-  /** Value coordinates (policy/valueFrame.ts; default absolute). */
-  valueFrame?: ValueFrame;
+  /** What it reads (default DEFAULT_OBSERVATION, key by key). */
+  observation?: Partial<ObservationOptions>;
   /**
    * Own-input frame: initial logit of "send my own input" (0: uniform message head).
    * Positive values start truthful, as `paper` actions are by construction: under `free` and
@@ -22,16 +53,8 @@ export interface HonestNetworkOptions {
    * seeds 0–2; with +2, 100%).
    */
   messageBias?: number;
-  /** The observation's history window H (GAME.md §7; default 1). */
-  history?: number;
   /** No waiting in the last round (PolicyNetworkSpec.commitAtHorizon; default false). */
   commitAtHorizon?: boolean;
-  /** The other agents in a canonical order (policy/othersOrder.ts; default false). */
-  symmetricOthers?: boolean;
-  /** How messages and relays are observed (game/observation.ts; default per-sender). */
-  messageView?: MessageView;
-  /** How samples are observed (game/observation.ts; default counts). */
-  sampleView?: SampleView;
 }
 
 export interface NetworkOptions extends HonestNetworkOptions {
@@ -79,20 +102,17 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
   const initialBias = new Array<number>(space.maskWidth).fill(0);
   for (const head of space.heads) if (COMMIT_HEADS.has(head.name)) for (let c = 1; c < head.size; c++) initialBias[head.offset + c] = commitBias;
   const message = space.head('message');
+  const { history, messageView, sampleView, valueFrame, symmetricOthers } = { ...DEFAULT_OBSERVATION, ...options.observation };
   if (options.messageBias !== undefined && options.messageBias !== 0) {
-    if (options.valueFrame !== 'own-input' && options.valueFrame !== 'symmetric') throw new RangeError(`messageBias=${options.messageBias}: needs valueFrame=own-input or symmetric (only there is "send my input" one option)`);
+    if (valueFrame !== 'own-input' && valueFrame !== 'symmetric') throw new RangeError(`messageBias=${options.messageBias}: needs valueFrame=own-input or symmetric (only there is "send my input" one option)`);
     if (!message) throw new RangeError(`messageBias=${options.messageBias}: the ${scenario.honestActions} action space has no message head`);
     initialBias[message.offset + 1] = options.messageBias;
   }
-  const history = options.history ?? 1;
-  if (options.symmetricOthers) {
+  if (symmetricOthers) {
     const why = refuseSymmetricOthers(scenario);
     if (why) throw new RangeError(why);
   }
-  const messageView = options.messageView ?? 'per-sender';
-  const sampleView = options.sampleView ?? 'counts';
-  const valueFrame = options.valueFrame ?? 'absolute';
-  return new PolicyNetwork({ obsSize: new Observer(scenario, { history, messageView, sampleView }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(options.symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }) });
+  return new PolicyNetwork({ obsSize: new Observer(scenario, { history, messageView, sampleView }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }) });
 }
 
 export function adversaryNetwork(scenario: Scenario, options: NetworkOptions): PolicyNetwork {

@@ -4,24 +4,27 @@
  * knows what each experiment is and how to summarise its runs.
  */
 
-/** One experiment: a `cgym` command (train or attack) and the number it is judged by. */
-export interface PaperExperiment {
+/**
+ * One experiment: a training recipe (train/recipes.ts: a named config, the one `cgym train
+ * --scenario <id>` uses by default) or an attack, and the number it is judged by.
+ */
+export type PaperExperiment = {
   /** The preset, which is also the experiment's name. */
   id: string;
   /** What the paper reports. */
   paper: string;
   /** Our target, in words. */
   target: string;
-  command: 'train' | 'attack';
-  /** Arguments after the command, without --seed, --epochs, --out, --json (the runner adds them). */
-  args: readonly string[];
-  /** Epochs per run (default DEFAULT_EPOCHS; `cgym paper --epochs` overrides every experiment's). */
+  /** Epochs per run (default: the recipe's, else DEFAULT_EPOCHS; `cgym paper --epochs` overrides every experiment's). */
   epochs?: number;
   /** The summary field the experiment is judged by. */
   metric: 'finalWinRate' | 'majorityCorrectRate' | 'breakRate';
   /** The value the metric must reach (at least). */
   threshold: number;
-}
+} & (
+  | { command: 'train'; /** The recipe it trains with (train/recipes.ts). */ recipe: string }
+  | { command: 'attack'; /** Arguments after `cgym attack`, without --seed, --epochs, --out, --json (the runner adds them). */ args: readonly string[] }
+);
 
 /** Epochs of an experiment that does not say (the honest-consensus target: within 100 epochs). */
 export const DEFAULT_EPOCHS = 100;
@@ -32,7 +35,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     paper: 'majority protocol learned by epoch 500 (87.5% constant commit before reward shaping)',
     target: 'greedy win ≥ 99% within 100 epochs',
     command: 'train',
-    args: ['--scenario', 'honest-consensus'],
+    recipe: 'honest-consensus',
     metric: 'finalWinRate',
     threshold: 0.99,
   },
@@ -50,7 +53,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     paper: 'learns to sample to the round limit, then commit the majority',
     target: 'majority-correct ≥ 95%',
     command: 'train',
-    args: ['--scenario', 'slush-4v1'],
+    recipe: 'slush-4v1',
     metric: 'majorityCorrectRate',
     threshold: 0.95,
   },
@@ -59,18 +62,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     paper: 'failed: stuck committing a constant',
     target: 'majority-correct ≥ 95%',
     command: 'train',
-    // The counts of a sample's answers (GAME.md §7) cap every rule we found at 94.0% (in 9/128 of
-    // the episodes nobody's first sample proves the majority and every preference is flipped); the
-    // sample record — who answered what, each round — does not (slush-tracking: 96.8%). So the
-    // network reads the record (`--sample-view record`), in the symmetric value frame (no value
-    // convention: a 64-64 network otherwise falls to the constant commit), with the others in
-    // canonical order, PPO, 1024 episodes per epoch, learning rate 0.003, no waiting in round R.
-    // With 512 episodes per epoch, 600 epochs: 95.2%, 96.9%, 94.9%, 93.3%, 94.6% on seeds 0–4;
-    // the misses plateaued in training near 93.5%, about the counts' rule. On seed 3, twice the
-    // batch gave 97.7%, 1000 epochs with an entropy weight of 0.03 gave 97.5% (94.4% at epoch
-    // 600), and 128-128 layers gave 94.2%. Counts only, own-input frame, linear: 91.6–93.0%.
-    args: ['--scenario', 'slush-3v2', '--algo', 'ppo', '--sample-view', 'record', '--value-frame', 'symmetric', '--symmetric-others', '--hidden', '64,64', '--learning-rate', '0.003', '--batch', '1024', '--commit-at-horizon'],
-    epochs: 600,
+    recipe: 'slush-3v2',
     metric: 'majorityCorrectRate',
     threshold: 0.95,
   },
@@ -79,16 +71,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     paper: 'failed: could not be made to work',
     target: 'honest win ≥ 99% against a co-trained adversary',
     command: 'train',
-    // League self-play plus counterexample-guided training (the verifier's attacks every 5 epochs),
-    // with the honest options that get the team talking at all under relay actions (values
-    // relative to the own input, a start that sends the own input, no waiting at the horizon) and
-    // the `accepted` message view: per other agent, the values accepted by Dolev–Strong's rule
-    // (direct in round 1, relayed in round 2). Every seed's final policy is proven safe by the
-    // verifier. With the per-sender view instead (GAME.md §7's slots, two frames) the same recipe
-    // beat its co-trained adversary on 4 of 5 seeds but was broken by the verifier in 12.5–75% of
-    // chance outcomes (2–2 ties tipped by the faulty agent's duplicate or late messages; README).
-    args: ['--scenario', 'pki', '--schedule', 'league', '--value-frame', 'own-input', '--message-bias', '2', '--message-view', 'accepted', '--hidden', '32,16', '--commit-at-horizon', '--verify-every', '5', '--counterexamples'],
-    epochs: 300,
+    recipe: 'pki',
     metric: 'finalWinRate',
     threshold: 0.99,
   },

@@ -50,14 +50,13 @@ export interface AttackReport {
 const ATTACK_SEED_OFFSET = 0x2545f491;
 
 export async function attack(options: AttackOptions): Promise<AttackReport> {
-  const summary: TrainSummary = await train({ ...options, schedule: 'adversary', honest: options.honest });
-  const scenario = typeof options.scenario === 'string' || options.set?.length
-    ? loadScenario(options.scenario as string | Record<string, unknown>, options.set ?? [])
-    : options.scenario;
+  const { traceEpisodes, ...trainOptions } = options;
+  const summary: TrainSummary = await train({ ...trainOptions, schedule: 'adversary', honest: options.honest });
+  const scenario = loadScenario(options.scenario, options.set ?? []);
   const honest = frozenHonest(options.honest, scenario);
   const adversary = frozenAdversary(summary.run, scenario);
   const seed = ((options.seed ?? 0) + ATTACK_SEED_OFFSET) >>> 0;
-  const found = commonAttack(scenario, honest, adversary, seed, options.traceEpisodes ?? 2000);
+  const found = commonAttack(scenario, honest, adversary, seed, traceEpisodes ?? 2000);
   return {
     run: summary.run,
     scenario: summary.scenario,

@@ -7,7 +7,6 @@ import { NeuralProtocol } from '../policy/NeuralProtocol.js';
 import { ready } from '../policy/tf.js';
 import { paths, readJson } from './runFolder.js';
 import { frozenAdversary, loadRunPolicy } from './runPolicy.js';
-import type { ResolvedTrainOptions } from './train.js';
 
 export interface EvaluateRunOptions {
   run: string;
@@ -18,7 +17,7 @@ export interface EvaluateRunOptions {
 
 export async function evaluateRun(options: EvaluateRunOptions): Promise<PlayResult & { run: string }> {
   await ready();
-  const config = readJson<ResolvedTrainOptions>(paths(options.run).config, `run ${options.run}`);
+  const config = readJson<{ adversary: string }>(paths(options.run).config, `run ${options.run}`);
   const { network, scenario } = loadRunPolicy(options.run, 'honest');
   const honest = new NeuralProtocol(network, scenario, 'greedy', `run:${options.run}`);
   const adversaryName = options.adversary ?? (config.adversary === 'learned' ? options.run : config.adversary);

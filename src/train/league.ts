@@ -30,15 +30,6 @@ export interface LeagueOptions {
 
 export const LEAGUE_DEFAULTS: Required<LeagueOptions> = { poolSize: 8, snapshotEvery: 5, latestShare: 0.5 };
 
-/** Validated league options (messages name the key, the value and the rule). */
-export function resolveLeagueOptions(options: LeagueOptions | undefined): Required<LeagueOptions> {
-  const o = { ...LEAGUE_DEFAULTS, ...options };
-  for (const key of ['poolSize', 'snapshotEvery'] as const)
-    if (!(Number.isInteger(o[key]) && o[key] >= 1)) throw new RangeError(`train: league.${key} must be a positive integer (got ${o[key]})`);
-  if (!(o.latestShare >= 0 && o.latestShare <= 1)) throw new RangeError(`train: league.latestShare must be in 0..1 (got ${o.latestShare})`);
-  return o;
-}
-
 export type LeagueSide = 'honest' | 'adversary';
 /** An epoch's opponent: the other side's current network, or its snapshot after that epoch. */
 export type Opponent = 'latest' | number;

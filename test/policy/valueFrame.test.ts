@@ -31,7 +31,7 @@ function afterInputsSent(): GameBatch {
 
 /** A greedy policy in `frame` acting in round 2 of `afterInputsSent`, and a reader of the rows it saw. */
 function actInFrame(frame: 'own-input' | 'symmetric') {
-  const protocol = new NeuralProtocol(honestNetwork(pki, { seed: 1, valueFrame: frame }), pki, 'greedy');
+  const protocol = new NeuralProtocol(honestNetwork(pki, { seed: 1, observation: { valueFrame: frame } }), pki, 'greedy');
   const game = afterInputsSent();
   const out = new HonestActions(SIZE, pki.n, pki);
   protocol.act(game, out);
@@ -82,7 +82,7 @@ describe('the own-input value frame', () => {
   });
 
   it('with a message bias starts by sending its own input (P ≈ e²/(e²+2) = 0.79), whatever the input', () => {
-    const network = honestNetwork(pki, { seed: 1, valueFrame: 'own-input', messageBias: 2 });
+    const network = honestNetwork(pki, { seed: 1, observation: { valueFrame: 'own-input' }, messageBias: 2 });
     const game = new GameBatch(pki, { size: SIZE, seed: 5 });
     game.reset(0);
     const out = new HonestActions(SIZE, pki.n, pki);
@@ -102,11 +102,11 @@ describe('the own-input value frame', () => {
 
   it('refuses a message bias without the own-input frame or without a message head', () => {
     expect(() => honestNetwork(pki, { seed: 1, messageBias: 2 })).toThrow('messageBias=2: needs valueFrame=own-input or symmetric (only there is "send my input" one option)');
-    expect(() => honestNetwork(loadScenario('honest-consensus'), { seed: 1, valueFrame: 'own-input', messageBias: 2 })).toThrow('messageBias=2: the paper action space has no message head');
+    expect(() => honestNetwork(loadScenario('honest-consensus'), { seed: 1, observation: { valueFrame: 'own-input' }, messageBias: 2 })).toThrow('messageBias=2: the paper action space has no message head');
   });
 
   it('survives a JSON round trip (the frame, the history window, the horizon rule and the others\' order are in the spec)', () => {
-    const network = honestNetwork(pki, { seed: 2, valueFrame: 'own-input', history: 2, commitAtHorizon: true, symmetricOthers: true, hidden: [8] });
+    const network = honestNetwork(pki, { seed: 2, observation: { valueFrame: 'own-input', history: 2, symmetricOthers: true }, commitAtHorizon: true, hidden: [8] });
     const copy = PolicyNetwork.fromJSON(JSON.parse(JSON.stringify(network.toJSON())));
     expect(copy.spec).toMatchObject({ valueFrame: 'own-input', history: 2, commitAtHorizon: true, symmetricOthers: true });
     const a = play({ scenario: pki, honest: new NeuralProtocol(network, pki, 'sample'), adversary: 'random', episodes: 300, seed: 4 });
@@ -119,7 +119,7 @@ describe('the own-input value frame', () => {
 describe('history window and horizon rule', () => {
   it('a history window widens the network\'s input by whole frames', () => {
     const one = honestNetwork(pki, { seed: 1 });
-    const two = honestNetwork(pki, { seed: 1, history: 2 });
+    const two = honestNetwork(pki, { seed: 1, observation: { history: 2 } });
     expect(two.spec.obsSize).toBe(2 * one.spec.obsSize);
     expect(new NeuralProtocol(two, pki).observer.history).toBe(2);
   });

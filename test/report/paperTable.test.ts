@@ -1,7 +1,8 @@
 // The paper table: the paper's result beside ours per experiment, with the verifier's worst case
 // where an experiment verifies its learned policy.
 import { describe, expect, it } from 'vitest';
-import { PAPER_EXPERIMENTS, paperTable, type PaperRun } from '../../src/report/paper.js';
+import { PAPER_EXPERIMENTS, paperTable, type PaperExperiment, type PaperRun } from '../../src/report/paper.js';
+import { defaultRecipe, RECIPES } from '../../src/train/recipes.js';
 
 const run = (experiment: string, seed: number, value: number, verifiedWorstCaseLoss: number | null): PaperRun => ({
   experiment, seed, value, epochsToThreshold: null, secondsToThreshold: null, verifiedWorstCaseLoss, wallSeconds: 10, run: `runs/${experiment}__seed${seed}`,
@@ -21,9 +22,14 @@ describe('paperTable', () => {
     expect(rows).toHaveLength(4);
   });
 
-  it('the two experiments that need longer runs say so (cgym paper --epochs overrides them)', () => {
-    expect(Object.fromEntries(PAPER_EXPERIMENTS.map((e) => [e.id, e.epochs ?? null]))).toEqual({
+  it('the two experiments that need longer runs say so in their recipes (cgym paper --epochs overrides them)', () => {
+    const epochsOf = (e: PaperExperiment) => e.epochs ?? (e.command === 'train' ? RECIPES[e.recipe]!.config.epochs : undefined) ?? null;
+    expect(Object.fromEntries(PAPER_EXPERIMENTS.map((e) => [e.id, epochsOf(e)]))).toEqual({
       'honest-consensus': null, 'byzantine-breaking': null, 'slush-4v1': null, 'slush-3v2': 600, pki: 300,
     });
+  });
+
+  it('each training experiment is the recipe its preset trains with by default', () => {
+    for (const e of PAPER_EXPERIMENTS) if (e.command === 'train') expect(defaultRecipe(e.id)).toBe(e.recipe);
   });
 });

@@ -33,7 +33,7 @@ describe('cgym train / eval / attack', () => {
     expect(config.reinforce).toMatchObject({ learningRate: 0.02, entropyCoef: 0.05, groupSize: 8 });
     expect(cgym(['train', '--scenario', 'honest-consensus', '--batch', '64', '--group-size', '6', '--out', join(dir, 'g6')]).stderr).toBe('cgym: train: reinforce.groupSize must be a positive integer dividing batch=64 (got 6)\n');
     expect(cgym(['train', '--scenario', 'honest-consensus', '--algo', 'ppo', '--group-size', '8', '--out', join(dir, 'gppo')]).stderr).toBe('cgym: train: --group-size applies to --algo reinforce (got --algo ppo)\n');
-    expect(cgym(['train', '--scenario', 'honest-consensus', '--algo', 'ppo', '--learning-rate', '0', '--out', join(dir, 'lr0')]).stderr).toBe('cgym: train: ppo.learningRate must be a positive number (got 0)\n');
+    expect(cgym(['train', '--scenario', 'honest-consensus', '--algo', 'ppo', '--learning-rate', '0', '--out', join(dir, 'lr0')]).stderr).toBe('cgym: train: ppo.learningRate=0: must be a positive number\n');
   });
 
   it('misuse is one line', () => {
@@ -48,11 +48,11 @@ describe('cgym train / eval / attack', () => {
     expect(leagueFlag.stderr).toBe('cgym: train: --league-pool, --league-every and --league-latest need --schedule league (got --schedule honest)\n');
     const leagueNoFaults = cgym(['train', '--scenario', 'honest-consensus', '--schedule', 'league', '--out', join(dir, 'league-f0')]);
     expect(leagueNoFaults.stderr).toBe('cgym: train: schedule league needs f ≥ 1 (scenario honest-consensus has f=0)\n');
-    const bias = cgym(['train', '--scenario', 'pki', '--message-bias', '2', '--out', join(dir, 'bias')]);
+    const bias = cgym(['train', '--scenario', 'pki', '--recipe', 'none', '--message-bias', '2', '--out', join(dir, 'bias')]);
     expect(bias.stderr).toBe('cgym: train: messageBias=2 needs valueFrame=own-input or symmetric (only there is "send my input" one option)\n');
     const frame = cgym(['train', '--scenario', 'pki', '--value-frame', 'relative', '--out', join(dir, 'frame')]);
     expect(frame.stderr).toMatch(/^cgym: option '--value-frame <frame>' argument 'relative' is invalid\. must be one of absolute, own-input, symmetric\.\n$/);
-    const unverified = cgym(['train', '--scenario', 'pki', '--counterexamples', '--out', join(dir, 'cegis')]);
+    const unverified = cgym(['train', '--scenario', 'pki', '--recipe', 'none', '--counterexamples', '--out', join(dir, 'cegis')]);
     expect(unverified.stderr).toBe('cgym: train: counterexamples need a verification (--verify-every K): the attacks come from the verifier\n');
     const symmetric = cgym(['train', '--scenario', 'bb-pki-n3-f1', '--symmetric-others', '--out', join(dir, 'sym')]);
     expect(symmetric.stderr).toBe('cgym: train: symmetricOthers: broadcast observations name the sender by position\n');

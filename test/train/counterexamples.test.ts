@@ -22,10 +22,10 @@ describe('counterexample-guided training', () => {
     expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: {} })).toThrow(
       'train: counterexamples need a verification (--verify-every K): the attacks come from the verifier',
     );
-    const verification = COUNTEREXAMPLE_RUN.verification!;
-    expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', schedule: 'alternating', counterexamples: {}, verification })).toThrow(/^train: counterexamples need schedule honest or league \(got alternating\)/);
-    expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: { share: 2 }, verification })).toThrow('train: counterexamples.share must be in 0..1 (got 2)');
-    expect(resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: {}, verification }).counterexamples).toEqual({ share: 0.5, perOutcome: 8 });
+    const verification = { verifyEvery: 2 };
+    expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', schedule: 'alternating', counterexamples: {}, ...verification })).toThrow(/^train: counterexamples need schedule honest or league \(got alternating\)/);
+    expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: { share: 2 }, ...verification })).toThrow('train: counterexamples.share=2: must be in 0..1');
+    expect(resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: {}, ...verification }).counterexamples).toEqual({ share: 0.5, perOutcome: 8 });
   });
 
   it('keeps each verification\'s attacks and plays them from the next epoch on', async () => {
@@ -67,11 +67,11 @@ describe('counterexample-guided training', () => {
 
 describe('init: a run that starts from another run\'s honest network', () => {
   it('starts from the source\'s weights, records the network\'s options, and refuses options it would ignore', async () => {
-    const source = await train({ scenario: 'pki', adversary: 'silent', epochs: 3, batch: 32, seed: 4, valueFrame: 'own-input', messageBias: 2, history: 2, commitAtHorizon: true, hidden: [8], finalEpisodes: 500, out: fresh('source') });
+    const source = await train({ scenario: 'pki', adversary: 'silent', epochs: 3, batch: 32, seed: 4, observation: { valueFrame: 'own-input', history: 2 }, messageBias: 2, commitAtHorizon: true, honestHidden: [8], finalEpisodes: 500, out: fresh('source') });
     const frozen = { learningRate: 1e-12 };
     const a = await train({ scenario: 'pki', adversary: 'silent', epochs: 2, batch: 32, seed: 9, init: source.run, reinforce: frozen, finalEpisodes: 500, out: fresh('a') });
     const config = JSON.parse(readFileSync(join(a.run, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ init: source.run, valueFrame: 'own-input', history: 2, commitAtHorizon: true, honestHidden: [8] });
+    expect(config).toMatchObject({ init: source.run, observation: { valueFrame: 'own-input', history: 2 }, commitAtHorizon: true, honestHidden: [8] });
     // A learning rate of 1e-12 leaves the weights where the source left them (Adam steps ≈ the rate).
     const before = readCheckpoint(source.run)!.honest!;
     const after = readCheckpoint(a.run)!.honest!;
@@ -79,7 +79,7 @@ describe('init: a run that starts from another run\'s honest network', () => {
     const drift = Math.max(...after.weights.flatMap((w, k) => w.map((x, i) => Math.abs(x - before.weights[k]![i]!))));
     expect(drift).toBeLessThan(1e-6);
     expect(after.adam.step).toBe(2); // a fresh optimizer: two steps, not the source's three + two
-    expect(() => resolveTrainOptions({ scenario: 'pki', out: 'unused', init: source.run, history: 3 })).toThrow(`train: init ${source.run} brings its network and options; drop history`);
+    expect(() => resolveTrainOptions({ scenario: 'pki', out: 'unused', init: source.run, observation: { history: 3 } })).toThrow(`train: init ${source.run} brings its network and options; drop observation`);
     expect(() => resolveTrainOptions({ scenario: 'honest-consensus', out: 'unused', init: source.run })).toThrow(/the network reads \d+ numbers, scenario honest-consensus observes \d+/);
   });
 });

@@ -46,9 +46,9 @@ describe('league: the pool and the draw', () => {
   });
 
   it('validates its options and records them in config.json', async () => {
-    expect(() => resolveTrainOptionsLeague({ poolSize: 0 })).toThrow('train: league.poolSize must be a positive integer (got 0)');
-    expect(() => resolveTrainOptionsLeague({ snapshotEvery: 2.5 })).toThrow('train: league.snapshotEvery must be a positive integer (got 2.5)');
-    expect(() => resolveTrainOptionsLeague({ latestShare: 1.5 })).toThrow('train: league.latestShare must be in 0..1 (got 1.5)');
+    expect(() => resolveTrainOptionsLeague({ poolSize: 0 })).toThrow('train: league.poolSize=0: must be at least 1');
+    expect(() => resolveTrainOptionsLeague({ snapshotEvery: 2.5 })).toThrow('train: league.snapshotEvery=2.5: must be an integer');
+    expect(() => resolveTrainOptionsLeague({ latestShare: 1.5 })).toThrow('train: league.latestShare=1.5: must be in 0..1');
     expect(resolveTrainOptionsLeague(undefined).league).toEqual(LEAGUE_DEFAULTS);
     const out = fresh('config');
     await train({ ...LEAGUE_RUN, epochs: 1, out });

@@ -10,8 +10,8 @@ import { train, type TrainOptions } from '../../src/train/train.js';
 
 const fresh = (name: string) => join(mkdtempSync(join(tmpdir(), 'cgym-record-')), name);
 const RUN: Omit<TrainOptions, 'out'> = {
-  scenario: 'slush-3v2', algo: 'ppo', epochs: 4, batch: 32, seed: 3, hidden: [8],
-  valueFrame: 'symmetric', sampleView: 'record', symmetricOthers: true, evalEvery: 2, evalEpisodes: 100, finalEpisodes: 200,
+  scenario: 'slush-3v2', algo: 'ppo', epochs: 4, batch: 32, seed: 3, honestHidden: [8],
+  observation: { valueFrame: 'symmetric', sampleView: 'record', symmetricOthers: true }, evalEvery: 2, evalEpisodes: 100, finalEpisodes: 200,
 };
 
 describe('training on the sample record', () => {
@@ -19,7 +19,7 @@ describe('training on the sample record', () => {
     const whole = await train({ ...RUN, out: fresh('whole') });
     const spec = readCheckpoint(whole.run)!.honest!.spec;
     expect(spec).toMatchObject({ sampleView: 'record', valueFrame: 'symmetric', symmetricOthers: true });
-    expect(JSON.parse(readFileSync(join(whole.run, 'config.json'), 'utf8'))).toMatchObject({ sampleView: 'record', valueFrame: 'symmetric' });
+    expect(JSON.parse(readFileSync(join(whole.run, 'config.json'), 'utf8'))).toMatchObject({ observation: { sampleView: 'record', valueFrame: 'symmetric' } });
     const evaluated = await evaluateRun({ run: whole.run, episodes: 200, seed: 1 });
     expect(evaluated.episodes).toBe(200);
 

@@ -1,5 +1,4 @@
 // A small, fast training run shared by the tests (the child process uses it too).
-import { loadScenario } from '../../src/game/loadScenario.js';
 import type { TrainOptions } from '../../src/train/train.js';
 import { verify } from '../../src/verify/verify.js';
 
@@ -31,11 +30,9 @@ export const COUNTEREXAMPLE_RUN: Omit<TrainOptions, 'out'> = {
   adversary: 'silent',
   epochs: 8,
   counterexamples: { share: 1 },
-  verification: {
-    every: 2,
-    check: (honest) => {
-      const result = verify({ scenario: loadScenario('byzantine-breaking'), honest });
-      return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
-    },
+  verifyEvery: 2,
+  verify: (scenario, honest, maxStates) => {
+    const result = verify({ scenario, honest, maxStates });
+    return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
   },
 };

@@ -64,10 +64,10 @@ describe('train: run folders', () => {
   });
 
   it('a NaN stops the run with one line and keeps the last good checkpoint', async () => {
-    // A NaN value-loss weight makes the first update's loss NaN (a NaN learning rate is refused up front).
+    // A value-loss weight past float32's range makes the first update's loss non-finite (NaN options are refused up front).
     const out = fresh('nan');
-    await expect(train({ ...SMALL_RUN, schedule: 'honest', epochs: 3, out, reinforce: { baseline: 'value', valueCoef: Number.NaN } })).rejects.toThrow(TrainingDivergedError);
-    await expect(train({ ...SMALL_RUN, schedule: 'honest', epochs: 3, out: fresh('nan2'), reinforce: { baseline: 'value', valueCoef: Number.NaN } })).rejects.toThrow(
+    await expect(train({ ...SMALL_RUN, schedule: 'honest', epochs: 3, out, reinforce: { baseline: 'value', valueCoef: 1e300 } })).rejects.toThrow(TrainingDivergedError);
+    await expect(train({ ...SMALL_RUN, schedule: 'honest', epochs: 3, out: fresh('nan2'), reinforce: { baseline: 'value', valueCoef: 1e300 } })).rejects.toThrow(
       /^train: the honest loss became NaN at epoch 1; stopped, the last good checkpoint \(epoch 0\)/,
     );
     expect(existsSync(join(out, 'checkpoints', 'latest.json'))).toBe(false);

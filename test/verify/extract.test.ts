@@ -41,7 +41,7 @@ describe('extractDecisionTable', () => {
   it('shows a learned policy the rows it decides on: its sample record, all frames of its history window', () => {
     // §7's observation would merge rows the record tells apart, and drop a history window's older frames.
     const slush = loadScenario('slush-3v2');
-    const record = new NeuralProtocol(honestNetwork(slush, { seed: 1, hidden: [8], valueFrame: 'symmetric', sampleView: 'record' }), slush, 'greedy');
+    const record = new NeuralProtocol(honestNetwork(slush, { seed: 1, hidden: [8], observation: { valueFrame: 'symmetric', sampleView: 'record' } }), slush, 'greedy');
     const recordTable = extractDecisionTable({ scenario: slush, honest: record, adversary: getAdversary('silent'), episodes: 50, seed: 2 });
     const laterRows = recordTable.rows.filter((r) => r.round >= 2);
     expect(laterRows.length).toBeGreaterThan(0);
@@ -50,7 +50,7 @@ describe('extractDecisionTable', () => {
     expect(laterRows.some((r) => /sampleRecord=\[[^\]]*:[01]( |\])/.test(r.observation))).toBe(true);
 
     const pki = loadScenario('pki');
-    const windowed = new NeuralProtocol(honestNetwork(pki, { seed: 1, hidden: [8], history: 2 }), pki, 'greedy');
+    const windowed = new NeuralProtocol(honestNetwork(pki, { seed: 1, hidden: [8], observation: { history: 2 } }), pki, 'greedy');
     const windowTable = extractDecisionTable({ scenario: pki, honest: windowed, adversary: getAdversary('silent'), episodes: 20, seed: 2 });
     for (const row of windowTable.rows) expect(row.observation).toMatch(/^t-0: .* t-1: /);
 

@@ -18,7 +18,7 @@ describe('verify: learned policies with a history window', () => {
     const pki = loadScenario('pki');
     for (const seed of [1, 2, 3, 4]) {
       const view = seed === 4 ? { messageView: 'accepted' as const, symmetricOthers: true } : { history: 2 };
-      const network = honestNetwork(pki, { seed, ...view, hidden: [8], valueFrame: 'own-input', messageBias: 2, commitAtHorizon: true });
+      const network = honestNetwork(pki, { seed, observation: { ...view, valueFrame: 'own-input' }, hidden: [8], messageBias: 2, commitAtHorizon: true });
       const honest = new NeuralProtocol(network, pki, 'greedy');
       const result = verify({ scenario: pki, honest });
       expect(result.verdict).toBe('unsafe');
@@ -31,7 +31,7 @@ describe('verify: learned policies with a history window', () => {
   it('a policy reading the sample record is solved exactly, and its losing path replays in the engine', () => {
     // slush-3v2 shrunk to n=3, k=1, R=3 (the verifier's size); draws of whom a sample asks are chance.
     const small = parseScenario({ ...loadScenario('slush-3v2'), name: 'slush-small', n: 3, sampleSize: 1, inputs: { split: [2, 1] }, maxRounds: 3 });
-    const network = honestNetwork(small, { seed: 2, hidden: [8], valueFrame: 'symmetric', sampleView: 'record' });
+    const network = honestNetwork(small, { seed: 2, hidden: [8], observation: { valueFrame: 'symmetric', sampleView: 'record' } });
     const honest = new NeuralProtocol(network, small, 'greedy');
     const result = verify({ scenario: small, honest });
     expect(result.method).toBe('expectimax');

@@ -101,7 +101,9 @@ function selected(only: string | undefined): PaperExperiment[] {
 /** Runs one experiment at one seed as a child `cgym` process and reads its JSON summary. */
 function runJob(job: Job, epochs: number | undefined): Promise<PaperRun> {
   const { experiment, seed, run } = job;
-  const args = [MAIN, experiment.command, ...experiment.args, '--seed', String(seed), '--epochs', String(epochs ?? experiment.epochs ?? DEFAULT_EPOCHS), '--out', run, '--json'];
+  const what = experiment.command === 'train' ? ['train', '--recipe', experiment.recipe] : ['attack', ...experiment.args];
+  const epochsFlag = epochs ?? experiment.epochs ?? (experiment.command === 'attack' ? DEFAULT_EPOCHS : undefined);
+  const args = [MAIN, ...what, '--seed', String(seed), ...(epochsFlag === undefined ? [] : ['--epochs', String(epochsFlag)]), '--out', run, '--json'];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -3,27 +3,32 @@
  * summary). A progress bar on stderr when it is a terminal, plain lines otherwise; `--json`
  * prints the summary object.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { MESSAGE_VIEWS, SAMPLE_VIEWS } from '../../game/observation.js';
-import { VALUE_FRAMES } from '../../policy/valueFrame.js';
+import { MESSAGE_VIEWS, SAMPLE_VIEWS, type MessageView, type SampleView } from '../../game/observation.js';
+import { VALUE_FRAMES, type ValueFrame } from '../../policy/valueFrame.js';
+import type { TrainConfigInput } from '../../train/config.js';
+import { defaultRecipe, RECIPES } from '../../train/recipes.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from '../../train/names.js';
 import type { EpochMetrics } from '../../train/runFolder.js';
-import type { TrainOptions, TrainSummary } from '../../train/train.js';
+import type { TrainSummary } from '../../train/train.js';
 import { count, formatTable, percent } from '../format.js';
 import { collect, integerIn } from '../options.js';
 
-/** The flags as commander hands them over; the honest network's options keep TrainOptions' names. */
-interface TrainFlags extends Pick<TrainOptions, 'init' | 'valueFrame' | 'messageBias' | 'history' | 'commitAtHorizon' | 'symmetricOthers' | 'messageView' | 'sampleView'> {
-  scenario: string;
+/** The flags as commander hands them over (no defaults here: the config schema holds them all). */
+interface TrainFlags {
+  scenario?: string;
   set?: string[];
-  algo: Algo;
-  schedule: Schedule;
+  config?: string;
+  recipe?: string;
+  algo?: Algo;
+  schedule?: Schedule;
   honest?: string;
   adversary?: string;
   epochs?: number;
   batch?: number;
-  seed: number;
+  seed?: number;
   out?: string;
   stopAt?: number;
   resume?: boolean;
@@ -32,7 +37,7 @@ interface TrainFlags extends Pick<TrainOptions, 'init' | 'valueFrame' | 'message
   commitBias?: number;
   centerInputs?: boolean;
   verifyEvery?: number;
-  verifyMaxStates: number;
+  verifyMaxStates?: number;
   leaguePool?: number;
   leagueEvery?: number;
   leagueLatest?: number;
@@ -40,6 +45,14 @@ interface TrainFlags extends Pick<TrainOptions, 'init' | 'valueFrame' | 'message
   entropy?: number;
   groupSize?: number;
   counterexamples?: number | true;
+  init?: string;
+  valueFrame?: ValueFrame;
+  messageBias?: number;
+  history?: number;
+  commitAtHorizon?: boolean;
+  symmetricOthers?: boolean;
+  messageView?: MessageView;
+  sampleView?: SampleView;
 }
 
 /** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
@@ -72,23 +85,25 @@ function oneOf<T extends string>(values: readonly T[]): (raw: string) => T {
 export function trainCommand(): Command {
   return new Command('train')
     .description('train a learned honest policy or adversary; writes runs/<name>/ (config, metrics.jsonl, checkpoints, summary)')
-    .requiredOption('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file')
+    .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (a preset trains with its recipe, if it has one: `--recipe`)')
+    .option('--config <file.json>', 'the run\'s options as one JSON object (keys as in a run folder\'s config.json; flags given too override it)')
+    .option('--recipe <name>', `start from a named recipe (${Object.keys(RECIPES).join(', ')}), or none; default: the --scenario preset's own recipe, if it has one`)
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
-    .option('--algo <algo>', `learning algorithm: ${ALGOS.join(', ')}`, oneOf(ALGOS), 'reinforce')
-    .option('--schedule <schedule>', `who learns: ${SCHEDULES.join(', ')}`, oneOf(SCHEDULES), 'honest')
+    .option('--algo <algo>', `learning algorithm: ${ALGOS.join(', ')} (default reinforce)`, oneOf(ALGOS))
+    .option('--schedule <schedule>', `who learns: ${SCHEDULES.join(', ')} (default honest)`, oneOf(SCHEDULES))
     .option('--honest <protocol|run>', 'frozen honest side for --schedule adversary (a protocol or a run folder; default majority)')
     .option('--adversary <adversary|run>', 'frozen adversary for --schedule honest (an adversary or a run folder)')
     .option('--epochs <n>', 'epochs to train (default 100)', integerIn(1, 1e6))
     .option('--batch <b>', 'episodes per epoch (default 256)', integerIn(1, 1 << 16))
-    .option('--seed <k>', 'the run seed', integerIn(0, 2 ** 32 - 1), 0)
+    .option('--seed <k>', 'the run seed (default 0)', integerIn(0, 2 ** 32 - 1))
     .option('--out <dir>', 'run folder (default runs/<scenario>__<algo>__<seed>__<time>)')
     .option('--stop-at <x>', 'stop when the greedy win rate reaches x (evaluated every epoch)', rate)
-    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--resume', 'continue the run in --out from its last checkpoint, with the options recorded in its config.json (--epochs may extend it; any other option must agree)')
     .option('--json', 'print the summary as one JSON object')
     .option('--hidden <sizes>', 'hidden layer sizes of both networks, comma-separated ("" = linear; default: honest linear, adversary 16,8)', hiddenSizes)
     .option('--commit-bias <x>', 'initial logit of the honest commit options (negative: start patient; default -2)', finiteNumber)
     .option('--verify-every <k>', 'every k epochs (and at the last), verify the greedy honest policy against every adversary and record verifiedWorstCaseLoss in metrics.jsonl', integerIn(1, 1e6))
-    .option('--verify-max-states <n>', 'state budget of each verification (too large a scenario stops the run with one line)', integerIn(1, 1e12), 2_000_000)
+    .option('--verify-max-states <n>', 'state budget of each verification (too large a scenario stops the run with one line; default 2,000,000)', integerIn(1, 1e12))
     .option('--league-pool <n>', 'schedule league: snapshots of each side kept as opponents (default 8)', integerIn(1, 10_000))
     .option('--league-every <k>', 'schedule league: epochs between snapshots (default 5)', integerIn(1, 1e6))
     .option('--league-latest <p>', 'schedule league: probability that an epoch\'s opponent is the other side\'s current network (default 0.5)', rate)
@@ -109,40 +124,25 @@ export function trainCommand(): Command {
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {
-  const progress = startProgress(flags);
-  let summary: TrainSummary;
   // Loaded here, not at the top: TensorFlow.js takes ~1 s to load, and other commands do not need it.
-  const { train } = await import('../../train/train.js');
+  const [{ train }, { verify }, { mergeConfigInput }] = await Promise.all([import('../../train/train.js'), import('../../verify/verify.js'), import('../../train/config.js')]);
+  const given = flagsAsConfig(flags);
+  const input = flags.resume ? given : mergeConfigInput(startingConfig(flags), given);
+  if (!flags.resume && input['scenario'] === undefined) throw new RangeError('train: needs --scenario (or a --config file or --recipe that names one)');
+  const schedule = input['schedule'] ?? 'honest';
+  if (!flags.resume && [flags.leaguePool, flags.leagueEvery, flags.leagueLatest].some((x) => x !== undefined) && schedule !== 'league')
+    throw new RangeError(`train: --league-pool, --league-every and --league-latest need --schedule league (got --schedule ${String(schedule)})`);
+  const progress = startProgress(flags, typeof input['epochs'] === 'number' ? input['epochs'] : undefined);
+  let summary: TrainSummary;
   try {
     summary = await train({
-      scenario: flags.scenario,
-      set: flags.set ?? [],
-      algo: flags.algo,
-      schedule: flags.schedule,
-      seed: flags.seed,
-      clockStart: 0,
-      ...(flags.honest !== undefined && { honest: flags.honest }),
-      ...(flags.adversary !== undefined && { adversary: flags.adversary }),
-      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
-      ...(flags.batch !== undefined && { batch: flags.batch }),
-      ...(flags.out !== undefined && { out: flags.out }),
-      ...(flags.stopAt !== undefined && { stopAt: flags.stopAt }),
+      ...(input as TrainConfigInput),
       ...(flags.resume && { resume: true }),
-      ...(flags.hidden !== undefined && { hidden: flags.hidden }),
-      ...(flags.commitBias !== undefined && { commitBias: flags.commitBias }),
-      ...(flags.centerInputs === false && { centerInputs: false }),
-      ...(flags.init !== undefined && { init: flags.init }),
-      ...(flags.valueFrame !== undefined && { valueFrame: flags.valueFrame }),
-      ...(flags.messageBias !== undefined && { messageBias: flags.messageBias }),
-      ...(flags.history !== undefined && { history: flags.history }),
-      ...(flags.commitAtHorizon && { commitAtHorizon: true }),
-      ...(flags.symmetricOthers && { symmetricOthers: true }),
-      ...(flags.messageView !== undefined && { messageView: flags.messageView }),
-      ...(flags.sampleView !== undefined && { sampleView: flags.sampleView }),
-      ...(flags.counterexamples !== undefined && { counterexamples: flags.counterexamples === true ? {} : { share: flags.counterexamples } }),
-      ...(leagueOptions(flags) && { league: leagueOptions(flags) }),
-      ...algoOptions(flags),
-      ...(flags.verifyEvery !== undefined && { verification: await verification(flags) }),
+      clockStart: 0,
+      verify: (scenario, honest, maxStates) => {
+        const result = verify({ scenario, honest, maxStates });
+        return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
+      },
       onEpoch: (m) => progress.epoch(m),
     });
   } finally {
@@ -155,43 +155,93 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   process.stdout.write(formatSummary(summary));
 }
 
-/** --learning-rate, --entropy and --group-size as the chosen algorithm's options. */
-function algoOptions(flags: TrainFlags): Pick<TrainOptions, 'reinforce' | 'ppo'> {
-  if (flags.groupSize !== undefined && flags.algo !== 'reinforce') throw new RangeError(`train: --group-size applies to --algo reinforce (got --algo ${flags.algo})`);
-  const options = {
-    ...(flags.learningRate !== undefined && { learningRate: flags.learningRate }),
-    ...(flags.entropy !== undefined && { entropyCoef: flags.entropy }),
-  };
-  return flags.algo === 'reinforce' ? { reinforce: { ...options, ...(flags.groupSize !== undefined && { groupSize: flags.groupSize }) } } : { ppo: options };
+/**
+ * What a new run starts from, before the flags: a --config file, else a named recipe (--recipe,
+ * else the --scenario preset's own), else nothing (the schema's defaults).
+ */
+function startingConfig(flags: TrainFlags): Record<string, unknown> {
+  if (flags.config !== undefined && flags.recipe !== undefined) throw new RangeError('train: give --config or --recipe, not both');
+  let base: Record<string, unknown> = {};
+  if (flags.config !== undefined) base = readConfigFile(flags.config);
+  else {
+    const name = flags.recipe ?? defaultRecipe(flags.scenario);
+    if (name !== undefined && name !== 'none') {
+      const recipe = RECIPES[name];
+      if (!Object.hasOwn(RECIPES, name) || !recipe) throw new RangeError(`train: --recipe ${name}: no such recipe (known: ${Object.keys(RECIPES).join(', ')}, none)`);
+      base = { ...(recipe.config as Record<string, unknown>), recipe: name };
+    }
+  }
+  return base;
 }
 
-/** The --league-* flags as league options, or undefined when none is given. */
-function leagueOptions(flags: TrainFlags): TrainOptions['league'] {
-  if (flags.leaguePool === undefined && flags.leagueEvery === undefined && flags.leagueLatest === undefined) return undefined;
-  if (flags.schedule !== 'league') throw new RangeError(`train: --league-pool, --league-every and --league-latest need --schedule league (got --schedule ${flags.schedule})`);
-  return {
-    ...(flags.leaguePool !== undefined && { poolSize: flags.leaguePool }),
-    ...(flags.leagueEvery !== undefined && { snapshotEvery: flags.leagueEvery }),
-    ...(flags.leagueLatest !== undefined && { latestShare: flags.leagueLatest }),
-  };
+/** A --config file: one JSON object, at most 1 MiB. */
+function readConfigFile(file: string): Record<string, unknown> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new RangeError(`train: --config ${file}: no such file`);
+  }
+  if (size > CONFIG_FILE_MAX_BYTES) throw new RangeError(`train: --config ${file}: ${size} bytes, more than a config can be (${CONFIG_FILE_MAX_BYTES})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new RangeError(`train: --config ${file}: malformed JSON (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RangeError(`train: --config ${file}: must hold a JSON object`);
+  const { versions: _versions, ...config } = parsed as Record<string, unknown>;
+  return config;
 }
 
-/** The verifier as training's probe: the worst-case loss of the greedy honest policy (cgym verify's number) and the attacks behind it. */
-async function verification(flags: TrainFlags): Promise<NonNullable<TrainOptions['verification']>> {
-  const [{ verify }, { loadScenario }] = await Promise.all([import('../../verify/verify.js'), import('../../game/loadScenario.js')]);
-  const scenario = loadScenario(flags.scenario, flags.set ?? []);
-  return {
-    every: flags.verifyEvery!,
-    check: (honest) => {
-      const result = verify({ scenario, honest, maxStates: flags.verifyMaxStates });
-      return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
-    },
+const CONFIG_FILE_MAX_BYTES = 1 << 20;
+
+/** The flags the user gave, as config keys (a flag not given is absent, so a recipe or a resumed run's record stands). */
+function flagsAsConfig(flags: TrainFlags): Record<string, unknown> {
+  if (flags.groupSize !== undefined && flags.algo !== undefined && flags.algo !== 'reinforce') throw new RangeError(`train: --group-size applies to --algo reinforce (got --algo ${flags.algo})`);
+  const league = { poolSize: flags.leaguePool, snapshotEvery: flags.leagueEvery, latestShare: flags.leagueLatest };
+  const hasLeague = Object.values(league).some((x) => x !== undefined);
+  const algoOptions = { learningRate: flags.learningRate, entropyCoef: flags.entropy };
+  const observation = { history: flags.history, messageView: flags.messageView, sampleView: flags.sampleView, valueFrame: flags.valueFrame, symmetricOthers: flags.symmetricOthers };
+  const config: Record<string, unknown> = {
+    scenario: flags.scenario,
+    set: flags.set,
+    algo: flags.algo,
+    schedule: flags.schedule,
+    honest: flags.honest,
+    adversary: flags.adversary,
+    epochs: flags.epochs,
+    batch: flags.batch,
+    seed: flags.seed,
+    out: flags.out,
+    stopAt: flags.stopAt,
+    verifyEvery: flags.verifyEvery,
+    verifyMaxStates: flags.verifyMaxStates,
+    counterexamples: flags.counterexamples === undefined ? undefined : flags.counterexamples === true ? {} : { share: flags.counterexamples },
+    honestHidden: flags.hidden,
+    adversaryHidden: flags.hidden,
+    commitBias: flags.commitBias,
+    messageBias: flags.messageBias,
+    commitAtHorizon: flags.commitAtHorizon,
+    centerInputs: flags.centerInputs === false ? false : undefined,
+    init: flags.init,
+    observation: definedOnly(observation),
+    league: hasLeague ? definedOnly(league) : undefined,
+    reinforce: definedOnly({ ...(flags.algo !== 'ppo' ? algoOptions : {}), groupSize: flags.groupSize }),
+    ppo: flags.algo === 'ppo' ? definedOnly(algoOptions) : undefined,
   };
+  return definedOnly(config) ?? {};
+}
+
+/** The object without its undefined keys, or undefined when none is left. */
+function definedOnly(object: Record<string, unknown>): Record<string, unknown> | undefined {
+  const kept = Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 /** Per-epoch feedback on stderr: a bar on a terminal, a plain line every 10 epochs otherwise. */
-function startProgress(flags: TrainFlags): { epoch(m: EpochMetrics): void; stop(): void } {
-  const total = flags.epochs ?? 100;
+function startProgress(flags: TrainFlags, epochs: number | undefined): { epoch(m: EpochMetrics): void; stop(): void } {
+  const total = epochs ?? 100;
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       { stream: process.stderr, format: 'training [{bar}] epoch {value}/{total} | win {win} | {eps} episodes/s', hideCursor: true, clearOnComplete: true },
