@@ -188,6 +188,11 @@ function checkObservationShape(observer: Observer, report: Report): void {
       report.fail('observation shape', `slice ${slice.name} has length ${slice.length}, groups×width = ${slice.groups}×${slice.width}`);
     if (slice.groupLabels.length !== slice.groups || slice.labels.length !== slice.width)
       report.fail('observation shape', `slice ${slice.name} has ${slice.groupLabels.length} group labels and ${slice.labels.length} labels for ${slice.groups}×${slice.width}`);
+    const V = observer.scenario.values, n = observer.scenario.n;
+    if (slice.valueColumn !== undefined && slice.valueColumn + V > slice.width)
+      report.fail('observation shape', `slice ${slice.name} says its values start at column ${slice.valueColumn}, but V=${V} values do not fit in width ${slice.width}`);
+    if (slice.others === 'other' && slice.groups % (n - 1) !== 0) report.fail('observation shape', `slice ${slice.name} has ${slice.groups} groups, not a multiple of the n−1 = ${n - 1} others`);
+    if (slice.others === 'pair' && slice.groups !== (n - 1) * (n - 1)) report.fail('observation shape', `slice ${slice.name} has ${slice.groups} groups, not (n−1)² = ${(n - 1) * (n - 1)} pairs`);
     expected = slice.offset + slice.length;
   }
   if (expected !== observer.frameSize) report.fail('observation shape', `slices cover ${expected} numbers, frameSize is ${observer.frameSize}`);
