@@ -11,7 +11,8 @@
  *   consistent ∧ valid.
  * - `checkProtocol(protocol, scenario)`: the same run with the protocol as the honest side, against
  *   a random legal adversary and a silent one: its actions are always legal and deterministic
- *   under a seed, independent of the batch size.
+ *   under a seed, independent of the batch size; and each agent's action is independent of what it
+ *   cannot see (view.ts): perturbing everything else of the episode leaves it unchanged.
  * - `checkAdversary(adversary, scenario)`: the same with random legal honest actions against it.
  *
  * Severity: a broken contract is a failure; a smell (an all-zero observation of an acting agent)
@@ -25,6 +26,7 @@ import { GameBatch } from './GameBatch.js';
 import { judgeBatch, Outcomes } from './judge.js';
 import { Observer } from './observation.js';
 import type { Scenario } from './scenario.js';
+import { EPISODE_FIELDS, FIELD_NAMES, visitView, type EpisodeFieldName } from './view.js';
 
 export interface ConformanceOptions {
   /** Episodes run per check (default 48). */
@@ -65,7 +67,7 @@ export interface ConformanceAdversary {
  */
 export const CHECKS = [
   'observation shape', 'action heads', 'observation values', 'observation one-hot', 'observation history', 'legal actions',
-  'ends by R', 'judge', 'determinism', 'batch independence', 'refused',
+  'ends by R', 'judge', 'determinism', 'batch independence', 'view independence', 'refused',
 ] as const;
 export type CheckName = (typeof CHECKS)[number];
 
@@ -116,6 +118,7 @@ export function checkProtocol(protocol: ConformanceProtocol, scenario: Scenario,
   const honest = (game: GameBatch, out: HonestActions) => protocol.act(game, out);
   checkRuns(scenario, () => ({ honest, adversary: randomLegalAdversary, memorySlots: protocol.memorySlots }), o, report, undefined, 'vs random-legal adversary');
   checkRuns(scenario, () => ({ honest, adversary: silentAdversary, memorySlots: protocol.memorySlots }), o, report, undefined, 'vs silent adversary');
+  checkViewIndependence(protocol, scenario, o, report);
   return report.result();
 }
 
@@ -185,6 +188,11 @@ function checkObservationShape(observer: Observer, report: Report): void {
       report.fail('observation shape', `slice ${slice.name} has length ${slice.length}, groups×width = ${slice.groups}×${slice.width}`);
     if (slice.groupLabels.length !== slice.groups || slice.labels.length !== slice.width)
       report.fail('observation shape', `slice ${slice.name} has ${slice.groupLabels.length} group labels and ${slice.labels.length} labels for ${slice.groups}×${slice.width}`);
+    const V = observer.scenario.values, n = observer.scenario.n;
+    if (slice.valueColumn !== undefined && slice.valueColumn + V > slice.width)
+      report.fail('observation shape', `slice ${slice.name} says its values start at column ${slice.valueColumn}, but V=${V} values do not fit in width ${slice.width}`);
+    if (slice.others === 'other' && slice.groups % (n - 1) !== 0) report.fail('observation shape', `slice ${slice.name} has ${slice.groups} groups, not a multiple of the n−1 = ${n - 1} others`);
+    if (slice.others === 'pair' && slice.groups !== (n - 1) * (n - 1)) report.fail('observation shape', `slice ${slice.name} has ${slice.groups} groups, not (n−1)² = ${(n - 1) * (n - 1)} pairs`);
     expected = slice.offset + slice.length;
   }
   if (expected !== observer.frameSize) report.fail('observation shape', `slices cover ${expected} numbers, frameSize is ${observer.frameSize}`);
@@ -537,3 +545,105 @@ function observationChecker(observer: Observer, report: Report): (game: GameBatc
     }
   };
 }
+
+// ---------------------------------------------------------------- view independence
+
+/** Draws for the perturbation: a fixed source, so that a run is reproducible. */
+function mulberry(seed: number): (bound: number) => number {
+  let t = seed >>> 0;
+  return (bound) => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(t ^ (t >>> 15), t | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return (((x ^ (x >>> 14)) >>> 0) % bound);
+  };
+}
+
+/** A value a cell of `name` could hold in some state of this episode (so a protocol's reads stay in range). */
+function plausible(name: EpisodeFieldName, game: GameBatch, draw: (bound: number) => number): number {
+  const { n, values: V, maxRounds: R, round } = game;
+  switch (name) {
+    case 'input': case 'preference': case 'decisionVector': case 'preferenceHistory': return draw(V);
+    case 'decision': case 'msgValue': case 'relayValue': case 'lastValue': case 'sampleAnswer': return draw(V + 1) - 1;
+    case 'decisionRound': case 'crashedAt': case 'firstArrival': case 'lastSentRound': case 'roundsPlayed': return draw(round);
+    case 'msgArrival': return draw(R + 2);
+    case 'msgTag': return draw(256);
+    case 'signed': return draw(1 << V);
+    case 'sampleWho': return draw(n + 1) - 1;
+    case 'faulty': return draw(2);
+    case 'gst': return 1 + draw(R);
+    case 'memory': return draw(8);
+    case 'rng': return draw(2 ** 31);
+    case 'episodeIndex': case 'messageCount': case 'undecidedRounds': return draw(1000);
+    case 'done': return 0;
+  }
+}
+
+/** Every draw of honest randomness answers its first outcome, in both copies alike. */
+const firstOutcome = {
+  int: () => 0,
+  pick: (_b: number, weights: ArrayLike<number>, from: number, count: number) => {
+    for (let k = 0; k < count; k++) if (weights[from + k]! > 0) return k;
+    return 0;
+  },
+};
+
+/**
+ * For every acting agent i of a batch of episodes, every round: the state copied twice, in the
+ * second copy every cell agent i cannot see (view.ts) perturbed; the protocol run on both must
+ * choose the same action for i. A protocol that reads another agent's input, `faulty`, or an
+ * envelope between others fails here. Honest randomness answers the same in both copies.
+ */
+function checkViewIndependence(protocol: ConformanceProtocol, scenario: Scenario, o: Required<ConformanceOptions>, report: Report): void {
+  const pair = new GameBatch(scenario, { size: 2, seed: o.seed, memorySlots: protocol.memorySlots });
+  pair.chanceSource = firstOutcome;
+  const out = new HonestActions(2, scenario.n, scenario);
+  const rows = Object.values(out).filter((x): x is Int8Array | Uint8Array => ArrayBuffer.isView(x));
+  const draw = mulberry(o.seed ^ 0x5eed);
+  const arrays = Object.keys(EPISODE_FIELDS).map((name) => [name, (pair as unknown as Record<string, PerEpisode>)[name]!] as const);
+  const visible = new Map<string, Set<number>>();
+  const mark = { cell(field: number, index: number) { visible.get(FIELD_NAMES[field]!)!.add(index); } };
+  let failed = false;
+  const onRound = (game: GameBatch) => {
+    if (failed) return;
+    const n = game.n;
+    for (let b = 0; b < game.size && !failed; b++)
+      for (let i = 0; i < n && !failed; i++) {
+        if (!game.needsAction(b, i)) continue;
+        pair.copyEpisodeFrom(game, b, 0);
+        pair.copyEpisodeFrom(game, b, 1);
+        pair.round = game.round;
+        for (const [name] of arrays) visible.set(name, new Set());
+        visitView(pair, 1, i, mark, true);
+        for (const [name, array] of arrays) {
+          if (EPISODE_FIELDS[name as EpisodeFieldName] === 'episode') continue;
+          const stride = array.length / 2;
+          const seen = visible.get(name)!;
+          for (let x = stride; x < 2 * stride; x++) if (!seen.has(x)) array[x] = plausible(name as EpisodeFieldName, pair, draw);
+        }
+        out.clear();
+        try {
+          protocol.act(pair, out);
+        } catch (error) {
+          report.fail('view independence', `episode ${game.episodeIndex[b]}, round ${game.round}, agent ${i}: with what it cannot see perturbed, act threw ${(error as Error).name}: ${(error as Error).message}`);
+          failed = true;
+          break;
+        }
+        for (const row of rows) {
+          const width = row.length / (2 * n);
+          for (let c = 0; c < width; c++)
+            if (row[i * width + c] !== row[(n + i) * width + c]) {
+              report.fail('view independence', `episode ${game.episodeIndex[b]}, round ${game.round}, agent ${i}: its action changed (${row[i * width + c]} → ${row[(n + i) * width + c]}) when only what it cannot see changed`);
+              failed = true;
+              break;
+            }
+          if (failed) break;
+        }
+      }
+  };
+  const honest = (game: GameBatch, actions: HonestActions) => protocol.act(game, actions);
+  playArchive(scenario, () => ({ honest, adversary: randomLegalAdversary, memorySlots: protocol.memorySlots }), o.seed, 0, o.batchSize, o.batchSize, onRound);
+  // A run that breaks a rule is the 'legal actions' check's to report.
+}
+
+type PerEpisode = Int8Array | Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;

@@ -14,6 +14,7 @@ import { SILENT } from './actions.js';
 import type { GameBatch } from './GameBatch.js';
 import { judgeEpisode, type EpisodeOutcome } from './judge.js';
 import type { FaultKind, Scenario } from './scenario.js';
+import { envelopeIndex, Field, visitEnvelope, type ViewVisitor } from './view.js';
 
 export interface AgentFacts {
   id: number;
@@ -118,30 +119,35 @@ export function episodeEvents(game: GameBatch, b: number): EpisodeEvents {
     });
   }
 
+  // An envelope's contents as its recipient reads them (view.ts), so that a new field shows here too.
+  let value = SILENT, tag = 0;
+  let claims: Array<{ origin: number; value: number }> = [];
+  const contents: ViewVisitor = {
+    cell(field, index, x) {
+      if (field === Field.msgValue) value = x;
+      else if (field === Field.msgTag) tag = x;
+      else if (field === Field.relayValue && x !== SILENT) claims.push({ origin: index % n, value: x });
+    },
+  };
   const messages: MessageEvent[] = [];
   for (let s = 1; s <= rounds; s++)
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
         if (j === i) continue;
-        const e = ((b * game.maxRounds + s - 1) * n + i) * n + j;
+        const e = envelopeIndex(game, b, s, i, j);
         const arrival = game.msgArrival[e]!;
         if (arrival === 0) continue;
-        const v = game.msgValue[e]!;
-        const claims: Array<{ origin: number; value: number }> = [];
-        if (game.hasRelays)
-          for (let o = 0; o < n; o++) {
-            const claim = game.relayValue[e * n + o]!;
-            if (claim !== SILENT) claims.push({ origin: o, value: claim });
-          }
+        claims = [];
+        visitEnvelope(game, e, contents);
         messages.push({
           from: i,
           to: j,
           sentRound: s,
           arrivalRound: arrival,
-          value: v === SILENT ? null : v,
-          tag: v === SILENT ? 0 : game.msgTag[e]!,
+          value: value === SILENT ? null : value,
+          tag: value === SILENT ? 0 : tag,
           claims,
-          relay: claims.length > 0 || v === SILENT,
+          relay: claims.length > 0 || value === SILENT,
           byAdversary: adversarial(i),
           delayed: timed && arrival > s + 1,
         });

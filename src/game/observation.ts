@@ -68,6 +68,19 @@ export interface ObservationSlice {
   readonly groupLabels: readonly string[];
   /** Label of each position within a group (`none`, `0`, `1`, …). */
   readonly labels: readonly string[];
+  /**
+   * Where value 0 sits in each group when the group's positions are the V values (after `none`,
+   * say); undefined when they are not values. A value frame (policy/valueFrame.ts) rotates them.
+   */
+  readonly valueColumn: number | undefined;
+  /** The agent's own input: the value frame's reference, left absolute unless the frame hides it. */
+  readonly anchorsValueFrame: boolean;
+  /**
+   * How groups name other agents, in relative order: `other` — groups/(n−1) consecutive groups per
+   * other +1..+(n−1); `pair` — a group per (other +p, agent +q ≠ +p), p-major, +0 being the agent
+   * itself; undefined — no other agent. A reordering of the others (policy/othersOrder.ts) moves them.
+   */
+  readonly others: 'other' | 'pair' | undefined;
 }
 
 export interface ObserverOptions {
@@ -174,14 +187,21 @@ export class Observer {
     const rel = (p: number) => `+${p}`;
     const slices: ObservationSlice[] = [];
     let offset = 0;
-    const add = (name: SliceName, groups: number, width: number, encoding: SliceEncoding, groupLabels: string[], labels: string[]) => {
-      slices.push({ name, offset, length: groups * width, groups, width, encoding, groupLabels, labels });
+    interface Parts {
+      valueColumn?: number;
+      anchorsValueFrame?: boolean;
+      others?: 'other' | 'pair';
+    }
+    const add = (name: SliceName, groups: number, width: number, encoding: SliceEncoding, groupLabels: string[], labels: string[], parts: Parts = {}) => {
+      const { valueColumn, anchorsValueFrame = false, others } = parts;
+      slices.push({ name, offset, length: groups * width, groups, width, encoding, groupLabels, labels, valueColumn, anchorsValueFrame, others });
       offset += groups * width;
     };
+    const values = { valueColumn: 0 }, noneThenValues = { valueColumn: 1 };
     const samples = usesSamples(scenario);
     const others = Array.from({ length: n - 1 }, (_, t) => rel(t + 1));
-    add('ownInput', 1, V, 'one-hot', ['self'], valueLabels);
-    if (samples) add('ownPreference', 1, V, 'one-hot', ['self'], valueLabels);
+    add('ownInput', 1, V, 'one-hot', ['self'], valueLabels, { ...values, anchorsValueFrame: true });
+    if (samples) add('ownPreference', 1, V, 'one-hot', ['self'], valueLabels, values);
     add('decided', 1, 1, 'bit', ['self'], ['decided']);
     add('round', 1, R, 'one-hot', ['round'], Array.from({ length: R }, (_, r) => String(r + 1)));
     if (scenario.faultyPlacement === 'fixed') add('ownId', 1, n, 'one-hot', ['self'], Array.from({ length: n }, (_, i) => String(i)));
@@ -190,16 +210,16 @@ export class Observer {
     this.messageView = view;
     const refused = refuseMessageView(scenario, view);
     if (refused) throw new RangeError(`observer: ${refused}`);
-    if (view === 'accepted') add('accepted', n - 1, V, 'bit', others, valueLabels);
-    else if (scenario.identity === 'anonymous') add('receivedCounts', 1, V, 'fraction', ['all'], valueLabels);
-    else add('received', n - 1, 1 + V, 'one-hot', others, noneOrValue);
+    if (view === 'accepted') add('accepted', n - 1, V, 'bit', others, valueLabels, { ...values, others: 'other' });
+    else if (scenario.identity === 'anonymous') add('receivedCounts', 1, V, 'fraction', ['all'], valueLabels, values);
+    else add('received', n - 1, 1 + V, 'one-hot', others, noneOrValue, { ...noneThenValues, others: 'other' });
     if (scenario.honestActions === 'relay' && view === 'per-sender') {
       const pairs: string[] = [];
       for (let p = 1; p < n; p++) for (let q = 0; q < n; q++) if (q !== p) pairs.push(`${rel(p)}→${rel(q)}`);
-      add('relayed', pairs.length, 1 + V, 'one-hot', pairs, noneOrValue);
-      if (scenario.identity === 'pki') add('relayedVerified', pairs.length, 1, 'bit', pairs, ['verified']);
+      add('relayed', pairs.length, 1 + V, 'one-hot', pairs, noneOrValue, { ...noneThenValues, others: 'pair' });
+      if (scenario.identity === 'pki') add('relayedVerified', pairs.length, 1, 'bit', pairs, ['verified'], { others: 'pair' });
     }
-    if (samples) add('sampleCounts', 1, V, 'fraction', ['sample'], valueLabels);
+    if (samples) add('sampleCounts', 1, V, 'fraction', ['sample'], valueLabels, values);
     const sampleView = options.sampleView ?? 'counts';
     this.sampleView = sampleView;
     const sampleRefused = refuseSampleView(scenario, sampleView);
@@ -207,7 +227,7 @@ export class Observer {
     if (sampleView === 'record') {
       const pairs: string[] = [];
       for (const other of others) for (let s = 1; s <= R; s++) pairs.push(`${other}@r${s}`);
-      add('sampleRecord', (n - 1) * R, 1 + V, 'one-hot', pairs, noneOrValue);
+      add('sampleRecord', (n - 1) * R, 1 + V, 'one-hot', pairs, noneOrValue, { ...noneThenValues, others: 'other' });
     }
 
     this.slices = slices;

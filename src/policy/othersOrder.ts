@@ -12,10 +12,10 @@
  * without it end at 50–75% or at the constant commit. It cost about 1.6× in verification time
  * when every order was compared (before the sort below).
  *
- * The others' slices are permuted: `received` and `accepted` (a group per other), `sampleRecord`
- * (a group per (other, round)), `relayed` and `relayedVerified` (a group per (relayer, origin) pair,
- * origin +0 being the agent itself, which stays put), in every frame of the history window with the
- * same permutation. Settings whose observation or actions name
+ * The others' slices are permuted as each slice describes itself (`ObservationSlice.others`):
+ * `received` and `accepted` (a group per other), `sampleRecord` (a group per (other, round)),
+ * `relayed` and `relayedVerified` (a group per (relayer, origin) pair, origin +0 being the agent
+ * itself, which stays put), in every frame of the history window with the same permutation. Settings whose observation or actions name
  * an agent position otherwise (broadcast's sender index, a fixed faulty placement's own id,
  * interactive consistency's per-agent decision heads) are refused, as are n > 6 (720 orders a row).
  */
@@ -74,27 +74,26 @@ export class SymmetricOthers {
           const move = (fromGroup: number, toGroup: number) => {
             for (let c = 0; c < slice.width; c++) from[at + toGroup * slice.width + c] = at + fromGroup * slice.width + c;
           };
-          if (slice.name === 'received' || slice.name === 'accepted') for (let p = 1; p < n; p++) move(p - 1, position[p]! - 1);
-          if (slice.name === 'sampleRecord') {
-            const R = slice.groups / (n - 1); // a group per (other, round), other-major
-            for (let p = 1; p < n; p++) for (let q = 0; q < R; q++) move((p - 1) * R + q, (position[p]! - 1) * R + q);
+          if (slice.others === 'other') {
+            const per = slice.groups / (n - 1); // consecutive groups per other (a sample record's rounds)
+            for (let p = 1; p < n; p++) for (let q = 0; q < per; q++) move((p - 1) * per + q, (position[p]! - 1) * per + q);
           }
-          if (slice.name === 'relayed' || slice.name === 'relayedVerified')
+          if (slice.others === 'pair')
             for (let p = 1; p < n; p++) for (let q = 0; q < n; q++) if (q !== p) move(pairIndex(p, q), pairIndex(position[p]!, position[q]!));
         }
       return from;
     });
     this.best = new Float32Array(this.size);
     this.order = new Int32Array(n - 1);
-    const pairs = observer.slices.some((slice) => slice.name === 'relayed' || slice.name === 'relayedVerified');
+    const pairs = observer.slices.some((slice) => slice.others === 'pair');
     if (!pairs && !options.orderings) {
       const at: number[] = [];
       const width: number[] = [];
       for (let t = 0; t < observer.history; t++)
         for (const slice of observer.slices) {
-          if (slice.name !== 'received' && slice.name !== 'accepted' && slice.name !== 'sampleRecord') continue;
+          if (slice.others !== 'other') continue;
           at.push(t * observer.frameSize + slice.offset);
-          width.push(slice.length / (n - 1)); // sampleRecord: an other's R groups are contiguous
+          width.push(slice.length / (n - 1)); // an other's groups are contiguous
         }
       this.blockAt = Int32Array.from(at);
       this.blockWidth = Int32Array.from(width);

@@ -22,13 +22,10 @@
  * that need such a convention (a tie broken towards 0, as in pki's learned protocols) cannot use it.
  */
 import type { ActionSpace } from '../game/actionSpace.js';
-import type { Observer, SliceName } from '../game/observation.js';
+import type { Observer } from '../game/observation.js';
 
 export type ValueFrame = 'absolute' | 'own-input' | 'symmetric';
 export const VALUE_FRAMES: readonly ValueFrame[] = ['absolute', 'own-input', 'symmetric'];
-
-/** Slices whose positions are values (after `first` leading positions, e.g. `none`). ownInput is left absolute on purpose. */
-const VALUE_SLICES: Partial<Record<SliceName, number>> = { ownPreference: 0, received: 1, relayed: 1, receivedCounts: 0, sampleCounts: 0, accepted: 0, sampleRecord: 1 };
 
 /** Each run of V values at base + runs[r] rotated: position c takes the value at (c + input) mod V. */
 function rotateRuns(array: Float32Array | Uint8Array, base: number, runs: Int32Array, V: number, input: number, scratch: Float32Array): void {
@@ -58,7 +55,8 @@ export class OwnInputFrame {
     const runs: number[] = [];
     for (let t = 0; t < observer.history; t++)
       for (const slice of observer.slices) {
-        const first = slice.name === 'ownInput' && hideInput ? 0 : VALUE_SLICES[slice.name];
+        // The slices say where their values are; the own input stays absolute on purpose, unless hidden.
+        const first = slice.anchorsValueFrame && !hideInput ? undefined : slice.valueColumn;
         if (first === undefined) continue;
         for (let g = 0; g < slice.groups; g++) runs.push(t * observer.frameSize + slice.offset + g * slice.width + first);
       }

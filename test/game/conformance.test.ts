@@ -20,7 +20,7 @@ import type { Scenario } from '../../src/game/scenario.js';
 import { ADVERSARIES, PROTOCOLS } from '../../src/protocols/registry.js';
 
 const SCENARIOS: Array<[string, Scenario]> = Object.keys(PRESETS).map((name) => [name, loadScenario(name)]);
-const SCENARIO_CHECKS = CHECKS.filter((c) => c !== 'refused');
+const SCENARIO_CHECKS = CHECKS.filter((c) => c !== 'refused' && c !== 'view independence');
 /** Larger than the library defaults (the whole file still runs in seconds): more episodes, more branches of play. */
 const BUDGET = { episodes: 192, batchSize: 64, soloEpisodes: 8 };
 
@@ -108,6 +108,27 @@ describe('the suite catches broken strategies', () => {
     const result = checkProtocol(batchy, paper);
     expect(failuresOf(result, 'batch independence')[0]).toMatch(/episode 0: decision\[0\] \(1 vs 0\) differs between batch size 16 and 1/);
     expect(failuresOf(result, 'determinism')).toEqual([]);
+  });
+
+  it('peeking: a choice that reads another agent\'s input', () => {
+    const peeking = sendThenCommit((game, b, i) => game.input[b * game.n + ((i + 1) % game.n)]!);
+    expect(failuresOf(checkProtocol(peeking, paper), 'view independence')[0]).toMatch(/view independence: episode \d+, round 2, agent \d: its action changed/);
+  });
+
+  it('peeking: a choice that reads who is faulty', () => {
+    const byzantine = loadScenario('byzantine-breaking');
+    const peeking = sendThenCommit((game, b, i) => (game.faulty[b * game.n + ((i + 1) % game.n)] ? 1 : game.input[b * game.n + i]!));
+    expect(failuresOf(checkProtocol(peeking, byzantine), 'view independence').length).toBe(1);
+  });
+
+  it('peeking: a choice that reads an envelope between two others', () => {
+    const peeking = sendThenCommit((game, b, i) => Math.max(0, game.received(b, (i + 1) % game.n, (i + 2) % game.n, 1)));
+    expect(failuresOf(checkProtocol(peeking, paper), 'view independence').length).toBe(1);
+  });
+
+  it('no peeking: a choice read from the own envelopes passes', () => {
+    const fair = sendThenCommit((game, b, i) => Math.max(0, game.received(b, i, (i + 1) % game.n, 1)));
+    expect(failuresOf(checkProtocol(fair, paper), 'view independence')).toEqual([]);
   });
 
   it('a refusal is reported, not run', () => {

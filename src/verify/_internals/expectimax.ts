@@ -34,7 +34,7 @@ import type { HonestProtocol } from '../../protocols/types.js';
 import { ChanceTapes } from './chance.js';
 import { jointKey, viewKey } from './keys.js';
 import { describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove } from './moves.js';
-import { StateLimitError } from './search.js';
+import { StateLimitError, type SearchOptions } from './search.js';
 
 /** Indices of the value vector. */
 export const LOSS = 0, CONSISTENCY = 1, VALIDITY = 2, TERMINATION = 3, MAJORITY_MISSED = 4;
@@ -97,7 +97,8 @@ export class Expectimax {
   /** Knuth's estimator draws its random path from here (seeded: the estimate is reproducible). */
   private pathSeed = 0;
 
-  constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number) {
+  /** `memo: false` (tests only): no memo and no merged options, so nothing rests on keys.ts. */
+  constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
     this.R = scenario.maxRounds;
   }
 
@@ -114,8 +115,8 @@ export class Expectimax {
   // ---------------------------------------------------------------- V: the honest coins
 
   private roundValue(src: GameBatch, b: number, r: number): RoundValue {
-    const key = jointKey(src, b);
-    const known = this.memo.get(key);
+    const key = this.options.memo === false ? undefined : jointKey(src, b);
+    const known = key === undefined ? undefined : this.memo.get(key);
     if (known) return known;
     const leaves = this.actLeaves(src, b, r);
     const result: RoundValue = { value: new Float64Array(EVENTS) };
@@ -129,7 +130,7 @@ export class Expectimax {
         result.after = after;
       }
     });
-    this.memo.set(key, result);
+    if (key !== undefined) this.memo.set(key, result);
     return result;
   }
 
@@ -247,7 +248,7 @@ export class Expectimax {
       for (let k = 0; k < K; k++) draws += probe.tapes.draws(1 + k);
       const representatives = move.recipients.map((m) => {
         const all = Array.from({ length: m.count }, (_, k) => k);
-        if (draws > 0) return all;
+        if (draws > 0 || this.options.memo === false) return all;
         const seen = new Set<string>();
         return all.filter((k) => {
           const view = viewKey(probe.game, 1 + k, m.recipient);

@@ -4,10 +4,9 @@
  * never a hash collision).
  *
  * What can matter for the rest of an episode, given the chance outcome (fixed per search):
- * - for an agent that still runs the protocol: everything it can read — input, preference, decision,
- *   memory, every envelope addressed to it (arrived or still in flight: value, tag, arrival
- *   round, relay contents), and whom its samples queried and what they answered; plus what it
- *   signed (the adversary's legal pki claims about it);
+ * - for an agent that still runs the protocol: everything it can read, as game/view.ts defines it
+ *   (own state, what it signed — the adversary's legal pki claims about it —, every envelope
+ *   addressed to it, arrived or in flight, and its samples);
  * - for an honest agent that has decided and halts: its decision and what it signed;
  * - for a faulty agent: when it crashed (Byzantine agents carry no state the rules use);
  * - the round.
@@ -15,6 +14,7 @@
  * own histories) affects no protocol action, no adversary option and no verdict.
  */
 import type { GameBatch } from '../../game/GameBatch.js';
+import { Field, visitView, type ViewVisitor } from '../../game/view.js';
 
 const scratch: number[] = [];
 
@@ -29,42 +29,19 @@ function flush(): string {
   return out;
 }
 
-/** Appends agent h's view (everything it can read, now or later) to the scratch key. */
+/** Pushes every number of an agent's view (game/view.ts) to the scratch key; memory words in two halves. */
+const keyVisitor: ViewVisitor = {
+  cell(field, _index, value) {
+    if (field === Field.memory) {
+      push(value & 0xffff);
+      push(value >>> 16);
+    } else push(value);
+  },
+};
+
+/** Appends agent h's view (everything it can read, now or later: game/view.ts) to the scratch key. */
 function pushView(game: GameBatch, b: number, h: number): void {
-  const n = game.n;
-  const a = b * n + h;
-  push(game.input[a]!);
-  push(game.preference[a]!);
-  push(game.decisionRound[a]!);
-  push(game.decision[a]!);
-  if (game.hasVector) for (let j = 0; j < n; j++) push(game.decisionVector[a * n + j]!);
-  push(game.signed[a]!);
-  for (let m = 0; m < game.memorySlots; m++) {
-    const x = game.memory[a * game.memorySlots + m]!;
-    push(x & 0xffff);
-    push(x >>> 16);
-  }
-  const R = game.maxRounds;
-  for (let s = 1; s < game.round && s <= R; s++) {
-    for (let j = 0; j < n; j++) {
-      if (j === h) continue;
-      const e = ((b * R + s - 1) * n + j) * n + h;
-      const arrival = game.msgArrival[e]!;
-      push(arrival);
-      if (arrival === 0) continue;
-      push(game.msgValue[e]!);
-      push(game.msgTag[e]!);
-      if (game.hasRelays) for (let o = 0; o < n; o++) push(game.relayValue[e * n + o]!);
-    }
-    if (game.hasSamples) {
-      const k = game.sampleSize;
-      const base = ((b * R + s - 1) * n + h) * k;
-      for (let t = 0; t < k; t++) {
-        push(game.sampleWho[base + t]!);
-        push(game.sampleAnswer[base + t]!);
-      }
-    }
-  }
+  visitView(game, b, h, keyVisitor);
 }
 
 /** Key of agent h's view in slot b (used to merge recipient options that lead to the same view). */

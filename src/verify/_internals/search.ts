@@ -77,6 +77,12 @@ export interface StateResult {
 
 const KIDS_CHUNK = 512;
 
+/** Internal switches of the searches (not on the command line). */
+export interface SearchOptions {
+  /** Memoise states and merge options on their exact keys (keys.ts); default true. */
+  memo?: boolean;
+}
+
 export class Search {
   readonly R: number;
   states = 0;
@@ -88,7 +94,11 @@ export class Search {
   private ctx!: ValidityContext;
   private readonly rngBefore = new Uint32Array(RNG_WORDS);
 
-  constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number) {
+  /**
+   * `memo: false` (tests only: the keys' check) solves every state afresh and merges no recipient
+   * options, so nothing rests on keys.ts: a key that forgets something shows as a different answer.
+   */
+  constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
     this.R = scenario.maxRounds;
   }
 
@@ -157,7 +167,7 @@ export class Search {
 
   private solve(src: GameBatch, b: number, r: number): StateResult {
     // States one round before the horizon are never memoised (see the end), so they need no key.
-    const key = r + 1 < this.R ? jointKey(src, b) : undefined;
+    const key = r + 1 < this.R && this.options.memo !== false ? jointKey(src, b) : undefined;
     const known = key === undefined ? undefined : this.memo.get(key);
     if (known) return known;
 
@@ -197,7 +207,7 @@ export class Search {
 
       // Views at r+1, needed only if the next step might not be the last.
       const lastStepNext = r + 1 === this.R;
-      const views = lastStepNext ? undefined : move.recipients.map((m) => Array.from({ length: m.count }, (_, t) => viewKey(probe.game, 1 + t, m.recipient)));
+      const views = lastStepNext ? undefined : move.recipients.map((m) => Array.from({ length: m.count }, (_, t) => (this.options.memo === false ? String(t) : viewKey(probe.game, 1 + t, m.recipient))));
 
       // Round r+1's honest actions: the decisions taken at r+1. When r+1 = R they are all that is
       // left to see; otherwise round r+1 is played with a neutral adversary, to read what each agent
