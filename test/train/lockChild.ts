@@ -1,15 +1,17 @@
-// A process that takes a run folder's lock when told (test/train/runFolderSafety.test.ts): it
-// prints `ready`, takes the lock on the line `go` and prints `won` or `refused <message>`, and
-// exits when its stdin closes, without calling release (the exit handler must let the lock go).
+// A process that takes run folders' locks when told (test/train/runFolderSafety.test.ts): it
+// prints `ready`; on each line `go` it takes the lock of the next folder named on its command
+// line and prints `won` or `refused <message>`; it exits when its stdin closes, without calling
+// release (the exit handler must let the locks go).
 import { createInterface } from 'node:readline';
 import { acquireRunLock } from '../../src/train/runFolder.js';
 
-const dir = process.argv[2]!;
+const dirs = process.argv.slice(2);
+let next = 0;
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
   if (line !== 'go') return;
   try {
-    acquireRunLock(dir);
+    acquireRunLock(dirs[next++]!);
     process.stdout.write('won\n');
   } catch (error) {
     process.stdout.write(`refused ${(error as Error).message}\n`);

@@ -105,7 +105,7 @@ describe('a new run folder: refuseRunFolderTarget and prepareNewRunFolder', () =
 
 // ------------------------------------------------------------------ the lock
 
-/** A child process (test/train/lockChild.ts) that takes the lock of `dir` on `go()`. */
+/** A child process (test/train/lockChild.ts) that takes the locks of `dirs` on `go()`. */
 class LockChild {
   private readonly lines: string[] = [];
   private readonly waiting: ((line: string) => void)[] = [];
@@ -120,8 +120,8 @@ class LockChild {
     this.exited = new Promise((done) => process.on('exit', () => done()));
   }
 
-  static async start(dir: string): Promise<LockChild> {
-    const child = new LockChild(spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/train/lockChild.ts'), dir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] }));
+  static async start(...dirs: string[]): Promise<LockChild> {
+    const child = new LockChild(spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/train/lockChild.ts'), ...dirs], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] }));
     expect(await child.nextLine()).toBe('ready');
     return child;
   }
@@ -135,7 +135,7 @@ class LockChild {
     return line !== undefined ? Promise.resolve(line) : new Promise((done) => this.waiting.push(done));
   }
 
-  /** Takes the lock: `won` or `refused <message>`. */
+  /** Takes the lock of its next folder: `won` or `refused <message>`. */
   go(): Promise<string> {
     this.process.stdin!.write('go\n');
     return this.nextLine();
@@ -225,20 +225,25 @@ describe('one process per run folder: acquireRunLock', () => {
     lock.release();
   });
 
-  it('two processes racing for one stale lock: exactly one wins, the other refuses', async () => {
-    for (let round = 0; round < 3; round++) {
+  it('two processes racing for one stale lock: exactly one wins, the other refuses (in each of 200 folders)', async () => {
+    // Both processes are told to go at once, folder after folder, so that their takeovers overlap.
+    const dead = await deadPid();
+    const dirs = Array.from({ length: 200 }, () => {
       const dir = scratch();
-      writeFileSync(paths(dir).lock, JSON.stringify({ pid: await deadPid(), hostname: hostname(), token: 'stale', since: '' }));
-      const children = await Promise.all([LockChild.start(dir), LockChild.start(dir)]);
+      writeFileSync(paths(dir).lock, JSON.stringify({ pid: dead, hostname: hostname(), token: 'stale', since: '' }));
+      return dir;
+    });
+    const children = await Promise.all([LockChild.start(...dirs), LockChild.start(...dirs)]);
+    for (const dir of dirs) {
       const results = await Promise.all(children.map((child) => child.go()));
-      const winners = children.filter((_, i) => results[i] === 'won');
-      expect(winners).toHaveLength(1);
+      expect(results.filter((result) => result === 'won'), dir).toHaveLength(1);
+      const winner = children[results.indexOf('won')]!;
       const loser = results.find((result) => result !== 'won')!;
-      expect(loser).toMatch(new RegExp(`^refused train: run folder .* (is in use by pid ${winners[0]!.pid} \\(lock file|is being taken over by another process)`));
-      expect(lockHolder(dir).pid).toBe(winners[0]!.pid);
-      await Promise.all(children.map((child) => child.close()));
-      expect(readdirSync(dir)).toEqual([]);
+      expect(loser).toMatch(new RegExp(`^refused train: run folder ${dir} (is in use by pid ${winner.pid} \\(lock file|is being taken over by another process)`));
+      expect(lockHolder(dir).pid).toBe(winner.pid);
     }
+    await Promise.all(children.map((child) => child.close()));
+    for (const dir of dirs) expect(readdirSync(dir)).toEqual([]);
   });
 });
 
