@@ -105,7 +105,7 @@ describe('a new run folder: refuseRunFolderTarget and prepareNewRunFolder', () =
 
 // ------------------------------------------------------------------ the lock
 
-/** A child process (test/train/lockChild.ts) that takes the locks of `dirs` on `go()`. */
+/** A child process (test/train/lockChild.ts) that takes the next of its folders on each `go()`. */
 class LockChild {
   private readonly lines: string[] = [];
   private readonly waiting: ((line: string) => void)[] = [];
@@ -120,8 +120,8 @@ class LockChild {
     this.exited = new Promise((done) => process.on('exit', () => done()));
   }
 
-  static async start(...dirs: string[]): Promise<LockChild> {
-    const child = new LockChild(spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/train/lockChild.ts'), ...dirs], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] }));
+  static async start(...args: string[]): Promise<LockChild> {
+    const child = new LockChild(spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/train/lockChild.ts'), ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] }));
     expect(await child.nextLine()).toBe('ready');
     return child;
   }
@@ -244,6 +244,20 @@ describe('one process per run folder: acquireRunLock', () => {
     }
     await Promise.all(children.map((child) => child.close()));
     for (const dir of dirs) expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('two processes starting a new run in one empty folder: exactly one starts it (in each of 200 folders)', async () => {
+    // The loser may pass the first look before the winner writes config.json, and take the lock
+    // after the winner let it go: only the second look, under the lock, stops it.
+    const dirs = Array.from({ length: 200 }, () => scratch());
+    const children = await Promise.all([LockChild.start('--new-run', ...dirs), LockChild.start('--new-run', ...dirs)]);
+    for (const dir of dirs) {
+      const results = await Promise.all(children.map((child) => child.go()));
+      expect(results.filter((result) => result === 'won'), dir).toHaveLength(1);
+      const winner = children[results.indexOf('won')]!;
+      expect(JSON.parse(readFileSync(paths(dir).config, 'utf8'))).toEqual({ pid: winner.pid });
+    }
+    await Promise.all(children.map((child) => child.close()));
   });
 });
 
