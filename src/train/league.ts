@@ -17,7 +17,7 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { nextFloat, nextInt, seedStream } from '../game/rng.js';
 import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
-import { readJson, readJsonLines, truncateJsonLines, writeJson } from './runFolder.js';
+import { paths, readJson, readJsonLinesLenient, truncateJsonLines, writeJson } from './runFolder.js';
 
 export interface LeagueOptions {
   /** Snapshots of each side kept in its pool (the most recent ones). */
@@ -59,7 +59,7 @@ export function drawOpponent(seed: number, epoch: number, side: LeagueSide, pool
 export const leaguePaths = (dir: string) => ({
   snapshots: join(dir, 'checkpoints', 'league'),
   snapshot: (side: LeagueSide, epoch: number) => join(dir, 'checkpoints', 'league', `${side}-${epoch}.json`),
-  log: join(dir, 'league.jsonl'),
+  log: paths(dir).league,
 });
 
 /** One line of league.jsonl: whom each learner played in an epoch. */
@@ -75,14 +75,14 @@ export function appendLeagueDraw(dir: string, draw: LeagueDraw): void {
   appendFileSync(leaguePaths(dir).log, JSON.stringify(draw) + '\n');
 }
 
-/** The draws of a run (a torn line is skipped). */
+/** The draws of a run, leniently (any line that is not JSON is skipped): for showing a run. */
 export function readLeagueDraws(dir: string): LeagueDraw[] {
-  return readJsonLines<LeagueDraw>(leaguePaths(dir).log);
+  return readJsonLinesLenient<LeagueDraw>(leaguePaths(dir).log);
 }
 
-/** Keeps the draws of epochs 1..epoch (what the checkpoint covers). */
+/** Keeps the draws of epochs 1..epoch (what the checkpoint covers); strict, one draw per epoch. */
 export function truncateLeagueDraws(dir: string, epoch: number): void {
-  if (existsSync(leaguePaths(dir).log)) truncateJsonLines(leaguePaths(dir).log, epoch);
+  if (existsSync(leaguePaths(dir).log)) truncateJsonLines(leaguePaths(dir).log, epoch, true);
 }
 
 /**
