@@ -31,17 +31,17 @@ import { PolicyNetwork } from '../policy/PolicyNetwork.js';
 import { ready, tf } from '../policy/tf.js';
 import { AttackPool, type Attack } from '../protocols/adversaries/attackPool.js';
 import { LEARNED, parseRecordedConfig, parseTrainConfig, resolveTrainConfig, resumeConflicts, type ResolvedTrainConfig, type TrainConfigInput } from './config.js';
-import { appendLeagueDraw, drawOpponent, LeaguePool, poolEpochs, snapshotDue, truncateLeagueDraws } from './league.js';
+import { appendLeagueDraw, drawOpponent, LeaguePool, poolEpochs, snapshotDue } from './league.js';
 import { LEARNERS } from './learners.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from './names.js';
 import { rollout, SideStorage } from './rollout.js';
 import {
-  appendAttacks, appendMetrics, createRunFolder, paths, readCheckpoint, readJson, readMetrics, resumeAttacks, truncateMetrics, writeCheckpoint, writeJson,
-  type Checkpoint, type EpochMetrics,
+  acquireRunLock, appendAttacks, appendMetrics, configDigest, paths, prepareNewRunFolder, readCheckpoint, readMetrics, readResumeState, refuseRunFolderTarget, resumeAttacks,
+  RunFolderError, truncateToCheckpoint, writeCheckpoint, writeJson, type Checkpoint, type EpochMetrics, type ResumeState, type RunLock,
 } from './runFolder.js';
 import { frozenAdversary, frozenHonest, loadRunPolicy } from './runPolicy.js';
 import type { UpdateStats } from './storageTensors.js';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export { ALGOS, SCHEDULES, type Algo, type Schedule };
 
@@ -132,11 +132,10 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainConfig 
   }
 }
 
-/** A resumed run's config: the one recorded in its folder, of which the call may change only `epochs`. */
-function resumedConfig(options: TrainOptions): ResolvedTrainConfig {
-  if (!options.out) throw new RangeError('train: --resume needs --out DIR (the run folder to continue)');
+/** A resumed run's config: the one recorded in its folder (`stored`, config.json as read), of which the call may change only `epochs`. */
+function resumedConfig(options: TrainOptions & { out: string }, stored: Record<string, unknown>): ResolvedTrainConfig {
   const file = paths(options.out).config;
-  const recorded = parseRecordedConfig(readJson<unknown>(file, `train: resume ${options.out}`), file);
+  const recorded = parseRecordedConfig(stored, file);
   const conflicts = resumeConflicts(recorded, configInput(options) as Record<string, unknown>);
   if (conflicts.length > 0)
     throw new RangeError(`train: --resume continues the run recorded in ${file}; these options differ from it: ${conflicts.join(', ')} (drop them, or start a new run with another --out)`);
@@ -210,10 +209,26 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const backend = await ready();
   const clockStart = options.clockStart ?? performance.now();
 
+  // One process per run folder (a new run's lock is taken once its folder is made); released however the run ends.
+  let lock: RunLock | undefined;
+  const disposables: Array<{ dispose(): void } | null | undefined> = [];
+  try {
   // ---------------------------------------------------------------- config (validated before anything is written)
-  const o = options.resume ? resumedConfig(options) : resolveTrainOptions(options);
-  const checkpoint: Checkpoint | undefined = options.resume ? readCheckpoint(o.out) : undefined;
-  if (!options.resume && existsSync(paths(o.out).config)) throw new RangeError(`train: run folder ${o.out} already exists (use --resume to continue it, or another --out)`);
+  let o: ResolvedTrainConfig;
+  let checkpoint: Checkpoint | undefined;
+  let resumeState: ResumeState | undefined;
+  if (options.resume) {
+    const out = options.out;
+    if (!out) throw new RangeError('train: --resume needs --out DIR (the run folder to continue)');
+    lock = acquireRunLock(out);
+    resumeState = readResumeState(out);
+    o = resumedConfig({ ...options, out }, resumeState.config);
+    checkpoint = resumeState.checkpoint;
+  } else {
+    o = resolveTrainOptions(options);
+    const refused = refuseRunFolderTarget(o.out);
+    if (refused !== undefined) throw new RunFolderError(refused);
+  }
   if (o.verifyEvery > 0 && !options.verify) throw new RangeError('train: this config verifies the honest policy (verifyEvery > 0) but no verifier was given (the cgym CLI gives one)');
   const { scenario, batch: B, seed } = o;
   const learner = LEARNERS[o.algo];
@@ -249,13 +264,25 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const honestRecording = learningHonest && { storage: learningHonest.storage, agent: learningHonest.player, used: (c: Int32Array, row: number, h: number) => learningHonest.player.actionSpace.isHeadUsed(c, row, h) };
   const adversaryRecording = learningAdversary && { storage: learningAdversary.storage, agent: learningAdversary.player };
 
-  // ---------------------------------------------------------------- run folder: created (or reopened) only now that everything is valid
-  if (options.resume) {
-    truncateMetrics(o.out, checkpoint?.epoch ?? 0);
-    truncateLeagueDraws(o.out, checkpoint?.epoch ?? 0);
+  disposables.push(learningHonest?.network, learningAdversary?.network);
+
+  // ---------------------------------------------------------------- run folder: created (or cut back to its checkpoint) only now that everything is valid
+  let digest: string;
+  if (resumeState) {
+    truncateToCheckpoint(o.out, resumeState.epoch);
+    digest = resumeState.configDigest;
+    if (o.epochs !== resumeState.config['epochs']) {
+      // The run is extended: config.json records the new length, and the checkpoint the new digest (a resume checks it).
+      const record = { ...resumeState.config, epochs: o.epochs };
+      writeJson(paths(o.out).config, record);
+      digest = configDigest(record);
+      if (checkpoint) writeCheckpoint(o.out, { ...checkpoint, configDigest: digest });
+    }
   } else {
-    createRunFolder(o.out);
-    writeJson(paths(o.out).config, { ...o, versions: { ...packageVersions(), backend } });
+    lock = prepareNewRunFolder(o.out);
+    const record = { ...o, versions: { ...packageVersions(), backend } };
+    writeJson(paths(o.out).config, record);
+    digest = configDigest(record);
   }
   // Counterexample-guided training: the verifier's attacks, replayed in the honest side's rollouts.
   const attackPool = o.counterexamples ? new AttackPool(adversary, o.counterexamples) : null;
@@ -272,6 +299,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   if (league) {
     learningHonest!.pool = new LeaguePool(o.out, 'honest', (network, e) => new NeuralProtocol(network, scenario, 'sample', `league:honest-${e}`));
     learningAdversary!.pool = new LeaguePool(o.out, 'adversary', (network, e) => new NeuralAdversary(network, scenario, 'sample', `league:adversary-${e}`));
+    disposables.push(learningHonest!.pool, learningAdversary!.pool);
     if (!checkpoint) {
       learningHonest!.pool.save(0, learningHonest!.network);
       learningAdversary!.pool.save(0, learningAdversary!.network);
@@ -404,7 +432,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       learningAdversary!.pool!.save(epoch, learningAdversary!.network);
     }
     writeCheckpoint(o.out, {
-      epoch, wallSeconds: metrics.wallSeconds!, thresholdEpoch, thresholdSeconds,
+      epoch, wallSeconds: metrics.wallSeconds!, thresholdEpoch, thresholdSeconds, configDigest: digest,
       ...(learningHonest && { honest: learningHonest.network.toJSON() }),
       ...(learningAdversary && { adversary: learningAdversary.network.toJSON() }),
     });
@@ -441,9 +469,9 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     backend,
   };
   writeJson(paths(o.out).summary, summary);
-  for (const side of [learningHonest, learningAdversary]) {
-    side?.network.dispose();
-    side?.pool?.dispose();
-  }
   return summary;
+  } finally {
+    for (const disposable of disposables) disposable?.dispose();
+    lock?.release();
+  }
 }
