@@ -9,6 +9,7 @@
  */
 import type { PolicyNetwork } from '../policy/PolicyNetwork.js';
 import { tf } from '../policy/tf.js';
+import { gaeAdvantages } from './gae.js';
 import type { SideStorage } from './rollout.js';
 import { emptySlotArrays, gatherSlotRows, slotArrays, tensorsOf, type UpdateStats } from './storageTensors.js';
 
@@ -48,6 +49,21 @@ function shuffleRandom(seed: number): () => number {
   };
 }
 
+/**
+ * The clipped surrogate objective (Schulman et al., 2017, eq. 7), negated to be minimised:
+ * −mean(min(ρ·A, clip(ρ, 1−ε, 1+ε)·A)) with ρ = π_new(a|s) / π_old(a|s) = exp(logProb − oldLogProb).
+ * Its gradient raises the chosen action's probability where A > 0 and lowers it where A < 0, and
+ * is zero once ρ has left [1−ε, 1+ε] in the direction A pushes it.
+ * @param logProb [batch] log π_new(a|s), differentiable
+ * @param oldLogProb [batch] log π_old(a|s), from before the update
+ * @param advantage [batch] A (normalised by the caller)
+ */
+export function clippedPolicyLoss(logProb: tf.Tensor1D, oldLogProb: tf.Tensor1D, advantage: tf.Tensor, clip: number): tf.Scalar {
+  const ratio = tf.exp(tf.sub(logProb, oldLogProb));
+  const surrogate = tf.minimum(tf.mul(ratio, advantage), tf.mul(tf.clipByValue(ratio, 1 - clip, 1 + clip), advantage));
+  return tf.neg(tf.mean(surrogate)) as tf.Scalar;
+}
+
 export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns: Float64Array, shuffleSeed: number, options: PpoOptions = {}): UpdateStats {
   const o = { ...PPO_DEFAULTS, ...options };
   if (!network.spec.value) throw new RangeError('ppo: the network needs a value head (value: true)');
@@ -66,28 +82,31 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
     oldLogProb = terms.logProb.dataSync() as Float32Array;
   });
 
-  // ---- GAE, backwards over rounds within each row's trajectory
+  // ---- GAE over each row's trajectory: its decisions in round order, the return after the last
   const rows = storage.rowsPerRound;
   const slotIndex = new Int32Array(storage.valid.length).fill(-1);
   for (let k = 0; k < count; k++) slotIndex[slots[k]!] = k;
-  const nextValue = new Float32Array(rows);
-  const nextAdvantage = new Float32Array(rows);
-  const hasNext = new Uint8Array(rows);
   const advantages = new Float32Array(count);
   const targets = new Float32Array(count);
-  for (let r = storage.maxRounds; r >= 1; r--) {
-    for (let row = 0; row < rows; row++) {
+  const trajectory = new Int32Array(storage.maxRounds);
+  const rewards = new Float64Array(storage.maxRounds);
+  const trajectoryValues = new Float32Array(storage.maxRounds);
+  for (let row = 0; row < rows; row++) {
+    let length = 0;
+    for (let r = 1; r <= storage.maxRounds; r++) {
       const k = slotIndex[(r - 1) * rows + row]!;
-      if (k < 0) continue;
-      const last = hasNext[row] === 0;
-      const reward = last ? returns[storage.episodeOf(slots[k]!)]! : 0;
-      const delta = reward + (last ? 0 : o.gamma * nextValue[row]!) - values[k]!;
-      const advantage = delta + (last ? 0 : o.gamma * o.gaeLambda * nextAdvantage[row]!);
-      advantages[k] = advantage;
-      targets[k] = advantage + values[k]!;
-      nextValue[row] = values[k]!;
-      nextAdvantage[row] = advantage;
-      hasNext[row] = 1;
+      if (k >= 0) trajectory[length++] = k;
+    }
+    if (length === 0) continue;
+    for (let t = 0; t < length; t++) {
+      rewards[t] = 0;
+      trajectoryValues[t] = values[trajectory[t]!]!;
+    }
+    rewards[length - 1] = returns[storage.episodeOf(slots[trajectory[length - 1]!]!)]!;
+    const gae = gaeAdvantages(rewards.subarray(0, length), trajectoryValues.subarray(0, length), o.gamma, o.gaeLambda);
+    for (let t = 0; t < length; t++) {
+      advantages[trajectory[t]!] = gae.advantages[t]!;
+      targets[trajectory[t]!] = gae.targets[t]!;
     }
   }
 
@@ -123,9 +142,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
           const terms = network.terms(picked.obs, picked.maskBias, picked.chosen, picked.usedColumns);
           const { mean, variance } = tf.moments(raw);
           const advantage = tf.div(tf.sub(raw, mean), tf.add(tf.sqrt(variance), 1e-8));
-          const ratio = tf.exp(tf.sub(terms.logProb, oldLogProbT));
-          const surrogate = tf.minimum(tf.mul(ratio, advantage), tf.mul(tf.clipByValue(ratio, 1 - o.clip, 1 + o.clip), advantage));
-          const policyLoss = tf.neg(tf.mean(surrogate));
+          const policyLoss = clippedPolicyLoss(terms.logProb, oldLogProbT, advantage, o.clip);
           const valueLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(terms.value, target))));
           return tf.sub(tf.add(policyLoss, tf.mul(o.valueCoef, valueLoss)), tf.mul(o.entropyCoef, tf.mean(terms.entropy))) as tf.Scalar;
         }, { learningRate: o.learningRate, maxGradNorm: o.maxGradNorm });

@@ -1,10 +1,14 @@
 // `cgym paper` end to end on a tiny budget: every selected experiment runs per seed as a child
-// process, and paper.md carries the paper's result beside ours, with one curve figure each.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// process, and paper.md carries the paper's result beside ours, with one curve figure each. A
+// results folder records its settings (paper.json), and a run with other settings does not
+// overwrite it unless --force. The tests share one folder and run in order.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cgym } from './cgym.js';
+import { cgym, ROOT } from './cgym.js';
+
+const readMetricsEpochs = (run: string) => readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
 
 const out = mkdtempSync(join(tmpdir(), 'cgym-paper-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -23,22 +27,88 @@ describe('cgym paper', () => {
     }
   });
 
-  it('a re-run replaces the run folders it owns (the same seed gives the same table), and leaves other folders alone', () => {
+  it('records its settings in paper.json (the package version too)', () => {
+    const settings = JSON.parse(readFileSync(join(out, 'paper.json'), 'utf8'));
+    expect(settings).toEqual({ seeds: 2, epochs: 2, only: ['byzantine-breaking', 'honest-consensus'], version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version });
+  });
+
+  it('a re-run with the same settings replaces the run folders it owns (the same seed gives the same table)', () => {
     const first = readFileSync(join(out, 'paper.md'), 'utf8');
     const again = cgym(['paper', '--only', 'byzantine-breaking,honest-consensus', '--seeds', '2', '--epochs', '2', '--out', out]);
     expect(again.status, again.stderr).toBe(0);
     const table = (markdown: string) => markdown.split('\n').filter((line) => line.startsWith('| `')).map((line) => line.split('|').slice(1, 6).join('|'));
     expect(table(readFileSync(join(out, 'paper.md'), 'utf8'))).toEqual(table(first));
+  });
+
+  it('refuses, in one line naming the folder, both settings and --force, to overwrite results made with other settings; touches nothing', () => {
+    const before = readFileSync(join(out, 'paper.md'), 'utf8');
+    const subset = cgym(['paper', '--only', 'honest-consensus', '--seeds', '1', '--epochs', '2', '--out', out]);
+    expect(subset.status).toBe(1);
+    expect(subset.stderr).toBe(`cgym: paper: ${out} holds results made with \`cgym paper --seeds 2 --epochs 2 --only byzantine-breaking,honest-consensus\`; this run (--seeds 1 --epochs 2 --only honest-consensus) would overwrite them: choose another --out, or add --force\n`);
+    expect(readFileSync(join(out, 'paper.md'), 'utf8')).toBe(before);
+    expect(JSON.parse(readFileSync(join(out, 'paper.json'), 'utf8')).seeds).toBe(2);
+    for (const seed of [0, 1]) expect(existsSync(join(out, 'runs', `honest-consensus__seed${seed}`, 'config.json'))).toBe(true);
+  });
+
+  it('refuses the default settings over a subset too (the set-up command of the README, on a folder made with a subset)', () => {
+    const run = cgym(['paper', '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^cgym: paper: .* made with `cgym paper --seeds 2 --epochs 2 --only byzantine-breaking,honest-consensus`; this run \(--seeds 5\) would overwrite them/);
+  });
+
+  it('--force writes over other settings, and leaves a folder it does not own alone, checking every run folder before deleting any', () => {
     mkdirSync(join(out, 'runs', 'honest-consensus__seed2', 'mine'), { recursive: true });
-    const blocked = cgym(['paper', '--only', 'honest-consensus', '--seeds', '3', '--epochs', '2', '--out', out]);
+    const blocked = cgym(['paper', '--only', 'honest-consensus', '--seeds', '3', '--epochs', '1', '--out', out, '--force']);
     expect(blocked.status).toBe(1);
     expect(blocked.stderr.trim()).toMatch(/^cgym: paper: .*honest-consensus__seed2 exists and is not a run folder/);
     expect(existsSync(join(out, 'runs', 'honest-consensus__seed2', 'mine'))).toBe(true);
+    expect(readMetricsEpochs(join(out, 'runs', 'honest-consensus__seed0'))).toBe(2); // not deleted: checked first
+    expect(JSON.parse(readFileSync(join(out, 'paper.json'), 'utf8')).seeds).toBe(2);
+    rmSync(join(out, 'runs', 'honest-consensus__seed2'), { recursive: true });
+
+    const forced = cgym(['paper', '--only', 'honest-consensus', '--seeds', '1', '--epochs', '1', '--out', out, '--force']);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'paper.json'), 'utf8'))).toMatchObject({ seeds: 1, epochs: 1, only: ['honest-consensus'] });
+    expect(readFileSync(join(out, 'paper.md'), 'utf8')).toContain('`cgym paper --seeds 1 --epochs 1 --only honest-consensus`');
+    expect(readMetricsEpochs(join(out, 'runs', 'honest-consensus__seed0'))).toBe(1);
   });
 
-  it('refuses an unknown experiment in one line', () => {
-    const run = cgym(['paper', '--only', 'nope', '--out', out]);
+  it('refuses a folder that holds other things and no paper.json; accepts one that holds only what cgym paper writes', () => {
+    const foreign = mkdtempSync(join(tmpdir(), 'cgym-paper-foreign-'));
+    const own = mkdtempSync(join(tmpdir(), 'cgym-paper-own-'));
+    try {
+      writeFileSync(join(foreign, 'notes.txt'), 'mine');
+      const refused = cgym(['paper', '--only', 'honest-consensus', '--seeds', '1', '--epochs', '1', '--out', foreign]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toBe(`cgym: paper: ${foreign} is not empty (notes.txt) and holds no paper.json; choose another --out, or add --force to write into it\n`);
+      expect(readdirSync(foreign)).toEqual(['notes.txt']);
+
+      // Results from before paper.json existed: paper.md, the figures and runs/.
+      writeFileSync(join(own, 'paper.md'), '# old\n');
+      writeFileSync(join(own, 'pki.svg'), '<svg/>');
+      mkdirSync(join(own, 'runs', 'pki__seed4'), { recursive: true });
+      const accepted = cgym(['paper', '--only', 'honest-consensus', '--seeds', '1', '--epochs', '1', '--out', own]);
+      expect(accepted.status, accepted.stderr).toBe(0);
+      expect(existsSync(join(own, 'paper.json'))).toBe(true);
+    } finally {
+      rmSync(foreign, { recursive: true, force: true });
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an --out that is a file', () => {
+    const run = cgym(['paper', '--only', 'honest-consensus', '--out', join(out, 'paper.md')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`cgym: paper: --out ${join(out, 'paper.md')} is a file, not a folder\n`);
+  });
+
+  it('refuses an unknown or repeated experiment in one line, before touching the folder', () => {
+    const before = readFileSync(join(out, 'paper.json'), 'utf8');
+    const run = cgym(['paper', '--only', 'nope', '--out', out, '--force']);
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toMatch(/^cgym: paper: unknown experiment "nope" \(known: honest-consensus, /);
+    const twice = cgym(['paper', '--only', 'pki,pki', '--out', out, '--force']);
+    expect(twice.stderr).toBe('cgym: paper: --only names "pki" twice\n');
+    expect(readFileSync(join(out, 'paper.json'), 'utf8')).toBe(before);
   });
 });

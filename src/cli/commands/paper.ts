@@ -3,12 +3,17 @@
  * core (one `cgym train` / `cgym attack` child process per run), then `results/paper.md` with the
  * paper's result beside ours and the training curves as SVG (mean ± sd over seeds).
  * A re-run replaces the run folders it owns (`<out>/runs/<experiment>__seed<k>`): they are results,
- * regenerated exactly from their seeds.
+ * regenerated exactly from their seeds. `<out>/paper.json` records the settings the folder's results
+ * were made with; a run with other settings (a quick `--seeds 1` into the committed `results/`)
+ * is refused unless `--force`, and so is a folder that holds other things and no paper.json.
+ *
+ * The child runs die with the parent: a SIGINT, SIGTERM or SIGHUP is passed on to them, and a child
+ * whose parent was killed outright notices on its own (main.ts).
  */
-import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants, availableParallelism } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DEFAULT_EPOCHS, PAPER_EXPERIMENTS, paperTable, type PaperExperiment, type PaperRun } from '../../report/paper.js';
@@ -22,7 +27,21 @@ interface PaperFlags {
   only?: string;
   out: string;
   workers?: number;
+  force?: boolean;
 }
+
+/** What a results folder was made with: `<out>/paper.json`. */
+interface PaperSettings {
+  seeds: number;
+  /** `--epochs`, or null: each experiment's own. */
+  epochs: number | null;
+  /** The experiments, or null: all of them in their order. */
+  only: string[] | null;
+  /** The package's version, for the record (a new version regenerates the same settings). */
+  version: string;
+}
+
+const SETTINGS_FILE = 'paper.json';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 
@@ -34,6 +53,7 @@ export function paperCommand(): Command {
     .option('--only <ids>', `comma-separated experiments (${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`)
     .option('--out <dir>', 'results folder (paper.md, curves, runs/)', 'results')
     .option('--workers <w>', 'runs at once (default: every core)', integerIn(1, 256))
+    .option('--force', 'write into --out even if its results were made with other settings (or it holds other files)')
     .action((flags: PaperFlags) => runPaper(flags));
 }
 
@@ -44,26 +64,61 @@ interface Job {
 }
 
 async function runPaper(flags: PaperFlags): Promise<void> {
+  // ---- check everything before anything is deleted or written
   const experiments = selected(flags.only);
+  const settings: PaperSettings = {
+    seeds: flags.seeds,
+    epochs: flags.epochs ?? null,
+    only: experiments.length === PAPER_EXPERIMENTS.length && experiments.every((e, k) => e === PAPER_EXPERIMENTS[k]) ? null : experiments.map((e) => e.id),
+    version: packageVersion(),
+  };
+  checkOutFolder(flags.out, settings, flags.force === true);
   const jobs: Job[] = experiments.flatMap((experiment) =>
     Array.from({ length: flags.seeds }, (_, seed) => ({ experiment, seed, run: join(flags.out, 'runs', `${experiment.id}__seed${seed}`) })),
   );
-  for (const { run } of jobs) {
-    if (!existsSync(run)) continue;
+  const replaced = jobs.map((j) => j.run).filter((run) => existsSync(run));
+  for (const run of replaced) {
     if (!existsSync(join(run, 'config.json'))) throw new ReportError(`paper: ${run} exists and is not a run folder; move it away or choose another --out`);
-    rmSync(run, { recursive: true });
   }
+
+  // From the first replaced run on, the folder holds these settings' results.
+  writeFileAtomic(join(flags.out, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n');
+  for (const run of replaced) rmSync(run, { recursive: true });
+
   const runs: PaperRun[] = [];
+  const children = new Set<ChildProcess>();
+  const stopChildren = () => {
+    for (const child of children) child.kill('SIGTERM');
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopChildren();
+    process.stderr.write(`cgym: paper: stopped by ${signal}, and its ${children.size} running runs with it\n`);
+    process.exit(128 + constants.signals[signal]);
+  };
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  let failed = false;
   let next = 0;
   const worker = async () => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !failed) {
       const job = jobs[next++]!;
-      const result = await runJob(job, flags.epochs);
-      runs.push(result);
-      process.stderr.write(`paper: ${job.experiment.id} seed ${job.seed}: ${job.experiment.metric} ${(100 * result.value).toFixed(1)}% (${result.wallSeconds.toFixed(1)} s)\n`);
+      try {
+        const result = await runJob(job, flags.epochs, children);
+        runs.push(result);
+        process.stderr.write(`paper: ${job.experiment.id} seed ${job.seed}: ${job.experiment.metric} ${(100 * result.value).toFixed(1)}% (${result.wallSeconds.toFixed(1)} s)\n`);
+      } catch (error) {
+        // One failed run fails the table: the others stop now rather than finish for nothing.
+        failed = true;
+        stopChildren();
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(flags.workers ?? availableParallelism(), jobs.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(flags.workers ?? availableParallelism(), jobs.length) }, worker));
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  }
 
   const { readRunFolder } = await import('../../report/runFolder.js');
   const { renderCurves } = await import('../../report/curves.js');
@@ -77,7 +132,7 @@ async function runPaper(flags: PaperFlags): Promise<void> {
   const markdown = [
     '# The seed paper, reproduced',
     '',
-    `\`cgym paper --seeds ${flags.seeds}${flags.epochs === undefined ? '' : ` --epochs ${flags.epochs}`}\`, ${new Date().toISOString().slice(0, 10)}. Each run is judged by a greedy`,
+    `\`cgym paper ${flagsOf(settings)}\`, ${new Date().toISOString().slice(0, 10)}. Each run is judged by a greedy`,
     'evaluation on 10,000 fresh episodes; "epochs / seconds to target" average the seeds that reached it;',
     '"verified worst-case loss" is `cgym verify` on the final greedy honest policy, where the experiment verifies it.',
     '',
@@ -91,27 +146,91 @@ async function runPaper(flags: PaperFlags): Promise<void> {
 
 function selected(only: string | undefined): PaperExperiment[] {
   if (only === undefined) return [...PAPER_EXPERIMENTS];
-  return only.split(',').map((id) => {
+  const experiments = only.split(',').map((id) => {
     const found = PAPER_EXPERIMENTS.find((e) => e.id === id.trim());
     if (!found) throw new ReportError(`paper: unknown experiment "${id}" (known: ${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`);
     return found;
   });
+  const twice = experiments.find((e, k) => experiments.indexOf(e) !== k);
+  if (twice) throw new ReportError(`paper: --only names "${twice.id}" twice`);
+  return experiments;
+}
+
+/** The command line that makes these settings, for messages: `--seeds 5 --only pki`. */
+function flagsOf(settings: Pick<PaperSettings, 'seeds' | 'epochs' | 'only'>): string {
+  return [`--seeds ${settings.seeds}`, settings.epochs === null ? '' : ` --epochs ${settings.epochs}`, settings.only === null ? '' : ` --only ${settings.only.join(',')}`].join('');
+}
+
+/**
+ * Refuses (unless forced) an --out that is a file, holds results made with other settings, or
+ * holds things `cgym paper` does not write and no paper.json.
+ */
+function checkOutFolder(out: string, settings: PaperSettings, force: boolean): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new ReportError(`paper: --out ${out} is a file, not a folder`);
+  if (force) return;
+  const record = join(out, SETTINGS_FILE);
+  if (existsSync(record)) {
+    const before = readSettings(record);
+    if (before === undefined) throw new ReportError(`paper: ${record} is not a cgym paper settings record; choose another --out, or add --force to write over it`);
+    if (flagsOf(before) === flagsOf(settings)) return;
+    throw new ReportError(`paper: ${out} holds results made with \`cgym paper ${flagsOf(before)}\`; this run (${flagsOf(settings)}) would overwrite them: choose another --out, or add --force`);
+  }
+  const foreign = readdirSync(out).filter((name) => !writtenByPaper(out, name));
+  if (foreign.length > 0) {
+    throw new ReportError(`paper: ${out} is not empty (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}) and holds no ${SETTINGS_FILE}; choose another --out, or add --force to write into it`);
+  }
+}
+
+/** Whether `name` in an --out folder is something `cgym paper` writes (a folder from before paper.json existed). */
+function writtenByPaper(out: string, name: string): boolean {
+  const own = (file: string) => file === 'paper.md' || file === SETTINGS_FILE || PAPER_EXPERIMENTS.some((e) => file === `${e.id}.svg`);
+  // A write killed between its temporary file and the rename leaves `<file>.tmp-<pid>`.
+  if (own(name.replace(/\.tmp-\d+$/, ''))) return true;
+  if (name !== 'runs' || !statSync(join(out, name)).isDirectory()) return false;
+  const run = new RegExp(`^(${PAPER_EXPERIMENTS.map((e) => e.id).join('|')})__seed\\d+$`);
+  return readdirSync(join(out, name)).every((entry) => run.test(entry));
+}
+
+function readSettings(file: string): PaperSettings | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<PaperSettings>;
+    const only = value.only;
+    const valid = Number.isInteger(value.seeds) && (value.epochs === null || Number.isInteger(value.epochs)) && (only === null || (Array.isArray(only) && only.every((id) => typeof id === 'string')));
+    return valid ? (value as PaperSettings) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function packageVersion(): string {
+  // dist/src/cli/commands or src/cli/commands: walk up to the package root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++, dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
+  }
+  return 'unknown';
 }
 
 /** Runs one experiment at one seed as a child `cgym` process and reads its JSON summary. */
-function runJob(job: Job, epochs: number | undefined): Promise<PaperRun> {
+function runJob(job: Job, epochs: number | undefined, children: Set<ChildProcess>): Promise<PaperRun> {
   const { experiment, seed, run } = job;
   const what = experiment.command === 'train' ? ['train', '--recipe', experiment.recipe] : ['attack', ...experiment.args];
   const epochsFlag = epochs ?? experiment.epochs ?? (experiment.command === 'attack' ? DEFAULT_EPOCHS : undefined);
   const args = [MAIN, ...what, '--seed', String(seed), ...(epochsFlag === undefined ? [] : ['--epochs', String(epochsFlag)]), '--out', run, '--json'];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel tells the child it has a parent to die with (main.ts).
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    children.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Both pipes exist: stdio asks for them ('pipe').
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
+      children.delete(child);
       if (code !== 0) return reject(new ReportError(`paper: ${experiment.id} seed ${seed} failed: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`));
       const summary = JSON.parse(stdout) as Record<string, number | null>;
       const value = summary[experiment.metric];
