@@ -42,6 +42,10 @@ export function readTextFileCapped(path: string, maxBytes: number = MAX_TEXT_FIL
       if (read === 0) return buffer.toString('utf8', 0, filled);
       filled += read;
     }
+  } catch (error) {
+    // A read through a descriptor (EISDIR on a folder, EIO) does not say which file it was.
+    if (error instanceof Error && 'code' in error && !('path' in error)) Object.assign(error, { path });
+    throw error;
   } finally {
     closeSync(fd);
   }
