@@ -50,11 +50,73 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * File-system failures that are the user's situation (a path they gave, their disk, their
+ * permissions), not a bug: each code with the reason shown for it.
+ */
+const SYSTEM_REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large for the file system',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  ENAMETOOLONG: 'name too long',
+  ENOENT: 'no such file or folder',
+  EEXIST: 'already exists',
+  ELOOP: 'too many levels of symbolic links',
+  EBUSY: 'busy',
+  ETXTBSY: 'busy',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+};
+
+/** What the failed system call was doing, as the user would say it. */
+const SYSTEM_VERBS: Readonly<Record<string, string>> = {
+  open: 'open',
+  read: 'read',
+  stat: 'read',
+  lstat: 'read',
+  fstat: 'read',
+  scandir: 'list',
+  opendir: 'list',
+  write: 'write',
+  rename: 'write',
+  copyfile: 'write',
+  mkdir: 'create the folder',
+  mkdtemp: 'create the folder',
+  rmdir: 'remove',
+  unlink: 'remove',
+  rm: 'remove',
+};
+
+interface SystemError extends Error {
+  code: string;
+  syscall?: string;
+  path?: string;
+  dest?: string;
+}
+
+function isSystemError(error: unknown): error is SystemError {
+  return error instanceof Error && typeof (error as Partial<SystemError>).code === 'string' && (error as Partial<SystemError>).code! in SYSTEM_REASONS;
+}
+
+/** `cannot write /x/y: permission denied (EACCES)`, for a file-system error (or one wrapping it as its cause). */
+function systemMessage(error: unknown): string | undefined {
+  const system = isSystemError(error) ? error : error instanceof Error && isSystemError(error.cause) ? error.cause : undefined;
+  if (!system) return undefined;
+  const verb = (system.syscall !== undefined && SYSTEM_VERBS[system.syscall]) || 'access';
+  const path = system.path ?? system.dest;
+  return `cannot ${verb}${path === undefined ? '' : ` ${path}`}: ${SYSTEM_REASONS[system.code]} (${system.code})`;
+}
+
 /** Errors that are the user's input, not a bug: shown as their message alone. */
 function userMessage(error: unknown): string | undefined {
   if (error instanceof ScenarioError || error instanceof RefusedError || error instanceof RangeError || error instanceof ReportError) return error.message;
   if (error instanceof IllegalActionError) return `illegal action: ${error.message}`;
-  return undefined;
+  return systemMessage(error);
 }
 
 /** Runs the command line; resolves to the exit code. */

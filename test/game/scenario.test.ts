@@ -1,6 +1,6 @@
 // Scenarios (GAME.md §2): every broken rule is named by key, value and rule; every preset loads;
 // overrides with dotted keys; files.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,5 +111,41 @@ describe('loadScenario: overrides and files', () => {
 
   it('rejects a missing file', () => {
     expectThrowsNaming(() => loadScenario('/nonexistent/game.json'), 'ScenarioError', 'scenario /nonexistent/game.json: no such file');
+  });
+});
+
+describe('loadScenario refuses what would hang, pollute or turn into null', () => {
+  it('refuses --set __proto__.x=1 and leaves every object without an x', () => {
+    expectThrowsNaming(() => loadScenario('honest-consensus', ['__proto__.x=1']), 'ScenarioError', '--set __proto__.x=1: key __proto__ is not a scenario key');
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
+
+  it.each([['constructor.prototype.y=1', 'constructor'], ['rewards.prototype=1', 'prototype']])('refuses --set %s', (override, key) => {
+    expectThrowsNaming(() => loadScenario('honest-consensus', [override]), 'ScenarioError', `--set ${override}: key ${key} is not a scenario key`);
+    expect(({} as Record<string, unknown>)['y']).toBeUndefined();
+  });
+
+  it.each([
+    ['n=1e400', 'n=1e400 is out of range'],
+    ['rewards.noCommit=-1e400', 'rewards.noCommit=-1e400 is out of range'],
+    ['inputs={"split":[1e400,1]}', 'inputs.split.0={"split":[1e400,1]} is out of range'],
+  ])('refuses --set %s, naming the key and the text given', (override, message) => {
+    expectThrowsNaming(() => loadScenario('honest-consensus', [override]), 'ScenarioError', `--set ${override}: ${message}`);
+  });
+
+  it('refuses a scenario file holding a number JSON cannot represent, naming the key', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cgym-scenario-')), 'huge-n.json');
+    writeFileSync(file, '{"n": 1e400, "f": 0, "maxRounds": 2}');
+    expectThrowsNaming(() => loadScenario(file), 'ScenarioError', `scenario file ${file}: n is out of range`);
+  });
+
+  it('refuses a scenario file over 1 MiB without parsing it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cgym-scenario-')), 'big.json');
+    writeFileSync(file, `{"n": 3, "f": 0, "maxRounds": 2, "description": "${'x'.repeat(1024 * 1024)}"}`);
+    expectThrowsNaming(() => loadScenario(file), 'ScenarioError', `scenario file ${file}: larger than 1 MiB`);
+  });
+
+  it.runIf(existsSync('/dev/zero'))('refuses /dev/zero as a scenario file instead of reading it forever', () => {
+    expectThrowsNaming(() => loadScenario('/dev/zero'), 'ScenarioError', 'scenario file /dev/zero: larger than 1 MiB');
   });
 });

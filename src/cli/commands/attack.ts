@@ -7,6 +7,7 @@ import { RefusedError } from '../../protocols/types.js';
 import type { AttackReport } from '../../train/attack.js';
 import type { Algo } from '../../train/names.js';
 import { count, formatTable, percent } from '../format.js';
+import { isRunName, readRunConfig } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 interface AttackFlags {
@@ -41,6 +42,8 @@ export function attackCommand(): Command {
 async function runAttack(flags: AttackFlags): Promise<void> {
   if ((flags.honest === undefined) === (flags.honestRun === undefined)) throw new RefusedError('attack: give exactly one of --honest <protocol> or --honest-run <dir>');
   if (flags.algo !== 'reinforce' && flags.algo !== 'ppo') throw new RefusedError(`attack: --algo must be reinforce or ppo (got ${flags.algo})`);
+  if (flags.honestRun !== undefined) readRunConfig(flags.honestRun);
+  else isRunName(flags.honest!, 'honest');
   const { attack } = await import('../../train/attack.js'); // TensorFlow.js loads only when needed
   const report = await attack({
     scenario: flags.scenario,

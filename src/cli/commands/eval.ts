@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { formatResult } from './play.js';
+import { isRunName, readRunConfig } from '../learned.js';
 import { integerIn } from '../options.js';
 
 interface EvalFlags {
@@ -24,6 +25,8 @@ export function evalCommand(): Command {
     .option('--seed <k>', 'seed of the evaluation episodes', integerIn(0, 2 ** 32 - 1), 12345)
     .option('--json', 'print one JSON object')
     .action(async (flags: EvalFlags) => {
+      readRunConfig(flags.run); // a missing or broken run folder is named before TensorFlow.js loads
+      if (flags.adversary !== undefined) isRunName(flags.adversary, 'adversary');
       const { evaluateRun } = await import('../../train/evaluateRun.js'); // TensorFlow.js loads only when needed
       const result = await evaluateRun({ run: flags.run, episodes: flags.episodes, seed: flags.seed, ...(flags.adversary !== undefined && { adversary: flags.adversary }) });
       process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatResult(result));

@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { playOnAllCores } from '../../play/parallel.js';
 import { playEpisode, type PlayResult } from '../../play/play.js';
 import { count, formatTable, mean, percent } from '../format.js';
+import { isRunName } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 interface PlayFlags {
@@ -48,6 +49,9 @@ export function playCommand(): Command {
 }
 
 async function runPlay(flags: PlayFlags): Promise<void> {
+  // play runs registry protocols only (on every core); a run folder's learned side plays in eval and chart.
+  for (const [option, name, side] of [['--honest', flags.honest, 'honest'], ['--adversary', flags.adversary, 'adversary']] as const)
+    if (isRunName(name, side)) throw new RangeError(`play: ${option} takes a registry ${side === 'honest' ? 'protocol' : 'adversary'}, not a run folder (${name}); \`cgym eval --run <dir>\` plays a run's learned policy`);
   const scenario = loadScenario(flags.scenario, flags.set ?? []);
   const progress = startProgress(flags);
   let result: PlayResult;
