@@ -49,6 +49,7 @@ describe('the train config', () => {
     writeFileSync(file, '{"scenario": ');
     expect(cgym(['train', '--config', file, '--out', join(dir, 'bad')]).stderr).toMatch(/^cgym: train: --config .*config\.json: malformed JSON/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
+    expect(cgym(['train', '--config', '/dev/zero', '--out', join(dir, 'bad')]).stderr).toBe('cgym: train: --config /dev/zero: larger than 1 MiB (the limit for this kind of file); is it the right file?\n');
   });
 
   it('a failed start leaves no run folder behind, so the corrected command runs', () => {

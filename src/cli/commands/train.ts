@@ -3,9 +3,10 @@
  * summary). A progress bar on stderr when it is a terminal, plain lines otherwise; `--json`
  * prints the summary object.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
+import { MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../../game/readTextFileCapped.js';
 import { MESSAGE_VIEWS, SAMPLE_VIEWS, type MessageView, type SampleView } from '../../game/observation.js';
 import { VALUE_FRAMES, type ValueFrame } from '../../policy/valueFrame.js';
 import type { TrainConfigInput } from '../../train/config.js';
@@ -174,18 +175,13 @@ function startingConfig(flags: TrainFlags): Record<string, unknown> {
   return base;
 }
 
-/** A --config file: one JSON object, at most 1 MiB. */
+/** A --config file: one JSON object (read with the scenario files' size cap). */
 function readConfigFile(file: string): Record<string, unknown> {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    throw new RangeError(`train: --config ${file}: no such file`);
-  }
-  if (size > CONFIG_FILE_MAX_BYTES) throw new RangeError(`train: --config ${file}: ${size} bytes, more than a config can be (${CONFIG_FILE_MAX_BYTES})`);
+  if (!existsSync(file)) throw new RangeError(`train: --config ${file}: no such file`);
   let parsed: unknown;
+  const text = readTextFileCapped(file, MAX_TEXT_FILE_BYTES, 'train: --config');
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new RangeError(`train: --config ${file}: malformed JSON (${(error as Error).message})`);
   }
@@ -193,8 +189,6 @@ function readConfigFile(file: string): Record<string, unknown> {
   const { versions: _versions, ...config } = parsed as Record<string, unknown>;
   return config;
 }
-
-const CONFIG_FILE_MAX_BYTES = 1 << 20;
 
 /** The flags the user gave, as config keys (a flag not given is absent, so a recipe or a resumed run's record stands). */
 function flagsAsConfig(flags: TrainFlags): Record<string, unknown> {
