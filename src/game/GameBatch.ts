@@ -19,6 +19,7 @@
  * | sample history | `[batch, round, querier, k]` (who, answer) |
  */
 import { AdversaryActions, HonestActions, IllegalActionError, NO_ANSWER, SILENT, usesDecisionVector, usesRelays, usesSamples } from './actions.js';
+import { formatBytes, refuseOverMemoryLimit } from './memoryLimit.js';
 import { nextInt, nextFloat, pickWeighted, RNG_WORDS, seedEpisodeStreams, Stream, STREAM_COUNT } from './rng.js';
 import type { Scenario } from './scenario.js';
 
@@ -189,6 +190,7 @@ export class GameBatch {
     this.splitFirst = scenario.inputs === 'uniform' ? -1 : scenario.inputs.split[0];
     this.fixedGst = scenario.gst === 'random' ? 0 : scenario.gst;
 
+    refuseOverMemoryLimit(`a batch of ${B} episodes`, GameBatch.estimateBytes(scenario, B, this.memorySlots), `${scenario.name} (n=${n}, maxRounds=${R}) takes ${formatBytes(GameBatch.bytesPerEpisode(scenario, this.memorySlots))} per episode; use a smaller batch`);
     const relayBytes = this.hasRelays ? B * R * n * n * n : 0;
     if (relayBytes > 2 ** 31) throw new RangeError(`batch size ${B} needs ${(relayBytes / 2 ** 30).toFixed(1)} GiB of relay history at n=${n}, R=${R}; use a smaller batch`);
 
@@ -227,6 +229,26 @@ export class GameBatch {
       this.faulty, this.input, this.preference, this.preferenceHistory, this.decision, this.decisionVector, this.decisionRound, this.crashedAt,
       this.firstArrival, this.signed, this.msgValue, this.msgTag, this.msgArrival, this.relayValue, this.lastValue,
       this.lastSentRound, this.sampleWho, this.sampleAnswer, this.memory, this.rng].map((a) => [a, a.length / B]);
+  }
+
+  /**
+   * Bytes of the typed arrays a batch of `size` episodes allocates, computed without allocating:
+   * the constructor refuses a batch past the memory limit with it (`memoryLimit.ts`).
+   */
+  static estimateBytes(scenario: Scenario, size: number, memorySlots = 0): number {
+    return size * GameBatch.bytesPerEpisode(scenario, memorySlots);
+  }
+
+  /** Bytes per episode of the constructor's per-episode arrays (kept in step with it by a test). */
+  static bytesPerEpisode(scenario: Scenario, memorySlots = 0): number {
+    const { n, maxRounds: R, sampleSize: k } = scenario;
+    const samples = usesSamples(scenario);
+    const perEpisode = 8 + 1 + 1 + 1 + 2 + 4; // episodeIndex, done, roundsPlayed, gst, undecidedRounds, messageCount
+    const perAgent = 8 * n; // faulty, input, preference, decision, decisionRound, crashedAt, firstArrival, signed
+    const perPair = 2 * n * n + (usesDecisionVector(scenario) ? n * n : 0); // lastValue, lastSentRound, decisionVector
+    const messages = 3 * R * n * n + (usesRelays(scenario) ? R * n * n * n : 0); // msgValue, msgTag, msgArrival, relayValue
+    const sampling = samples ? R * n + 2 * R * n * k : 0; // preferenceHistory, sampleWho, sampleAnswer
+    return perEpisode + perAgent + perPair + messages + sampling + 4 * n * memorySlots + 4 * STREAM_COUNT * RNG_WORDS;
   }
 
   // ---------------------------------------------------------------- episodes: reset and chance

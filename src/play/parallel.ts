@@ -8,6 +8,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { IllegalActionError } from '../game/actions.js';
+import { GameBatch } from '../game/GameBatch.js';
+import { refuseOverMemoryLimit } from '../game/memoryLimit.js';
 import type { Scenario } from '../game/scenario.js';
 import { RefusedError } from '../protocols/types.js';
 import { checkPlayOptions, play, resolveSides, summarise, type PlayOptions, type PlayResult, type PlayTally } from './play.js';
@@ -62,6 +64,9 @@ export async function playOnAllCores(options: ParallelPlayOptions): Promise<Play
     jobs.push({ scenario, honest: sides.honest.name, adversary: sides.adversary.name, seed, first, count, batchSize });
     firstBatch += batchesHere;
   }
+  // Each worker checks its own batch; together they must fit too, before any thread starts.
+  const bytes = jobs.reduce((sum, job) => sum + GameBatch.estimateBytes(scenario, Math.min(batchSize, job.count), sides.honest.memorySlots), 0);
+  refuseOverMemoryLimit(`${workers} workers, each with a batch of ${batchSize} episodes,`, bytes, 'use a smaller --batch or fewer --workers');
   const tallies = await Promise.all(
     jobs.map((job, w) =>
       runJob(job, (done) => {

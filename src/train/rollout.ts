@@ -8,11 +8,18 @@
  */
 import type { AdversaryActions, HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
+import { formatBytes, refuseOverMemoryLimit } from '../game/memoryLimit.js';
 import type { HeadShape } from '../policy/PolicyNetwork.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
 
 /** Decides whether head h of a row's choices was used (IC's value heads only count on commit). */
 export type HeadUsed = (choices: Int32Array, row: number, h: number) => boolean;
+
+/**
+ * An update holds a side's storage about three times over: the storage, the valid rows gathered
+ * into flat arrays (`storageTensors.ts`) and the tensors uploaded from them.
+ */
+const TRAINING_COPIES = 3;
 
 export class SideStorage {
   readonly obs: Float32Array;
@@ -35,6 +42,12 @@ export class SideStorage {
     readonly heads: readonly HeadShape[],
     readonly maskWidth: number,
   ) {
+    const batch = rowsPerRound / rowsPerEpisode;
+    refuseOverMemoryLimit(
+      `a batch of ${batch} episodes`,
+      TRAINING_COPIES * SideStorage.estimateBytes(maxRounds, rowsPerRound, obsSize, maskWidth),
+      `its rollout storage takes ${formatBytes(SideStorage.estimateBytes(maxRounds, rowsPerEpisode, obsSize, maskWidth))} per episode (${rowsPerEpisode} rows × ${maxRounds} rounds of ${obsSize}-number observations), held ${TRAINING_COPIES} times over by an update; use a smaller --batch`,
+    );
     const slots = maxRounds * rowsPerRound;
     this.obs = new Float32Array(slots * obsSize);
     this.mask = new Uint8Array(slots * maskWidth);
@@ -42,6 +55,12 @@ export class SideStorage {
     this.usedColumns = new Float32Array(slots * maskWidth);
     this.valid = new Uint8Array(slots);
     this.slots = new Int32Array(slots);
+  }
+
+  /** Bytes of the arrays the constructor allocates for these dimensions, computed without allocating. */
+  static estimateBytes(maxRounds: number, rowsPerRound: number, obsSize: number, maskWidth: number): number {
+    // obs, chosen, usedColumns: 4-byte floats; mask, valid: bytes; slots: 4-byte ints.
+    return maxRounds * rowsPerRound * (4 * obsSize + maskWidth + 8 * maskWidth + 1 + 4);
   }
 
   clear(): void {

@@ -124,54 +124,105 @@ export type VerifyResult = Safe | Unsafe;
 
 const DEFAULT_MAX_STATES = 20_000_000;
 
-interface ChanceOutcome {
+/** The chance outcomes to search: counted up front, built one at a time (`chanceOutcomes`). */
+interface ChanceOutcomes {
+  total: number;
+  each(): Iterable<ChanceOutcome>;
+}
+
+export interface ChanceOutcome {
   setup: EpisodeSetup;
   probability: number;
 }
 
-/** Every chance outcome of the scenario with its probability (GameBatch.drawEpisode's distribution). */
-export function enumerateChance(scenario: Scenario, only?: readonly (readonly number[])[]): ChanceOutcome[] {
+/**
+ * How many chance outcomes the scenario has (faulty sets × honest inputs × faulty inputs × GSTs),
+ * counted, not enumerated: a budget must be checked before any outcome is built, since a large
+ * scenario has billions of them. `only` as in `enumerateChance`.
+ */
+export function countChance(scenario: Scenario, only?: readonly (readonly number[])[]): { total: number; factors: string } {
   const { n, f, values: V } = scenario;
-  let faultySets: number[][] = [];
-  if (scenario.faultyPlacement === 'fixed') faultySets.push(Array.from({ length: f }, (_, t) => n - f + t));
-  else subsets(n, f, [], 0, faultySets);
-  if (only) {
-    const wanted = only.map((set) => [...set].sort((a, b) => a - b).join(','));
-    for (const w of wanted)
-      if (!faultySets.some((set) => set.join(',') === w)) throw new RangeError(`verify: faulty set {${w}} cannot be drawn in ${scenario.name} (faultyPlacement=${scenario.faultyPlacement}, n=${n}, f=${f})`);
-    faultySets = faultySets.filter((set) => wanted.includes(set.join(',')));
-  }
+  const faultySets = only ? chosenFaultySets(scenario, only).length : scenario.faultyPlacement === 'fixed' ? 1 : binomial(n, f);
+  const honestInputs = scenario.inputs === 'uniform' ? V ** (n - f) : V * (V - 1) * binomial(n - f, scenario.inputs.split[0]);
+  const faultyInputs = scenario.faults !== 'byzantine' ? V ** f : 1;
+  const gsts = chanceGsts(scenario).length;
+  const factors = [`${faultySets} faulty sets`, `${honestInputs} honest input assignments`, ...(faultyInputs > 1 ? [`${faultyInputs} faulty input assignments`] : []), ...(gsts > 1 ? [`${gsts} GSTs`] : [])];
+  return { total: faultySets * honestInputs * faultyInputs * gsts, factors: factors.join(' × ') };
+}
+
+/**
+ * Every chance outcome of the scenario with its probability (GameBatch.drawEpisode's distribution).
+ * With `maxOutcomes`, a scenario with more is refused (a StateLimitError giving the count) before
+ * any is built.
+ */
+export function enumerateChance(scenario: Scenario, only?: readonly (readonly number[])[], maxOutcomes = Infinity): ChanceOutcome[] {
+  const { total, factors } = countChance(scenario, only);
+  if (total > maxOutcomes) throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), more than the budget of ${maxOutcomes}; shrink the scenario`);
+  return [...chanceOutcomes(scenario, only)];
+}
+
+/** The chance outcomes one at a time, in `enumerateChance`'s order: nothing is held but the current one. */
+export function* chanceOutcomes(scenario: Scenario, only?: readonly (readonly number[])[]): Generator<ChanceOutcome> {
+  const { n, f, values: V } = scenario;
+  const chosen = only && chosenFaultySets(scenario, only);
+  const fixed = scenario.faultyPlacement === 'fixed';
+  const faultySets: Iterable<number[]> = chosen ?? (fixed ? [Array.from({ length: f }, (_, t) => n - f + t)] : subsets(n, f));
+  const setCount = chosen?.length ?? (fixed ? 1 : binomial(n, f));
   // Under Byzantine faults a faulty agent's input is never used by the rules: fixed at 0.
   const faultyInputsMatter = scenario.faults !== 'byzantine';
-  const gsts = scenario.timing === 'partial-sync' ? (scenario.gst === 'random' ? range(1, scenario.maxRounds) : [scenario.gst]) : [undefined];
-  const out: ChanceOutcome[] = [];
+  const gsts = chanceGsts(scenario);
   for (const faulty of faultySets) {
     const honest = range(0, n - 1).filter((i) => !faulty.includes(i));
-    const honestAssignments: Array<{ values: number[]; p: number }> = [];
-    if (scenario.inputs === 'uniform') {
-      for (const values of tuples(honest.length, V)) honestAssignments.push({ values, p: V ** -honest.length });
-    } else {
-      const [a] = scenario.inputs.split;
-      const chosen: number[][] = [];
-      subsets(honest.length, a, [], 0, chosen);
-      for (let x = 0; x < V; x++)
-        for (let y = 0; y < V; y++) {
-          if (y === x) continue;
-          for (const set of chosen) honestAssignments.push({ values: honest.map((_, k) => (set.includes(k) ? x : y)), p: 1 / (V * (V - 1) * chosen.length) });
-        }
-    }
-    const faultyAssignments = faultyInputsMatter ? tuples(f, V) : [new Array<number>(f).fill(0)];
-    for (const { values, p } of honestAssignments)
-      for (const fv of faultyAssignments)
+    for (const { values, p } of honestAssignments(scenario, honest.length))
+      for (const fv of faultyInputsMatter ? tuples(f, V) : [new Array<number>(f).fill(0)])
         for (const gst of gsts) {
           const inputs = new Array<number>(n).fill(0);
           honest.forEach((i, k) => (inputs[i] = values[k]!));
           faulty.forEach((i, k) => (inputs[i] = fv[k]!));
-          const probability = (p * (faultyInputsMatter ? V ** -f : 1)) / (faultySets.length * gsts.length);
-          out.push({ setup: gst === undefined ? { faulty, inputs } : { faulty, inputs, gst }, probability });
+          const probability = (p * (faultyInputsMatter ? V ** -f : 1)) / (setCount * gsts.length);
+          yield { setup: gst === undefined ? { faulty, inputs } : { faulty, inputs, gst }, probability };
         }
   }
-  return out;
+}
+
+/** The honest agents' inputs, k-th honest agent's value at k, with their probability. */
+function* honestAssignments(scenario: Scenario, honestCount: number): Generator<{ values: number[]; p: number }> {
+  const V = scenario.values;
+  if (scenario.inputs === 'uniform') {
+    for (const values of tuples(honestCount, V)) yield { values, p: V ** -honestCount };
+    return;
+  }
+  const [a] = scenario.inputs.split;
+  const p = 1 / (V * (V - 1) * binomial(honestCount, a));
+  for (let x = 0; x < V; x++)
+    for (let y = 0; y < V; y++) {
+      if (y === x) continue;
+      for (const set of subsets(honestCount, a)) yield { values: Array.from({ length: honestCount }, (_, k) => (set.includes(k) ? x : y)), p };
+    }
+}
+
+/** `only`'s faulty sets, each checked to be one the scenario can draw, sorted and in drawing order. */
+function chosenFaultySets(scenario: Scenario, only: readonly (readonly number[])[]): number[][] {
+  const { n, f } = scenario;
+  const fixed = Array.from({ length: f }, (_, t) => n - f + t).join(',');
+  const wanted = new Map<string, number[]>();
+  for (const set of only) {
+    const sorted = [...set].sort((a, b) => a - b);
+    const key = sorted.join(',');
+    const drawable = scenario.faultyPlacement === 'fixed' ? key === fixed : sorted.length === f && sorted.every((id, k) => Number.isInteger(id) && id >= 0 && id < n && (k === 0 || id > sorted[k - 1]!));
+    if (!drawable) throw new RangeError(`verify: faulty set {${key}} cannot be drawn in ${scenario.name} (faultyPlacement=${scenario.faultyPlacement}, n=${n}, f=${f})`);
+    wanted.set(key, sorted);
+  }
+  // Subsets are drawn (and searched) in lexicographic order.
+  return [...wanted.values()].sort((x, y) => {
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return x[k]! - y[k]!;
+    return 0;
+  });
+}
+
+function chanceGsts(scenario: Scenario): Array<number | undefined> {
+  if (scenario.timing !== 'partial-sync') return [undefined];
+  return scenario.gst === 'random' ? range(1, scenario.maxRounds) : [scenario.gst];
 }
 
 export function verify(options: VerifyOptions): VerifyResult {
@@ -180,7 +231,12 @@ export function verify(options: VerifyOptions): VerifyResult {
   const why = protocol.refuse(scenario);
   if (why) throw new RefusedError(why);
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
-  const outcomes = enumerateChance(scenario, options.faultySets);
+  // Every chance outcome is searched from its own start: more of them than the budget can never
+  // finish, and counting them first keeps a huge scenario from being enumerated at all.
+  const { total, factors } = countChance(scenario, options.faultySets);
+  if (total > maxStates)
+    throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), each searched from its own start: more than --max-states=${maxStates}; shrink the scenario (n, f, values, inputs) or raise --max-states`);
+  const outcomes: ChanceOutcomes = { total, each: () => chanceOutcomes(scenario, options.faultySets) };
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
       return verifyDeterministic(scenario, protocol, outcomes, maxStates, options.onProgress);
@@ -193,7 +249,7 @@ export function verify(options: VerifyOptions): VerifyResult {
 }
 
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
-function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: readonly ChanceOutcome[], maxStates: number, onProgress?: VerifyOptions['onProgress']): VerifyResult {
+function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress?: VerifyOptions['onProgress']): VerifyResult {
   const started = performance.now();
   const search = new Search(scenario, protocol, maxStates);
   const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
@@ -205,12 +261,13 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
   let distinct = 0;
   let best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
   const attacks: Attack[] = [];
-  for (const [k, { setup }] of outcomes.entries()) {
+  let k = 0;
+  for (const { setup } of outcomes.each()) {
     root.reset(0);
     root.setup(0, setup);
     const result = search.solveRoot(root, 0);
     distinct += search.distinctStates;
-    onProgress?.(k + 1, outcomes.length, search.states);
+    onProgress?.(++k, outcomes.total, search.states);
     if (!result.mask) continue;
     losses++;
     for (const [bit, name] of PROPERTIES) if (result.mask & bit) breaks[name]++;
@@ -218,15 +275,15 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
     attacks.push({ setup, script: result.witness! });
   }
 
-  for (const [, name] of PROPERTIES) breakRate[name] = breaks[name] / outcomes.length;
+  for (const [, name] of PROPERTIES) breakRate[name] = breaks[name] / outcomes.total;
   const stats: VerifyStats = {
     scenario: scenario.name,
     honest: protocol.name,
     method: 'exhaustive',
     violations: PROPERTIES.filter(([, name]) => breakRate[name] > 0).map(([, name]) => name),
-    worstCaseLossRate: losses / outcomes.length,
+    worstCaseLossRate: losses / outcomes.total,
     breakRate,
-    chanceOutcomes: outcomes.length,
+    chanceOutcomes: outcomes.total,
     states: search.states,
     distinctStates: distinct,
     seconds: (performance.now() - started) / 1000,
@@ -239,7 +296,7 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
  * every chance outcome of the episode's start in turn. Before searching, Knuth's estimator predicts
  * the size; a search clearly out of reach is refused with that estimate instead of started.
  */
-function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: readonly ChanceOutcome[], maxStates: number, onProgress?: VerifyOptions['onProgress']): VerifyResult {
+function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress?: VerifyOptions['onProgress']): VerifyResult {
   const started = performance.now();
   const search = new Expectimax(scenario, protocol, Infinity);
   const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
@@ -252,7 +309,8 @@ function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes
   const sum = new Float64Array(5);
   let distinct = 0;
   let best: { setup: EpisodeSetup; script: AdversaryScript; chance: number[]; loss: number } | undefined;
-  for (const [k, { setup, probability }] of outcomes.entries()) {
+  let k = 0;
+  for (const { setup, probability } of outcomes.each()) {
     root.reset(0);
     root.setup(0, setup);
     let value: RoundValue;
@@ -263,7 +321,7 @@ function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes
       throw error;
     }
     distinct += solver.distinctStates;
-    onProgress?.(k + 1, outcomes.length, solver.states);
+    onProgress?.(++k, outcomes.total, solver.states);
     for (let e = 0; e < sum.length; e++) sum[e]! += probability * value.value[e]!;
     const loss = value.value[LOSS]!;
     if (loss > 0 && (!best || loss > best.loss)) best = { setup, ...witness(value), loss };
@@ -277,7 +335,7 @@ function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes
     worstCaseLossRate: sum[LOSS]!,
     breakRate,
     worstCaseMajorityCorrectRate: 1 - sum[MAJORITY_MISSED]!,
-    chanceOutcomes: outcomes.length,
+    chanceOutcomes: outcomes.total,
     states: solver.states,
     distinctStates: distinct,
     estimatedStates: estimate,
@@ -291,16 +349,19 @@ const ESTIMATE_REFUSAL = 50;
 const ESTIMATE_PATHS = 16;
 
 /** Knuth's estimate of the whole search: random paths from a spread of chance outcomes, scaled to all of them. */
-function estimateStates(search: Expectimax, root: GameBatch, outcomes: readonly ChanceOutcome[]): number {
-  const picked = Math.min(outcomes.length, 8);
+function estimateStates(search: Expectimax, root: GameBatch, outcomes: ChanceOutcomes): number {
+  const picked = Math.min(outcomes.total, 8);
   let total = 0;
-  for (let k = 0; k < picked; k++) {
-    const { setup } = outcomes[Math.floor((k * outcomes.length) / picked)]!;
+  let k = 0;
+  let index = 0;
+  for (const { setup } of outcomes.each()) {
+    if (k === picked) break;
+    if (index++ !== Math.floor((k * outcomes.total) / picked)) continue;
     root.reset(0);
     root.setup(0, setup);
-    total += search.estimate(root, 0, ESTIMATE_PATHS, k + 1);
+    total += search.estimate(root, 0, ESTIMATE_PATHS, ++k);
   }
-  return (total / picked) * outcomes.length;
+  return (total / picked) * outcomes.total;
 }
 
 /** The losing path a randomised search recorded: the adversary's script and every coin and draw on it. */
@@ -362,16 +423,36 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, k) => from + k);
 }
 
-function subsets(n: number, k: number, prefix: number[], start: number, out: number[][]): void {
-  if (prefix.length === k) {
-    out.push([...prefix]);
-    return;
+/** The k-subsets of 0..n−1 in lexicographic order, one at a time. */
+function* subsets(n: number, k: number): Generator<number[]> {
+  const set = Array.from({ length: k }, (_, t) => t);
+  if (k > n) return;
+  for (;;) {
+    yield [...set];
+    let t = k - 1;
+    while (t >= 0 && set[t] === n - k + t) t--;
+    if (t < 0) return;
+    set[t]!++;
+    for (let u = t + 1; u < k; u++) set[u] = set[u - 1]! + 1;
   }
-  for (let i = start; i < n; i++) subsets(n, k, [...prefix, i], i + 1, out);
 }
 
-function tuples(length: number, V: number): number[][] {
-  let out: number[][] = [[]];
-  for (let k = 0; k < length; k++) out = out.flatMap((t) => range(0, V - 1).map((v) => [...t, v]));
-  return out;
+/** Every tuple of `length` values in 0..V−1, lexicographic (the last position varies fastest), one at a time. */
+function* tuples(length: number, V: number): Generator<number[]> {
+  const tuple = new Array<number>(length).fill(0);
+  for (;;) {
+    yield [...tuple];
+    let t = length - 1;
+    while (t >= 0 && tuple[t] === V - 1) tuple[t--] = 0;
+    if (t < 0) return;
+    tuple[t]!++;
+  }
+}
+
+function binomial(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  const fewer = Math.min(k, n - k);
+  let out = 1;
+  for (let t = 1; t <= fewer; t++) out = (out * (n - fewer + t)) / t;
+  return Math.round(out);
 }

@@ -40,6 +40,8 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['--set without =', [...PLAY, '--set', 'f'], /expected key=value/],
   ['--set __proto__.x=1', [...PLAY, '--set', '__proto__.x=1'], /--set __proto__.x=1: key __proto__ is not a scenario key/],
   ['--set n=1e400', [...PLAY, '--set', 'n=1e400'], /--set n=1e400: n=1e400 is out of range/],
+  // 1048576 episodes × 49 KiB of messages (n=16, 64 rounds): 51 GiB, past half of any test machine's memory.
+  ['--batch past the memory limit', ['play', '--scenario', 'honest-consensus', '--set', 'n=16', '--set', 'maxRounds=64', '--honest', 'majority', '--episodes', '1048576', '--batch', '1048576', '--workers', '1'], /^cgym: a batch of 1048576 episodes needs ~\d+\.\d GiB, more than the memory limit of .*; use a smaller batch$/],
   ['/dev/zero as a scenario file', ['play', '--scenario', '/dev/zero', '--honest', 'random'], /scenario file \/dev\/zero: larger than 1 MiB/],
   ['unknown protocol', ['play', '--scenario', 'byzantine-breaking', '--honest', 'no-such-protocol'], /unknown protocol "no-such-protocol"/],
   ['unknown adversary', [...PLAY, '--adversary', 'no-such-adversary'], /unknown adversary "no-such-adversary"/],
