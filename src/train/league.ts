@@ -13,7 +13,8 @@
  *   epoch, from a stream seeded by (run seed, epoch, side): deterministic, and resume-exact.
  * - `league.jsonl` records each epoch's two draws (truncated with the metrics on a resume).
  */
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { makeFolders } from '../game/makeFolders.js';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { nextFloat, nextInt, seedStream } from '../game/rng.js';
 import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
@@ -97,7 +98,7 @@ export class LeaguePool<Player> {
     readonly side: LeagueSide,
     private readonly wrap: (network: PolicyNetwork, epoch: number) => Player,
   ) {
-    mkdirSync(leaguePaths(dir).snapshots, { recursive: true });
+    makeFolders(leaguePaths(dir).snapshots);
   }
 
   /** Saves the side's network after `epoch` (a saved policy, loadable like a checkpoint's). */

@@ -9,9 +9,10 @@
  * first checks that the folder is whole (`readResumeState`) before cutting anything. Readers for
  * reports stay lenient (`readJsonLinesLenient`); everything a resume rewrites is read strictly.
  */
+import { makeFolders } from '../game/makeFolders.js';
 import type { Attack } from '../protocols/adversaries/attackPool.js';
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
 import type { SavedPolicy } from '../policy/PolicyNetwork.js';
@@ -86,7 +87,7 @@ export const paths = (dir: string) => ({
 });
 
 export function createRunFolder(dir: string): void {
-  mkdirSync(paths(dir).checkpoints, { recursive: true });
+  makeFolders(paths(dir).checkpoints);
 }
 
 export function appendMetrics(dir: string, metrics: EpochMetrics): void {
@@ -283,7 +284,7 @@ export function prepareNewRunFolder(dir: string): RunLock {
   const refused = refuseRunFolderTarget(dir);
   if (refused !== undefined) throw new RunFolderError(refused);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
   } catch (error) {
     throw new RunFolderError(`train: --out ${dir} cannot be created (${(error as Error).message})`);
   }

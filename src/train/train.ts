@@ -204,15 +204,28 @@ function tally(outcomes: Outcomes): Tally {
   return t;
 }
 
+/** What a run holds until it ends, however it ends: its folder's lock and its networks. */
+interface Held {
+  lock?: RunLock;
+  disposables: Array<{ dispose(): void } | null | undefined>;
+}
+
 /** Trains (or resumes) a run; resolves to its summary (also written to summary.json). */
 export async function train(options: TrainOptions): Promise<TrainSummary> {
+  const held: Held = { disposables: [] };
+  try {
+    return await trainHolding(options, held);
+  } finally {
+    for (const disposable of held.disposables) disposable?.dispose();
+    held.lock?.release();
+  }
+}
+
+/** `train`, with what it takes hold of recorded in `held` (one process per run folder: a new run's lock is taken once its folder is made). */
+async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSummary> {
   const backend = await ready();
   const clockStart = options.clockStart ?? performance.now();
 
-  // One process per run folder (a new run's lock is taken once its folder is made); released however the run ends.
-  let lock: RunLock | undefined;
-  const disposables: Array<{ dispose(): void } | null | undefined> = [];
-  try {
   // ---------------------------------------------------------------- config (validated before anything is written)
   let o: ResolvedTrainConfig;
   let checkpoint: Checkpoint | undefined;
@@ -220,7 +233,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   if (options.resume) {
     const out = options.out;
     if (!out) throw new RangeError('train: --resume needs --out DIR (the run folder to continue)');
-    lock = acquireRunLock(out);
+    held.lock = acquireRunLock(out);
     resumeState = readResumeState(out);
     o = resumedConfig({ ...options, out }, resumeState.config);
     checkpoint = resumeState.checkpoint;
@@ -236,22 +249,22 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   // ---------------------------------------------------------------- sides
   const value = learner.needsValueHead(o);
   const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(readCheckpoint(o.init)!.honest!, { optimizer: false }) : undefined;
-  const honestNetwork_ = o.honest === LEARNED
+  const honestNet = o.honest === LEARNED
     ? checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest)
       : initial ?? honestNetwork(scenario, { hidden: o.honestHidden, value, seed, commitBias: o.commitBias, centerInputs: o.centerInputs, messageBias: o.messageBias, commitAtHorizon: o.commitAtHorizon, observation: o.observation })
     : undefined;
-  const adversaryNetwork_ = o.adversary === LEARNED
+  const adversaryNet = o.adversary === LEARNED
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.adversaryHidden, value, seed: seed + 1 })
     : undefined;
+  held.disposables.push(honestNet, adversaryNet);
   const R = scenario.maxRounds;
-  const learningHonest: LearningSide<NeuralProtocol> | undefined = honestNetwork_ && (() => {
-    const player = new NeuralProtocol(honestNetwork_, scenario, 'sample');
-    return { network: honestNetwork_, player, storage: new SideStorage(R, B * scenario.n, scenario.n, player.observer.size, honestNetwork_.spec.heads, honestNetwork_.maskWidth), returns: new Float64Array(B), pool: null };
-  })();
-  const learningAdversary: LearningSide<NeuralAdversary> | undefined = adversaryNetwork_ && (() => {
-    const player = new NeuralAdversary(adversaryNetwork_, scenario, 'sample');
-    return { network: adversaryNetwork_, player, storage: new SideStorage(R, B, 1, player.space.obsSize, adversaryNetwork_.spec.heads, adversaryNetwork_.maskWidth), returns: new Float64Array(B), pool: null };
-  })();
+  const side = <Player>(network: PolicyNetwork, player: Player, obsSize: number, rowsPerEpisode: number): LearningSide<Player> => ({
+    network, player, storage: new SideStorage(R, B * rowsPerEpisode, rowsPerEpisode, obsSize, network.spec.heads, network.maskWidth), returns: new Float64Array(B), pool: null,
+  });
+  const honestPlayer = honestNet && new NeuralProtocol(honestNet, scenario, 'sample');
+  const adversaryPlayer = adversaryNet && new NeuralAdversary(adversaryNet, scenario, 'sample');
+  const learningHonest = honestPlayer && side(honestNet!, honestPlayer, honestPlayer.observer.size, scenario.n);
+  const learningAdversary = adversaryPlayer && side(adversaryNet!, adversaryPlayer, adversaryPlayer.space.obsSize, 1);
   const honest: HonestProtocol = learningHonest?.player ?? frozenHonest(o.honest, scenario);
   const adversary: Adversary = learningAdversary?.player ?? frozenAdversary(o.adversary, scenario);
   resolveSides(scenario, honest, adversary); // refuses (one line) a side that cannot play here
@@ -263,8 +276,6 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const outcomes = new Outcomes(B);
   const honestRecording = learningHonest && { storage: learningHonest.storage, agent: learningHonest.player, used: (c: Int32Array, row: number, h: number) => learningHonest.player.actionSpace.isHeadUsed(c, row, h) };
   const adversaryRecording = learningAdversary && { storage: learningAdversary.storage, agent: learningAdversary.player };
-
-  disposables.push(learningHonest?.network, learningAdversary?.network);
 
   // ---------------------------------------------------------------- run folder: created (or cut back to its checkpoint) only now that everything is valid
   let digest: string;
@@ -279,7 +290,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       if (checkpoint) writeCheckpoint(o.out, { ...checkpoint, configDigest: digest });
     }
   } else {
-    lock = prepareNewRunFolder(o.out);
+    held.lock = prepareNewRunFolder(o.out);
     const record = { ...o, versions: { ...packageVersions(), backend } };
     writeJson(paths(o.out).config, record);
     digest = configDigest(record);
@@ -299,7 +310,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   if (league) {
     learningHonest!.pool = new LeaguePool(o.out, 'honest', (network, e) => new NeuralProtocol(network, scenario, 'sample', `league:honest-${e}`));
     learningAdversary!.pool = new LeaguePool(o.out, 'adversary', (network, e) => new NeuralAdversary(network, scenario, 'sample', `league:adversary-${e}`));
-    disposables.push(learningHonest!.pool, learningAdversary!.pool);
+    held.disposables.push(learningHonest!.pool, learningAdversary!.pool);
     if (!checkpoint) {
       learningHonest!.pool.save(0, learningHonest!.network);
       learningAdversary!.pool.save(0, learningAdversary!.network);
@@ -470,8 +481,4 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   };
   writeJson(paths(o.out).summary, summary);
   return summary;
-  } finally {
-    for (const disposable of disposables) disposable?.dispose();
-    lock?.release();
-  }
 }

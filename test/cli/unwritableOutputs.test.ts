@@ -25,8 +25,12 @@ function expectOneLine(args: string[], message: RegExp): void {
 }
 
 describe('unwritable outputs are one line naming the path and the reason', () => {
-  it('train --out under a file: ENOTDIR, naming the folder it could not create', () => {
-    expectOneLine(['train', '--scenario', 'honest-consensus', '--epochs', '1', '--out', join(aFile, 'run')], new RegExp(`cannot create the folder ${aFile}/run\\S*: a part of the path is a file, not a folder \\(ENOTDIR\\)$`));
+  it('train --out under a file is refused before anything is made, naming the file', () => {
+    expectOneLine(['train', '--scenario', 'honest-consensus', '--epochs', '1', '--out', join(aFile, 'run')], new RegExp(`train: --out ${aFile}/run cannot be created: ${aFile} is a file$`));
+  });
+
+  it('train --out under /proc fails in one line (a recursive mkdir there never returns)', () => {
+    expectOneLine(['train', '--scenario', 'honest-consensus', '--epochs', '1', '--out', '/proc/cgym-forbidden/run'], /\/proc\/cgym-forbidden.*ENOENT/);
   });
 
   it('a scenario that is a folder: EISDIR, naming the folder', () => {
