@@ -229,8 +229,8 @@ function runName(scenario: string, algo: string, seed: number): string {
 
 /**
  * The checks that need the scenario (and each other), then the derived defaults: the complete
- * record config.json holds. `initObservation` is the observation of the `init` run's network, read
- * by the caller (loading a network is not this module's business).
+ * record config.json holds. `initNetwork` is the hidden layers and observation of the `init` run's
+ * network, read by the caller (loading a network is not this module's business).
  */
 export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: readonly number[]; observation: ObservationOptions }): ResolvedTrainConfig {
   const scenario = typeof config.scenario === 'string' || config.set.length > 0 ? loadScenario(config.scenario, config.set) : parseScenario(config.scenario, 'config.json scenario');
@@ -246,9 +246,7 @@ export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: 
   if (config.adversary !== null && config.adversary !== LEARNED && learnsAdversary && scenario.f > 0)
     throw new RangeError(`train: adversary=${config.adversary} is a frozen adversary, which only schedule honest plays (got schedule ${schedule})`);
 
-  if (initNetwork !== undefined) {
-    if (schedule === 'adversary') throw new RangeError(`train: init ${config.init} starts the honest network, but schedule adversary trains no honest network`);
-  }
+  if (initNetwork !== undefined && schedule === 'adversary') throw new RangeError(`train: init ${config.init} starts the honest network, but schedule adversary trains no honest network`);
   const observation = initNetwork?.observation ?? config.observation;
   if (initNetwork === undefined) {
     const { history, valueFrame, symmetricOthers, messageView, sampleView } = observation;
