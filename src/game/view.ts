@@ -12,17 +12,17 @@
  *   `visitView` does *not* visit;
  * - the episode's events (episodeEvents.ts), which read envelopes through `visitEnvelope`;
  * - the observation of learned policies (observation.ts), which reads through the index
- *   arithmetic and the readers below (`envelopeIndex`, `valueArrivedBy`, `sampleAnswerFrom`, …)
- *   — a test perturbs what `visitView` does not visit and expects every row unchanged, so the
- *   observation can never show a learned policy more than the memo key holds.
+ *   arithmetic and the readers below (`envelopeIndex`, `arrivedBy`, `sampleAnswerFrom`, …) — a
+ *   test transplants what `visitView` visits into another episode and expects the agent's rows
+ *   unchanged, so the observation can never show a learned policy more than the memo key holds.
  * A new state field an agent can read is added here, and all of them follow; `EPISODE_FIELDS`
  * classifies every per-episode array of the engine, and a test fails when one is missing.
  *
  * Nothing here allocates: a visitor is a plain object whose `cell` is called per number, and the
- * readers are small functions the JIT inlines into the observer's loops (no callback per number
- * where speed matters).
+ * readers are small functions the JIT inlines into the observer's loops (a visitor's call per
+ * number would cost the observer its speed).
  */
-import { NO_ANSWER, SILENT } from './actions.js';
+import { NO_ANSWER } from './actions.js';
 import type { GameBatch } from './GameBatch.js';
 
 /** Per-episode arrays of GameBatch, as codes (a visitor is told which array each number comes from). */
@@ -89,7 +89,7 @@ export function agentIndex(game: GameBatch, b: number, h: number): number {
   return b * game.n + h;
 }
 
-/** Index of agent h's cell about agent j in the per-pair arrays (lastValue, lastSentRound, decisionVector). */
+/** Index of agent h's cell about agent j in the per-pair arrays (lastValue, lastSentRound, decisionVector): consecutive in j. */
 export function pairIndex(game: GameBatch, b: number, h: number, j: number): number {
   return (b * game.n + h) * game.n + j;
 }
@@ -117,18 +117,11 @@ export function roundIndex(game: GameBatch, b: number, s: number, h: number): nu
 // ---------------------------------------------------------------- reading what an agent sees
 
 /**
- * The value of envelope e as its recipient reads it at the start of round r (r ≤ the batch's
- * round): SILENT until it has arrived.
+ * Whether an envelope with arrival round `arrival` (its msgArrival cell) has reached its recipient
+ * by the start of round r: sent (≠ 0) and arrived. Its value, tag and relay contents read from then on.
  */
-export function valueArrivedBy(game: GameBatch, e: number, r: number): number {
-  const arrival = game.msgArrival[e]!;
-  return arrival !== 0 && arrival <= r ? game.msgValue[e]! : SILENT;
-}
-
-/** Envelope e's relay contents about `origin` as its recipient reads them at the start of round r: SILENT until arrived. */
-export function relayArrivedBy(game: GameBatch, e: number, origin: number, r: number): number {
-  const arrival = game.msgArrival[e]!;
-  return arrival !== 0 && arrival <= r ? game.relayValue[e * game.n + origin]! : SILENT;
+export function arrivedBy(arrival: number, r: number): boolean {
+  return arrival !== 0 && arrival <= r;
 }
 
 /** Whether agent h sampled in round s. */
