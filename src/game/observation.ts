@@ -29,9 +29,9 @@
  * in [0, 1].
  *
  * What an agent can see is defined in view.ts; every number here is read through its index
- * arithmetic and readers, and a test (test/game/observation.test.ts) perturbs everything `visitView`
- * does not visit and expects the rows unchanged: a learned policy sees no more than the verifier's
- * memo key holds.
+ * arithmetic and readers, and a test (test/game/observation.test.ts) transplants what `visitView`
+ * visits for agent h into another episode and expects h's rows unchanged: a learned policy sees no
+ * more than the verifier's memo key holds.
  *
  * Under pki the engine rejects forged relays, so every relayed value it delivers is genuinely
  * signed: `relayedVerified` is 1 exactly where a value arrived. It is there so that one network
