@@ -50,6 +50,8 @@ interface RowsCase {
   id: string;
   preset: string;
   history?: number;
+  /** Rounds of random legal play before measuring (default 1), so that relays, delays and history frames hold something. */
+  rounds?: number;
   messageView?: MessageView;
   sampleView?: SampleView;
 }
@@ -67,6 +69,10 @@ const CASES: BenchCase[] = [
   { kind: 'observe', id: 'observe/paper H=4', preset: 'honest-consensus', history: 4 },
   { kind: 'observe', id: 'observe/relay H=2', preset: 'pki', history: 2 },
   { kind: 'observe', id: 'observe/slush record', preset: 'slush-3v2', sampleView: 'record' },
+  { kind: 'observe', id: 'observe/relay r3', preset: 'ba-n4-f1', rounds: 2 },
+  { kind: 'observe', id: 'observe/pki accepted r3', preset: 'pki', messageView: 'accepted', rounds: 2 },
+  { kind: 'observe', id: 'observe/async H=3 r6', preset: 'async-crash', history: 3, rounds: 5 },
+  { kind: 'observe', id: 'observe/slush H=3 r6', preset: 'slush-n10', history: 3, rounds: 5 },
   { kind: 'symmetric', id: 'symmetric-others/slush record', preset: 'slush-3v2', sampleView: 'record' },
   { kind: 'symmetric', id: 'symmetric-others/pki accepted', preset: 'pki', messageView: 'accepted' },
   { kind: 'actions', id: 'mask+decode/paper', preset: 'honest-consensus' },
@@ -251,24 +257,26 @@ function measureRows(spec: RowsCase, batchSize: number, seconds: number): Measur
   const scenario = loadScenario(spec.preset);
   const game = new GameBatch(scenario, { size: batchSize, seed: 1 });
   const rows = batchSize * scenario.n;
-  // Play one round of random legal actions so that messages and samples have arrived.
+  // Play rounds of random legal actions so that messages and samples have arrived.
   const space = new ActionSpace(scenario);
   const mask = new Uint8Array(rows * space.maskWidth);
   const choices = new Int32Array(rows * space.headCount);
   const honest = new HonestActions(batchSize, scenario.n, scenario);
   const adv = new AdversaryActions(batchSize, scenario.n, scenario);
   game.reset(0);
-  space.legalMask(game, mask);
-  for (let row = 0; row < rows; row++) {
-    for (let h = 0; h < space.headCount; h++) {
-      const head = space.heads[h]!;
-      let c = game.honestRandomInt(Math.floor(row / scenario.n), head.size);
-      if (!mask[row * space.maskWidth + head.offset + c]) c = 0;
-      choices[row * space.headCount + h] = c;
+  for (let played = 0; played < (spec.rounds ?? 1); played++) {
+    space.legalMask(game, mask);
+    for (let row = 0; row < rows; row++) {
+      for (let h = 0; h < space.headCount; h++) {
+        const head = space.heads[h]!;
+        let c = game.honestRandomInt(Math.floor(row / scenario.n), head.size);
+        if (!mask[row * space.maskWidth + head.offset + c]) c = 0;
+        choices[row * space.headCount + h] = c;
+      }
     }
+    space.decode(game, choices, honest);
+    game.step(honest, adv);
   }
-  space.decode(game, choices, honest);
-  game.step(honest, adv);
 
   let work: () => void;
   const views = { history: spec.history ?? 1, ...(spec.messageView && { messageView: spec.messageView }), ...(spec.sampleView && { sampleView: spec.sampleView }) };

@@ -28,6 +28,11 @@
  * current round) at offset t·frameSize; a frame for a round before 1 is all zeros. Every number is
  * in [0, 1].
  *
+ * What an agent can see is defined in view.ts; every number here is read through its index
+ * arithmetic and readers, and a test (test/game/observation.test.ts) transplants what `visitView`
+ * visits for agent h into another episode and expects h's rows unchanged: a learned policy sees no
+ * more than the verifier's memo key holds.
+ *
  * Under pki the engine rejects forged relays, so every relayed value it delivers is genuinely
  * signed: `relayedVerified` is 1 exactly where a value arrived. It is there so that one network
  * can tell proofs (pki) from hearsay (authenticated) — same slot, different meaning.
@@ -35,6 +40,12 @@
 import { SILENT, usesSamples } from './actions.js';
 import type { GameBatch } from './GameBatch.js';
 import { MAX_ROUNDS, type Scenario } from './scenario.js';
+import * as view from './view.js';
+
+// Module-local names for view.ts's readers: V8 folds a module's own constants into the hot loops
+// below but loads an imported binding afresh at every call (measured: 6–14% of observe/paper and
+// observe/pki accepted).
+const { agentIndex, arrivedBy, countSample, envelopeIndex, pairIndex, preferenceAt, relayIndex, sampleAnswerFrom, sampled } = view;
 
 export type SliceName =
   | 'ownInput'
@@ -139,9 +150,9 @@ export function refuseMessageView(scenario: Scenario, view: MessageView): string
  */
 function lastValueAt(game: GameBatch, b: number, i: number, j: number, r: number): number {
   for (let s = r - 1; s >= 1; s--) {
-    const arrival = game.arrivalRound(b, i, j, s);
-    if (arrival === 0 || arrival > r) continue;
-    const value = game.received(b, i, j, s);
+    const e = envelopeIndex(game, b, s, j, i);
+    if (!arrivedBy(game.msgArrival[e]!, r)) continue;
+    const value = game.msgValue[e]!;
     if (value !== SILENT) return value;
   }
   return SILENT;
@@ -165,7 +176,7 @@ export class Observer {
   private readonly k: number;
   private readonly maxDelay: number;
   private readonly countScratch: Int32Array;
-  private readonly roundScratch: Int32Array;
+  private readonly envelopeScratch: Int32Array;
   private readonly at: Partial<Record<SliceName, number>>;
 
   constructor(readonly scenario: Scenario, options: ObserverOptions = {}) {
@@ -180,7 +191,7 @@ export class Observer {
     this.k = k;
     this.maxDelay = scenario.timing === 'sync' ? 0 : scenario.maxDelay;
     this.countScratch = new Int32Array(V);
-    this.roundScratch = new Int32Array(this.maxDelay + 1);
+    this.envelopeScratch = new Int32Array(this.maxDelay + 1);
 
     const valueLabels = Array.from({ length: V }, (_, v) => String(v));
     const noneOrValue = ['none', ...valueLabels];
@@ -302,20 +313,20 @@ export class Observer {
     const round = at.round!;
     for (let b = 0; b < game.size; b++) {
       for (let i = 0; i < n; i++) {
-        const a = b * n + i;
-        const row = a * stride + frameOffset;
+        const a = agentIndex(game, b, i);
+        const row = (b * n + i) * stride + frameOffset;
         for (let x = row; x < row + frameSize; x++) out[x] = 0; // cheaper than fill() on short rows
         out[row + ownInput + game.input[a]!] = 1;
-        if (ownPreference >= 0) out[row + ownPreference + (current ? game.preference[a]! : game.preferenceAt(b, i, r))] = 1;
+        if (ownPreference >= 0) out[row + ownPreference + preferenceAt(game, b, i, r)] = 1;
         if (game.decisionRound[a] !== 0 && game.decisionRound[a]! < r) out[row + decided] = 1;
         if (r <= R) out[row + round + r - 1] = 1;
         if (ownId >= 0) out[row + ownId + i] = 1;
         if (senderIndex >= 0) out[row + senderIndex + (n - i) % n] = 1;
         if (received >= 0) {
-          const lastBase = a * n;
+          const lastValues = pairIndex(game, b, i, 0); // agent i's cells about j follow at +j
           for (let p = 1; p < n; p++) {
             const j = i + p < n ? i + p : i + p - n;
-            const value = current ? game.lastValue[lastBase + j]! : lastValueAt(game, b, i, j, r);
+            const value = current ? game.lastValue[lastValues + j]! : lastValueAt(game, b, i, j, r);
             out[row + received + (p - 1) * (1 + V) + 1 + value] = 1;
           }
         }
@@ -337,14 +348,17 @@ export class Observer {
     for (let p = 1; p < n; p++) {
       const o = (i + p) % n;
       const group = at + (p - 1) * V;
-      if (r >= 2) {
-        const direct = game.received(b, i, o, 1);
-        if (direct !== SILENT && game.arrivalRound(b, i, o, 1) <= r) out[group + direct] = 1;
+      const direct = envelopeIndex(game, b, 1, o, i);
+      if (r >= 2 && arrivedBy(game.msgArrival[direct]!, r)) {
+        const value = game.msgValue[direct]!;
+        if (value !== SILENT) out[group + value] = 1;
       }
       if (r >= 3)
         for (let j = 0; j < n; j++) {
-          if (j === i || j === o || game.arrivalRound(b, i, j, 2) === 0 || game.arrivalRound(b, i, j, 2) > r) continue;
-          const relayed = game.relayed(b, i, j, o, 2);
+          if (j === i || j === o) continue;
+          const e = envelopeIndex(game, b, 2, j, i);
+          if (!arrivedBy(game.msgArrival[e]!, r)) continue;
+          const relayed = game.relayValue[relayIndex(game, e, o)]!;
           if (relayed !== SILENT) out[group + relayed] = 1;
         }
     }
@@ -357,8 +371,10 @@ export class Observer {
     for (let v = 0; v < this.V; v++) counts[v] = 0; // fill() costs more than it saves on ≤ 4 numbers
     for (let s = r - 1; s >= 1 && s >= r - 1 - this.maxDelay; s--) {
       for (let j = 0; j < n; j++) {
-        if (j === i || game.arrivalRound(b, i, j, s) !== r) continue;
-        const v = game.received(b, i, j, s);
+        if (j === i) continue;
+        const e = envelopeIndex(game, b, s, j, i);
+        if (game.msgArrival[e] !== r) continue;
+        const v = game.msgValue[e]!;
         if (v >= 0) counts[v]! += 1;
       }
     }
@@ -371,18 +387,21 @@ export class Observer {
     const { n, V } = this;
     const at = row + this.at.relayed!;
     const verified = this.at.relayedVerified === undefined ? -1 : row + this.at.relayedVerified;
-    const arrivedRounds = this.roundScratch;
+    const arrivedEnvelopes = this.envelopeScratch;
     let group = 0;
     for (let p = 1; p < n; p++) {
       const j = (i + p) % n;
-      // The rounds whose relay from j arrives now (one under sync; up to 1+D with delays), latest first.
+      // The envelopes from j that arrive now (one under sync; up to 1+D with delays), latest-sent first.
       let arrived = 0;
-      for (let s = r - 1; s >= 1 && s >= r - 1 - this.maxDelay; s--) if (game.arrivalRound(b, i, j, s) === r) arrivedRounds[arrived++] = s;
+      for (let s = r - 1; s >= 1 && s >= r - 1 - this.maxDelay; s--) {
+        const e = envelopeIndex(game, b, s, j, i);
+        if (game.msgArrival[e] === r) arrivedEnvelopes[arrived++] = e;
+      }
       for (let q = 0; q < n; q++) {
         if (q === p) continue;
         const o = (i + q) % n;
         let value = SILENT;
-        for (let t = 0; t < arrived && value === SILENT; t++) value = game.relayed(b, i, j, o, arrivedRounds[t]!);
+        for (let t = 0; t < arrived && value === SILENT; t++) value = game.relayValue[relayIndex(game, arrivedEnvelopes[t]!, o)]!;
         out[at + group * (1 + V) + 1 + value] = 1;
         if (verified >= 0 && value !== SILENT) out[verified + group] = 1;
         group++;
@@ -397,7 +416,7 @@ export class Observer {
     for (let p = 1; p < n; p++) {
       const j = i + p < n ? i + p : i + p - n;
       const group = at + (p - 1) * R * (1 + V);
-      for (let s = 1; s <= last; s++) out[group + (s - 1) * (1 + V) + 1 + game.sampleAnswerFrom(b, i, s, j)] = 1;
+      for (let s = 1; s <= last; s++) out[group + (s - 1) * (1 + V) + 1 + sampleAnswerFrom(game, b, i, s, j)] = 1;
       for (let s = last + 1; s <= R; s++) out[group + (s - 1) * (1 + V)] = 1;
     }
   }
@@ -407,8 +426,8 @@ export class Observer {
     const counts = this.countScratch;
     for (let v = 0; v < this.V; v++) counts[v] = 0; // fill() costs more than it saves on ≤ 4 numbers
     for (let s = Math.min(r, this.R + 1) - 1; s >= 1; s--) {
-      if (!game.sampled(b, i, s)) continue;
-      game.countSample(b, i, s, counts);
+      if (!sampled(game, b, i, s)) continue;
+      countSample(game, b, i, s, counts);
       break;
     }
     const scale = 1 / this.k;

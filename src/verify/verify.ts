@@ -36,7 +36,7 @@ import { RefusedError, type HonestProtocol } from '../protocols/types.js';
 import { ReplayChance } from './_internals/chance.js';
 import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY, type RoundValue } from './_internals/expectimax.js';
 import { PROPERTIES } from './_internals/outcomes.js';
-import { RandomisedProtocolError, Search, StateLimitError } from './_internals/search.js';
+import { RandomisedProtocolError, Search, StateLimitError, type SearchOptions } from './_internals/search.js';
 
 export { StateLimitError };
 
@@ -61,6 +61,13 @@ export interface VerifyOptions {
   method?: 'auto' | 'expectimax';
   /** Called after each chance outcome is solved (done of total; states so far): a progress bar's feed. */
   onProgress?: (done: number, total: number, states: number) => void;
+  /**
+   * Memoise states and merge equivalent adversary options on their exact keys (default true).
+   * `false` solves every state afresh — far slower, and nothing rests on the key of what an agent
+   * sees (game/view.ts): the cross-check that the key forgets nothing (tests; not on the command line).
+   * `distinctStates` is then 0.
+   */
+  memo?: boolean;
 }
 
 export interface Counterexample {
@@ -237,21 +244,22 @@ export function verify(options: VerifyOptions): VerifyResult {
   if (total > maxStates)
     throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), each searched from its own start: more than --max-states=${maxStates}; shrink the scenario (n, f, values, inputs) or raise --max-states`);
   const outcomes: ChanceOutcomes = { total, each: () => chanceOutcomes(scenario, options.faultySets) };
+  const search: SearchOptions = { memo: options.memo ?? true };
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
-      return verifyDeterministic(scenario, protocol, outcomes, maxStates, options.onProgress);
+      return verifyDeterministic(scenario, protocol, outcomes, maxStates, options.onProgress, search);
     } catch (error) {
       // Honest coins: the deterministic search stops at the first one; the expectimax search takes over.
       if (!(error instanceof RandomisedProtocolError)) throw error;
     }
   }
-  return verifyRandomised(scenario, protocol, outcomes, maxStates, options.onProgress);
+  return verifyRandomised(scenario, protocol, outcomes, maxStates, options.onProgress, search);
 }
 
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
-function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress?: VerifyOptions['onProgress']): VerifyResult {
+function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
   const started = performance.now();
-  const search = new Search(scenario, protocol, maxStates);
+  const search = new Search(scenario, protocol, maxStates, options);
   const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
   const breakRate: Record<Property, number> = { consistency: 0, validity: 0, termination: 0 };
   // Every chance outcome is equally likely (uniform faulty set, inputs and GST; under `split`,
@@ -296,7 +304,7 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
  * every chance outcome of the episode's start in turn. Before searching, Knuth's estimator predicts
  * the size; a search clearly out of reach is refused with that estimate instead of started.
  */
-function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress?: VerifyOptions['onProgress']): VerifyResult {
+function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
   const started = performance.now();
   const search = new Expectimax(scenario, protocol, Infinity);
   const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
@@ -305,7 +313,7 @@ function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes
     new StateLimitError(`verify: ${protocol.name} on ${scenario.name} is solved by expectimax over every coin and draw; ${what} (Knuth's estimate over random paths, without memo: ~${formatCount(estimate)} states); raise --max-states or shrink the scenario (fewer rounds, agents, sample size)`);
   if (estimate > ESTIMATE_REFUSAL * maxStates) throw refuse(`that is far beyond --max-states=${maxStates}`);
 
-  const solver = new Expectimax(scenario, protocol, maxStates);
+  const solver = new Expectimax(scenario, protocol, maxStates, options);
   const sum = new Float64Array(5);
   let distinct = 0;
   let best: { setup: EpisodeSetup; script: AdversaryScript; chance: number[]; loss: number } | undefined;

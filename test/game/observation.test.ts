@@ -1,9 +1,13 @@
 // Observations for learned policies (GAME.md §7): named slices, relative order, and each slice's
 // content on hand-made episodes.
 import { describe, expect, it } from 'vitest';
+import { ActionSpace } from '../../src/game/actionSpace.js';
+import { AdversaryActions, HonestActions } from '../../src/game/actions.js';
+import { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
-import { Observer } from '../../src/game/observation.js';
-import type { GameBatch } from '../../src/game/GameBatch.js';
+import { Observer, type ObserverOptions } from '../../src/game/observation.js';
+import { fieldArray, visitView, type ViewVisitor } from '../../src/game/view.js';
+import { randomAdversary } from '../../src/protocols/adversaries/random.js';
 import { expectThrowsNaming, handMade, type Script } from './helpers.js';
 
 const sendInputs = (agents: number[]): Script => (h, _a, game) => agents.forEach((i) => (h.message[i] = game.input[i]!));
@@ -236,5 +240,82 @@ describe('Observer: contents', () => {
     });
     expect(seen(3)).toBe(before.replace('round=3', 'round=4'));
     expect(() => new Observer(loadScenario('ba-n4-f1'), { messageView: 'accepted' })).toThrow('observer: messageView accepted: needs identity=pki and relay actions (got authenticated, relay)');
+  });
+});
+
+describe('Observer: reads only what the agent can see (view.ts)', () => {
+  /** Random legal honest choices for every agent of `game` (the mask's first option where the draw is illegal). */
+  function randomChoices(space: ActionSpace, game: GameBatch, mask: Uint8Array, choices: Int32Array): void {
+    space.legalMask(game, mask);
+    for (let row = 0; row < game.size * game.n; row++)
+      for (let h = 0; h < space.headCount; h++) {
+        const head = space.heads[h]!;
+        let c = game.honestRandomInt(Math.floor(row / game.n), head.size);
+        if (!mask[row * space.maskWidth + head.offset + c]) c = 0;
+        choices[row * space.headCount + h] = c;
+      }
+  }
+
+  it.each<[string, string[], ObserverOptions]>([
+    ['honest-consensus', [], { history: 3 }],
+    ['byzantine-breaking', ['faultyPlacement=fixed'], {}],
+    ['ba-n4-f1', [], { history: 2 }],
+    ['pki', [], { history: 3 }],
+    ['pki', ['maxRounds=4'], { messageView: 'accepted', history: 2 }],
+    ['bb-pki-n3-f1', [], {}],
+    ['ic-n4-f1', [], {}],
+    ['slush-3v2', [], { sampleView: 'record', history: 2 }],
+    ['slush-n5', [], { history: 3 }],
+    ['async-crash', ['maxRounds=8'], { history: 3 }],
+    ['async-crash', ['maxRounds=8', 'identity=anonymous'], { history: 2 }],
+    ['partial-sync-crash', ['maxRounds=8', 'honestActions=relay'], { history: 2 }],
+  ])('%s %j %j: agent h\'s rows depend only on the cells visitView visits for h', (preset, overrides, options) => {
+    // Episode y with agent h's view transplanted from episode x must show h exactly x's rows: if the
+    // observer read any other cell, a learned policy could tell apart states the verifier's memo key
+    // (which holds the view) merges, and the conformance check would miss what the policy peeks at.
+    const scenario = loadScenario(preset, overrides);
+    const size = 12;
+    const game = new GameBatch(scenario, { size, seed: 5 });
+    const pair = new GameBatch(scenario, { size: 2, seed: 5 });
+    const observer = new Observer(scenario, options);
+    const space = new ActionSpace(scenario);
+    const mask = new Uint8Array(size * scenario.n * space.maskWidth);
+    const choices = new Int32Array(size * scenario.n * space.headCount);
+    const honest = new HonestActions(size, scenario.n, scenario);
+    const adversary = new AdversaryActions(size, scenario.n, scenario);
+    const rows = new Float32Array(2 * scenario.n * observer.size);
+    const transplant: ViewVisitor = {
+      cell(field, index, value) {
+        const array = fieldArray(pair, field) as Uint8Array;
+        array[index + array.length / 2] = value; // slot 0's cell → slot 1's
+      },
+    };
+    const n = scenario.n;
+    let compared = 0, transplanted = 0;
+    game.reset(0);
+    while (!game.allDone) {
+      for (let x = 0; x < size; x++)
+        for (let h = 0; h < n; h++) {
+          pair.copyEpisodeFrom(game, x, 0);
+          pair.copyEpisodeFrom(game, (x + 1) % size, 1);
+          pair.round = game.round;
+          observer.observe(pair, rows);
+          const before = rows.slice((n + h) * observer.size, (n + h + 1) * observer.size);
+          visitView(pair, 0, h, transplant, true);
+          observer.observe(pair, rows);
+          const own = Array.from(rows.subarray(h * observer.size, (h + 1) * observer.size));
+          const after = Array.from(rows.subarray((n + h) * observer.size, (n + h + 1) * observer.size));
+          expect(after, `round ${game.round}, agent ${h}, view of episode ${x} in episode ${(x + 1) % size}`).toEqual(own);
+          compared++;
+          if (before.some((v, c) => v !== own[c])) transplanted++;
+        }
+      randomChoices(space, game, mask, choices);
+      space.decode(game, choices, honest);
+      adversary.clear();
+      randomAdversary.act(game, honest, adversary);
+      game.step(honest, adversary);
+    }
+    // The transplant changed the rows often: the comparison above was not between equal episodes.
+    expect(transplanted).toBeGreaterThan(compared / 4);
   });
 });

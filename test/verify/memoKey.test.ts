@@ -1,6 +1,7 @@
 // The verifier's memo key (src/verify/_internals/keys.ts) is exact only if it holds everything an
-// agent can read. These tests solve the same games with the memo and option merging on and off
-// (`memo: false` solves every state afresh and merges nothing) and compare per chance outcome.
+// agent can read (src/game/view.ts). These tests verify the same games with the memo and option
+// merging on and off (`verify({ memo: false })` solves every state afresh and merges nothing) and
+// compare the verdicts: per chance outcome where the exhaustive search names the outcomes it wins.
 //
 // The zoo's protocols are tolerant of a forgotten field (a real protocol's answer rarely hinges on
 // it), so each field also has a deliberately sloppy test protocol whose only weakness needs that
@@ -8,40 +9,28 @@
 // "safe" (or changes its loss), and these tests fail.
 import { describe, expect, it } from 'vitest';
 import type { HonestActions } from '../../src/game/actions.js';
-import { GameBatch } from '../../src/game/GameBatch.js';
+import type { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import type { Scenario } from '../../src/game/scenario.js';
 import type { HonestProtocol } from '../../src/game/strategy.js';
 import { getProtocol } from '../../src/protocols/registry.js';
-import { Expectimax } from '../../src/verify/_internals/expectimax.js';
-import { Search } from '../../src/verify/_internals/search.js';
-import { enumerateChance } from '../../src/verify/verify.js';
+import { verify } from '../../src/verify/verify.js';
 
-const MAX_STATES = 5_000_000;
-
-/** Per chance outcome: the properties the optimal adversary breaks (exhaustive search). */
-function exhaustiveMasks(scenario: Scenario, protocol: HonestProtocol, memo: boolean): number[] {
-  const search = new Search(scenario, protocol, MAX_STATES, { memo });
-  const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
-  return enumerateChance(scenario).map(({ setup }) => {
-    root.reset(0);
-    root.setup(0, setup);
-    return search.solveRoot(root, 0).mask;
-  });
+/**
+ * What the memo could change of a verdict: the method, the rates, and (exhaustive search) every
+ * chance outcome the adversary wins — not the counterexample's script, of which there may be several.
+ */
+function verdict(scenario: Scenario, protocol: HonestProtocol, memo: boolean) {
+  const result = verify({ scenario, honest: protocol, memo, maxStates: 5_000_000 });
+  return {
+    verdict: result.verdict,
+    method: result.method,
+    worstCaseLossRate: result.worstCaseLossRate,
+    breakRate: result.breakRate,
+    worstCaseMajorityCorrectRate: result.worstCaseMajorityCorrectRate,
+    lost: result.verdict === 'unsafe' && result.method === 'exhaustive' ? result.attacks.map((a) => JSON.stringify(a.setup)).sort() : undefined,
+  };
 }
-
-/** Per chance outcome: expectimax's value vector (loss, consistency, validity, termination, majority missed). */
-function expectimaxValues(scenario: Scenario, protocol: HonestProtocol, memo: boolean): number[][] {
-  const search = new Expectimax(scenario, protocol, MAX_STATES, { memo });
-  const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
-  return enumerateChance(scenario).map(({ setup }) => {
-    root.reset(0);
-    root.setup(0, setup);
-    return Array.from(search.solveRoot(root, 0).value);
-  });
-}
-
-const lossRate = (masks: number[]) => masks.filter((m) => m !== 0).length / masks.length;
 
 /** A test protocol from its round-by-round rule for one agent (called for every agent that needs an action). */
 function sloppy(name: string, rule: (game: GameBatch, b: number, i: number, out: HonestActions) => void): HonestProtocol {
@@ -66,8 +55,9 @@ describe('the memo changes no answer (zoo protocols, maxRounds ≥ 4)', () => {
   ] as const)('%s', (_label, input, name) => {
     const scenario = loadScenario({ ...input });
     const protocol = getProtocol(name);
-    const on = exhaustiveMasks(scenario, protocol, true);
-    expect(exhaustiveMasks(scenario, protocol, false)).toEqual(on);
+    const off = verdict(scenario, protocol, false);
+    expect(off.method).toBe('exhaustive');
+    expect(verdict(scenario, protocol, true)).toEqual(off);
   });
 });
 
@@ -88,9 +78,9 @@ describe('a key that forgets a field changes the answer (sloppy protocols)', () 
       for (let j = 0; j < game.n; j++) if (j !== i && game.received(b, i, j, 1) === 1 && game.receivedTag(b, i, j, 1) === 1) decision = 1;
       out.decision[a] = decision;
     });
-    const off = exhaustiveMasks(scenario, tagTrust, false);
-    expect(lossRate(off)).toBe(1 / 4); // the honest inputs are both 0
-    expect(exhaustiveMasks(scenario, tagTrust, true)).toEqual(off);
+    const off = verdict(scenario, tagTrust, false);
+    expect(off.worstCaseLossRate).toBe(1 / 4); // the honest inputs are both 0
+    expect(verdict(scenario, tagTrust, true)).toEqual(off);
   });
 
   it('relay contents: a round-1 relay claiming 1 makes an agent commit 1', () => {
@@ -105,10 +95,10 @@ describe('a key that forgets a field changes the answer (sloppy protocols)', () 
       for (let j = 0; j < game.n; j++) for (let o = 0; o < game.n; o++) if (j !== i && game.relayed(b, i, j, o, 1) === 1) decision = 1;
       out.decision[a] = decision;
     });
-    const off = exhaustiveMasks(scenario, relayTrust, false);
+    const off = verdict(scenario, relayTrust, false);
     // Honest inputs 0 and 1 disagree by themselves; both 0 lose only to the relay "o said 1".
-    expect(lossRate(off)).toBe(3 / 4);
-    expect(exhaustiveMasks(scenario, relayTrust, true)).toEqual(off);
+    expect(off.worstCaseLossRate).toBe(3 / 4);
+    expect(verdict(scenario, relayTrust, true)).toEqual(off);
   });
 
   it('signatures: what an agent signed by a coin decides what the adversary may claim about it', () => {
@@ -134,14 +124,17 @@ describe('a key that forgets a field changes the answer (sloppy protocols)', () 
       for (let s = 2; s < 4; s++) if (game.relayed(b, 0, 2, 0, s) === 1) accused = true;
       out.decision[a] = heard < 0 ? game.input[a]! : accused ? 1 - heard : heard;
     });
-    const off = expectimaxValues(scenario, coinSigner, false);
-    for (const value of off) expect(value[0]).toBe(1 / 2);
-    expect(expectimaxValues(scenario, coinSigner, true)).toEqual(off);
+    const off = verdict(scenario, coinSigner, false);
+    // Agent 2 is always the faulty one and every input assignment loses with probability 1/2.
+    expect(off).toMatchObject({ method: 'expectimax', worstCaseLossRate: 1 / 2 });
+    expect(verdict(scenario, coinSigner, true)).toEqual(off);
   });
 
   it('ben-or (tags naming the phase) on a small crash game: expectimax agrees with and without the memo', () => {
     const scenario = loadScenario({ n: 3, f: 1, faults: 'crash', honestActions: 'free', afterCommit: 'continue', maxRounds: 4 });
     const protocol = getProtocol('ben-or');
-    expect(expectimaxValues(scenario, protocol, true)).toEqual(expectimaxValues(scenario, protocol, false));
+    const off = verdict(scenario, protocol, false);
+    expect(off.method).toBe('expectimax');
+    expect(verdict(scenario, protocol, true)).toEqual(off);
   });
 });

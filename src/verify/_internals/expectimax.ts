@@ -97,7 +97,7 @@ export class Expectimax {
   /** Knuth's estimator draws its random path from here (seeded: the estimate is reproducible). */
   private pathSeed = 0;
 
-  /** `memo: false` (tests only): no memo and no merged options, so nothing rests on keys.ts. */
+  /** `memo: false` (the keys' cross-check, `VerifyOptions.memo`): no memo and no merged options, so nothing rests on keys.ts. */
   constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
     this.R = scenario.maxRounds;
   }

@@ -32,6 +32,7 @@ import { AdversaryActions, HonestActions } from '../../game/actions.js';
 import { GameBatch, replicateSlot0 } from '../../game/GameBatch.js';
 import { RNG_WORDS, Stream } from '../../game/rng.js';
 import type { Scenario } from '../../game/scenario.js';
+import { envelopeIndex, visitEnvelope, type ViewVisitor } from '../../game/view.js';
 import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
 import { jointKey, viewKey } from './keys.js';
@@ -77,7 +78,7 @@ export interface StateResult {
 
 const KIDS_CHUNK = 512;
 
-/** Internal switches of the searches (not on the command line). */
+/** Switches of the searches (`VerifyOptions` passes them; not on the command line). */
 export interface SearchOptions {
   /** Memoise states and merge options on their exact keys (keys.ts); default true. */
   memo?: boolean;
@@ -95,7 +96,7 @@ export class Search {
   private readonly rngBefore = new Uint32Array(RNG_WORDS);
 
   /**
-   * `memo: false` (tests only: the keys' check) solves every state afresh and merges no recipient
+   * `memo: false` (the keys' cross-check, `VerifyOptions.memo`) solves every state afresh and merges no recipient
    * options, so nothing rests on keys.ts: a key that forgets something shows as a different answer.
    */
   constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
@@ -290,17 +291,13 @@ export class Search {
 
   /** What agent h sent in round `s` of slot t (what the others will see of it): its signature. */
   private signature(game: GameBatch, t: number, h: number, s: number): string {
-    const n = game.n;
     const parts: number[] = [];
-    for (let j = 0; j < n; j++) {
+    const into: ViewVisitor = { cell: (_field, _index, value) => parts.push(value) };
+    for (let j = 0; j < game.n; j++) {
       if (j === h) continue;
-      const e = ((t * game.maxRounds + s - 1) * n + h) * n + j;
-      if (game.msgArrival[e] === 0) {
-        parts.push(-9);
-        continue;
-      }
-      parts.push(game.msgValue[e]!, game.msgTag[e]!);
-      if (game.hasRelays) for (let o = 0; o < n; o++) parts.push(game.relayValue[e * n + o]!);
+      const e = envelopeIndex(game, t, s, h, j);
+      if (game.msgArrival[e] === 0) parts.push(-9);
+      else visitEnvelope(game, e, into); // what j will read of it (game/view.ts)
     }
     return parts.join(',');
   }
