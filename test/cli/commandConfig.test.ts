@@ -195,3 +195,12 @@ describe('a trained run: eval and attack --config', () => {
     expectOneLine(cgym(['attack', '--config', configFile({ ...BREAKING, ppo: { clip: -1 } })]), 'attack: ppo.clip=-1: must be a positive number');
   });
 });
+
+describe('cgym protocols --config', () => {
+  it('flags override the file; an unknown key and a bad value are one line', () => {
+    expect(cgymJson(['protocols', '--config', configFile({ scenario: 'pki' })])).toMatchObject({ scenario: 'pki' });
+    expect(cgymJson(['protocols', '--config', configFile({ scenario: 'pki' }), '--scenario', 'byzantine-breaking'])).toMatchObject({ scenario: 'byzantine-breaking' });
+    expectOneLine(cgym(['protocols', '--config', configFile({ scenarios: 'pki' })]), 'protocols: unknown key scenarios (known: version, json, scenario, set)');
+    expectOneLine(cgym(['protocols', '--config', configFile({ scenario: 3 })]), 'protocols: scenario=3: must be a preset name, a file or a scenario object');
+  });
+});
