@@ -11,29 +11,9 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../game/readTextFileCapped.js';
 import { parseConfig } from '../game/parseConfig.js';
-
-/** The version of the command config formats (train's is TRAIN_CONFIG_VERSION): a newer one is refused. */
-export const COMMAND_CONFIG_VERSION = 1;
-
-// ---- rules shared by the command schemas (each message completes `key=value: …`)
-
-export const version = (current = COMMAND_CONFIG_VERSION) =>
-  z.literal(current, { error: `must be ${current} (this version of consensus-gym)` }).default(current);
-export const integer = (min: number, max: number) =>
-  z.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
-export const rate = () => z.number({ error: 'must be a number in 0..1' }).min(0, 'must be in 0..1').max(1, 'must be in 0..1');
-export const flag = () => z.boolean({ error: 'must be true or false' }).default(false);
-export const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, `must be ${what}`);
-export const oneOf = <T extends string>(values: readonly T[]) =>
-  z.enum(values as unknown as [T, ...T[]], { error: `must be one of ${values.join(', ')}` });
-/** A preset name, a scenario file, or a whole scenario object (a JSON config may hold one). */
-export const scenarioSource = () =>
-  z.union([z.string().min(1, 'must name a preset or a file'), z.record(z.string(), z.unknown())], { error: 'must be a preset name, a file or a scenario object' });
-/** `--set key=value` overrides of the scenario. */
-export const overrides = () => z.array(z.string({ error: 'must be key=value' }), { error: 'must be a list of key=value overrides' }).default([]);
 
 /** The `--config` option every command takes. */
 export function addConfigOption(command: Command): Command {

@@ -13,11 +13,11 @@ import { renderTrace } from '../game/trace.js';
 import { playEpisode, runEpisodes } from '../play/play.js';
 import { AdversaryActions, HonestActions } from '../game/actions.js';
 import { frozenAdversary, frozenHonest } from './runPolicy.js';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { TrainConfigSchema } from './config.js';
 import { train, type TrainHooks, type TrainSummary } from './train.js';
 import { loadScenario } from '../game/loadScenario.js';
-import { parseConfig } from '../game/parseConfig.js';
+import { integer, parseConfig, text } from '../game/parseConfig.js';
 import type { Scenario } from '../game/scenario.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
 
@@ -45,9 +45,9 @@ export const AttackConfigSchema = TrainConfigSchema.omit({
   league: true,
 }).extend({
   /** The frozen honest side: a protocol name or a run folder with a learned honest policy. */
-  honest: z.string({ error: 'must be a protocol name or a run folder' }).min(1, 'must be a protocol name or a run folder'),
+  honest: text('a protocol name or a run folder'),
   /** Greedy episodes searched for the most common winning attack. */
-  traceEpisodes: z.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(1 << 20, `must be at most ${1 << 20}`).default(2000),
+  traceEpisodes: integer(1, 1 << 20).default(2000),
 });
 export type AttackConfigInput = z.input<typeof AttackConfigSchema>;
 export type AttackConfig = z.output<typeof AttackConfigSchema>;

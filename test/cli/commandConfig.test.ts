@@ -29,6 +29,16 @@ function expectOneLine(run: CliRun, message: string | RegExp): void {
 
 const BREAKING = { scenario: 'byzantine-breaking', honest: 'majority' };
 
+/** Each flag's help (its block in `cgym <command> --help`) says `default <value>`. */
+function expectHelpDefaults(command: string, defaults: Record<string, string | number>): void {
+  const blocks = cgym([command, '--help']).stdout.split(/\n(?= {2}-)/).map((block) => block.replace(/\s+/g, ' ').trim());
+  for (const [flag, value] of Object.entries(defaults)) {
+    const block = blocks.find((b) => b.startsWith(`${flag} `));
+    expect(block, flag).toBeDefined();
+    expect(block, flag).toContain(`default ${value}`);
+  }
+}
+
 describe('the shared config machinery', () => {
   it('merges objects key by key, the later over the earlier, and refuses a key that reaches a prototype', () => {
     expect(mergeConfigInput({ a: 1, o: { x: 1, y: 2 } }, { o: { y: 3 }, b: undefined }, 't')).toEqual({ a: 1, o: { x: 1, y: 3 } });
@@ -181,12 +191,17 @@ describe('a trained run: eval and attack --config', () => {
     expectOneLine(cgym(['attack', '--honest', 'majority']), 'attack: needs --scenario (only a run folder, --honest-run, brings its own)');
   });
 
-  it("attack --help states the attack schema's defaults (the schema loads TensorFlow.js, so the help cannot read it)", async () => {
-    const { AttackConfigSchema } = await import('../../src/train/attack.js');
-    const defaults = AttackConfigSchema.parse({ ...BREAKING });
-    const help = cgym(['attack', '--help']).stdout.replace(/\s+/g, ' ');
-    for (const [flag, value] of [['--algo', defaults.algo], ['--epochs', defaults.epochs], ['--batch', defaults.batch], ['--seed', defaults.seed], ['--trace-episodes', defaults.traceEpisodes]] as const)
-      expect(help, flag).toMatch(new RegExp(`${flag} <\\w+> [^-]*\\(default ${value}\\)`));
+  it("attack --help and train --help state their schemas' defaults (the schemas load TensorFlow.js, so the help cannot read them)", async () => {
+    const [{ AttackConfigSchema }, { TrainConfigSchema }] = await Promise.all([import('../../src/train/attack.js'), import('../../src/train/config.js')]);
+    const attack = AttackConfigSchema.parse({ ...BREAKING });
+    expectHelpDefaults('attack', { '--algo': attack.algo, '--epochs': attack.epochs, '--batch': attack.batch, '--seed': attack.seed, '--trace-episodes': attack.traceEpisodes });
+    const train = TrainConfigSchema.parse({ scenario: 'pki' });
+    expectHelpDefaults('train', {
+      '--algo': train.algo, '--schedule': train.schedule, '--epochs': train.epochs, '--batch': train.batch, '--seed': train.seed,
+      '--commit-bias': train.commitBias, '--verify-max-states': train.verifyMaxStates.toLocaleString('en-US'), '--message-bias': train.messageBias,
+      '--history': train.observation.history, '--value-frame': train.observation.valueFrame, '--message-view': train.observation.messageView,
+      '--sample-view': train.observation.sampleView, '--entropy': train.reinforce.entropyCoef,
+    });
   });
 
   it('attack: an honest network\'s option is an unknown key; a bad value is one line', () => {

@@ -3,10 +3,11 @@
  * run) and reports its break rate and most common winning attack as a trace.
  */
 import { Command, Option } from 'commander';
+import { flag } from '../../game/parseConfig.js';
 import { RefusedError } from '../../protocols/types.js';
 import type { AttackConfig, AttackReport } from '../../train/attack.js';
 import { ALGOS } from '../../train/names.js';
-import { commandConfig, flag, givenFlags } from '../commandConfig.js';
+import { commandConfig, givenFlags } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
 import { isRunName, readRunConfig, runScenario } from '../learned.js';
 import { collect, integerIn } from '../options.js';

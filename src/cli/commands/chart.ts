@@ -11,7 +11,8 @@ import { playEpisode, resolveSides } from '../../play/play.js';
 import { ReportError } from '../../report/ReportError.js';
 import { sequenceChartSvg } from '../../report/sequenceChart.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
-import { addConfigOption, commandConfig, givenFlags, integer, overrides, scenarioSource, text, version, withDefault } from '../commandConfig.js';
+import { integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { learnedOr } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 

@@ -6,7 +6,8 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { formatResult } from './play.js';
-import { addConfigOption, commandConfig, flag, givenFlags, integer, text, version, withDefault } from '../commandConfig.js';
+import { flag, integer, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { isRunName, readRunConfig } from '../learned.js';
 import { integerIn } from '../options.js';
 

@@ -6,7 +6,8 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { resolveSides } from '../../play/play.js';
 import { extractDecisionTable, formatDecisionTable } from '../../verify/extract.js';
-import { addConfigOption, commandConfig, flag, givenFlags, integer, overrides, scenarioSource, text, version, withDefault } from '../commandConfig.js';
+import { flag, integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { honestAndScenario, learnedOr } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 

@@ -20,7 +20,8 @@ import { z } from 'zod';
 import { DEFAULT_EPOCHS, PAPER_EXPERIMENTS, paperTable, type PaperExperiment, type PaperRun } from '../../report/paper.js';
 import { ReportError } from '../../report/ReportError.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
-import { addConfigOption, commandConfig, flag, givenFlags, integer, text, version, withDefault } from '../commandConfig.js';
+import { flag, integer, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { integerIn } from '../options.js';
 
 /** Every option of `cgym paper`, with its default. */

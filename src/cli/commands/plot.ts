@@ -9,7 +9,8 @@ import { curvesSpec, type CurvesOptions } from '../../report/curves.js';
 import { ReportError } from '../../report/ReportError.js';
 import { isEpochMetric, EPOCH_METRICS, readRunFolder, type EpochMetric } from '../../report/runFolder.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
-import { addConfigOption, commandConfig, flag, givenFlags, oneOf, text, version, withDefault } from '../commandConfig.js';
+import { flag, oneOf, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 
 /** `winRate,honestReward` → checked metric keys. */
 function metricList(raw: string): EpochMetric[] {

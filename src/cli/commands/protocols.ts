@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { loadScenario } from '../../game/loadScenario.js';
 import type { Scenario } from '../../game/scenario.js';
 import { ADVERSARIES, PROTOCOLS } from '../../protocols/registry.js';
-import { addConfigOption, commandConfig, flag, givenFlags, overrides, scenarioSource, version } from '../commandConfig.js';
+import { flag, overrides, scenarioSource, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags } from '../commandConfig.js';
 import { collect } from '../options.js';
 
 /** Every option of `cgym protocols`, with its default. */
