@@ -80,17 +80,22 @@ export function runScenario(dir: string): Record<string, unknown> {
  * The honest side and scenario of a command that takes `--run DIR` or `--honest P|DIR` and an
  * optional `--scenario` (a run folder brings its own scenario; a protocol name needs one).
  */
-export async function honestAndScenario(command: string, flags: { run?: string; honest?: string; scenario?: string; set?: string[]; play?: LearnedPlay }): Promise<{ honest: HonestProtocol | string; scenario: Scenario }> {
-  const name = flags.run ?? flags.honest;
+export async function honestAndScenario(
+  command: string,
+  options: { run?: string | null; honest?: string | null; scenario?: string | Record<string, unknown> | null; set?: readonly string[]; play?: LearnedPlay },
+): Promise<{ honest: HonestProtocol | string; scenario: Scenario }> {
+  const run = options.run ?? undefined;
+  const given = options.honest ?? undefined;
+  const name = run ?? given;
   if (name === undefined) throw new RangeError(`${command}: needs --honest <protocol|run> or --run <dir>`);
-  if (flags.run !== undefined && flags.honest !== undefined) throw new RangeError(`${command}: give --honest or --run, not both`);
+  if (run !== undefined && given !== undefined) throw new RangeError(`${command}: give --honest or --run, not both`);
   // --run takes only a run folder; --honest a protocol or a run folder.
-  const isRun = flags.run !== undefined ? (readRunConfig(flags.run), true) : isRunName(name, 'honest');
+  const isRun = run !== undefined ? (readRunConfig(run), true) : isRunName(name, 'honest');
   let raw: string | Record<string, unknown>;
-  if (flags.scenario !== undefined) raw = flags.scenario;
+  if (options.scenario !== undefined && options.scenario !== null) raw = options.scenario;
   else if (isRun) raw = runScenario(name);
   else throw new RangeError(`${command}: needs --scenario (only a run folder brings its own)`);
-  const scenario = loadScenario(raw, flags.set ?? []);
-  if (flags.play === 'sample' && !isRun) throw new RangeError(`${command}: --play sample applies to a run folder's learned policy (got ${name})`);
-  return { honest: await learnedOr(name, 'honest', scenario, flags.play), scenario };
+  const scenario = loadScenario(raw, options.set ?? []);
+  if (options.play === 'sample' && !isRun) throw new RangeError(`${command}: --play sample applies to a run folder's learned policy (got ${name})`);
+  return { honest: await learnedOr(name, 'honest', scenario, options.play), scenario };
 }

@@ -134,6 +134,30 @@ export function describeIssues(input: unknown, issues: readonly z.core.$ZodIssue
   return issues.map((issue) => formatIssue(input, issue, knownKeysAt, whole)).join('; ');
 }
 
+/**
+ * The keys a user may give at `path` inside an object schema, for "unknown key" messages: the
+ * nested object's keys, seen through `.default()`, `.nullable()`, `.optional()` and unions.
+ */
+export function schemaKeys(schema: z.ZodType): (path: readonly PropertyKey[]) => string[] {
+  const objectOf = (node: unknown): Record<string, unknown> | undefined => {
+    for (let depth = 0; depth < 8 && node !== null && typeof node === 'object'; depth++) {
+      if ('shape' in node) return (node as { shape: Record<string, unknown> }).shape;
+      if ('options' in node && Array.isArray((node as { options: unknown }).options)) {
+        node = ((node as { options: unknown[] }).options).find((option) => objectOf(option) !== undefined);
+        continue;
+      }
+      if (!('unwrap' in node)) return undefined;
+      node = (node as { unwrap: () => unknown }).unwrap();
+    }
+    return undefined;
+  };
+  return (path) => {
+    let shape = objectOf(schema);
+    for (const key of path) shape = shape === undefined ? undefined : objectOf(shape[String(key)]);
+    return shape === undefined ? [] : Object.keys(shape);
+  };
+}
+
 function knownKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 1 && path[0] === 'rewards') return Object.keys(RewardsSchema.shape);
   return Object.keys(BaseScenarioSchema.shape);

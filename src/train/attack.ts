@@ -13,17 +13,49 @@ import { renderTrace } from '../game/trace.js';
 import { playEpisode, runEpisodes } from '../play/play.js';
 import { AdversaryActions, HonestActions } from '../game/actions.js';
 import { frozenAdversary, frozenHonest } from './runPolicy.js';
-import { train, type TrainOptions, type TrainSummary } from './train.js';
+import type { z } from 'zod';
+import { TrainConfigSchema } from './config.js';
+import { train, type TrainHooks, type TrainSummary } from './train.js';
 import { loadScenario } from '../game/loadScenario.js';
+import { integer, parseConfig, text } from '../game/parseConfig.js';
 import type { Scenario } from '../game/scenario.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
 
-export interface AttackOptions extends Omit<TrainOptions, 'schedule' | 'honest' | 'adversary'> {
+/**
+ * Every option of an attack, with its default: a training run's config (config.ts) under schedule
+ * adversary, without the options of an honest network (none is trained), plus the frozen honest
+ * side and the episodes searched for the most common winning attack.
+ */
+export const AttackConfigSchema = TrainConfigSchema.omit({
+  recipe: true,
+  schedule: true,
+  honest: true,
+  adversary: true,
+  verifyEvery: true,
+  verifyMaxStates: true,
+  counterexamples: true,
+  honestHidden: true,
+  commitBias: true,
+  messageBias: true,
+  commitAtHorizon: true,
+  centerInputs: true,
+  init: true,
+  observation: true,
+  alternateEvery: true,
+  league: true,
+}).extend({
   /** The frozen honest side: a protocol name or a run folder with a learned honest policy. */
-  honest: string;
-  /** Episodes searched for the most common winning attack. */
-  traceEpisodes?: number;
-}
+  honest: text('a protocol name or a run folder'),
+  /** Greedy episodes searched for the most common winning attack. */
+  traceEpisodes: integer(1, 1 << 20).default(2000),
+});
+export type AttackConfigInput = z.input<typeof AttackConfigSchema>;
+export type AttackConfig = z.output<typeof AttackConfigSchema>;
+
+/** Validates an attack's options (a command line, a --config file) into a complete config. */
+export const parseAttackConfig = (input: unknown, source = 'attack'): AttackConfig => parseConfig(AttackConfigSchema, input, source);
+
+export type AttackOptions = AttackConfigInput & TrainHooks;
 
 export interface AttackReport {
   run: string;
@@ -50,13 +82,15 @@ export interface AttackReport {
 const ATTACK_SEED_OFFSET = 0x2545f491;
 
 export async function attack(options: AttackOptions): Promise<AttackReport> {
-  const { traceEpisodes, ...trainOptions } = options;
-  const summary: TrainSummary = await train({ ...trainOptions, schedule: 'adversary', honest: options.honest });
-  const scenario = loadScenario(options.scenario, options.set ?? []);
-  const honest = frozenHonest(options.honest, scenario);
+  const { clockStart, onEpoch, verify, ...input } = options;
+  const { traceEpisodes, ...config } = parseAttackConfig(input);
+  const hooks: TrainHooks = { ...(clockStart !== undefined && { clockStart }), ...(onEpoch && { onEpoch }), ...(verify && { verify }) };
+  const summary: TrainSummary = await train({ ...config, ...hooks, schedule: 'adversary' });
+  const scenario = loadScenario(config.scenario, config.set);
+  const honest = frozenHonest(config.honest, scenario);
   const adversary = frozenAdversary(summary.run, scenario);
-  const seed = ((options.seed ?? 0) + ATTACK_SEED_OFFSET) >>> 0;
-  const found = commonAttack(scenario, honest, adversary, seed, traceEpisodes ?? 2000);
+  const seed = (config.seed + ATTACK_SEED_OFFSET) >>> 0;
+  const found = commonAttack(scenario, honest, adversary, seed, traceEpisodes);
   return {
     run: summary.run,
     scenario: summary.scenario,

@@ -14,7 +14,8 @@ import { z } from 'zod';
 import { refuseAdversarySpace } from '../game/adversarySpace.js';
 import { loadScenario } from '../game/loadScenario.js';
 import { MESSAGE_VIEWS, refuseMessageView, refuseSampleView, SAMPLE_VIEWS } from '../game/observation.js';
-import { describeIssues, MAX_ROUNDS, parseScenario, type Scenario } from '../game/scenario.js';
+import { parseConfig } from '../game/parseConfig.js';
+import { MAX_ROUNDS, parseScenario, type Scenario } from '../game/scenario.js';
 import { DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, type ObservationOptions } from '../policy/networkFor.js';
 import { refuseSymmetricOthers } from '../policy/othersOrder.js';
 import { VALUE_FRAMES } from '../policy/valueFrame.js';
@@ -168,20 +169,6 @@ export interface ResolvedTrainConfig extends Omit<TrainConfig, 'scenario' | 'set
   observation: ObservationOptions;
 }
 
-/** Nested keys a user may give, for "unknown key" messages. */
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  let shape: Record<string, unknown> = TrainConfigSchema.shape;
-  for (const key of path) {
-    const inner = (shape[String(key)] as { unwrap?: () => unknown } | undefined);
-    let node: unknown = inner;
-    // unwrap .default() / .nullable() down to the object schema
-    for (let i = 0; i < 4 && node && typeof node === 'object' && !('shape' in node) && 'unwrap' in node; i++) node = (node as { unwrap: () => unknown }).unwrap();
-    if (!node || typeof node !== 'object' || !('shape' in node)) return [];
-    shape = (node as { shape: Record<string, unknown> }).shape;
-  }
-  return Object.keys(shape);
-}
-
 /**
  * Reads an older config.json into the current format (version 0: the observation options and the
  * hidden layers were flat keys).
@@ -205,9 +192,7 @@ function migrate(input: unknown): unknown {
 
 /** Validates raw input (command line, --config file or recipe) into a complete config. */
 export function parseTrainConfig(input: unknown, source = 'train'): TrainConfig {
-  const result = TrainConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new RangeError(`${source}: ${describeIssues(input, result.error.issues, knownKeys, '(config)')}`);
+  return parseConfig(TrainConfigSchema, input, source);
 }
 
 /** A run folder's config.json as recorded (older formats migrated), validated by the same schema. */
@@ -311,17 +296,4 @@ export function resumeConflicts(recorded: ResolvedTrainConfig, given: Record<str
     if (JSON.stringify(before) !== JSON.stringify(value)) conflicts.push(`${path}=${JSON.stringify(value)} (run: ${before === undefined ? 'unset' : JSON.stringify(before)})`);
   }
   return conflicts;
-}
-
-/** `base` with `over`'s keys laid on top, objects merged key by key (how a recipe, a --config file and flags combine). */
-export function mergeConfigInput(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new RangeError(`train: config key ${key} is not allowed`);
-    const before = out[key];
-    const bothObjects = [before, value].every((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
-    out[key] = bothObjects ? mergeConfigInput(before as Record<string, unknown>, value as Record<string, unknown>) : value;
-  }
-  return out;
 }

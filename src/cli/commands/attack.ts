@@ -2,65 +2,65 @@
  * `cgym attack`: trains a fresh adversary against a frozen honest side (a protocol or a learned
  * run) and reports its break rate and most common winning attack as a trace.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { flag } from '../../game/parseConfig.js';
 import { RefusedError } from '../../protocols/types.js';
-import type { AttackReport } from '../../train/attack.js';
-import type { Algo } from '../../train/names.js';
+import type { AttackConfig, AttackReport } from '../../train/attack.js';
+import { ALGOS } from '../../train/names.js';
+import { commandConfig, givenFlags } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
-import { isRunName, readRunConfig } from '../learned.js';
+import { isRunName, readRunConfig, runScenario } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
-interface AttackFlags {
-  scenario: string;
-  set?: string[];
-  honest?: string;
-  honestRun?: string;
-  algo: Algo;
-  epochs: number;
-  batch?: number;
-  seed: number;
-  out?: string;
-  json?: boolean;
-}
-
+// The defaults these help texts state are AttackConfigSchema's (train/attack.ts, which loads
+// TensorFlow.js, so only when an attack runs); a test holds the two together.
 export function attackCommand(): Command {
   return new Command('attack')
     .description('train a fresh adversary against a frozen honest side and report its break rate and most common winning attack')
-    .requiredOption('--scenario <name|file>', 'a preset name or a JSON scenario file')
+    .option('--scenario <name|file>', 'a preset name or a JSON scenario file (default with --honest-run: the run\'s)')
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
     .option('--honest <protocol>', 'the frozen honest protocol')
     .option('--honest-run <dir>', 'a run folder whose learned honest policy is attacked')
-    .option('--algo <algo>', 'learning algorithm: reinforce, ppo', 'reinforce')
-    .option('--epochs <n>', 'epochs to train the adversary', integerIn(1, 1e6), 100)
+    .option('--config <file.json>', 'the options as one JSON object: a train config\'s keys (without those of an honest network) and honest, honestRun, traceEpisodes, json; flags given too override it')
+    .addOption(new Option('--algo <algo>', 'learning algorithm (default reinforce)').choices(ALGOS))
+    .option('--epochs <n>', 'epochs to train the adversary (default 100)', integerIn(1, 1e6))
     .option('--batch <b>', 'episodes per epoch (default 256)', integerIn(1, 1 << 16))
-    .option('--seed <k>', 'the run seed', integerIn(0, 2 ** 32 - 1), 0)
-    .option('--out <dir>', 'run folder of the adversary')
+    .option('--seed <k>', 'the run seed (default 0)', integerIn(0, 2 ** 32 - 1))
+    .option('--out <dir>', 'run folder of the adversary (default runs/<scenario>__<algo>__<seed>__<time>)')
+    .option('--trace-episodes <n>', 'greedy episodes searched for the most common winning attack (default 2000)', integerIn(1, 1 << 20))
     .option('--json', 'print one JSON object')
-    .action((flags: AttackFlags) => runAttack(flags));
+    .action((flags: object, self: Command) => runAttack(flags, self));
 }
 
-async function runAttack(flags: AttackFlags): Promise<void> {
-  if ((flags.honest === undefined) === (flags.honestRun === undefined)) throw new RefusedError('attack: give exactly one of --honest <protocol> or --honest-run <dir>');
-  if (flags.algo !== 'reinforce' && flags.algo !== 'ppo') throw new RefusedError(`attack: --algo must be reinforce or ppo (got ${flags.algo})`);
-  if (flags.honestRun !== undefined) readRunConfig(flags.honestRun);
-  else isRunName(flags.honest!, 'honest');
-  const { attack } = await import('../../train/attack.js'); // TensorFlow.js loads only when needed
+async function runAttack(flags: object, command: Command): Promise<void> {
+  const { AttackConfigSchema, attack } = await import('../../train/attack.js'); // TensorFlow.js loads only when needed
+  // The command line's config: the library's, with the honest side given either way, the scenario
+  // optional (a run folder brings its own), and how to print.
+  const schema = AttackConfigSchema.extend({
+    scenario: AttackConfigSchema.shape.scenario.nullable().default(null),
+    honest: AttackConfigSchema.shape.honest.nullable().default(null),
+    /** A run folder whose learned honest policy is attacked (instead of `honest`). */
+    honestRun: AttackConfigSchema.shape.honest.nullable().default(null),
+    json: flag(),
+  });
+  const { honestRun, json, ...given } = commandConfig('attack', schema, command, givenFlags(flags));
+  if ((given.honest === null) === (honestRun === null)) throw new RefusedError('attack: give exactly one of --honest <protocol> or --honest-run <dir>');
+  if (honestRun !== null) readRunConfig(honestRun);
+  else isRunName(given.honest!, 'honest');
+  let scenario = given.scenario;
+  if (scenario === null) {
+    if (honestRun === null) throw new RangeError('attack: needs --scenario (only a run folder, --honest-run, brings its own)');
+    scenario = runScenario(honestRun);
+  }
+  const config: AttackConfig = { ...given, scenario, honest: (honestRun ?? given.honest)! };
   const report = await attack({
-    scenario: flags.scenario,
-    set: flags.set ?? [],
-    honest: (flags.honest ?? flags.honestRun)!,
-    algo: flags.algo,
-    epochs: flags.epochs,
-    seed: flags.seed,
+    ...config,
     clockStart: 0,
-    ...(flags.batch !== undefined && { batch: flags.batch }),
-    ...(flags.out !== undefined && { out: flags.out }),
     onEpoch: (m) => {
-      if (!flags.json && (m.epoch % 10 === 0 || m.epoch === flags.epochs))
-        process.stderr.write(`epoch ${m.epoch}/${flags.epochs} | adversary wins ${percent(1 - (m.winRate ?? 0))}\n`);
+      if (!json && (m.epoch % 10 === 0 || m.epoch === config.epochs)) process.stderr.write(`epoch ${m.epoch}/${config.epochs} | adversary wins ${percent(1 - (m.winRate ?? 0))}\n`);
     },
   });
-  if (flags.json) {
+  if (json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return;
   }

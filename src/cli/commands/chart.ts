@@ -3,6 +3,7 @@
  * and draws it as a message-sequence chart in SVG.
  */
 import { Command } from 'commander';
+import { z } from 'zod';
 import { episodeEvents } from '../../game/episodeEvents.js';
 import { loadScenario } from '../../game/loadScenario.js';
 import { verdictLine } from '../../game/trace.js';
@@ -10,48 +11,58 @@ import { playEpisode, resolveSides } from '../../play/play.js';
 import { ReportError } from '../../report/ReportError.js';
 import { sequenceChartSvg } from '../../report/sequenceChart.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
+import { integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { learnedOr } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
-interface ChartFlags {
-  scenario: string;
-  honest: string;
-  adversary: string;
-  set?: string[];
-  seed: number;
-  episode: number;
-  out: string;
-  title?: string;
-}
+/** Every option of `cgym chart`, with its default. */
+export const ChartConfigSchema = z.strictObject({
+  version: version(),
+  scenario: scenarioSource(),
+  /** A protocol or a run folder whose learned honest policy plays (greedy). */
+  honest: text('a protocol name or a run folder'),
+  /** An adversary or a run folder with a learned adversary. */
+  adversary: text('an adversary name or a run folder').default('silent'),
+  set: overrides(),
+  seed: integer(0, 2 ** 32 - 1).default(0),
+  /** The episode of that seed to replay (as `play --trace-episode`). */
+  episode: integer(0, 1e9).default(0),
+  /** Where the SVG goes. */
+  out: text('a file name'),
+  /** First line of the chart (null: "<honest> vs <adversary> · seed K · episode E"). */
+  title: z.string({ error: 'must be a text' }).nullable().default(null),
+});
+export type ChartConfig = z.output<typeof ChartConfigSchema>;
 
 export function chartCommand(): Command {
-  return new Command('chart')
+  const command = new Command('chart')
     .description('draw one episode as a message-sequence chart (SVG): lifelines, messages, decisions, verdict')
-    .requiredOption('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file')
-    .requiredOption('--honest <protocol|run>', 'honest protocol (see `cgym protocols`), or a run folder whose learned honest policy plays (greedy)')
-    .option('--adversary <adversary|run>', 'adversary controlling the faulty agents, or a run folder with a learned adversary', 'silent')
+    .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (required)')
+    .option('--honest <protocol|run>', 'honest protocol (see `cgym protocols`), or a run folder whose learned honest policy plays (greedy; required)')
+    .option('--adversary <adversary|run>', withDefault('adversary controlling the faulty agents, or a run folder with a learned adversary', ChartConfigSchema, 'adversary'))
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
-    .option('--seed <k>', 'run seed', integerIn(0, 2 ** 32 - 1), 0)
-    .option('--episode <e>', 'the episode of that seed to replay (as `play --trace-episode`)', integerIn(0, 1e9), 0)
-    .requiredOption('--out <file.svg>', 'where to write the SVG')
-    .option('--title <text>', 'first line of the chart (default: "<honest> vs <adversary> · seed K · episode E")')
-    .action(async (flags: ChartFlags, command: Command) => {
-      try {
-        await runChart(flags);
-      } catch (error) {
-        if (error instanceof ReportError) command.error(error.message);
-        throw error;
-      }
-    });
+    .option('--seed <k>', withDefault('run seed', ChartConfigSchema, 'seed'), integerIn(0, 2 ** 32 - 1))
+    .option('--episode <e>', withDefault('the episode of that seed to replay (as `play --trace-episode`)', ChartConfigSchema, 'episode'), integerIn(0, 1e9))
+    .option('--out <file.svg>', 'where to write the SVG (required)')
+    .option('--title <text>', 'first line of the chart (default: "<honest> vs <adversary> · seed K · episode E")');
+  return addConfigOption(command).action(async (flags: object, self: Command) => {
+    try {
+      await runChart(commandConfig('chart', ChartConfigSchema, self, givenFlags(flags)));
+    } catch (error) {
+      if (error instanceof ReportError) self.error(error.message);
+      throw error;
+    }
+  });
 }
 
-async function runChart(flags: ChartFlags): Promise<void> {
-  const scenario = loadScenario(flags.scenario, flags.set ?? []);
-  const { honest, adversary } = resolveSides(scenario, await learnedOr(flags.honest, 'honest', scenario), await learnedOr(flags.adversary, 'adversary', scenario));
-  const game = playEpisode(scenario, honest, adversary, flags.seed, flags.episode);
+async function runChart(config: ChartConfig): Promise<void> {
+  const scenario = loadScenario(config.scenario, config.set);
+  const { honest, adversary } = resolveSides(scenario, await learnedOr(config.honest, 'honest', scenario), await learnedOr(config.adversary, 'adversary', scenario));
+  const game = playEpisode(scenario, honest, adversary, config.seed, config.episode);
   const events = episodeEvents(game, 0);
-  const title = flags.title ?? `${honest.name} vs ${adversary.name} · seed ${flags.seed} · episode ${flags.episode}`;
-  writeFileAtomic(flags.out, sequenceChartSvg(events, { title }));
-  process.stdout.write(`wrote ${flags.out} (${verdictLine(events)})\n`);
+  const title = config.title ?? `${honest.name} vs ${adversary.name} · seed ${config.seed} · episode ${config.episode}`;
+  writeFileAtomic(config.out, sequenceChartSvg(events, { title }));
+  process.stdout.write(`wrote ${config.out} (${verdictLine(events)})\n`);
 }
 

@@ -3,39 +3,49 @@
  * readable decision table over the observations it reaches, with one rule per round.
  */
 import { Command } from 'commander';
+import { z } from 'zod';
 import { resolveSides } from '../../play/play.js';
 import { extractDecisionTable, formatDecisionTable } from '../../verify/extract.js';
+import { flag, integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { honestAndScenario, learnedOr } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
-interface ExtractFlags {
-  run?: string;
-  honest?: string;
-  scenario?: string;
-  set?: string[];
-  adversary: string;
-  episodes: number;
-  seed: number;
-  json?: boolean;
-}
+/** Every option of `cgym extract`, with its default. */
+export const ExtractConfigSchema = z.strictObject({
+  version: version(),
+  /** A run folder: its learned honest policy, in its own scenario. */
+  run: text('a run folder').nullable().default(null),
+  /** A registry protocol or a run folder. */
+  honest: text('a protocol name or a run folder').nullable().default(null),
+  /** null: the run's scenario (a protocol needs one). */
+  scenario: scenarioSource().nullable().default(null),
+  set: overrides(),
+  /** The adversary during the episodes (a name or a run folder). */
+  adversary: text('an adversary name or a run folder').default('silent'),
+  episodes: integer(1, 1e7).default(2000),
+  seed: integer(0, 2 ** 32 - 1).default(0),
+  json: flag(),
+});
+export type ExtractConfig = z.output<typeof ExtractConfigSchema>;
 
 export function extractCommand(): Command {
-  return new Command('extract')
+  const command = new Command('extract')
     .description('print a protocol (a run\'s learned policy, greedy, or a registry protocol) as a decision table over the observations it reaches')
     .option('--run <dir>', 'a training run: its learned honest policy, in the scenario it trained on')
     .option('--honest <protocol|run>', 'a registry protocol or a run folder (with --scenario)')
     .option('--scenario <name|file>', 'scenario (default with --run: the run\'s)')
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
-    .option('--adversary <adversary|run>', 'the adversary during the episodes', 'silent')
-    .option('--episodes <n>', 'episodes to play', integerIn(1, 1e7), 2000)
-    .option('--seed <k>', 'seed', integerIn(0, 2 ** 32 - 1), 0)
-    .option('--json', 'print the table as one JSON object')
-    .action((flags: ExtractFlags) => runExtract(flags));
+    .option('--adversary <adversary|run>', withDefault('the adversary during the episodes', ExtractConfigSchema, 'adversary'))
+    .option('--episodes <n>', withDefault('episodes to play', ExtractConfigSchema, 'episodes'), integerIn(1, 1e7))
+    .option('--seed <k>', withDefault('seed', ExtractConfigSchema, 'seed'), integerIn(0, 2 ** 32 - 1))
+    .option('--json', 'print the table as one JSON object');
+  return addConfigOption(command).action((flags: object, self: Command) => runExtract(commandConfig('extract', ExtractConfigSchema, self, givenFlags(flags))));
 }
 
-async function runExtract(flags: ExtractFlags): Promise<void> {
-  const { honest, scenario } = await honestAndScenario('extract', flags);
-  const sides = resolveSides(scenario, honest, await learnedOr(flags.adversary, 'adversary', scenario));
-  const table = extractDecisionTable({ scenario, honest: sides.honest, adversary: sides.adversary, episodes: flags.episodes, seed: flags.seed });
-  process.stdout.write(flags.json ? JSON.stringify(table, null, 2) + '\n' : formatDecisionTable(table));
+async function runExtract(config: ExtractConfig): Promise<void> {
+  const { honest, scenario } = await honestAndScenario('extract', config);
+  const sides = resolveSides(scenario, honest, await learnedOr(config.adversary, 'adversary', scenario));
+  const table = extractDecisionTable({ scenario, honest: sides.honest, adversary: sides.adversary, episodes: config.episodes, seed: config.seed });
+  process.stdout.write(config.json ? JSON.stringify(table, null, 2) + '\n' : formatDecisionTable(table));
 }

@@ -16,19 +16,34 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { z } from 'zod';
 import { DEFAULT_EPOCHS, PAPER_EXPERIMENTS, paperTable, type PaperExperiment, type PaperRun } from '../../report/paper.js';
 import { ReportError } from '../../report/ReportError.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
+import { flag, integer, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { integerIn } from '../options.js';
 
-interface PaperFlags {
-  seeds: number;
-  epochs?: number;
-  only?: string;
-  out: string;
-  workers?: number;
-  force?: boolean;
-}
+/** Every option of `cgym paper`, with its default. */
+export const PaperConfigSchema = z.strictObject({
+  version: version(),
+  /** Seeds per experiment (0..seeds-1). */
+  seeds: integer(1, 100).default(5),
+  /** Epochs per run for every experiment (null: each experiment's own). */
+  epochs: integer(1, 1e6).nullable().default(null),
+  /** The experiments to run, in this order (null: all of them). */
+  only: z.array(text('an experiment id'), { error: 'must be a list of experiment ids' }).min(1, 'must name at least one experiment').nullable().default(null),
+  /** The results folder (paper.md, curves, runs/). */
+  out: text('a folder').default('results'),
+  /** Runs at once (null: every core). */
+  workers: integer(1, 256).nullable().default(null),
+  /** Write into `out` even if its results were made with other settings (or it holds other files). */
+  force: flag(),
+});
+export type PaperConfig = z.output<typeof PaperConfigSchema>;
+
+/** `a,b` → the ids. */
+const idList = (raw: string): string[] => raw.split(',').map((id) => id.trim());
 
 /** What a results folder was made with: `<out>/paper.json`. */
 interface PaperSettings {
@@ -46,15 +61,15 @@ const SETTINGS_FILE = 'paper.json';
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 
 export function paperCommand(): Command {
-  return new Command('paper')
+  const command = new Command('paper')
     .description('reproduce the seed paper\'s five experiments over several seeds and write results/paper.md with curves')
-    .option('--seeds <n>', 'seeds per experiment (0..n-1)', integerIn(1, 100), 5)
+    .option('--seeds <n>', withDefault('seeds per experiment (0..n-1)', PaperConfigSchema, 'seeds'), integerIn(1, 100))
     .option('--epochs <n>', `epochs per run, for every experiment (default: each experiment's own, ${DEFAULT_EPOCHS} unless it says otherwise)`, integerIn(1, 1e6))
-    .option('--only <ids>', `comma-separated experiments (${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`)
-    .option('--out <dir>', 'results folder (paper.md, curves, runs/)', 'results')
+    .option('--only <ids>', `comma-separated experiments (${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`, idList)
+    .option('--out <dir>', withDefault('results folder (paper.md, curves, runs/)', PaperConfigSchema, 'out'))
     .option('--workers <w>', 'runs at once (default: every core)', integerIn(1, 256))
-    .option('--force', 'write into --out even if its results were made with other settings (or it holds other files)')
-    .action((flags: PaperFlags) => runPaper(flags));
+    .option('--force', 'write into --out even if its results were made with other settings (or it holds other files)');
+  return addConfigOption(command).action((flags: object, self: Command) => runPaper(commandConfig('paper', PaperConfigSchema, self, givenFlags(flags))));
 }
 
 interface Job {
@@ -63,18 +78,18 @@ interface Job {
   run: string;
 }
 
-async function runPaper(flags: PaperFlags): Promise<void> {
+async function runPaper(config: PaperConfig): Promise<void> {
   // ---- check everything before anything is deleted or written
-  const experiments = selected(flags.only);
+  const experiments = selected(config.only);
   const settings: PaperSettings = {
-    seeds: flags.seeds,
-    epochs: flags.epochs ?? null,
+    seeds: config.seeds,
+    epochs: config.epochs,
     only: experiments.length === PAPER_EXPERIMENTS.length && experiments.every((e, k) => e === PAPER_EXPERIMENTS[k]) ? null : experiments.map((e) => e.id),
     version: packageVersion(),
   };
-  checkOutFolder(flags.out, settings, flags.force === true);
+  checkOutFolder(config.out, settings, config.force);
   const jobs: Job[] = experiments.flatMap((experiment) =>
-    Array.from({ length: flags.seeds }, (_, seed) => ({ experiment, seed, run: join(flags.out, 'runs', `${experiment.id}__seed${seed}`) })),
+    Array.from({ length: config.seeds }, (_, seed) => ({ experiment, seed, run: join(config.out, 'runs', `${experiment.id}__seed${seed}`) })),
   );
   const replaced = jobs.map((j) => j.run).filter((run) => existsSync(run));
   for (const run of replaced) {
@@ -82,7 +97,7 @@ async function runPaper(flags: PaperFlags): Promise<void> {
   }
 
   // From the first replaced run on, the folder holds these settings' results.
-  writeFileAtomic(join(flags.out, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n');
+  writeFileAtomic(join(config.out, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n');
   for (const run of replaced) rmSync(run, { recursive: true });
 
   const runs: PaperRun[] = [];
@@ -103,7 +118,7 @@ async function runPaper(flags: PaperFlags): Promise<void> {
     while (next < jobs.length && !failed) {
       const job = jobs[next++]!;
       try {
-        const result = await runJob(job, flags.epochs, children);
+        const result = await runJob(job, config.epochs, children);
         runs.push(result);
         process.stderr.write(`paper: ${job.experiment.id} seed ${job.seed}: ${job.experiment.metric} ${(100 * result.value).toFixed(1)}% (${result.wallSeconds.toFixed(1)} s)\n`);
       } catch (error) {
@@ -115,7 +130,7 @@ async function runPaper(flags: PaperFlags): Promise<void> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(flags.workers ?? availableParallelism(), jobs.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(config.workers ?? availableParallelism(), jobs.length) }, worker));
   } finally {
     for (const signal of SIGNALS) process.off(signal, onSignal);
   }
@@ -126,7 +141,7 @@ async function runPaper(flags: PaperFlags): Promise<void> {
   for (const experiment of experiments) {
     const folders = jobs.filter((j) => j.experiment === experiment).map((j) => readRunFolder(j.run));
     const file = `${experiment.id}.svg`;
-    writeFileAtomic(join(flags.out, file), await renderCurves(folders, { groupBy: 'seeds', title: `${experiment.id} (${folders.length} seeds)` }));
+    writeFileAtomic(join(config.out, file), await renderCurves(folders, { groupBy: 'seeds', title: `${experiment.id} (${folders.length} seeds)` }));
     figures.push(`![${experiment.id}](${file})`);
   }
   const markdown = [
@@ -140,14 +155,14 @@ async function runPaper(flags: PaperFlags): Promise<void> {
     ...figures,
     '',
   ].join('\n');
-  writeFileAtomic(join(flags.out, 'paper.md'), markdown);
-  process.stdout.write(`wrote ${join(flags.out, 'paper.md')}\n\n${paperTable(experiments, runs)}`);
+  writeFileAtomic(join(config.out, 'paper.md'), markdown);
+  process.stdout.write(`wrote ${join(config.out, 'paper.md')}\n\n${paperTable(experiments, runs)}`);
 }
 
-function selected(only: string | undefined): PaperExperiment[] {
-  if (only === undefined) return [...PAPER_EXPERIMENTS];
-  const experiments = only.split(',').map((id) => {
-    const found = PAPER_EXPERIMENTS.find((e) => e.id === id.trim());
+function selected(only: readonly string[] | null): PaperExperiment[] {
+  if (only === null) return [...PAPER_EXPERIMENTS];
+  const experiments = only.map((id) => {
+    const found = PAPER_EXPERIMENTS.find((e) => e.id === id);
     if (!found) throw new ReportError(`paper: unknown experiment "${id}" (known: ${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`);
     return found;
   });
@@ -214,7 +229,7 @@ function packageVersion(): string {
 }
 
 /** Runs one experiment at one seed as a child `cgym` process and reads its JSON summary. */
-function runJob(job: Job, epochs: number | undefined, children: Set<ChildProcess>): Promise<PaperRun> {
+function runJob(job: Job, epochs: number | null, children: Set<ChildProcess>): Promise<PaperRun> {
   const { experiment, seed, run } = job;
   const what = experiment.command === 'train' ? ['train', '--recipe', experiment.recipe] : ['attack', ...experiment.args];
   const epochsFlag = epochs ?? experiment.epochs ?? (experiment.command === 'attack' ? DEFAULT_EPOCHS : undefined);

@@ -3,23 +3,14 @@
  * and rewards per epoch, runs overlaid), rendered headless with Vega-Lite. Reads run folders only.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
 import { join } from 'node:path';
 import { curvesSpec, type CurvesOptions } from '../../report/curves.js';
 import { ReportError } from '../../report/ReportError.js';
 import { isEpochMetric, EPOCH_METRICS, readRunFolder, type EpochMetric } from '../../report/runFolder.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
-
-interface PlotFlags {
-  run: string[];
-  out?: string;
-  metric?: EpochMetric[];
-  violations?: boolean;
-  band?: boolean;
-  title?: string;
-  spec?: string;
-  /** A rate, or false for `--no-threshold`. */
-  threshold?: number | false;
-}
+import { flag, oneOf, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 
 /** `winRate,honestReward` → checked metric keys. */
 function metricList(raw: string): EpochMetric[] {
@@ -31,54 +22,79 @@ function metricList(raw: string): EpochMetric[] {
 }
 
 /** A rate in 0..1, e.g. `0.99`. */
-function rate(raw: string): number {
+function rateFlag(raw: string): number {
   const value = /^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(raw) ? Number(raw) : Number.NaN;
   if (!(value >= 0 && value <= 1)) throw new InvalidArgumentError('must be a rate in 0..1, e.g. 0.99.');
   return value;
 }
 
+const THRESHOLD_RULE = 'must be a rate in 0..1, runs or none';
+
+/** Every option of `cgym plot`, with its default. */
+export const PlotConfigSchema = z.strictObject({
+  version: version(),
+  /** Run folders to overlay. */
+  run: z.array(text('a run folder'), { error: 'must be a list of run folders' }).min(1, 'must name at least one run folder'),
+  /** Where the SVG goes (null: curves.svg in the first run folder). */
+  out: text('a file name').nullable().default(null),
+  /** Metrics, one panel each (null: winRate, evalWinRate, honestReward, adversaryReward, those with data). */
+  metric: z.array(oneOf(EPOCH_METRICS), { error: 'must be a list of metrics' }).min(1, 'must name at least one metric').nullable().default(null),
+  /** Also plot the consistency, validity and termination violation rates. */
+  violations: flag(),
+  /** Merge runs that differ only in seed into a mean ± sd band. */
+  band: flag(),
+  title: z.string({ error: 'must be a text' }).default('training curves'),
+  /** The dashed target line on the win-rate panels: a rate, `runs` (their config.threshold when they agree) or `none`. */
+  threshold: z.union([z.number().min(0, THRESHOLD_RULE).max(1, THRESHOLD_RULE), z.enum(['runs', 'none'])], { error: THRESHOLD_RULE }).default('runs'),
+  /** Also write the Vega-Lite spec here (null: not written). */
+  spec: text('a file name').nullable().default(null),
+});
+export type PlotConfig = z.output<typeof PlotConfigSchema>;
+
 export function plotCommand(): Command {
-  return new Command('plot')
+  const command = new Command('plot')
     .description('plot training curves of run folders (win rate and rewards per epoch, runs overlaid) as SVG')
-    .requiredOption('--run <dir...>', 'run folders (runs/<name>) to overlay')
+    .option('--run <dir...>', 'run folders (runs/<name>) to overlay (required)')
     .option('--out <file.svg>', 'where to write the SVG (default: curves.svg in the first run folder)')
     .option('--metric <keys>', `comma-separated metrics, one panel each (default winRate,evalWinRate,honestReward,adversaryReward; any of ${EPOCH_METRICS.join(', ')})`, metricList)
     .option('--violations', 'also plot the consistency, validity and termination violation rates')
     .option('--band', 'merge runs that differ only in seed: mean ± sd band, coloured by scenario and algorithm')
-    .option('--title <text>', 'chart title', 'training curves')
-    .option('--threshold <rate>', "dashed target line on the win-rate panels (default: the runs' config.threshold when they agree)", rate)
+    .option('--title <text>', withDefault('chart title', PlotConfigSchema, 'title'))
+    .option('--threshold <rate>', "dashed target line on the win-rate panels (default: the runs' config.threshold when they agree)", rateFlag)
     .option('--no-threshold', 'no target line')
-    .option('--spec <file.json>', 'also write the Vega-Lite spec (to restyle or embed)')
-    .action(async (flags: PlotFlags, command: Command) => {
-      try {
-        await runPlot(flags);
-      } catch (error) {
-        if (error instanceof ReportError) command.error(error.message);
-        throw error;
-      }
-    });
+    .option('--spec <file.json>', 'also write the Vega-Lite spec (to restyle or embed)');
+  return addConfigOption(command).action(async (flags: { threshold?: number | false }, self: Command) => {
+    try {
+      // --no-threshold: commander's false, the config's `none`.
+      const given = givenFlags({ ...flags, threshold: flags.threshold === false ? 'none' : flags.threshold });
+      await runPlot(commandConfig('plot', PlotConfigSchema, self, given));
+    } catch (error) {
+      if (error instanceof ReportError) self.error(error.message);
+      throw error;
+    }
+  });
 }
 
-async function runPlot(flags: PlotFlags): Promise<void> {
-  const runs = flags.run.map((dir) => readRunFolder(dir));
+async function runPlot(config: PlotConfig): Promise<void> {
+  const runs = config.run.map((dir) => readRunFolder(dir));
   const options: CurvesOptions = {
-    groupBy: flags.band ? 'seeds' : 'run',
-    ...(flags.metric && { metrics: flags.metric }),
-    ...(flags.violations && { violations: true }),
-    ...(flags.title !== undefined && { title: flags.title }),
-    ...(flags.threshold !== undefined && { threshold: flags.threshold === false ? null : flags.threshold }),
+    groupBy: config.band ? 'seeds' : 'run',
+    ...(config.metric !== null && { metrics: config.metric }),
+    violations: config.violations,
+    title: config.title,
+    ...(config.threshold !== 'runs' && { threshold: config.threshold === 'none' ? null : config.threshold }),
   };
   const curves = curvesSpec(runs, options);
   // Loaded here, not at the top: Vega takes ~0.3 s to import, which every other command would pay.
   const { vegaLiteToSvg } = await import('../../report/vegaLiteToSvg.js');
   const svg = await vegaLiteToSvg(curves.spec);
-  const out = flags.out ?? join(flags.run[0]!, 'curves.svg');
+  const out = config.out ?? join(config.run[0]!, 'curves.svg');
   writeFileAtomic(out, svg);
   const written = [out];
-  if (flags.spec !== undefined) {
-    writeFileAtomic(flags.spec, JSON.stringify(curves.spec, null, 2) + '\n');
-    written.push(flags.spec);
+  if (config.spec !== null) {
+    writeFileAtomic(config.spec, JSON.stringify(curves.spec, null, 2) + '\n');
+    written.push(config.spec);
   }
-  const what = `${curves.metrics.join(', ')} of ${curves.series.length} ${flags.band ? 'seed group' : 'run'}${curves.series.length === 1 ? '' : 's'}`;
+  const what = `${curves.metrics.join(', ')} of ${curves.series.length} ${config.band ? 'seed group' : 'run'}${curves.series.length === 1 ? '' : 's'}`;
   process.stdout.write(`wrote ${written.join(' and ')} (${what})\n`);
 }

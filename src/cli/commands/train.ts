@@ -3,10 +3,8 @@
  * summary). A progress bar on stderr when it is a terminal, plain lines otherwise; `--json`
  * prints the summary object.
  */
-import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../../game/readTextFileCapped.js';
 import { MESSAGE_VIEWS, SAMPLE_VIEWS, type MessageView, type SampleView } from '../../game/observation.js';
 import { VALUE_FRAMES, type ValueFrame } from '../../policy/valueFrame.js';
 import type { TrainConfigInput } from '../../train/config.js';
@@ -14,6 +12,7 @@ import { defaultRecipe, RECIPES } from '../../train/recipes.js';
 import { ALGOS, SCHEDULES, type Algo, type Schedule } from '../../train/names.js';
 import type { EpochMetrics } from '../../train/runFolder.js';
 import type { TrainSummary } from '../../train/train.js';
+import { mergeConfigInput, readConfigFile } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
 import { collect, integerIn } from '../options.js';
 
@@ -126,9 +125,9 @@ export function trainCommand(): Command {
 
 async function runTrain(flags: TrainFlags): Promise<void> {
   // Loaded here, not at the top: TensorFlow.js takes ~1 s to load, and other commands do not need it.
-  const [{ train }, { verify }, { mergeConfigInput }] = await Promise.all([import('../../train/train.js'), import('../../verify/verify.js'), import('../../train/config.js')]);
+  const [{ train }, { verify }] = await Promise.all([import('../../train/train.js'), import('../../verify/verify.js')]);
   const given = flagsAsConfig(flags);
-  const input = flags.resume ? given : mergeConfigInput(startingConfig(flags), given);
+  const input = flags.resume ? given : mergeConfigInput(startingConfig(flags), given, 'train');
   if (!flags.resume && input['scenario'] === undefined) throw new RangeError('train: needs --scenario (or a --config file or --recipe that names one)');
   const schedule = input['schedule'] ?? 'honest';
   if (!flags.resume && [flags.leaguePool, flags.leagueEvery, flags.leagueLatest].some((x) => x !== undefined) && schedule !== 'league')
@@ -163,7 +162,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
 function startingConfig(flags: TrainFlags): Record<string, unknown> {
   if (flags.config !== undefined && flags.recipe !== undefined) throw new RangeError('train: give --config or --recipe, not both');
   let base: Record<string, unknown> = {};
-  if (flags.config !== undefined) base = readConfigFile(flags.config);
+  if (flags.config !== undefined) base = readTrainConfigFile(flags.config);
   else {
     const name = flags.recipe ?? defaultRecipe(flags.scenario);
     if (name !== undefined && name !== 'none') {
@@ -175,18 +174,9 @@ function startingConfig(flags: TrainFlags): Record<string, unknown> {
   return base;
 }
 
-/** A --config file: one JSON object (read with the scenario files' size cap). */
-function readConfigFile(file: string): Record<string, unknown> {
-  if (!existsSync(file)) throw new RangeError(`train: --config ${file}: no such file`);
-  let parsed: unknown;
-  const text = readTextFileCapped(file, MAX_TEXT_FILE_BYTES, 'train: --config');
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new RangeError(`train: --config ${file}: malformed JSON (${(error as Error).message})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RangeError(`train: --config ${file}: must hold a JSON object`);
-  const { versions: _versions, ...config } = parsed as Record<string, unknown>;
+/** A --config file: one JSON object; a run folder's config.json may be given, whose record of package versions is not an option. */
+function readTrainConfigFile(file: string): Record<string, unknown> {
+  const { versions: _versions, ...config } = readConfigFile(file, 'train');
   return config;
 }
 

@@ -4,56 +4,67 @@
  */
 import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
+import { z } from 'zod';
 import { verify, type VerifyResult } from '../../verify/verify.js';
+import { flag, integer, oneOf, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
+import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
 import { honestAndScenario, type LearnedPlay } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
-interface VerifyFlags {
-  scenario?: string;
-  honest?: string;
-  run?: string;
-  set?: string[];
-  json?: boolean;
-  maxStates: number;
-  play: LearnedPlay;
-}
+const PLAY_MODES: readonly LearnedPlay[] = ['greedy', 'sample'];
 
-const DEFAULT_MAX_STATES = 20_000_000;
+/** Every option of `cgym verify`, with its default. */
+export const VerifyConfigSchema = z.strictObject({
+  version: version(),
+  /** null: the run's scenario (a protocol needs one). */
+  scenario: scenarioSource().nullable().default(null),
+  /** A deterministic protocol or a run folder (its learned policy). */
+  honest: text('a protocol name or a run folder').nullable().default(null),
+  /** A run folder whose learned honest policy is verified. */
+  run: text('a run folder').nullable().default(null),
+  set: overrides(),
+  /** How a run's learned policy plays: greedy (exhaustive search) or sample (expectimax over its choices). */
+  play: oneOf(PLAY_MODES).default('greedy'),
+  json: flag(),
+  /** Give up (an error, never a verdict) after this many engine states. */
+  maxStates: integer(1, 1e12).default(20_000_000),
+});
+export type VerifyConfig = z.output<typeof VerifyConfigSchema>;
 
 export function verifyCommand(): Command {
-  return new Command('verify')
+  const command = new Command('verify')
     .description('search every adversary strategy of a (small) scenario: prove a deterministic protocol safe, or print the attack')
     .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (default with --run: the run\'s)')
     .option('--honest <protocol|run>', 'deterministic honest protocol (see `cgym protocols`), or a run folder (its learned policy, greedy)')
     .option('--run <dir>', 'verify a training run\'s learned honest policy (greedy) in the scenario it was trained on')
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones)', collect)
-    .addOption(new Option('--play <mode>', 'how a run\'s learned policy plays: greedy (deterministic: the exhaustive search) or sample (its stochastic policy: expectimax over its choices)').choices(['greedy', 'sample']).default('greedy'))
+    .addOption(new Option('--play <mode>', withDefault('how a run\'s learned policy plays: greedy (deterministic: the exhaustive search) or sample (its stochastic policy: expectimax over its choices)', VerifyConfigSchema, 'play')).choices(PLAY_MODES))
     .option('--json', 'print one JSON object (verdict, method, violations, worstCaseLossRate, states, seconds, counterexample)')
-    .option('--max-states <n>', 'give up (with an error, never a verdict) after this many engine states', integerIn(1, 1e12), DEFAULT_MAX_STATES)
-    .action((flags: VerifyFlags) => runVerify(flags));
+    .option('--max-states <n>', withDefault('give up (with an error, never a verdict) after this many engine states', VerifyConfigSchema, 'maxStates'), integerIn(1, 1e12));
+  return addConfigOption(command).action((flags: object, self: Command) => runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags(flags))));
 }
 
-async function runVerify(flags: VerifyFlags): Promise<void> {
-  const { honest, scenario } = await honestAndScenario('verify', flags);
-  const progress = startProgress(flags);
+async function runVerify(config: VerifyConfig): Promise<void> {
+  const { honest, scenario } = await honestAndScenario('verify', config);
+  const progress = startProgress(config);
   let result: VerifyResult;
   try {
-    result = verify({ scenario, honest, maxStates: flags.maxStates, ...(progress && { onProgress: progress.update }) });
+    result = verify({ scenario, honest, maxStates: config.maxStates, ...(progress && { onProgress: progress.update }) });
   } finally {
     progress?.stop();
   }
-  if (flags.json) {
+  if (config.json) {
     const { counterexample, ...rest } = result.verdict === 'unsafe' ? result : { ...result, counterexample: null };
-    process.stdout.write(JSON.stringify({ ...rest, set: flags.set ?? [], counterexample }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...rest, set: config.set, counterexample }, null, 2) + '\n');
     return;
   }
   process.stdout.write(formatVerify(result));
 }
 
 /** A bar on stderr over the chance outcomes, only on a terminal and never with --json. */
-function startProgress(flags: VerifyFlags): { update: (done: number, total: number, states: number) => void; stop: () => void } | undefined {
-  if (flags.json || !process.stderr.isTTY) return undefined;
+function startProgress(config: VerifyConfig): { update: (done: number, total: number, states: number) => void; stop: () => void } | undefined {
+  if (config.json || !process.stderr.isTTY) return undefined;
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: 'verifying [{bar}] {value}/{total} chance outcomes | {states} states | eta {eta}s', hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
