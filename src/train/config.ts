@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { refuseAdversarySpace } from '../game/adversarySpace.js';
 import { loadScenario } from '../game/loadScenario.js';
 import { MESSAGE_VIEWS, refuseMessageView, refuseSampleView, SAMPLE_VIEWS } from '../game/observation.js';
-import { parseConfig } from '../game/parseConfig.js';
+import { integer as int, oneOf, parseConfig } from '../game/parseConfig.js';
 import { MAX_ROUNDS, parseScenario, type Scenario } from '../game/scenario.js';
 import { DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, type ObservationOptions } from '../policy/networkFor.js';
 import { refuseSymmetricOthers } from '../policy/othersOrder.js';
@@ -30,14 +30,10 @@ export const TRAIN_CONFIG_VERSION = 1;
 /** The learned side's name in `honest` / `adversary`. */
 export const LEARNED = 'learned';
 
-const int = (min: number, max: number) =>
-  z.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 const finite = () => z.number({ error: 'must be a number' }).finite('must be a finite number');
 const positive = () => finite().positive('must be a positive number');
 const nonNegative = () => finite().min(0, 'must be a number ≥ 0');
 const rate = () => finite().min(0, 'must be in 0..1').max(1, 'must be in 0..1');
-const oneOf = <T extends string>(values: readonly T[]) =>
-  z.enum(values as unknown as [T, ...T[]], { error: `must be one of ${values.join(', ')}` });
 const layers = () => z.array(int(1, 4096), { error: 'must be a list of layer sizes' }).max(16, 'must have at most 16 layers');
 
 /** What the honest network reads (game/observation.ts and policy/valueFrame.ts, othersOrder.ts): carried whole. */
