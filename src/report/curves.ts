@@ -65,6 +65,7 @@ export const VIOLATION_METRICS: readonly EpochMetric[] = ['consistencyViolationR
 export const METRIC_LABELS: Record<EpochMetric, string> = {
   winRate: 'honest win rate',
   evalWinRate: 'honest win rate (greedy eval)',
+  evalMajorityCorrectRate: 'majority-correct rate (greedy eval)',
   verifiedWorstCaseLoss: 'verified worst-case loss',
   consistencyViolationRate: 'consistency violations',
   validityViolationRate: 'validity violations',
@@ -82,7 +83,7 @@ export const METRIC_LABELS: Record<EpochMetric, string> = {
   wallSeconds: 'wall seconds',
 };
 
-const RATES: ReadonlySet<EpochMetric> = new Set(['winRate', 'evalWinRate', 'verifiedWorstCaseLoss', 'consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate', 'majorityCorrectRate']);
+const RATES: ReadonlySet<EpochMetric> = new Set(['winRate', 'evalWinRate', 'evalMajorityCorrectRate', 'verifiedWorstCaseLoss', 'consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate', 'majorityCorrectRate']);
 
 /** Config keys that do not make two runs different experiments (besides the seed). */
 const INCIDENTAL_CONFIG_KEYS = new Set(['name', 'seed', 'out', 'outDir', 'dir', 'resume', 'createdAt', 'startedAt', 'time', 'versions', 'packages']);

@@ -20,7 +20,7 @@ import { DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HON
 import { refuseSymmetricOthers } from '../policy/othersOrder.js';
 import { VALUE_FRAMES } from '../policy/valueFrame.js';
 import { LEAGUE_DEFAULTS } from './league.js';
-import { ALGOS, SCHEDULES } from './names.js';
+import { ALGOS, EVAL_METRICS, SCHEDULES } from './names.js';
 import { PPO_DEFAULTS } from './ppo.js';
 import { REINFORCE_DEFAULTS } from './reinforce.js';
 
@@ -111,9 +111,14 @@ export const TrainConfigSchema = z.strictObject({
   seed: int(0, 2 ** 32 - 1).default(0),
   /** Run folder; null: runs/<scenario>__<algo>__<seed>__<time>. */
   out: z.string().nullable().default(null),
-  /** Stop once the greedy evaluation's win rate reaches this (evaluated every epoch). */
+  /**
+   * The rate of the greedy evaluation that `stopAt` and `threshold` read: the win rate, or (where a
+   * scenario is judged by it, the Slush pair) the majority-correct rate.
+   */
+  evalMetric: oneOf(EVAL_METRICS).default('winRate'),
+  /** Stop once the greedy evaluation's `evalMetric` reaches this. */
   stopAt: rate().nullable().default(null),
-  /** The win rate whose first epoch and seconds the summary reports; null: stopAt, else 0.99. */
+  /** The `evalMetric` rate whose first epoch and seconds the summary reports; null: stopAt, else 0.99. */
   threshold: rate().nullable().default(null),
   /** Epochs between verifications of the greedy honest policy (0: none). */
   verifyEvery: int(0, 1e6).default(0),
@@ -138,8 +143,8 @@ export const TrainConfigSchema = z.strictObject({
   alternateEvery: int(1, 1e6).default(10),
   /** Snapshot pool of the league schedule (null: the defaults under schedule league; refused under any other). */
   league: LeagueSchema.nullable().default(null),
-  /** Greedy evaluation every this many epochs (and at the last; every epoch with stopAt). */
-  evalEvery: int(1, 1e6).default(5),
+  /** Greedy evaluation every this many epochs (and at the last); null: 5, or 1 with stopAt. */
+  evalEvery: int(1, 1e6).nullable().default(null),
   evalEpisodes: int(1, 1 << 24).default(2000),
   /** Episodes of the final greedy evaluation. */
   finalEpisodes: int(1, 1 << 24).default(10_000),
@@ -153,7 +158,8 @@ export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
 export type TrainConfig = z.output<typeof TrainConfigSchema>;
 
 /** The config of a run as config.json records it: the scenario resolved, every derived default filled in. */
-export interface ResolvedTrainConfig extends Omit<TrainConfig, 'scenario' | 'set' | 'honest' | 'adversary' | 'out' | 'threshold' | 'observation' | 'league'> {
+export interface ResolvedTrainConfig extends Omit<TrainConfig, 'scenario' | 'set' | 'honest' | 'adversary' | 'out' | 'threshold' | 'observation' | 'league' | 'evalEvery'> {
+  evalEvery: number;
   /** The league's options under schedule league, null otherwise. */
   league: Required<z.output<typeof LeagueSchema>> | null;
   scenario: Scenario;
@@ -255,7 +261,7 @@ export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: 
     adversary: learnsAdversary && scenario.f > 0 ? LEARNED : (config.adversary ?? defaultAdversary(scenario)),
     out: config.out ?? join('runs', runName(scenario.name, algo, config.seed)),
     threshold: config.threshold ?? config.stopAt ?? 0.99,
-    evalEvery: config.stopAt !== null ? 1 : config.evalEvery,
+    evalEvery: config.evalEvery ?? (config.stopAt !== null ? 1 : 5),
     honestHidden: initNetwork ? [...initNetwork.hidden] : config.honestHidden,
     observation,
     league: schedule === 'league' ? (config.league ?? LeagueSchema.parse({})) : null,

@@ -29,7 +29,7 @@ export class RunFolderError extends RangeError {
 export const METRIC_KEYS = [
   'epoch', 'winRate', 'consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate', 'majorityCorrectRate',
   'honestReward', 'adversaryReward', 'honestEntropy', 'adversaryEntropy', 'honestLoss', 'adversaryLoss', 'valueLoss',
-  'evalWinRate', 'verifiedWorstCaseLoss', 'episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds',
+  'evalWinRate', 'evalMajorityCorrectRate', 'verifiedWorstCaseLoss', 'episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 export type EpochMetrics = Record<MetricKey, number | null> & { epoch: number };
@@ -91,7 +91,7 @@ export function createRunFolder(dir: string): void {
 }
 
 export function appendMetrics(dir: string, metrics: EpochMetrics): void {
-  const ordered = Object.fromEntries(METRIC_KEYS.map((k) => [k, metrics[k]]));
+  const ordered = Object.fromEntries(METRIC_KEYS.map((k) => [k, metrics[k] ?? null]));
   appendFileSync(paths(dir).metrics, JSON.stringify(ordered) + '\n');
 }
 

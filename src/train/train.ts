@@ -33,7 +33,7 @@ import { AttackPool, type Attack } from '../protocols/adversaries/attackPool.js'
 import { LEARNED, parseRecordedConfig, parseTrainConfig, resolveTrainConfig, resumeConflicts, type ResolvedTrainConfig, type TrainConfigInput } from './config.js';
 import { appendLeagueDraw, drawOpponent, LeaguePool, poolEpochs, snapshotDue } from './league.js';
 import { LEARNERS } from './learners.js';
-import { ALGOS, SCHEDULES, type Algo, type Schedule } from './names.js';
+import { ALGOS, SCHEDULES, type Algo, type EvalMetric, type Schedule } from './names.js';
 import { rollout, SideStorage } from './rollout.js';
 import {
   acquireRunLock, appendAttacks, appendMetrics, configDigest, paths, prepareNewRunFolder, readCheckpoint, readMetrics, readResumeState, refuseRunFolderTarget, resumeAttacks,
@@ -90,6 +90,8 @@ export interface TrainSummary {
   majorityCorrectRate: number;
   finalEpisodes: number;
   epochs: number;
+  /** The greedy evaluation's rate that `threshold` (and stopAt) read. */
+  evalMetric: EvalMetric;
   threshold: number;
   epochsToThreshold: number | null;
   secondsToThreshold: number | null;
@@ -393,9 +395,12 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
         throw new TrainingDivergedError(`train: the ${name} loss became NaN at epoch ${epoch}; stopped, the last good checkpoint (epoch ${epoch - 1}) is in ${o.out}`);
 
     // ---- greedy evaluation
-    const evalDue = o.stopAt !== null || epoch % o.evalEvery === 0 || epoch === o.epochs;
-    const evalWinRate = evalDue ? evaluate(o.evalEpisodes, evalSeed).winRate : null;
-    if (evalWinRate !== null && evalWinRate >= o.threshold && thresholdEpoch === null) {
+    const evalDue = epoch % o.evalEvery === 0 || epoch === o.epochs;
+    const evaluation = evalDue ? evaluate(o.evalEpisodes, evalSeed) : null;
+    const evalWinRate = evaluation?.winRate ?? null;
+    const evalMajorityCorrectRate = evaluation?.majorityCorrectRate ?? null;
+    const judged = evaluation?.[o.evalMetric] ?? null;
+    if (judged !== null && judged >= o.threshold && thresholdEpoch === null) {
       thresholdEpoch = epoch;
       thresholdSeconds = wall();
     }
@@ -432,6 +437,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
       adversaryLoss: adversaryStats?.loss ?? null,
       valueLoss: o.algo === 'ppo' ? (honestStats?.valueLoss ?? adversaryStats?.valueLoss ?? null) : null,
       evalWinRate,
+      evalMajorityCorrectRate,
       verifiedWorstCaseLoss,
       episodesPerSecond: played / seconds,
       agentDecisionsPerSecond: decisions / seconds,
@@ -448,7 +454,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
       ...(learningAdversary && { adversary: learningAdversary.network.toJSON() }),
     });
     options.onEpoch?.(metrics);
-    if (o.stopAt !== null && evalWinRate !== null && evalWinRate >= o.stopAt) break;
+    if (o.stopAt !== null && judged !== null && judged >= o.stopAt) break;
   }
 
   // ---------------------------------------------------------------- final greedy evaluation and summary
@@ -470,6 +476,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
     majorityCorrectRate: final.majorityCorrectRate,
     finalEpisodes: o.finalEpisodes,
     epochs: epoch,
+    evalMetric: o.evalMetric,
     threshold: o.threshold,
     epochsToThreshold: thresholdEpoch,
     secondsToThreshold: thresholdSeconds,
