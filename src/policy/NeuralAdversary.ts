@@ -22,6 +22,12 @@ export class NeuralAdversary implements Adversary {
   observations = new Float32Array(0);
   mask = new Uint8Array(0);
   choices = new Int32Array(0);
+  /** `[size, maskWidth]`: the logits the last `act` chose from. */
+  logits: Float32Array = new Float32Array(0);
+  /** `[size]`: the value estimates of the last `act`'s rows, when `recordValues`. */
+  values: Float32Array | undefined;
+  /** Compute the value head beside the logits in `act` (same forward pass). */
+  recordValues = false;
 
   constructor(readonly network: PolicyNetwork, readonly scenario: Scenario, public mode: PolicyMode = 'greedy', name = 'learned') {
     this.name = name;
@@ -50,7 +56,10 @@ export class NeuralAdversary implements Adversary {
     }
     space.observe(game, honest, this.observations);
     space.legalMask(game, this.mask);
-    const logits = network.logits(this.observations, rows);
+    let logits: Float32Array;
+    if (this.recordValues) ({ logits, values: this.values } = network.logitsAndValues(this.observations, rows));
+    else logits = network.logits(this.observations, rows);
+    this.logits = logits;
     const heads = network.spec.heads;
     for (let b = 0; b < rows; b++) {
       if (game.done[b]) {

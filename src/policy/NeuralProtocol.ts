@@ -42,6 +42,12 @@ export class NeuralProtocol implements HonestProtocol {
   observations = new Float32Array(0);
   mask = new Uint8Array(0);
   choices = new Int32Array(0);
+  /** `[size·n, maskWidth]`: the logits the last `act` chose from (a trainer records their log-probabilities). */
+  logits: Float32Array = new Float32Array(0);
+  /** `[size·n]`: the value estimates of the last `act`'s rows, when `recordValues` (PPO's trainer sets it). */
+  values: Float32Array | undefined;
+  /** Compute the value head beside the logits in `act` (same forward pass). */
+  recordValues = false;
   /** The own-input frame, when the network reads one (spec.valueFrame). */
   private readonly frame: OwnInputFrame | undefined;
   /** The canonical order of the others, when the network reads one (spec.symmetricOthers). */
@@ -96,7 +102,10 @@ export class NeuralProtocol implements HonestProtocol {
         frame.observation(this.observations, row, observer.size, input);
         frame.mask(this.mask, row, actionSpace.maskWidth, input);
       }
-    const logits = network.logits(this.observations, rows);
+    let logits: Float32Array;
+    if (this.recordValues) ({ logits, values: this.values } = network.logitsAndValues(this.observations, rows));
+    else logits = network.logits(this.observations, rows);
+    this.logits = logits;
     const heads = network.spec.heads;
     const n = game.n;
     for (let b = 0; b < game.size; b++) {

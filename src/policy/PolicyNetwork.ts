@@ -235,6 +235,19 @@ export class PolicyNetwork {
     return readAndDispose(tf.tidy(() => this.policyHead(this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])))));
   }
 
+  /**
+   * Logits `[rows, maskWidth]` and value estimates `[rows]` of `rows` observation rows from one
+   * forward pass (the ops of `logits` and `values`, so the same numbers): what PPO records while
+   * acting, the behaviour policy's log-probabilities and the values its advantages start from.
+   */
+  logitsAndValues(obs: Float32Array, rows: number): { logits: Float32Array; values: Float32Array } {
+    const [logits, values] = tf.tidy(() => {
+      const x = this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize]));
+      return [this.policyHead(x), this.valueHead(x, rows)];
+    });
+    return { logits: readAndDispose(logits), values: readAndDispose(values) };
+  }
+
   /** Value estimates of `rows` observation rows: `[rows]`. */
   values(obs: Float32Array, rows: number): Float32Array {
     return readAndDispose(tf.tidy(() => this.valueHead(this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])), rows)));

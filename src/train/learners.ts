@@ -14,6 +14,8 @@ import type { UpdateStats } from './storageTensors.js';
 export interface Learner {
   /** Whether the networks need a value head under this config. */
   needsValueHead(config: TrainConfig): boolean;
+  /** Whether the acting networks compute their value estimates while acting (the update starts from them). */
+  recordsValues: boolean;
   /** Episodes per group sharing one chance outcome in the rollout (1: independent episodes). */
   groupSize(config: TrainConfig): number;
   /**
@@ -26,11 +28,13 @@ export interface Learner {
 export const LEARNERS: Readonly<Record<Algo, Learner>> = {
   reinforce: {
     needsValueHead: (config) => config.reinforce.baseline === 'value',
+    recordsValues: false,
     groupSize: (config) => config.reinforce.groupSize,
     update: (network, storage, returns, config) => reinforceUpdate(network, storage, returns, config.reinforce),
   },
   ppo: {
     needsValueHead: () => true,
+    recordsValues: true,
     groupSize: () => 1,
     update: (network, storage, returns, config, updateSeed) => ppoUpdate(network, storage, returns, updateSeed, config.ppo),
   },

@@ -7,7 +7,7 @@
  * Rewards are terminal: the episode's return arrives at the row's last decision (round penalties
  * are already inside the judged return, GAME.md §8).
  */
-import type { PolicyNetwork } from '../policy/PolicyNetwork.js';
+import { readAndDispose, type PolicyNetwork } from '../policy/PolicyNetwork.js';
 import { tf } from '../policy/tf.js';
 import { gaeAdvantages } from './gae.js';
 import type { SideStorage } from './rollout.js';
@@ -71,16 +71,21 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   const count = slots.length;
   if (count === 0) return { loss: 0, entropy: 0, valueLoss: 0 };
 
-  // ---- values and old log-probabilities of every recorded decision (before any update)
+  // ---- old log-probabilities and values of every recorded decision: the acting policy's, recorded
+  // while acting (CleanRL's habit; the rollout's forward pass already computed them). A storage
+  // filled without them gets one forward pass here, before any update.
   const arrays = slotArrays(storage, slots);
-  const batch = tensorsOf(arrays);
-  let values: Float32Array = new Float32Array(0);
-  let oldLogProb: Float32Array = new Float32Array(0);
-  tf.tidy(() => {
-    const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns);
-    values = terms.value.dataSync() as Float32Array;
-    oldLogProb = terms.logProb.dataSync() as Float32Array;
-  });
+  const oldLogProb = new Float32Array(count);
+  const values = new Float32Array(count);
+  if (storage.logProbsRecorded) for (let k = 0; k < count; k++) oldLogProb[k] = storage.behaviourLogProb[slots[k]!]!;
+  if (storage.valuesRecorded) for (let k = 0; k < count; k++) values[k] = storage.behaviourValue[slots[k]!]!;
+  if (!storage.logProbsRecorded || !storage.valuesRecorded)
+    tf.tidy(() => {
+      const batch = tensorsOf(arrays);
+      const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns);
+      if (!storage.valuesRecorded) values.set(terms.value.dataSync());
+      if (!storage.logProbsRecorded) oldLogProb.set(terms.logProb.dataSync());
+    });
 
   // ---- GAE over each row's trajectory: its decisions in round order, the return after the last
   const rows = storage.rowsPerRound;
@@ -118,9 +123,13 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   const minibatchOldLogProb = new Float32Array(size);
   const minibatchAdvantage = new Float32Array(size);
   const minibatchTarget = new Float32Array(size);
-  const targetT = tf.tensor1d(targets);
+  // The statistics an epoch reports: the last pass's, each minibatch's before its step, weighted by rows
+  // (a pass over the whole batch after the update would cost as much as a quarter of the update).
+  let entropySum = 0;
+  let valueLossSum = 0;
   let loss = 0;
   for (let pass = 0; pass < o.updateEpochs; pass++) {
+    const lastPass = pass === o.updateEpochs - 1;
     for (let k = count - 1; k > 0; k--) {
       const j = Math.floor(random() * (k + 1));
       const t = order[k]!; order[k] = order[j]!; order[j] = t;
@@ -133,6 +142,8 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
         minibatchAdvantage[r] = advantages[k]!;
         minibatchTarget[r] = targets[k]!;
       }
+      let entropyT: tf.Scalar | undefined;
+      let valueLossT: tf.Scalar | undefined;
       loss = tf.tidy(() => {
         const picked = tensorsOf(minibatch, rows);
         const oldLogProbT = tf.tensor1d(minibatchOldLogProb.subarray(0, rows));
@@ -143,21 +154,20 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
           const { mean, variance } = tf.moments(raw);
           const advantage = tf.div(tf.sub(raw, mean), tf.add(tf.sqrt(variance), 1e-8));
           const policyLoss = clippedPolicyLoss(terms.logProb, oldLogProbT, advantage, o.clip);
-          const valueLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(terms.value, target))));
-          return tf.sub(tf.add(policyLoss, tf.mul(o.valueCoef, valueLoss)), tf.mul(o.entropyCoef, tf.mean(terms.entropy))) as tf.Scalar;
+          const valueLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(terms.value, target)))) as tf.Scalar;
+          const entropy = tf.mean(terms.entropy) as tf.Scalar;
+          if (lastPass) {
+            entropyT = tf.keep(entropy);
+            valueLossT = tf.keep(valueLoss);
+          }
+          return tf.sub(tf.add(policyLoss, tf.mul(o.valueCoef, valueLoss)), tf.mul(o.entropyCoef, entropy)) as tf.Scalar;
         }, { learningRate: o.learningRate, maxGradNorm: o.maxGradNorm });
       });
+      if (entropyT && valueLossT) {
+        entropySum += readAndDispose(entropyT)[0]! * rows;
+        valueLossSum += readAndDispose(valueLossT)[0]! * rows;
+      }
     }
   }
-
-  // ---- statistics after the update
-  let entropy = 0;
-  let valueLoss = 0;
-  tf.tidy(() => {
-    const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns);
-    entropy = tf.mean(terms.entropy).dataSync()[0]!;
-    valueLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(terms.value, targetT)))).dataSync()[0]!;
-  });
-  tf.dispose([batch.obs, batch.maskBias, batch.chosen, batch.usedColumns, targetT]);
-  return { loss, entropy, valueLoss };
+  return { loss, entropy: entropySum / count, valueLoss: valueLossSum / count };
 }

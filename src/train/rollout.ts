@@ -29,6 +29,17 @@ export class SideStorage {
   /** 1 on the columns of used heads, `[slots, maskWidth]`. */
   readonly usedColumns: Float32Array;
   readonly valid: Uint8Array;
+  /**
+   * log π(choice) of each slot under the policy that acted, from its logits (PPO's old
+   * log-probabilities: the behaviour policy's, as CleanRL records them while acting).
+   */
+  readonly behaviourLogProb: Float32Array;
+  /** The acting network's value estimate of each slot. */
+  readonly behaviourValue: Float32Array;
+  /** Whether every valid slot since `clear` was recorded with its logits (`behaviourLogProb` holds). */
+  logProbsRecorded = true;
+  /** Whether every round since `clear` was recorded with its values (`behaviourValue` holds). */
+  valuesRecorded = true;
   /** Valid slots, in slot order (filled by `finish`). */
   readonly slots: Int32Array;
   count = 0;
@@ -54,18 +65,22 @@ export class SideStorage {
     this.chosen = new Float32Array(slots * maskWidth);
     this.usedColumns = new Float32Array(slots * maskWidth);
     this.valid = new Uint8Array(slots);
+    this.behaviourLogProb = new Float32Array(slots);
+    this.behaviourValue = new Float32Array(slots);
     this.slots = new Int32Array(slots);
   }
 
   /** Bytes of the arrays the constructor allocates for these dimensions, computed without allocating. */
   static estimateBytes(maxRounds: number, rowsPerRound: number, obsSize: number, maskWidth: number): number {
-    // obs, chosen, usedColumns: 4-byte floats; mask, valid: bytes; slots: 4-byte ints.
-    return maxRounds * rowsPerRound * (4 * obsSize + maskWidth + 8 * maskWidth + 1 + 4);
+    // obs, chosen, usedColumns: 4-byte floats; mask, valid: bytes; slots: 4-byte ints; behaviour log-prob and value: 4-byte floats.
+    return maxRounds * rowsPerRound * (4 * obsSize + maskWidth + 8 * maskWidth + 1 + 4 + 8);
   }
 
   clear(): void {
     this.valid.fill(0);
     this.count = 0;
+    this.logProbsRecorded = true;
+    this.valuesRecorded = true;
   }
 
   /** Episode slot b of a storage slot. */
@@ -83,17 +98,24 @@ export class SideStorage {
    * storage's order) in one block: cheaper than row by row, and the rows that did not act are
    * simply never marked valid.
    */
-  recordRound(round: number, obs: Float32Array, mask: Uint8Array): void {
+  recordRound(round: number, obs: Float32Array, mask: Uint8Array, values?: Float32Array): void {
     const first = (round - 1) * this.rowsPerRound;
     const rows = Math.min(this.rowsPerRound, obs.length / this.obsSize, mask.length / this.maskWidth);
     this.obs.set(obs.subarray(0, rows * this.obsSize), first * this.obsSize);
     this.mask.set(mask.subarray(0, rows * this.maskWidth), first * this.maskWidth);
+    if (values && values.length >= rows) this.behaviourValue.set(values.subarray(0, rows), first);
+    else this.valuesRecorded = false;
   }
 
-  /** Marks row `row` of round `round` valid and records its choices (after `recordRound`). */
-  recordChoices(round: number, row: number, choices: Int32Array, used: HeadUsed): void {
+  /**
+   * Marks row `row` of round `round` valid and records its choices (after `recordRound`), and their
+   * log-probability under `logits` (`[rows, maskWidth]`, the acting network's, rows in storage order).
+   */
+  recordChoices(round: number, row: number, choices: Int32Array, used: HeadUsed, logits?: Float32Array): void {
     const { maskWidth, heads } = this;
     const slot = (round - 1) * this.rowsPerRound + row;
+    if (logits) this.behaviourLogProb[slot] = this.logProbOf(logits, row, slot, choices, used);
+    else this.logProbsRecorded = false;
     this.valid[slot] = 1;
     const at = slot * maskWidth;
     for (let x = 0; x < maskWidth; x++) {
@@ -109,6 +131,28 @@ export class SideStorage {
     }
   }
 
+  /**
+   * Σ over used heads of log softmax(logits + mask bias)[choice]: the numbers `PolicyNetwork.terms`
+   * computes (in float64 here; an illegal option's weight underflows to 0 there too).
+   */
+  private logProbOf(logits: Float32Array, row: number, slot: number, choices: Int32Array, used: HeadUsed): number {
+    const { maskWidth, heads, mask } = this;
+    const at = row * maskWidth;
+    const maskAt = slot * maskWidth;
+    const H = heads.length;
+    let logProb = 0;
+    for (let h = 0; h < H; h++) {
+      if (!used(choices, row, h)) continue;
+      const { offset, size } = heads[h]!;
+      let max = -Infinity;
+      for (let c = 0; c < size; c++) if (mask[maskAt + offset + c] && logits[at + offset + c]! > max) max = logits[at + offset + c]!;
+      let sum = 0;
+      for (let c = 0; c < size; c++) if (mask[maskAt + offset + c]) sum += Math.exp(logits[at + offset + c]! - max);
+      logProb += logits[at + offset + choices[row * H + h]!]! - max - Math.log(sum);
+    }
+    return logProb;
+  }
+
   /** Lists the valid slots in `slots[0..count)`. */
   finish(): void {
     let count = 0;
@@ -122,6 +166,10 @@ export interface Recordable {
   observations: Float32Array;
   mask: Uint8Array;
   choices: Int32Array;
+  /** The logits the choices were drawn from. */
+  logits: Float32Array;
+  /** The value estimates of the rows, when the agent computes them (`recordValues`). */
+  values?: Float32Array | undefined;
 }
 
 export interface RolloutSides {
@@ -170,19 +218,19 @@ export function rollout(game: GameBatch, firstEpisode: number, sides: RolloutSid
     const round = game.round;
     honestActions.clear();
     honest.act(game, honestActions);
-    if (honestStorage) honestStorage.storage.recordRound(round, honestStorage.agent.observations, honestStorage.agent.mask);
+    if (honestStorage) honestStorage.storage.recordRound(round, honestStorage.agent.observations, honestStorage.agent.mask, honestStorage.agent.values);
     for (let b = 0; b < game.size; b++)
       for (let i = 0; i < n; i++) {
         if (!game.actsHonestly(b, i)) continue;
         decisions++;
-        if (honestStorage) honestStorage.storage.recordChoices(round, b * n + i, honestStorage.agent.choices, honestStorage.used);
+        if (honestStorage) honestStorage.storage.recordChoices(round, b * n + i, honestStorage.agent.choices, honestStorage.used, honestStorage.agent.logits);
       }
     adversaryActions.clear();
     adversary.act(game, honestActions, adversaryActions);
     if (adversaryStorage) {
       const { storage, agent } = adversaryStorage;
-      storage.recordRound(round, agent.observations, agent.mask);
-      for (let b = 0; b < game.size; b++) if (!game.done[b]) storage.recordChoices(round, b, agent.choices, ALL_USED);
+      storage.recordRound(round, agent.observations, agent.mask, agent.values);
+      for (let b = 0; b < game.size; b++) if (!game.done[b]) storage.recordChoices(round, b, agent.choices, ALL_USED, agent.logits);
     }
     game.step(honestActions, adversaryActions);
   }

@@ -30,12 +30,23 @@ export interface SlotArrays {
   usedColumns: Float32Array;
 }
 
+/** Rows at least this wide are copied with `set` (a memcpy), narrower ones element by element. */
+const WIDE_ROW = 16;
+
 /**
- * Rows `slots[k]` of a `width`-wide block `from`, copied to rows k of `to`. Element by element:
- * the rows are a few to a hundred numbers wide, where a `subarray` + `set` per row costs more
- * than the copy itself.
+ * Rows `slots[k]` of a `width`-wide block `from`, copied to rows k of `to`. Narrow rows (mask
+ * biases, choices: a few numbers) element by element, where a `subarray` + `set` per row costs
+ * more than the copy; wide ones (observations) with `set`: measured on slush-3v2's 149-number rows
+ * gathered in shuffled order from 33,000, 0.8 ms a 5,000-row minibatch against 3.2 ms.
  */
 function gatherRows(from: Float32Array, width: number, slots: ArrayLike<number>, count: number, to: Float32Array): void {
+  if (width >= WIDE_ROW) {
+    for (let k = 0; k < count; k++) {
+      const at = slots[k]! * width;
+      to.set(from.subarray(at, at + width), k * width);
+    }
+    return;
+  }
   for (let k = 0; k < count; k++) {
     const at = slots[k]! * width;
     const out = k * width;

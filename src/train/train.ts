@@ -265,6 +265,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
   });
   const honestPlayer = honestNet && new NeuralProtocol(honestNet, scenario, 'sample');
   const adversaryPlayer = adversaryNet && new NeuralAdversary(adversaryNet, scenario, 'sample');
+  if (learner.recordsValues) for (const player of [honestPlayer, adversaryPlayer]) if (player) player.recordValues = true;
   const learningHonest = honestPlayer && side(honestNet!, honestPlayer, honestPlayer.observer.size, scenario.n);
   const learningAdversary = adversaryPlayer && side(adversaryNet!, adversaryPlayer, adversaryPlayer.space.obsSize, 1);
   const honest: HonestProtocol = learningHonest?.player ?? frozenHonest(o.honest, scenario);
