@@ -130,3 +130,24 @@ describe('the flags the README and docs/EXPERIMENTS.md name', () => {
     expect(arrived).toEqual([]);
   });
 });
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchorOf(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+}
+
+describe('the links of the README and docs/EXPERIMENTS.md', () => {
+  it.each(DOCS)('%s: every relative link names a file that exists, and a heading of it', (doc) => {
+    const broken: string[] = [];
+    for (const [, target] of read(doc).matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target!)) continue;
+      const [path, anchor] = target!.split('#') as [string, string | undefined];
+      const file = path === '' ? doc : join(doc, '..', path);
+      if (!existsSync(resolve(ROOT, file))) { broken.push(`${target}: no file ${file}`); continue; }
+      if (anchor === undefined || !file.endsWith('.md')) continue;
+      const anchors = [...read(file).matchAll(/^#+ (.*)$/gm)].map((m) => anchorOf(m[1]!));
+      if (!anchors.includes(anchor)) broken.push(`${target}: no heading #${anchor} in ${file}`);
+    }
+    expect(broken).toEqual([]);
+  });
+});
