@@ -10,6 +10,9 @@
  * Every measurement runs in its own child process, so that one case's JIT feedback (which protocol
  * `step` saw) and memory cannot colour another's, and peak RSS is per case.
  *
+ * Then the verifier's cases (bench/verify.ts) and the time to learn honest-consensus against a
+ * PyTorch reference (bench/againstPyTorch.ts), each in a child process.
+ *
  * Usage: node dist/bench/run.js [--quick] [--only <case id>] [--seconds <s>]
  */
 import { execFileSync } from 'node:child_process';
@@ -395,6 +398,9 @@ function parent(args: string[]): void {
     // The verifier's own cases (bench/verify.ts), in a child process like every measurement.
     const verifyBench = resolve(dirname(self), 'verify.js');
     console.log('\n' + execFileSync(process.execPath, [verifyBench, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 16 * MiB, stdio: ['ignore', 'pipe', 'inherit'] }).trimEnd());
+    // Whole-process time to learn honest-consensus against the PyTorch reference (bench/againstPyTorch.ts; skipped without torch).
+    const againstPyTorch = resolve(dirname(self), 'againstPyTorch.js');
+    console.log('\n' + execFileSync(process.execPath, [againstPyTorch, ...(quick ? ['--seeds', '0,1,2'] : [])], { encoding: 'utf8', maxBuffer: 16 * MiB, stdio: ['ignore', 'pipe', 'inherit'] }).trimEnd());
   }
 }
 

@@ -154,7 +154,7 @@ interface LearningSide<Player> {
 }
 
 function packageVersions(): Record<string, string> {
-  const versions: Record<string, string> = { node: process.versions.node, tfjs: tf.version.tfjs };
+  const versions: Record<string, string> = { node: process.versions.node, tfjs: tf.version_core };
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     versions['consensus-gym'] = pkg.version ?? 'unknown';
