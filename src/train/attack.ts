@@ -42,6 +42,7 @@ export const AttackConfigSchema = TrainConfigSchema.omit({
   init: true,
   observation: true,
   alternateEvery: true,
+  evalMetric: true,
   league: true,
 }).extend({
   /** The frozen honest side: a protocol name or a run folder with a learned honest policy. */

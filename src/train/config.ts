@@ -116,7 +116,7 @@ export const TrainConfigSchema = z.strictObject({
    * scenario is judged by it, the Slush pair) the majority-correct rate.
    */
   evalMetric: oneOf(EVAL_METRICS).default('winRate'),
-  /** Stop once the greedy evaluation's `evalMetric` reaches this. */
+  /** Stop once the greedy evaluation's `evalMetric` reaches this (checked every epoch). */
   stopAt: rate().nullable().default(null),
   /** The `evalMetric` rate whose first epoch and seconds the summary reports; null: stopAt, else 0.99. */
   threshold: rate().nullable().default(null),
@@ -143,8 +143,8 @@ export const TrainConfigSchema = z.strictObject({
   alternateEvery: int(1, 1e6).default(10),
   /** Snapshot pool of the league schedule (null: the defaults under schedule league; refused under any other). */
   league: LeagueSchema.nullable().default(null),
-  /** Greedy evaluation every this many epochs (and at the last); null: 5, or 1 with stopAt. */
-  evalEvery: int(1, 1e6).nullable().default(null),
+  /** Greedy evaluation every this many epochs (and at the last), recorded in the metrics. */
+  evalEvery: int(1, 1e6).default(5),
   evalEpisodes: int(1, 1 << 24).default(2000),
   /** Episodes of the final greedy evaluation. */
   finalEpisodes: int(1, 1 << 24).default(10_000),
@@ -158,8 +158,7 @@ export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
 export type TrainConfig = z.output<typeof TrainConfigSchema>;
 
 /** The config of a run as config.json records it: the scenario resolved, every derived default filled in. */
-export interface ResolvedTrainConfig extends Omit<TrainConfig, 'scenario' | 'set' | 'honest' | 'adversary' | 'out' | 'threshold' | 'observation' | 'league' | 'evalEvery'> {
-  evalEvery: number;
+export interface ResolvedTrainConfig extends Omit<TrainConfig, 'scenario' | 'set' | 'honest' | 'adversary' | 'out' | 'threshold' | 'observation' | 'league'> {
   /** The league's options under schedule league, null otherwise. */
   league: Required<z.output<typeof LeagueSchema>> | null;
   scenario: Scenario;
@@ -261,7 +260,6 @@ export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: 
     adversary: learnsAdversary && scenario.f > 0 ? LEARNED : (config.adversary ?? defaultAdversary(scenario)),
     out: config.out ?? join('runs', runName(scenario.name, algo, config.seed)),
     threshold: config.threshold ?? config.stopAt ?? 0.99,
-    evalEvery: config.evalEvery ?? (config.stopAt !== null ? 1 : 5),
     honestHidden: initNetwork ? [...initNetwork.hidden] : config.honestHidden,
     observation,
     league: schedule === 'league' ? (config.league ?? LeagueSchema.parse({})) : null,

@@ -23,7 +23,7 @@ import { GameBatch } from '../game/GameBatch.js';
 import { judgeBatch, Outcomes } from '../game/judge.js';
 import type { Scenario } from '../game/scenario.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
-import { play, resolveSides, type PlayResult } from '../play/play.js';
+import { play, playRange, resolveSides, summarise, type PlayResult, type PlayTally } from '../play/play.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol } from '../policy/NeuralProtocol.js';
 import { adversaryNetwork, honestNetwork, observationOf } from '../policy/networkFor.js';
@@ -110,6 +110,8 @@ export class TrainingDivergedError extends RangeError {
 
 /** Seed offsets of the evaluation episodes, apart from the training episodes. */
 const EVAL_SEED_OFFSET = 0x5bd1e995;
+/** Episodes per step of a stop check (`evaluate` with `atLeast`): small, so a far-off policy is ruled out early. */
+const STOP_CHECK_CHUNK = 256;
 const FINAL_SEED_OFFSET = 0x27d4eb2f;
 
 /** The options of a call as config input: the hooks and `resume` taken out. */
@@ -326,17 +328,40 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
     return learner.update(network, storage, returns, o, (seed * 7919 + epoch * 2 + sideIndex) >>> 0);
   };
 
-  /** Greedy evaluation of both sides on `episodes` episodes of `evalSeed`. */
-  const evaluate = (episodes: number, evalSeed: number): PlayResult => {
+  /** Runs `f` with both learning sides playing greedily. */
+  const greedily = <T>(f: () => T): T => {
     if (learningHonest) learningHonest.player.mode = 'greedy';
     if (learningAdversary) learningAdversary.player.mode = 'greedy';
     try {
-      return play({ scenario, honest, adversary, episodes, seed: evalSeed });
+      return f();
     } finally {
       if (learningHonest) learningHonest.player.mode = 'sample';
       if (learningAdversary) learningAdversary.player.mode = 'sample';
     }
   };
+
+  /** Greedy evaluation of both sides on `episodes` episodes of `evalSeed`. */
+  const evaluate = (episodes: number, evalSeed: number): PlayResult => greedily(() => play({ scenario, honest, adversary, episodes, seed: evalSeed }));
+
+  /**
+   * The same evaluation, given up (null) as soon as the episodes already lost to `evalMetric` rule
+   * out a rate of `atLeast`: the same verdict on `atLeast` as the whole evaluation, at a fraction of
+   * its cost while the policy is far from it (a run with stopAt asks every epoch).
+   */
+  const evaluateReaching = (episodes: number, evalSeed: number, atLeast: number): PlayResult | null =>
+    greedily(() => {
+      const started = performance.now();
+      const allowedLosses = Math.floor(episodes * (1 - atLeast) + 1e-9);
+      const tallies: PlayTally[] = [];
+      let lost = 0;
+      for (let first = 0; first < episodes; first += STOP_CHECK_CHUNK) {
+        const tally = playRange(scenario, honest, adversary, evalSeed, first, Math.min(STOP_CHECK_CHUNK, episodes - first), STOP_CHECK_CHUNK);
+        tallies.push(tally);
+        lost += tally.episodes - (o.evalMetric === 'winRate' ? tally.wins : tally.majorityCorrect);
+        if (lost > allowedLosses) return null;
+      }
+      return summarise(scenario, honest.name, adversary.name, evalSeed, tallies, (performance.now() - started) / 1000);
+    });
 
   // ---------------------------------------------------------------- epochs
   const previousWall = checkpoint?.wallSeconds ?? 0;
@@ -396,8 +421,11 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
         throw new TrainingDivergedError(`train: the ${name} loss became NaN at epoch ${epoch}; stopped, the last good checkpoint (epoch ${epoch - 1}) is in ${o.out}`);
 
     // ---- greedy evaluation
+    // A run with stopAt asks every epoch whether the evaluation reaches it (or the threshold, until
+    // reached); the answer is exact, and a policy far from it is ruled out within a few episodes.
     const evalDue = epoch % o.evalEvery === 0 || epoch === o.epochs;
-    const evaluation = evalDue ? evaluate(o.evalEpisodes, evalSeed) : null;
+    const checkFrom = o.stopAt === null ? null : thresholdEpoch === null ? Math.min(o.stopAt, o.threshold) : o.stopAt;
+    const evaluation = evalDue ? evaluate(o.evalEpisodes, evalSeed) : checkFrom !== null ? evaluateReaching(o.evalEpisodes, evalSeed, checkFrom) : null;
     const evalWinRate = evaluation?.winRate ?? null;
     const evalMajorityCorrectRate = evaluation?.majorityCorrectRate ?? null;
     const judged = evaluation?.[o.evalMetric] ?? null;

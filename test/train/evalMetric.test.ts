@@ -34,4 +34,28 @@ describe('train: evalMetric', () => {
     else expect(byMajority.epochsToThreshold).toBeNull();
     expect(byMajority.evalMetric).toBe('majorityCorrectRate');
   });
+
+  it('stopAt is checked every epoch, exactly: it stops where a full evaluation every epoch would, on either metric', async () => {
+    // honest-consensus jumps past 99% wins in one epoch; slush-3v2's majority-correct rate creeps up
+    // to 0.8 (0.63, 0.81 at epochs 5, 6 of this seed), so a check that is off by a few episodes stops elsewhere.
+    const cases = [
+      { scenario: 'honest-consensus', epochs: 60, seed: 2, stopAt: 0.99, evalEpisodes: 1000, finalEpisodes: 500, evalMetric: 'winRate' },
+      { ...RECIPES['slush-3v2']!.config, ...SHORT, stopAt: 0.8, evalMetric: 'majorityCorrectRate' },
+    ] as const;
+    for (const common of cases) {
+      const metric = common.evalMetric === 'winRate' ? 'evalWinRate' : 'evalMajorityCorrectRate';
+      const everyEpoch = await train({ ...common, evalEvery: 1, out: join(mkdtempSync(join(tmpdir(), 'cgym-stopcheck-')), 'run') });
+      const checked = await train({ ...common, evalEvery: 5, out: join(mkdtempSync(join(tmpdir(), 'cgym-stopcheck-')), 'run') });
+      expect(everyEpoch.epochs).toBeLessThan(common.epochs);
+      expect(checked.epochs).toBe(everyEpoch.epochs);
+      expect(checked.epochsToThreshold).toBe(everyEpoch.epochsToThreshold);
+      expect(checked.finalWinRate).toBe(everyEpoch.finalWinRate);
+      const full = readMetrics(everyEpoch.run);
+      const lines = readMetrics(checked.run);
+      // The stop epoch's evaluation is the whole one; epochs off the evalEvery beat that were ruled out record none.
+      expect(lines[lines.length - 1]![metric]).toBe(full[full.length - 1]![metric]);
+      expect(full[full.length - 2]![metric]!).toBeLessThan(common.stopAt);
+      expect(lines.filter((line) => line[metric] === null).length).toBeGreaterThan(0);
+    }
+  });
 });
