@@ -3,6 +3,7 @@
  * paper's result beside ours. `cgym paper` runs them (src/cli/commands/paper.ts); this file only
  * knows what each experiment is and how to summarise its runs.
  */
+import type { EpochMetrics } from '../train/runFolder.js';
 
 /**
  * One experiment: a training recipe (train/recipes.ts: a named config, the one `cgym train
@@ -21,6 +22,12 @@ export type PaperExperiment = {
   metric: 'finalWinRate' | 'majorityCorrectRate' | 'breakRate';
   /** The value the metric must reach (at least). */
   threshold: number;
+  /**
+   * Expected wall seconds of one seed on one core, at the experiment's own epochs: the runner
+   * starts the longest runs first and estimates what is left from it until runs of the experiment
+   * have measured their own. Only the order and rough size matter; from the last full run.
+   */
+  expectedSeconds: number;
 } & (
   | { command: 'train'; /** The recipe it trains with (train/recipes.ts). */ recipe: string }
   | { command: 'attack'; /** Arguments after `cgym attack`, without --seed, --epochs, --out, --json (the runner adds them). */ args: readonly string[] }
@@ -38,6 +45,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     recipe: 'honest-consensus',
     metric: 'finalWinRate',
     threshold: 0.99,
+    expectedSeconds: 2,
   },
   {
     id: 'byzantine-breaking',
@@ -47,6 +55,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     args: ['--scenario', 'byzantine-breaking', '--honest', 'majority'],
     metric: 'breakRate',
     threshold: 0.49,
+    expectedSeconds: 2,
   },
   {
     id: 'slush-4v1',
@@ -56,6 +65,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     recipe: 'slush-4v1',
     metric: 'majorityCorrectRate',
     threshold: 0.95,
+    expectedSeconds: 3,
   },
   {
     id: 'slush-3v2',
@@ -65,6 +75,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     recipe: 'slush-3v2',
     metric: 'majorityCorrectRate',
     threshold: 0.95,
+    expectedSeconds: 600,
   },
   {
     id: 'pki',
@@ -74,8 +85,25 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     recipe: 'pki',
     metric: 'finalWinRate',
     threshold: 0.99,
+    expectedSeconds: 25,
   },
 ];
+
+/**
+ * The experiment's metric as far as one training epoch shows it, or null when the epoch does not:
+ * the greedy evaluation's win rate (every few epochs) for the win and break rates, the batch's
+ * majority-correct rate (the sampling policy's) for the slush pair.
+ */
+export function epochMeasure(experiment: PaperExperiment, metrics: EpochMetrics): number | null {
+  switch (experiment.metric) {
+    case 'finalWinRate':
+      return metrics.evalWinRate;
+    case 'breakRate':
+      return metrics.evalWinRate === null ? null : 1 - metrics.evalWinRate;
+    case 'majorityCorrectRate':
+      return metrics.majorityCorrectRate;
+  }
+}
 
 /** The outcome of one experiment at one seed, as the runner read it from the command's JSON. */
 export interface PaperRun {

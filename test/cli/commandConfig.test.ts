@@ -155,7 +155,7 @@ describe('cgym paper --config', () => {
   });
 
   it('an unknown key and a bad value are one line', () => {
-    expectOneLine(cgym(['paper', '--config', configFile({ seed: 1 })]), /^cgym: paper: unknown key seed \(known: version, seeds, epochs, only, out, workers, force\)\n$/);
+    expectOneLine(cgym(['paper', '--config', configFile({ seed: 1 })]), /^cgym: paper: unknown key seed \(known: version, seeds, epochs, only, out, workers, force, full\)\n$/);
     expectOneLine(cgym(['paper', '--config', configFile({ seeds: 0 })]), 'paper: seeds=0: must be at least 1');
     expectOneLine(cgym(['paper', '--config', configFile({ only: 'pki' })]), 'paper: only="pki": must be a list of experiment ids');
   });

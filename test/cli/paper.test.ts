@@ -1,10 +1,12 @@
 // `cgym paper` end to end on a tiny budget: every selected experiment runs per seed as a child
-// process, and paper.md carries the paper's result beside ours, with one curve figure each. A
+// process, one line on stderr per finished run (not a terminal here: pipes), and paper.md carries
+// the paper's result beside ours, with its date, commit and wall time, and one curve figure each. A
 // results folder records its settings (paper.json), and a run with other settings does not
 // overwrite it unless --force. The tests share one folder and run in order.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cgym, ROOT } from './cgym.js';
 
@@ -14,16 +16,35 @@ const out = mkdtempSync(join(tmpdir(), 'cgym-paper-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('cgym paper', () => {
-  it('writes paper.md with a row per experiment and a curve per experiment', () => {
+  it('writes paper.md (date, commit, wall time) with a row per experiment and a curve per experiment, and a line per finished run on stderr', () => {
     const run = cgym(['paper', '--only', 'byzantine-breaking,honest-consensus', '--seeds', '2', '--epochs', '2', '--out', out]);
     expect(run.status, run.stderr).toBe(0);
     const markdown = readFileSync(join(out, 'paper.md'), 'utf8');
+    const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
+    const today = new Date().toISOString().slice(0, 10);
+    expect(markdown).toMatch(new RegExp(`^\`cgym paper --seeds 2 --epochs 2 --only byzantine-breaking,honest-consensus\` on ${today}, commit ${commit} \\(cgym [\\d.]+\\): 4 runs, 2 at a time on \\d+ cores, \\d+ s wall time\\.$`, 'm'));
+    expect(markdown).not.toContain('today');
     expect(markdown).toMatch(/\| `byzantine-breaking` \| adversary learns to equivocate within 200 epochs \| .* \| breakRate [\d.]+% ± [\d.]+% \(/);
     expect(markdown).toMatch(/\| `honest-consensus` \| majority protocol learned by epoch 500/);
     expect(markdown).toContain('![byzantine-breaking](byzantine-breaking.svg)');
     for (const id of ['byzantine-breaking', 'honest-consensus']) {
       expect(readFileSync(join(out, `${id}.svg`), 'utf8').startsWith('<svg')).toBe(true);
       for (const seed of [0, 1]) expect(existsSync(join(out, 'runs', `${id}__seed${seed}`, 'metrics.jsonl'))).toBe(true);
+    }
+    expect(run.stdout).toMatch(/^wrote .*paper\.md \(4 runs, \d+ s wall time\)\n\n\| experiment \|/);
+
+    // Not on a terminal (pipes): what it runs, then one line per finished run, in the order they finish.
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^paper: 4 runs \(2 experiments × 2 seeds\), \d+ at a time, longest first$/);
+    expect(lines.slice(1).map((line) => line.replace(/ [\d.]+%/, ' X%').replace(/: (not )?met, [\d.]+ s$/, ': M, T s')).sort()).toEqual([
+      'paper: byzantine-breaking seed 0: breakRate X% (target ≥ 49.0%): M, T s',
+      'paper: byzantine-breaking seed 1: breakRate X% (target ≥ 49.0%): M, T s',
+      'paper: honest-consensus seed 0: finalWinRate X% (target ≥ 99.0%): M, T s',
+      'paper: honest-consensus seed 1: finalWinRate X% (target ≥ 99.0%): M, T s',
+    ]);
+    for (const line of lines.slice(1)) {
+      const [, value, target, met] = /(\d+\.\d)% \(target ≥ (\d+\.\d)%\): (met|not met)/.exec(line)!;
+      expect(met).toBe(Number(value) >= Number(target) ? 'met' : 'not met');
     }
   });
 
@@ -50,10 +71,20 @@ describe('cgym paper', () => {
     for (const seed of [0, 1]) expect(existsSync(join(out, 'runs', `honest-consensus__seed${seed}`, 'config.json'))).toBe(true);
   });
 
-  it('refuses the default settings over a subset too (the set-up command of the README, on a folder made with a subset)', () => {
+  it('refuses the default settings (3 seeds) and --full (5) over a subset too (the set-up command of the README, on a folder made with a subset)', () => {
     const run = cgym(['paper', '--out', out]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^cgym: paper: .* made with `cgym paper --seeds 2 --epochs 2 --only byzantine-breaking,honest-consensus`; this run \(--seeds 5\) would overwrite them/);
+    expect(run.stderr).toMatch(/^cgym: paper: .* made with `cgym paper --seeds 2 --epochs 2 --only byzantine-breaking,honest-consensus`; this run \(--seeds 3\) would overwrite them/);
+    const full = cgym(['paper', '--full', '--out', out]);
+    expect(full.status).toBe(1);
+    expect(full.stderr).toMatch(/; this run \(--seeds 5\) would overwrite them/);
+  });
+
+  it('--full is --seeds 5: with another --seeds it is refused in one line', () => {
+    const run = cgym(['paper', '--full', '--seeds', '3', '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('cgym: paper: --full means --seeds 5, and --seeds 3 was given too: give one of them\n');
+    expect(cgym(['paper', '--full', '--seeds', '5', '--out', out]).stderr).toMatch(/this run \(--seeds 5\) would overwrite them/);
   });
 
   it('--force writes over other settings, and leaves a folder it does not own alone, checking every run folder before deleting any', () => {

@@ -11,6 +11,7 @@ import { commandConfig, givenFlags } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
 import { isRunName, readRunConfig, runScenario } from '../learned.js';
 import { collect, integerIn } from '../options.js';
+import { sendEpochToParent } from '../progress.js';
 
 // The defaults these help texts state are AttackConfigSchema's (train/attack.ts, which loads
 // TensorFlow.js, so only when an attack runs); a test holds the two together.
@@ -57,6 +58,7 @@ async function runAttack(flags: object, command: Command): Promise<void> {
     ...config,
     clockStart: 0,
     onEpoch: (m) => {
+      sendEpochToParent(m, config.epochs);
       if (!json && (m.epoch % 10 === 0 || m.epoch === config.epochs)) process.stderr.write(`epoch ${m.epoch}/${config.epochs} | adversary wins ${percent(1 - (m.winRate ?? 0))}\n`);
     },
   });

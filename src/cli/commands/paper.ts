@@ -1,7 +1,8 @@
 /**
- * `cgym paper`: the seed paper's five experiments (GAME.md §9), each over several seeds, on every
- * core (one `cgym train` / `cgym attack` child process per run), then `results/paper.md` with the
- * paper's result beside ours and the training curves as SVG (mean ± sd over seeds).
+ * `cgym paper`: the seed paper's five experiments (GAME.md §9), each over 3 seeds (`--full`: 5), on
+ * every core (one `cgym train` / `cgym attack` child process per run, the longest first), then
+ * `results/paper.md` with the paper's result beside ours and the training curves as SVG (mean ± sd
+ * over seeds). While it runs, a panel on a terminal, one line per finished run otherwise (progress.ts).
  * A re-run replaces the run folders it owns (`<out>/runs/<experiment>__seed<k>`): they are results,
  * regenerated exactly from their seeds. `<out>/paper.json` records the settings the folder's results
  * were made with; a run with other settings (a quick `--seeds 1` into the committed `results/`)
@@ -10,7 +11,7 @@
  * The child runs die with the parent: a SIGINT, SIGTERM or SIGHUP is passed on to them, and a child
  * whose parent was killed outright notices on its own (main.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { constants, availableParallelism } from 'node:os';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,12 +24,18 @@ import { writeFileAtomic } from '../../report/writeFileAtomic.js';
 import { flag, integer, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { integerIn } from '../options.js';
+import { duration, isEpochMessage, PaperProgress, type EpochMessage } from '../progress.js';
+
+/** Seeds per experiment by default: the table says on how many of them each target was met. */
+export const DEFAULT_SEEDS = 3;
+/** Seeds per experiment with `--full`. */
+export const FULL_SEEDS = 5;
 
 /** Every option of `cgym paper`, with its default. */
 export const PaperConfigSchema = z.strictObject({
   version: version(),
-  /** Seeds per experiment (0..seeds-1). */
-  seeds: integer(1, 100).default(5),
+  /** Seeds per experiment (0..seeds-1); null: DEFAULT_SEEDS, or FULL_SEEDS with `full`. */
+  seeds: integer(1, 100).nullable().default(null),
   /** Epochs per run for every experiment (null: each experiment's own). */
   epochs: integer(1, 1e6).nullable().default(null),
   /** The experiments to run, in this order (null: all of them). */
@@ -39,6 +46,8 @@ export const PaperConfigSchema = z.strictObject({
   workers: integer(1, 256).nullable().default(null),
   /** Write into `out` even if its results were made with other settings (or it holds other files). */
   force: flag(),
+  /** The full run: FULL_SEEDS seeds per experiment. */
+  full: flag(),
 });
 export type PaperConfig = z.output<typeof PaperConfigSchema>;
 
@@ -63,7 +72,8 @@ const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 export function paperCommand(): Command {
   const command = new Command('paper')
     .description('reproduce the seed paper\'s five experiments over several seeds and write results/paper.md with curves')
-    .option('--seeds <n>', withDefault('seeds per experiment (0..n-1)', PaperConfigSchema, 'seeds'), integerIn(1, 100))
+    .option('--seeds <n>', `seeds per experiment (0..n-1) (default ${DEFAULT_SEEDS})`, integerIn(1, 100))
+    .option('--full', `the full run: ${FULL_SEEDS} seeds per experiment (--seeds ${FULL_SEEDS})`)
     .option('--epochs <n>', `epochs per run, for every experiment (default: each experiment's own, ${DEFAULT_EPOCHS} unless it says otherwise)`, integerIn(1, 1e6))
     .option('--only <ids>', `comma-separated experiments (${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`, idList)
     .option('--out <dir>', withDefault('results folder (paper.md, curves, runs/)', PaperConfigSchema, 'out'))
@@ -78,18 +88,26 @@ interface Job {
   run: string;
 }
 
+/** The seeds per experiment the config asks for: `--seeds`, else the full run's or the default. */
+export function seedsOf(config: Pick<PaperConfig, 'seeds' | 'full'>): number {
+  if (config.full && config.seeds !== null && config.seeds !== FULL_SEEDS) throw new RangeError(`paper: --full means --seeds ${FULL_SEEDS}, and --seeds ${config.seeds} was given too: give one of them`);
+  return config.seeds ?? (config.full ? FULL_SEEDS : DEFAULT_SEEDS);
+}
+
 async function runPaper(config: PaperConfig): Promise<void> {
+  const clockStart = performance.now();
   // ---- check everything before anything is deleted or written
   const experiments = selected(config.only);
+  const seeds = seedsOf(config);
   const settings: PaperSettings = {
-    seeds: config.seeds,
+    seeds,
     epochs: config.epochs,
     only: experiments.length === PAPER_EXPERIMENTS.length && experiments.every((e, k) => e === PAPER_EXPERIMENTS[k]) ? null : experiments.map((e) => e.id),
     version: packageVersion(),
   };
   checkOutFolder(config.out, settings, config.force);
   const jobs: Job[] = experiments.flatMap((experiment) =>
-    Array.from({ length: config.seeds }, (_, seed) => ({ experiment, seed, run: join(config.out, 'runs', `${experiment.id}__seed${seed}`) })),
+    Array.from({ length: seeds }, (_, seed) => ({ experiment, seed, run: join(config.out, 'runs', `${experiment.id}__seed${seed}`) })),
   );
   const replaced = jobs.map((j) => j.run).filter((run) => existsSync(run));
   for (const run of replaced) {
@@ -101,12 +119,16 @@ async function runPaper(config: PaperConfig): Promise<void> {
   for (const run of replaced) rmSync(run, { recursive: true });
 
   const runs: PaperRun[] = [];
+  const order = longestFirst(jobs);
+  const workers = Math.min(config.workers ?? availableParallelism(), jobs.length);
+  const progress = new PaperProgress(order, workers, process.stderr);
   const children = new Set<ChildProcess>();
   const stopChildren = () => {
     for (const child of children) child.kill('SIGTERM');
   };
   const onSignal = (signal: NodeJS.Signals) => {
     stopChildren();
+    progress.stop();
     process.stderr.write(`cgym: paper: stopped by ${signal}, and its ${children.size} running runs with it\n`);
     process.exit(128 + constants.signals[signal]);
   };
@@ -115,12 +137,13 @@ async function runPaper(config: PaperConfig): Promise<void> {
   let failed = false;
   let next = 0;
   const worker = async () => {
-    while (next < jobs.length && !failed) {
-      const job = jobs[next++]!;
+    while (next < order.length && !failed) {
+      const job = order[next++]!;
       try {
-        const result = await runJob(job, config.epochs, children);
+        progress.start(job.experiment, job.seed);
+        const result = await runJob(job, config.epochs, children, (message) => progress.epoch(job.experiment, job.seed, message));
         runs.push(result);
-        process.stderr.write(`paper: ${job.experiment.id} seed ${job.seed}: ${job.experiment.metric} ${(100 * result.value).toFixed(1)}% (${result.wallSeconds.toFixed(1)} s)\n`);
+        progress.finish(job.experiment, result);
       } catch (error) {
         // One failed run fails the table: the others stop now rather than finish for nothing.
         failed = true;
@@ -130,8 +153,9 @@ async function runPaper(config: PaperConfig): Promise<void> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(config.workers ?? availableParallelism(), jobs.length) }, worker));
+    await Promise.all(Array.from({ length: workers }, worker));
   } finally {
+    progress.stop();
     for (const signal of SIGNALS) process.off(signal, onSignal);
   }
 
@@ -144,11 +168,14 @@ async function runPaper(config: PaperConfig): Promise<void> {
     writeFileAtomic(join(config.out, file), await renderCurves(folders, { groupBy: 'seeds', title: `${experiment.id} (${folders.length} seeds)` }));
     figures.push(`![${experiment.id}](${file})`);
   }
+  const wallSeconds = (performance.now() - clockStart) / 1000;
   const markdown = [
     '# The seed paper, reproduced',
     '',
-    `\`cgym paper ${flagsOf(settings)}\`, ${new Date().toISOString().slice(0, 10)}. Each run is judged by a greedy`,
-    'evaluation on 10,000 fresh episodes; "epochs / seconds to target" average the seeds that reached it;',
+    `\`cgym paper ${flagsOf(settings)}\` on ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit()} (cgym ${settings.version}): ` +
+      `${jobs.length} runs, ${workers} at a time on ${availableParallelism()} cores, ${duration(wallSeconds)} wall time.`,
+    `Each run is judged by a greedy evaluation on 10,000 fresh episodes; a target is met on a seed when that seed's run reaches it;`,
+    '"epochs / seconds to target" average the seeds that reached it;',
     '"verified worst-case loss" is `cgym verify` on the final greedy honest policy, where the experiment verifies it.',
     '',
     paperTable(experiments, runs),
@@ -156,7 +183,26 @@ async function runPaper(config: PaperConfig): Promise<void> {
     '',
   ].join('\n');
   writeFileAtomic(join(config.out, 'paper.md'), markdown);
-  process.stdout.write(`wrote ${join(config.out, 'paper.md')}\n\n${paperTable(experiments, runs)}`);
+  process.stdout.write(`wrote ${join(config.out, 'paper.md')} (${jobs.length} runs, ${duration(wallSeconds)} wall time)\n\n${paperTable(experiments, runs)}`);
+}
+
+/**
+ * The runs in the order to start them: longest expected first (list scheduling: a long run started
+ * last would finish alone while the other cores idle), the experiments' order and then the seeds
+ * breaking ties. `--epochs` does not change the order: it scales every experiment alike.
+ */
+export function longestFirst<J extends { experiment: PaperExperiment; seed: number }>(jobs: readonly J[]): J[] {
+  const rank = (j: J) => PAPER_EXPERIMENTS.indexOf(j.experiment);
+  return [...jobs].sort((a, b) => b.experiment.expectedSeconds - a.experiment.expectedSeconds || rank(a) - rank(b) || a.seed - b.seed);
+}
+
+/** The package's git commit, short, or "unknown" (not a git checkout, or no git). */
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: packageRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function selected(only: readonly string[] | null): PaperExperiment[] {
@@ -219,25 +265,30 @@ function readSettings(file: string): PaperSettings | undefined {
 }
 
 function packageVersion(): string {
-  // dist/src/cli/commands or src/cli/commands: walk up to the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 5; up++, dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
-  }
-  return 'unknown';
+  const root = packageRoot();
+  return root === undefined ? 'unknown' : ((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown');
 }
 
-/** Runs one experiment at one seed as a child `cgym` process and reads its JSON summary. */
-function runJob(job: Job, epochs: number | null, children: Set<ChildProcess>): Promise<PaperRun> {
+/** The folder of the package's package.json, walking up from dist/src/cli/commands or src/cli/commands. */
+function packageRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++, dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir;
+  return undefined;
+}
+
+/** Runs one experiment at one seed as a child `cgym` process, passes on its epochs, and reads its JSON summary. */
+function runJob(job: Job, epochs: number | null, children: Set<ChildProcess>, onEpoch: (message: EpochMessage) => void): Promise<PaperRun> {
   const { experiment, seed, run } = job;
   const what = experiment.command === 'train' ? ['train', '--recipe', experiment.recipe] : ['attack', ...experiment.args];
   const epochsFlag = epochs ?? experiment.epochs ?? (experiment.command === 'attack' ? DEFAULT_EPOCHS : undefined);
   const args = [MAIN, ...what, '--seed', String(seed), ...(epochsFlag === undefined ? [] : ['--epochs', String(epochsFlag)]), '--out', run, '--json'];
   return new Promise((resolve, reject) => {
-    // The IPC channel tells the child it has a parent to die with (main.ts).
+    // The IPC channel tells the child it has a parent to die with (main.ts), and carries its epochs (progress.ts).
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     children.add(child);
+    child.on('message', (message) => {
+      if (isEpochMessage(message)) onEpoch(message);
+    });
     let stdout = '';
     let stderr = '';
     // Both pipes exist: stdio asks for them ('pipe').

@@ -15,6 +15,7 @@ import type { TrainSummary } from '../../train/train.js';
 import { mergeConfigInput, readConfigFile } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
 import { collect, integerIn } from '../options.js';
+import { sendEpochToParent } from '../progress.js';
 
 /** The flags as commander hands them over (no defaults here: the config schema holds them all). */
 interface TrainFlags {
@@ -132,7 +133,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const schedule = input['schedule'] ?? 'honest';
   if (!flags.resume && [flags.leaguePool, flags.leagueEvery, flags.leagueLatest].some((x) => x !== undefined) && schedule !== 'league')
     throw new RangeError(`train: --league-pool, --league-every and --league-latest need --schedule league (got --schedule ${String(schedule)})`);
-  const progress = startProgress(flags, typeof input['epochs'] === 'number' ? input['epochs'] : undefined);
+  const epochs = typeof input['epochs'] === 'number' ? input['epochs'] : undefined;
+  const progress = startProgress(flags, epochs);
   let summary: TrainSummary;
   try {
     summary = await train({
@@ -143,7 +145,10 @@ async function runTrain(flags: TrainFlags): Promise<void> {
         const result = verify({ scenario, honest, maxStates });
         return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
       },
-      onEpoch: (m) => progress.epoch(m),
+      onEpoch: (m) => {
+        progress.epoch(m);
+        sendEpochToParent(m, epochs ?? 100);
+      },
     });
   } finally {
     progress.stop();
