@@ -27,7 +27,7 @@ export function withDefault(help: string, schema: z.ZodObject, key: string): str
   if (!parsed?.success || parsed.data === null || parsed.data === undefined) throw new Error(`withDefault: ${key} has no default in the schema`);
   const value = parsed.data;
   const shown = typeof value === 'number' ? value.toLocaleString('en-US') : Array.isArray(value) ? value.join(',') : String(value);
-  return `${help} (default ${shown})`;
+  return `${help} (default: ${shown})`;
 }
 
 /** A --config file: one JSON object, read with the scenario files' size cap. */
@@ -77,7 +77,7 @@ export function commandConfig<S extends z.ZodObject>(source: string, schema: S, 
   for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
     if (input[key] !== undefined || field.safeParse(undefined).success) continue;
     const option = command.options.find((o) => o.attributeName() === key);
-    if (option) throw new RangeError(`${source}: required option '${option.flags}' not specified (nor ${key} in a --config file)`);
+    if (option) throw new RangeError(`${source}: required option '${option.flags}' not specified (nor ${key} in a --config file); every option: \`cgym ${source} --help\``);
   }
   return parseConfig(schema, input, source);
 }

@@ -1,15 +1,23 @@
 /**
- * A run folder where a command asks for a protocol or an adversary: its learned side (greedy), or
- * the name itself for the registry. The training layer is imported only for a run folder: it loads
- * TensorFlow.js, which every other use of `cgym` need not pay for.
+ * Run folders where a command asks for a protocol or an adversary: a run folder stands for its
+ * learned side (greedy unless asked to sample), and brings the scenario it was trained on.
+ *
+ * A name is a registry entry; a path (with a `/`, or an existing folder that is no registry name)
+ * is a run folder, and a path that is not one is named for what it is (`no such run folder: X`).
+ * The training layer is imported only for a run folder: it loads TensorFlow.js, which every other
+ * use of `cgym` need not pay for.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadScenario } from '../game/loadScenario.js';
+import { loadScenario, type ScenarioSource } from '../game/loadScenario.js';
 import { FileTooLargeError, MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../game/readTextFileCapped.js';
 import type { Scenario } from '../game/scenario.js';
-import type { Adversary, HonestProtocol } from '../game/strategy.js';
+import { RefusedError, type Adversary, type HonestProtocol } from '../game/strategy.js';
 import { ADVERSARIES, PROTOCOLS } from '../protocols/registry.js';
+import { needs } from './needs.js';
+import { scenarioDifferences, shownValue as shown } from './scenarioDifferences.js';
+
+export type Side = 'honest' | 'adversary';
 
 export const isRunFolder = (name: string): boolean => existsSync(join(name, 'config.json'));
 
@@ -41,20 +49,20 @@ export function readRunConfig(dir: string): Record<string, unknown> {
 }
 
 /**
- * Whether `name`, given where a protocol (or adversary) or a run folder may stand, is a run folder;
- * a run folder's config.json is checked here. A name that is neither a registry entry nor a folder
- * is left to the registry's "unknown protocol" message, unless it looks like a path (a `/`), which
- * is a missing run folder.
+ * Whether `name`, given where a protocol (or adversary) or a run folder may stand, is a run folder
+ * (its config.json checked here). A name with a `/` is always a path; a registry name is always
+ * the registry's, even beside a folder of that name (`./majority` is the folder); any other
+ * existing path is a run folder. Anything else is an unknown name, refused with the known ones.
  */
-export function isRunName(name: string, side: 'honest' | 'adversary'): boolean {
-  if (isRunFolder(name)) {
-    readRunConfig(name);
+export function isRunName(name: string, side: Side): boolean {
+  const registry: ReadonlyArray<{ name: string }> = side === 'honest' ? PROTOCOLS : ADVERSARIES;
+  if (!name.includes('/') && registry.some((entry) => entry.name === name)) return false;
+  if (name.includes('/') || existsSync(name)) {
+    readRunConfig(name); // throws for a path that is not a run folder
     return true;
   }
-  const registry: ReadonlyArray<{ name: string }> = side === 'honest' ? PROTOCOLS : ADVERSARIES;
-  if (registry.some((entry) => entry.name === name)) return false;
-  if (name.includes('/') || existsSync(name)) readRunConfig(name); // throws: not a run folder, and not a registry name either
-  return false;
+  const kind = side === 'honest' ? 'protocol' : 'adversary';
+  throw new RefusedError(`unknown ${kind} "${name}" (known: ${registry.map((entry) => entry.name).join(', ')}; a run folder is a path, e.g. runs/${name} or ./${name})`);
 }
 
 /** How a run's learned honest policy plays: its most likely action (deterministic), or sampled. */
@@ -62,40 +70,83 @@ export type LearnedPlay = 'greedy' | 'sample';
 
 export async function learnedOr(name: string, side: 'honest', scenario: Scenario, play?: LearnedPlay): Promise<HonestProtocol | string>;
 export async function learnedOr(name: string, side: 'adversary', scenario: Scenario): Promise<Adversary | string>;
-export async function learnedOr(name: string, side: 'honest' | 'adversary', scenario: Scenario, play: LearnedPlay = 'greedy'): Promise<HonestProtocol | Adversary | string> {
+export async function learnedOr(name: string, side: Side, scenario: Scenario, play: LearnedPlay = 'greedy'): Promise<HonestProtocol | Adversary | string> {
   if (!isRunName(name, side)) return name;
-  const [{ frozenHonest, frozenAdversary }, { ready }] = await Promise.all([import('../train/runPolicy.js'), import('../policy/tf.js')]);
-  await ready(); // the TensorFlow.js backend must be up before a network is built
-  return side === 'honest' ? frozenHonest(name, scenario, play) : frozenAdversary(name, scenario);
+  return side === 'honest' ? learnedSide(name, 'honest', scenario, play) : learnedSide(name, 'adversary', scenario);
 }
 
-/** The raw scenario a run was trained on (from its config.json), for commands given only `--run`. */
+/** A run folder's learned side (greedy unless `play` says sample), whatever the folder is called. */
+export async function learnedSide(dir: string, side: 'honest', scenario: Scenario, play?: LearnedPlay): Promise<HonestProtocol>;
+export async function learnedSide(dir: string, side: 'adversary', scenario: Scenario): Promise<Adversary>;
+export async function learnedSide(dir: string, side: Side, scenario: Scenario, play: LearnedPlay = 'greedy'): Promise<HonestProtocol | Adversary> {
+  readRunConfig(dir);
+  const [{ learnedHonest, learnedAdversary }, { ready }] = await Promise.all([import('../train/runPolicy.js'), import('../policy/tf.js')]);
+  await ready(); // the TensorFlow.js backend must be up before a network is built
+  return side === 'honest' ? learnedHonest(dir, scenario, play) : learnedAdversary(dir, scenario);
+}
+
+/** The raw scenario a run was trained on (its config.json records the whole object, overrides applied). */
 export function runScenario(dir: string): Record<string, unknown> {
   const { scenario } = readRunConfig(dir);
   if (scenario === null || typeof scenario !== 'object' || Array.isArray(scenario)) throw new RangeError(`run ${dir}: config.json has no scenario`);
   return scenario as Record<string, unknown>;
 }
 
+/** A run folder given to a command, with the flag that gave it (for messages). */
+export interface GivenRun {
+  flag: string;
+  dir: string;
+}
+
 /**
- * The honest side and scenario of a command that takes `--run DIR` or `--honest P|DIR` and an
- * optional `--scenario` (a run folder brings its own scenario; a protocol name needs one).
+ * The scenario a command plays, and where it came from: `--scenario` if given, else the one its
+ * run folders were trained on; `--set` overrides laid over either. A `--scenario` whose game
+ * differs from a run's, or two runs trained on different games, are refused in one line (a
+ * learned policy plays the game it learned; `--set` changes a key on purpose).
+ */
+export function commandScenario(command: string, options: { scenario?: ScenarioSource | null; set?: readonly string[] }, runs: readonly GivenRun[]): Scenario {
+  const trained = runs.map((run) => ({ ...run, scenario: loadScenario(runScenario(run.dir)) }));
+  for (const other of trained.slice(1)) {
+    const [differ] = scenarioDifferences(trained[0]!.scenario, other.scenario);
+    if (differ)
+      throw new RangeError(`${command}: ${trained[0]!.flag} ${trained[0]!.dir} and ${other.flag} ${other.dir} were trained on different scenarios (${differ.key}=${shown(differ.a)} and ${shown(differ.b)})`);
+  }
+  const given = options.scenario ?? null;
+  const set = options.set ?? [];
+  if (given === null) {
+    if (trained.length === 0) throw needs(command, '--scenario <name|file> (the presets: `cgym scenarios`; only a run folder brings its own)');
+    return loadScenario(runScenario(trained[0]!.dir), set);
+  }
+  const scenario = loadScenario(given);
+  for (const run of trained) {
+    const [differ] = scenarioDifferences(scenario, run.scenario);
+    if (differ)
+      throw new RangeError(
+        `${command}: --scenario ${typeof given === 'string' ? given : scenario.name} has ${differ.key}=${shown(differ.a)}, but ${run.flag} ${run.dir} was trained with ${differ.key}=${shown(differ.b)}; leave --scenario out (the run brings its own) or change a key with --set`,
+      );
+  }
+  return set.length === 0 ? scenario : loadScenario(given, set);
+}
+
+/**
+ * The honest side and scenario of a command that takes `--run DIR` or `--honest P|DIR`, an
+ * optional `--adversary A|DIR` and an optional `--scenario` (a run folder brings its own).
  */
 export async function honestAndScenario(
   command: string,
-  options: { run?: string | null; honest?: string | null; scenario?: string | Record<string, unknown> | null; set?: readonly string[]; play?: LearnedPlay },
+  options: { run?: string | null; honest?: string | null; adversary?: string | null; scenario?: ScenarioSource | null; set?: readonly string[]; play?: LearnedPlay },
 ): Promise<{ honest: HonestProtocol | string; scenario: Scenario }> {
   const run = options.run ?? undefined;
   const given = options.honest ?? undefined;
   const name = run ?? given;
-  if (name === undefined) throw new RangeError(`${command}: needs --honest <protocol|run> or --run <dir>`);
+  if (name === undefined) throw needs(command, '--honest <protocol|run> or --run <dir>');
   if (run !== undefined && given !== undefined) throw new RangeError(`${command}: give --honest or --run, not both`);
   // --run takes only a run folder; --honest a protocol or a run folder.
   const isRun = run !== undefined ? (readRunConfig(run), true) : isRunName(name, 'honest');
-  let raw: string | Record<string, unknown>;
-  if (options.scenario !== undefined && options.scenario !== null) raw = options.scenario;
-  else if (isRun) raw = runScenario(name);
-  else throw new RangeError(`${command}: needs --scenario (only a run folder brings its own)`);
-  const scenario = loadScenario(raw, options.set ?? []);
+  const runs: GivenRun[] = isRun ? [{ flag: run !== undefined ? '--run' : '--honest', dir: name }] : [];
+  const adversary = options.adversary ?? undefined;
+  if (adversary !== undefined && isRunName(adversary, 'adversary')) runs.push({ flag: '--adversary', dir: adversary });
+  const scenario = commandScenario(command, options, runs);
   if (options.play === 'sample' && !isRun) throw new RangeError(`${command}: --play sample applies to a run folder's learned policy (got ${name})`);
-  return { honest: await learnedOr(name, 'honest', scenario, options.play), scenario };
+  return { honest: isRun ? await learnedSide(name, 'honest', scenario, options.play) : name, scenario };
 }

@@ -20,3 +20,14 @@ export function integerIn(min: number, max: number): (raw: string) => number {
 export function collect(value: string, previous: readonly string[] = []): string[] {
   return [...previous, value];
 }
+
+/**
+ * One of `values`. The help lists them in the option's text, before its `(default: X)`: commander's
+ * own `.choices()` would print them after it, and every default is written last.
+ */
+export function oneOfArgs<T extends string>(values: readonly T[]): (raw: string) => T {
+  return (raw: string) => {
+    if (!values.includes(raw as T)) throw new InvalidArgumentError(`must be one of ${values.join(', ')}.`);
+    return raw as T;
+  };
+}

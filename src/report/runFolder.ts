@@ -51,7 +51,7 @@ export function isEpochMetric(key: string): key is EpochMetric {
 
 export function readRunFolder(dir: string, options: ReadRunOptions = {}): RunFolder {
   const where = `run folder ${dir}`;
-  if (!existsSync(dir)) throw new ReportError(`${where}: no such directory`);
+  if (!existsSync(dir)) throw new ReportError(`no such run folder: ${dir}`); // worded as every command words it
   if (!statSync(dir).isDirectory()) throw new ReportError(`${where}: not a directory`);
   const configFile = join(dir, 'config.json');
   if (!existsSync(configFile)) throw new ReportError(`${where}: no config.json (is it a run folder?)`);

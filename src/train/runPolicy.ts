@@ -9,11 +9,12 @@ import type { Adversary, HonestProtocol } from '../game/strategy.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
 import { PolicyNetwork } from '../policy/PolicyNetwork.js';
-import { getAdversary, getProtocol } from '../protocols/registry.js';
+import { ADVERSARIES, getAdversary, getProtocol, PROTOCOLS } from '../protocols/registry.js';
 import { paths, readCheckpoint, readJson } from './runFolder.js';
 
-/** A saved side of a run folder (its latest checkpoint), or undefined if the run has none. */
+/** A saved side of a run folder (its latest checkpoint); a RangeError if the run has none. */
 export function loadRunPolicy(dir: string, side: 'honest' | 'adversary'): { network: PolicyNetwork; scenario: Scenario } {
+  if (!existsSync(dir)) throw new RangeError(`no such run folder: ${dir}`);
   const checkpoint = readCheckpoint(dir);
   const saved = checkpoint?.[side];
   if (!saved) throw new RangeError(`run ${dir}: has no learned ${side} policy in checkpoints/latest.json`);
@@ -23,14 +24,32 @@ export function loadRunPolicy(dir: string, side: 'honest' | 'adversary'): { netw
 
 export const isRunFolder = (name: string): boolean => existsSync(paths(name).config);
 
+/**
+ * Whether `name`, where a registry entry or a run folder may stand, is the run folder: a path with
+ * a `/` always is (a missing one is named as such), a registry name never is (`./majority` is the folder beside it), any other name
+ * is if it holds a run. The command line applies the same rule (cli/learned.ts).
+ */
+function namesRun(name: string, registry: ReadonlyArray<{ name: string }>): boolean {
+  if (name.includes('/')) return true; // a path: loadRunPolicy names it if it is missing
+  return !registry.some((entry) => entry.name === name) && isRunFolder(name);
+}
+
+/** A run folder's learned honest policy, greedy unless `mode` says sample. */
+export function learnedHonest(dir: string, scenario: Scenario, mode: PolicyMode = 'greedy'): HonestProtocol {
+  return new NeuralProtocol(loadRunPolicy(dir, 'honest').network, scenario, mode, `run:${dir}`);
+}
+
+/** A run folder's learned adversary (greedy). */
+export function learnedAdversary(dir: string, scenario: Scenario): Adversary {
+  return new NeuralAdversary(loadRunPolicy(dir, 'adversary').network, scenario, 'greedy', `run:${dir}`);
+}
+
 /** A frozen honest side: a registry protocol, or a run folder's learned policy (greedy unless `mode` says sample). */
 export function frozenHonest(name: string, scenario: Scenario, mode: PolicyMode = 'greedy'): HonestProtocol {
-  if (isRunFolder(name)) return new NeuralProtocol(loadRunPolicy(name, 'honest').network, scenario, mode, `run:${name}`);
-  return getProtocol(name, scenario);
+  return namesRun(name, PROTOCOLS) ? learnedHonest(name, scenario, mode) : getProtocol(name, scenario);
 }
 
 /** A frozen adversary: a registry adversary, or a run folder's learned adversary (greedy). */
 export function frozenAdversary(name: string, scenario: Scenario): Adversary {
-  if (isRunFolder(name)) return new NeuralAdversary(loadRunPolicy(name, 'adversary').network, scenario, 'greedy', `run:${name}`);
-  return getAdversary(name, scenario);
+  return namesRun(name, ADVERSARIES) ? learnedAdversary(name, scenario) : getAdversary(name, scenario);
 }

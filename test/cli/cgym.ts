@@ -12,10 +12,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export function cgym(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
+export function cgym(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd: string = ROOT): CliRun {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (\`npm test\` does)`);
   const { CGYM_DEBUG: _ignored, ...inherited } = process.env;
-  const run = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...inherited, ...env }, timeout: 60_000 });
+  const run = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...inherited, ...env }, timeout: 60_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

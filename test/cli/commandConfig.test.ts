@@ -29,13 +29,13 @@ function expectOneLine(run: CliRun, message: string | RegExp): void {
 
 const BREAKING = { scenario: 'byzantine-breaking', honest: 'majority' };
 
-/** Each flag's help (its block in `cgym <command> --help`) says `default <value>`. */
+/** Each flag's help (its block in `cgym <command> --help`) says `(default: <value>)`. */
 function expectHelpDefaults(command: string, defaults: Record<string, string | number>): void {
   const blocks = cgym([command, '--help']).stdout.split(/\n(?= {2}-)/).map((block) => block.replace(/\s+/g, ' ').trim());
   for (const [flag, value] of Object.entries(defaults)) {
     const block = blocks.find((b) => b.startsWith(`${flag} `));
     expect(block, flag).toBeDefined();
-    expect(block, flag).toContain(`default ${value}`);
+    expect(block, flag).toContain(`(default: ${value})`);
   }
 }
 
@@ -55,14 +55,14 @@ describe('the shared config machinery', () => {
   });
 
   it('a required option neither flag nor file gives is named as the flag', () => {
-    expectOneLine(cgym(['play', '--config', configFile({ scenario: 'byzantine-breaking' })]), "play: required option '--honest <protocol>' not specified (nor honest in a --config file)");
+    expectOneLine(cgym(['eval', '--config', configFile({ episodes: 10 })]), "eval: required option '--run <dir>' not specified (nor run in a --config file); every option: `cgym eval --help`");
   });
 
   it("the help states the schema's defaults", () => {
     const help = cgym(['play', '--help']).stdout;
     const defaults = PlayConfigSchema.parse({ ...BREAKING });
-    expect(help).toContain(`(default ${defaults.episodes.toLocaleString('en-US')})`);
-    expect(help).toMatch(new RegExp(`adversary controlling the faulty agents \\(default\\s+${defaults.adversary}\\)`));
+    expect(help).toContain(`(default: ${defaults.episodes.toLocaleString('en-US')})`);
+    expect(help).toMatch(new RegExp(`adversary plays \\(greedy\\)\\s+\\(default:\\s+${defaults.adversary}\\)`));
   });
 });
 
@@ -173,7 +173,7 @@ describe('a trained run: eval and attack --config', () => {
   it('eval: flags override the file; an unknown key and a bad value are one line', () => {
     const result = cgymJson(['eval', '--config', configFile({ run: trained, episodes: 30, seed: 1 }), '--seed', '2']);
     expect(result).toMatchObject({ episodes: 30, seed: 2, adversary: 'equivocate' });
-    expectOneLine(cgym(['eval', '--config', configFile({ run: trained, episode: 3 })]), /^cgym: eval: unknown key episode \(known: version, run, adversary, episodes, seed, json\)\n$/);
+    expectOneLine(cgym(['eval', '--config', configFile({ run: trained, episode: 3 })]), /^cgym: eval: unknown key episode \(known: version, run, scenario, set, adversary, episodes, seed, json\)\n$/);
     expectOneLine(cgym(['eval', '--config', configFile({ run: trained, seed: -1 })]), 'eval: seed=-1: must be at least 0');
   });
 
@@ -188,7 +188,7 @@ describe('a trained run: eval and attack --config', () => {
   it('attack --honest-run needs no --scenario: the run folder brings its own', () => {
     const report = cgymJson(['attack', '--honest-run', trained, '--config', configFile({ ...small, traceEpisodes: 20 }), '--out', join(dir, 'attack-run')]);
     expect(report).toMatchObject({ scenario: 'byzantine-breaking', honest: `run:${trained}`, epochs: 1 });
-    expectOneLine(cgym(['attack', '--honest', 'majority']), 'attack: needs --scenario (only a run folder, --honest-run, brings its own)');
+    expectOneLine(cgym(['attack', '--honest', 'majority']), 'attack: needs --scenario <name|file> (the presets: `cgym scenarios`; only a run folder brings its own); every option: `cgym attack --help`');
   });
 
   it("attack --help and train --help state their schemas' defaults (the schemas load TensorFlow.js, so the help cannot read them)", async () => {

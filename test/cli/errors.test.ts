@@ -50,7 +50,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['--episodes 0', [...PLAY, '--episodes', '0'], /argument '0' is invalid/],
   ['--seed -1', [...PLAY, '--seed', '-1'], /--seed/],
   ['--batch 1.5', [...PLAY, '--batch', '1.5'], /--batch/],
-  ['missing --honest', ['play', '--scenario', 'byzantine-breaking'], /--honest <protocol>' not specified/],
+  ['missing --honest', ['play', '--scenario', 'byzantine-breaking'], /^cgym: play: needs --honest <protocol\|run> \(the protocols: `cgym protocols`\); every option: `cgym play --help`$/],
   ['unknown option', [...PLAY, '--colour'], /unknown option '--colour'/],
   ['unknown command', ['plya'], /unknown command 'plya'/],
   ['unknown scenario in protocols', ['protocols', '--scenario', 'nope'], /nope: not a preset/],

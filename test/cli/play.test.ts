@@ -1,5 +1,6 @@
 // `cgym play` end to end through the built dist.
 import { describe, expect, it } from 'vitest';
+import { RUN_FOLDER_NOTE } from '../../src/cli/commands/protocols.js';
 import type { PlayResult } from '../../src/play/play.js';
 import { cgym, cgymJson } from './cgym.js';
 
@@ -87,6 +88,12 @@ describe('cgym scenarios and protocols', () => {
     expect(listed.protocols.map((p) => p.name)).toEqual(PROTOCOLS.map((p) => p.name));
     expect(listed.adversaries.map((a) => a.name)).toEqual(ADVERSARIES.map((a) => a.name));
     for (const p of listed.protocols) expect(p.assumptions.length * p.source.length * p.summary.length).toBeGreaterThan(0);
+  });
+
+  it('protocols ends by saying that a run folder stands where a protocol or an adversary does', () => {
+    const run = cgym(['protocols']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(RUN_FOLDER_NOTE);
   });
 
   it('protocols --scenario says which can run there', () => {

@@ -26,6 +26,8 @@ const PLACES: Array<[string, (run: string) => string[]]> = [
   ['chart --adversary', (run) => ['chart', '--scenario', 'byzantine-breaking', '--honest', 'majority', '--adversary', run, '--out', join(dir, 'chart.svg')]],
   ['attack --honest-run', (run) => ['attack', '--scenario', 'byzantine-breaking', '--honest-run', run, '--epochs', '1']],
   ['play --honest', (run) => ['play', '--scenario', 'byzantine-breaking', '--honest', run]],
+  ['play --adversary', (run) => ['play', '--scenario', 'byzantine-breaking', '--honest', 'majority', '--adversary', run]],
+  ['attack --honest', (run) => ['attack', '--honest', run, '--epochs', '1']],
 ];
 
 const KINDS: Array<[string, string, string]> = [
@@ -49,14 +51,7 @@ describe('run folders that are not', () => {
     });
   });
 
-  it('a name with no "/" that is neither a protocol nor a folder keeps the registry\'s message', () => {
+  it('a name with no "/" that is neither a protocol nor a folder gets the registry\'s message', () => {
     expectOneLine(['verify', '--honest', 'no-such-protocol', '--scenario', 'byzantine-breaking'], 'unknown protocol "no-such-protocol"');
-  });
-
-  it('play names a real run folder as one it does not take', () => {
-    const run = join(dir, 'run');
-    mkdirSync(run);
-    writeFileSync(join(run, 'config.json'), JSON.stringify({ scenario: { name: 'byzantine-breaking', n: 3, f: 1, maxRounds: 2 } }));
-    expectOneLine(['play', '--scenario', 'byzantine-breaking', '--honest', run], `play: --honest takes a registry protocol, not a run folder (${run})`);
   });
 });

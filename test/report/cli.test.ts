@@ -59,7 +59,7 @@ describe('cgym plot', () => {
     writeFileSync(join(empty, 'config.json'), JSON.stringify({ name: 'empty', scenario: { name: 'honest-consensus' }, algo: 'ppo', seed: 0 }));
     writeFileSync(join(empty, 'metrics.jsonl'), '');
 
-    expectOneLineError(cgym(['plot', '--run', join(root, 'nope')]), /^cgym: run folder .*nope: no such directory$/m);
+    expectOneLineError(cgym(['plot', '--run', join(root, 'nope')]), /^cgym: no such run folder: .*nope$/m);
     expectOneLineError(cgym(['plot', '--run', first, empty]), /run folder .*empty: metrics.jsonl has no epochs yet/);
     expectOneLineError(cgym(['plot', '--run', first, '--metric', 'winrate']), /unknown metric winrate; choose from winRate, /);
     expectOneLineError(cgym(['plot', '--run', first, '--metric', 'valueLoss']), /no run has a value for valueLoss/);

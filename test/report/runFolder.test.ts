@@ -62,7 +62,7 @@ describe('readRunFolder', () => {
 
   it('says what is wrong with a folder that is not a run', () => {
     const root = tempDir();
-    expectReportError(() => readRunFolder(join(root, 'missing')), `run folder ${join(root, 'missing')}: no such directory`);
+    expectReportError(() => readRunFolder(join(root, 'missing')), `no such run folder: ${join(root, 'missing')}`);
     mkdirSync(join(root, 'bare'));
     expectReportError(() => readRunFolder(join(root, 'bare')), 'no config.json');
     writeFileSync(join(root, 'bare', 'config.json'), '{"name":');

@@ -39,7 +39,7 @@ describe('cgym train / eval / attack', () => {
   it('misuse is one line', () => {
     const both = cgym(['attack', '--scenario', 'byzantine-breaking', '--honest', 'majority', '--honest-run', dir]);
     expect(both.status).toBe(1);
-    expect(both.stderr).toBe('cgym: attack: give exactly one of --honest <protocol> or --honest-run <dir>\n');
+    expect(both.stderr).toBe('cgym: attack: give exactly one of --honest <protocol|run> or --honest-run <dir>\n');
     const resume = cgym(['train', '--scenario', 'honest-consensus', '--resume']);
     expect(resume.stderr).toBe('cgym: train: --resume needs --out DIR (the run folder to continue)\n');
     const schedule = cgym(['train', '--scenario', 'honest-consensus', '--schedule', 'tournament']);

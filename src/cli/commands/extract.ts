@@ -34,7 +34,7 @@ export function extractCommand(): Command {
     .description('print a protocol (a run\'s learned policy, greedy, or a registry protocol) as a decision table over the observations it reaches')
     .option('--run <dir>', 'a training run: its learned honest policy, in the scenario it trained on')
     .option('--honest <protocol|run>', 'a registry protocol or a run folder (with --scenario)')
-    .option('--scenario <name|file>', 'scenario (default with --run: the run\'s)')
+    .option('--scenario <name|file>', "scenario (default: the run's, when --run or --honest is a run folder)")
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
     .option('--adversary <adversary|run>', withDefault('the adversary during the episodes', ExtractConfigSchema, 'adversary'))
     .option('--episodes <n>', withDefault('episodes to play', ExtractConfigSchema, 'episodes'), integerIn(1, 1e7))

@@ -72,7 +72,7 @@ const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 export function paperCommand(): Command {
   const command = new Command('paper')
     .description('reproduce the seed paper\'s five experiments over several seeds and write results/paper.md with curves')
-    .option('--seeds <n>', `seeds per experiment (0..n-1) (default ${DEFAULT_SEEDS})`, integerIn(1, 100))
+    .option('--seeds <n>', `seeds per experiment (0..n-1) (default: ${DEFAULT_SEEDS})`, integerIn(1, 100))
     .option('--full', `the full run: ${FULL_SEEDS} seeds per experiment (--seeds ${FULL_SEEDS})`)
     .option('--epochs <n>', `epochs per run, for every experiment (default: each experiment's own, ${DEFAULT_EPOCHS} unless it says otherwise)`, integerIn(1, 1e6))
     .option('--only <ids>', `comma-separated experiments (${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`, idList)

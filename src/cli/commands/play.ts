@@ -5,15 +5,15 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import cliProgress from 'cli-progress';
-import { loadScenario } from '../../game/loadScenario.js';
 import { renderTrace } from '../../game/trace.js';
 import { availableParallelism } from 'node:os';
 import { playOnAllCores } from '../../play/parallel.js';
 import { playEpisode, type PlayResult } from '../../play/play.js';
 import { flag, integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
-import { count, formatTable, mean, percent } from '../format.js';
-import { isRunName } from '../learned.js';
+import { count, formatTable, mean, percent, scenarioLabel } from '../format.js';
+import { commandScenario, isRunName, learnedOr, type GivenRun } from '../learned.js';
+import { needs } from '../needs.js';
 import { collect, integerIn } from '../options.js';
 
 /** Below this many episodes a run is too short for a progress bar to be worth drawing. */
@@ -23,11 +23,13 @@ const MAX_EPISODES = 1e9;
 /** Every option of `cgym play`, with its default. */
 export const PlayConfigSchema = z.strictObject({
   version: version(),
-  scenario: scenarioSource(),
+  /** null: the scenario a run folder (--honest or --adversary) was trained on; a protocol needs one. */
+  scenario: scenarioSource().nullable().default(null),
   set: overrides(),
-  /** A registry protocol (a run folder's learned side plays in eval and chart). */
-  honest: text('a protocol name'),
-  adversary: text('an adversary name').default('silent'),
+  /** A registry protocol, or a run folder (its learned honest policy, greedy). Required. */
+  honest: text('a protocol name or a run folder').nullable().default(null),
+  /** A registry adversary, or a run folder (its learned adversary, greedy). */
+  adversary: text('an adversary name or a run folder').default('silent'),
   episodes: integer(1, MAX_EPISODES).default(10_000),
   seed: integer(0, 2 ** 32 - 1).default(0),
   /** Episodes per batch (null: min(episodes, 4096)); no outcome depends on it. */
@@ -41,17 +43,20 @@ export const PlayConfigSchema = z.strictObject({
 });
 export type PlayConfig = z.output<typeof PlayConfigSchema>;
 
+/** What `cgym play` with neither a scenario nor an honest side says: where to start. */
+export const PLAY_USAGE = 'play: needs a scenario and an honest protocol, e.g. `cgym play --scenario honest-consensus --honest majority`; the scenarios: `cgym scenarios`; every option: `cgym play --help`';
+
 export function playCommand(): Command {
   const command = new Command('play')
     .description('play N episodes of an honest protocol against an adversary and report the judged rates')
-    .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (required)')
-    .option('--honest <protocol>', 'honest protocol (see `cgym protocols`; required)')
-    .option('--adversary <adversary>', withDefault('adversary controlling the faulty agents', PlayConfigSchema, 'adversary'))
+    .option('--scenario <name|file>', "a preset name (see `cgym scenarios`) or a JSON scenario file (default: a run folder's, when --honest or --adversary is one)")
+    .option('--honest <protocol|run>', 'honest protocol (see `cgym protocols`), or a run folder whose learned honest policy plays (greedy; required)')
+    .option('--adversary <adversary|run>', withDefault('adversary controlling the faulty agents, or a run folder whose learned adversary plays (greedy)', PlayConfigSchema, 'adversary'))
     .option('--episodes <n>', withDefault('episodes to play', PlayConfigSchema, 'episodes'), integerIn(1, MAX_EPISODES))
     .option('--seed <k>', withDefault('run seed: episode e of seed k always replays the same', PlayConfigSchema, 'seed'), integerIn(0, 2 ** 32 - 1))
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones, e.g. rewards.noCommit=-2)', collect)
-    .option('--batch <b>', 'episodes per batch (does not change any outcome; default min(N, 4096))', integerIn(1, 1 << 20))
-    .option('--workers <w>', `worker threads (default: every core, ${availableParallelism()} here); results do not depend on it`, integerIn(1, 256))
+    .option('--batch <b>', 'episodes per batch; does not change any outcome (default: min(N, 4096))', integerIn(1, 1 << 20))
+    .option('--workers <w>', `worker threads; results do not depend on it (default: every core, ${availableParallelism()} here; one with a run folder)`, integerIn(1, 256))
     .option('--json', 'print one JSON object instead of a table')
     .option('--trace', 'also print one episode (the first) as a round-by-round table')
     .option('--trace-episode <e>', 'the episode to trace (implies --trace)', integerIn(0, MAX_EPISODES));
@@ -59,17 +64,22 @@ export function playCommand(): Command {
 }
 
 async function runPlay(config: PlayConfig): Promise<void> {
-  // play runs registry protocols only (on every core); a run folder's learned side plays in eval and chart.
-  for (const [option, name, side] of [['--honest', config.honest, 'honest'], ['--adversary', config.adversary, 'adversary']] as const)
-    if (isRunName(name, side)) throw new RangeError(`play: ${option} takes a registry ${side === 'honest' ? 'protocol' : 'adversary'}, not a run folder (${name}); \`cgym eval --run <dir>\` plays a run's learned policy`);
-  const scenario = loadScenario(config.scenario, config.set);
+  if (config.honest === null && config.scenario === null) throw new RangeError(PLAY_USAGE);
+  if (config.honest === null) throw needs('play', '--honest <protocol|run> (the protocols: `cgym protocols`)');
+  const runs: GivenRun[] = [];
+  if (isRunName(config.honest, 'honest')) runs.push({ flag: '--honest', dir: config.honest });
+  if (isRunName(config.adversary, 'adversary')) runs.push({ flag: '--adversary', dir: config.adversary });
+  const scenario = commandScenario('play', config, runs);
+  // A learned side is an object, which plays on this thread; registry names cross to every core.
+  const honest = await learnedOr(config.honest, 'honest', scenario);
+  const adversary = await learnedOr(config.adversary, 'adversary', scenario);
   const progress = startProgress(config);
   let result: PlayResult;
   try {
     result = await playOnAllCores({
       scenario,
-      honest: config.honest,
-      adversary: config.adversary,
+      honest,
+      adversary,
       episodes: config.episodes,
       seed: config.seed,
       ...(config.batch !== null && { batchSize: config.batch }),
@@ -83,7 +93,7 @@ async function runPlay(config: PlayConfig): Promise<void> {
   let trace: string | undefined;
   if (config.trace || config.traceEpisode !== null) {
     const episode = config.traceEpisode ?? 0;
-    const game = playEpisode(scenario, config.honest, config.adversary, config.seed, episode);
+    const game = playEpisode(scenario, honest, adversary, config.seed, episode);
     trace = renderTrace(game, 0, { title: `trace: ${result.honest} vs ${result.adversary} · seed ${config.seed} · episode ${episode}` });
   }
 
@@ -91,7 +101,7 @@ async function runPlay(config: PlayConfig): Promise<void> {
     process.stdout.write(JSON.stringify({ ...result, set: config.set, ...(trace !== undefined && { trace }) }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(formatResult(result));
+  process.stdout.write(formatResult(result, scenarioLabel(scenario, config.set)));
   if (trace !== undefined) process.stdout.write('\n' + trace);
 }
 
@@ -106,8 +116,9 @@ function startProgress(config: PlayConfig): cliProgress.SingleBar | undefined {
   return bar;
 }
 
-export function formatResult(r: PlayResult): string {
-  const header = `${r.scenario} · honest ${r.honest} vs adversary ${r.adversary} · ${count(r.episodes)} episodes · seed ${r.seed}\n\n`;
+/** The judged rates under a header; `scenario` is how the header names what was played (see scenarioLabel). */
+export function formatResult(r: PlayResult, scenario: string = r.scenario): string {
+  const header = `${scenario} · honest ${r.honest} vs adversary ${r.adversary} · ${count(r.episodes)} episodes · seed ${r.seed}\n\n`;
   const rows: string[][] = [
     ['honest win rate', percent(r.winRate)],
     ['consistency violations', percent(r.consistencyViolationRate)],

@@ -56,7 +56,7 @@ export function plotCommand(): Command {
     .description('plot training curves of run folders (win rate and rewards per epoch, runs overlaid) as SVG')
     .option('--run <dir...>', 'run folders (runs/<name>) to overlay (required)')
     .option('--out <file.svg>', 'where to write the SVG (default: curves.svg in the first run folder)')
-    .option('--metric <keys>', `comma-separated metrics, one panel each (default winRate,evalWinRate,honestReward,adversaryReward; any of ${EPOCH_METRICS.join(', ')})`, metricList)
+    .option('--metric <keys>', `comma-separated metrics, one panel each, any of ${EPOCH_METRICS.join(', ')} (default: winRate,evalWinRate,honestReward,adversaryReward)`, metricList)
     .option('--violations', 'also plot the consistency, validity and termination violation rates')
     .option('--band', 'merge runs that differ only in seed: mean ± sd band, coloured by scenario and algorithm')
     .option('--title <text>', withDefault('chart title', PlotConfigSchema, 'title'))

@@ -20,6 +20,9 @@ export const ProtocolsConfigSchema = z.strictObject({
   set: overrides(),
 });
 
+/** Where the list ends: the other thing --honest and --adversary take. */
+export const RUN_FOLDER_NOTE = 'A run folder (a path, e.g. runs/<name> or ./<name>) stands for its learned honest policy or adversary wherever --honest or --adversary is taken.';
+
 export function protocolsCommand(): Command {
   const command = new Command('protocols')
     .description('list the honest protocols (with their assumptions and sources) and the adversaries')
@@ -48,6 +51,7 @@ export function protocolsCommand(): Command {
     }
     out.push('', 'Adversaries (--adversary):');
     for (const a of adversaries) out.push(`  ${a.name.padEnd(width)}${a.summary}`, ...status(a));
+    out.push('', RUN_FOLDER_NOTE);
     process.stdout.write(out.join('\n') + '\n');
   });
 }

@@ -14,6 +14,7 @@ import type { EpochMetrics } from '../../train/runFolder.js';
 import type { TrainSummary } from '../../train/train.js';
 import { mergeConfigInput, readConfigFile } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
+import { needs } from '../needs.js';
 import { collect, integerIn } from '../options.js';
 import { sendEpochToParent } from '../progress.js';
 
@@ -88,39 +89,39 @@ export function trainCommand(): Command {
     .description('train a learned honest policy or adversary; writes runs/<name>/ (config, metrics.jsonl, checkpoints, summary)')
     .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (a preset trains with its recipe, if it has one: `--recipe`)')
     .option('--config <file.json>', 'the run\'s options as one JSON object (keys as in a run folder\'s config.json; flags given too override it)')
-    .option('--recipe <name>', `start from a named recipe (${Object.keys(RECIPES).join(', ')}), or none; default: the --scenario preset's own recipe, if it has one`)
+    .option('--recipe <name>', `start from a named recipe (${Object.keys(RECIPES).join(', ')}), or none (default: the --scenario preset's own recipe, if it has one)`)
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
-    .option('--algo <algo>', `learning algorithm: ${ALGOS.join(', ')} (default reinforce)`, oneOf(ALGOS))
-    .option('--schedule <schedule>', `who learns: ${SCHEDULES.join(', ')} (default honest)`, oneOf(SCHEDULES))
-    .option('--honest <protocol|run>', 'frozen honest side for --schedule adversary (a protocol or a run folder; default majority)')
+    .option('--algo <algo>', `learning algorithm: ${ALGOS.join(', ')} (default: reinforce)`, oneOf(ALGOS))
+    .option('--schedule <schedule>', `who learns: ${SCHEDULES.join(', ')} (default: honest)`, oneOf(SCHEDULES))
+    .option('--honest <protocol|run>', 'frozen honest side for --schedule adversary: a protocol or a run folder (default: majority)')
     .option('--adversary <adversary|run>', 'frozen adversary for --schedule honest (an adversary or a run folder)')
-    .option('--epochs <n>', 'epochs to train (default 100)', integerIn(1, 1e6))
-    .option('--batch <b>', 'episodes per epoch (default 256)', integerIn(1, 1 << 16))
-    .option('--seed <k>', 'the run seed (default 0)', integerIn(0, 2 ** 32 - 1))
-    .option('--out <dir>', 'run folder (default runs/<scenario>__<algo>__<seed>__<time>)')
+    .option('--epochs <n>', 'epochs to train (default: 100)', integerIn(1, 1e6))
+    .option('--batch <b>', 'episodes per epoch (default: 256)', integerIn(1, 1 << 16))
+    .option('--seed <k>', 'the run seed (default: 0)', integerIn(0, 2 ** 32 - 1))
+    .option('--out <dir>', 'run folder (default: runs/<scenario>__<algo>__<seed>__<time>)')
     .option('--stop-at <x>', 'stop when the greedy win rate reaches x (evaluated every epoch)', rate)
     .option('--resume', 'continue the run in --out from its last checkpoint, with the options recorded in its config.json (--epochs may extend it; any other option must agree)')
     .option('--json', 'print the summary as one JSON object')
-    .option('--hidden <sizes>', 'hidden layer sizes of both networks, comma-separated ("" = linear; default: honest linear, adversary 16,8)', hiddenSizes)
-    .option('--commit-bias <x>', 'initial logit of the honest commit options (negative: start patient; default -2)', finiteNumber)
+    .option('--hidden <sizes>', 'hidden layer sizes of both networks, comma-separated ("" = linear) (default: honest linear, adversary 16,8)', hiddenSizes)
+    .option('--commit-bias <x>', 'initial logit of the honest commit options; negative: start patient (default: -2)', finiteNumber)
     .option('--verify-every <k>', 'every k epochs (and at the last), verify the greedy honest policy against every adversary and record verifiedWorstCaseLoss in metrics.jsonl', integerIn(1, 1e6))
-    .option('--verify-max-states <n>', 'state budget of each verification (too large a scenario stops the run with one line; default 2,000,000)', integerIn(1, 1e12))
-    .option('--league-pool <n>', 'schedule league: snapshots of each side kept as opponents (default 8)', integerIn(1, 10_000))
-    .option('--league-every <k>', 'schedule league: epochs between snapshots (default 5)', integerIn(1, 1e6))
-    .option('--league-latest <p>', 'schedule league: probability that an epoch\'s opponent is the other side\'s current network (default 0.5)', rate)
+    .option('--verify-max-states <n>', 'state budget of each verification; too large a scenario stops the run with one line (default: 2,000,000)', integerIn(1, 1e12))
+    .option('--league-pool <n>', 'schedule league: snapshots of each side kept as opponents (default: 8)', integerIn(1, 10_000))
+    .option('--league-every <k>', 'schedule league: epochs between snapshots (default: 5)', integerIn(1, 1e6))
+    .option('--league-latest <p>', 'schedule league: probability that an epoch\'s opponent is the other side\'s current network (default: 0.5)', rate)
     .option('--init <run>', "start the honest network from this run's learned honest policy (weights, shape and network options; a fresh optimizer): a curriculum step")
-    .option('--counterexamples [share]', 'train the honest side against the attacks each verification finds, too (needs --verify-every; schedule honest or league): an episode whose chance outcome an attack wins plays one with probability share (default 0.5)', rate)
-    .option('--value-frame <frame>', `values in the honest network's observations and options: ${VALUE_FRAMES.join(', ')} (own-input: relative to the agent's own input; symmetric: that, and the input's own value hidden, so the policy treats every value alike; default absolute)`, oneOf(VALUE_FRAMES))
-    .option('--message-bias <x>', 'initial logit of "send my own input" (needs --value-frame own-input or symmetric; default 0)', finiteNumber)
-    .option('--history <h>', "the honest observation's history window: frames of the last h rounds (default 1)", integerIn(1, 64))
+    .option('--counterexamples [share]', 'train the honest side against the attacks each verification finds, too (needs --verify-every; schedule honest or league): an episode whose chance outcome an attack wins plays one with probability share (default: 0.5)', rate)
+    .option('--value-frame <frame>', `values in the honest network's observations and options: ${VALUE_FRAMES.join(', ')} (own-input: relative to the agent's own input; symmetric: that, and the input's own value hidden, so the policy treats every value alike) (default: absolute)`, oneOf(VALUE_FRAMES))
+    .option('--message-bias <x>', 'initial logit of "send my own input"; needs --value-frame own-input or symmetric (default: 0)', finiteNumber)
+    .option('--history <h>', "the honest observation's history window: frames of the last h rounds (default: 1)", integerIn(1, 64))
     .option('--commit-at-horizon', 'the honest policy may not wait in the last round (there waiting is a certain loss)')
-    .option('--message-view <view>', `how the honest network observes messages: ${MESSAGE_VIEWS.join(', ')} (accepted: pki only, per other agent the values accepted by Dolev–Strong's rule; default per-sender)`, oneOf(MESSAGE_VIEWS))
-    .option('--sample-view <view>', `how the honest network observes samples: ${SAMPLE_VIEWS.join(', ')} (record: also, per other agent and round, the answer it gave to the agent's sample; default counts)`, oneOf(SAMPLE_VIEWS))
+    .option('--message-view <view>', `how the honest network observes messages: ${MESSAGE_VIEWS.join(', ')} (accepted: pki only, per other agent the values accepted by Dolev–Strong's rule) (default: per-sender)`, oneOf(MESSAGE_VIEWS))
+    .option('--sample-view <view>', `how the honest network observes samples: ${SAMPLE_VIEWS.join(', ')} (record: also, per other agent and round, the answer it gave to the agent's sample) (default: counts)`, oneOf(SAMPLE_VIEWS))
     .option('--symmetric-others', 'the honest network sees the other agents in a canonical order (the smallest of the (n−1)! numberings), so it treats them alike')
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .option('--learning-rate <x>', 'Adam learning rate of the chosen algorithm (default: reinforce 0.01, ppo 0.005)', finiteNumber)
-    .option('--entropy <x>', 'weight of the entropy bonus of the chosen algorithm (default 0.01)', finiteNumber)
-    .option('--group-size <g>', 'reinforce: episodes per group sharing one chance outcome, whose mean return is the baseline (must divide --batch; default 1 = batch-mean baseline)', integerIn(1, 1 << 16))
+    .option('--entropy <x>', 'weight of the entropy bonus of the chosen algorithm (default: 0.01)', finiteNumber)
+    .option('--group-size <g>', 'reinforce: episodes per group sharing one chance outcome, whose mean return is the baseline; must divide --batch (default: 1, the batch-mean baseline)', integerIn(1, 1 << 16))
     .action((flags: TrainFlags) => runTrain(flags));
 }
 
@@ -129,7 +130,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const [{ train }, { verify }] = await Promise.all([import('../../train/train.js'), import('../../verify/verify.js')]);
   const given = flagsAsConfig(flags);
   const input = flags.resume ? given : mergeConfigInput(startingConfig(flags), given, 'train');
-  if (!flags.resume && input['scenario'] === undefined) throw new RangeError('train: needs --scenario (or a --config file or --recipe that names one)');
+  if (!flags.resume && input['scenario'] === undefined) throw needs('train', '--scenario <name|file> (or a --config file or --recipe that names one; the presets: `cgym scenarios`)');
   const schedule = input['schedule'] ?? 'honest';
   if (!flags.resume && [flags.leaguePool, flags.leagueEvery, flags.leagueLatest].some((x) => x !== undefined) && schedule !== 'league')
     throw new RangeError(`train: --league-pool, --league-every and --league-latest need --schedule league (got --schedule ${String(schedule)})`);

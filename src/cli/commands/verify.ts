@@ -3,14 +3,14 @@
  * or prints the shortest attack found as a round-by-round table (adversary choices marked `*`).
  */
 import cliProgress from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { z } from 'zod';
 import { verify, type VerifyResult } from '../../verify/verify.js';
 import { flag, integer, oneOf, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
-import { count, formatTable, percent } from '../format.js';
+import { count, formatTable, percent, scenarioLabel } from '../format.js';
 import { honestAndScenario, type LearnedPlay } from '../learned.js';
-import { collect, integerIn } from '../options.js';
+import { collect, integerIn, oneOfArgs } from '../options.js';
 
 const PLAY_MODES: readonly LearnedPlay[] = ['greedy', 'sample'];
 
@@ -35,11 +35,11 @@ export type VerifyConfig = z.output<typeof VerifyConfigSchema>;
 export function verifyCommand(): Command {
   const command = new Command('verify')
     .description('search every adversary strategy of a (small) scenario: prove a deterministic protocol safe, or print the attack')
-    .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (default with --run: the run\'s)')
+    .option('--scenario <name|file>', "a preset name (see `cgym scenarios`) or a JSON scenario file (default: the run's, when --run or --honest is a run folder)")
     .option('--honest <protocol|run>', 'deterministic honest protocol (see `cgym protocols`), or a run folder (its learned policy, greedy)')
     .option('--run <dir>', 'verify a training run\'s learned honest policy (greedy) in the scenario it was trained on')
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones)', collect)
-    .addOption(new Option('--play <mode>', withDefault('how a run\'s learned policy plays: greedy (deterministic: the exhaustive search) or sample (its stochastic policy: expectimax over its choices)', VerifyConfigSchema, 'play')).choices(PLAY_MODES))
+    .option('--play <mode>', withDefault("how a run's learned policy plays: greedy (deterministic: the exhaustive search) or sample (its stochastic policy: expectimax over its choices)", VerifyConfigSchema, 'play'), oneOfArgs(PLAY_MODES))
     .option('--json', 'print one JSON object (verdict, method, violations, worstCaseLossRate, states, seconds, counterexample)')
     .option('--max-states <n>', withDefault('give up (with an error, never a verdict) after this many engine states', VerifyConfigSchema, 'maxStates'), integerIn(1, 1e12));
   return addConfigOption(command).action((flags: object, self: Command) => runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags(flags))));
@@ -59,7 +59,7 @@ async function runVerify(config: VerifyConfig): Promise<void> {
     process.stdout.write(JSON.stringify({ ...rest, set: config.set, counterexample }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(formatVerify(result));
+  process.stdout.write(formatVerify(result, scenarioLabel(scenario, config.set)));
 }
 
 /** A bar on stderr over the chance outcomes, only on a terminal and never with --json. */
@@ -83,10 +83,11 @@ function startProgress(config: VerifyConfig): { update: (done: number, total: nu
   };
 }
 
-export function formatVerify(r: VerifyResult): string {
+/** The verdict under a header; `scenario` is how the header names what was searched (see scenarioLabel). */
+export function formatVerify(r: VerifyResult, scenario: string = r.scenario): string {
   const randomised = r.method === 'expectimax';
   const how = randomised ? 'the optimal adaptive adversary, expectimax over every coin and draw' : 'every adversary';
-  const header = `${r.scenario} · honest ${r.honest} · ${how} · ${count(r.chanceOutcomes)} chance outcomes\n\n`;
+  const header = `${scenario} · honest ${r.honest} · ${how} · ${count(r.chanceOutcomes)} chance outcomes\n\n`;
   // Exhaustive: the share of chance outcomes where a property can be broken; expectimax: the probability an adversary aiming at it achieves.
   const breakable = randomised ? 'probability of breaking' : 'breakable in';
   const rows: string[][] = [
