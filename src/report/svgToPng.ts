@@ -65,20 +65,21 @@ export async function svgToPng(svg: string, options: SvgToPngOptions = {}): Prom
     );
   const { Resvg } = await resvg();
   const scale = options.scale ?? 2;
-  const renderer = new Resvg(svg, {
-    font: { fontBuffers: font.files.map((file) => readFileSync(file)), defaultFontFamily: font.family, sansSerifFamily: font.family },
-    fitTo: { mode: 'zoom', value: scale },
-    background: 'white',
-  });
+  // resvg throws on an SVG it cannot read, and traps (a Rust panic) on one it cannot draw; the
+  // object it was drawing is then unusable, so its memory is only given back after a success.
   try {
+    const renderer = new Resvg(svg, {
+      font: { fontBuffers: font.files.map((file) => readFileSync(file)), defaultFontFamily: font.family, sansSerifFamily: font.family },
+      fitTo: { mode: 'zoom', value: scale },
+      background: 'white',
+    });
     const image = renderer.render();
-    try {
-      return image.asPng();
-    } finally {
-      image.free();
-    }
-  } finally {
+    const png = image.asPng();
+    image.free();
     renderer.free();
+    return png;
+  } catch (error) {
+    throw new ReportError(`PNG: resvg could not draw the SVG (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
