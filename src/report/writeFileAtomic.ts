@@ -15,7 +15,11 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
     writeFileSync(temp, content);
     renameSync(temp, file);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // nothing was written there either (a folder on the path is a file, say)
+    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new ReportError(`cannot write ${file}: ${reason}`);
   }
