@@ -112,9 +112,24 @@ describe('cgym chart', () => {
     expect(svgTexts(svg)).toContain(verdict);
   });
 
-  it('fails in one line on an unknown protocol, a refused protocol and a missing --out', () => {
+  it('writes a PNG for --out x.png, twice the size of the SVG', () => {
+    const args = ['chart', '--scenario', 'async-crash', '--honest', 'ben-or', '--adversary', 'crash', '--episode', '2', '--out'];
+    const svgFile = join(root, 'charts', 'async.svg'), pngFile = join(root, 'charts', 'async.png');
+
+    expect(cgym([...args, svgFile]).status).toBe(0);
+    const run = cgym([...args, pngFile]);
+
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(new RegExp(`^wrote ${pngFile} \\(verdict: .*\\)\\n$`));
+    const [, width, height] = readFileSync(svgFile, 'utf8').match(/^<svg[^>]* width="([\d.]+)" height="([\d.]+)"/)!;
+    expect(pngSize(readFileSync(pngFile))).toEqual({ width: Math.round(2 * Number(width)), height: Math.round(2 * Number(height)) });
+  });
+
+  it('fails in one line on an unknown protocol, a refused protocol, a missing --out and one that is no image', () => {
     expectOneLineError(cgym(['chart', '--scenario', 'byzantine-breaking', '--honest', 'nope', '--out', join(root, 'x.svg')]), /unknown protocol "nope"/);
-    expectOneLineError(cgym(['chart', '--scenario', 'byzantine-breaking', '--honest', 'majority']), /--out <file.svg>' not specified/);
+    expectOneLineError(cgym(['chart', '--scenario', 'byzantine-breaking', '--honest', 'majority']), /--out <file.svg\|file.png>' not specified/);
+    expectOneLineError(cgym(['chart', '--scenario', 'byzantine-breaking', '--honest', 'majority', '--out', join(root, 'x.jpg')]), /^cgym: chart: out=".*x\.jpg": must end in \.svg or \.png$/m);
+    expect(existsSync(join(root, 'x.jpg'))).toBe(false);
     expectOneLineError(cgym(['chart', '--scenario', 'honest-consensus', '--honest', 'majority', '--set', 'maxRounds=0', '--out', join(root, 'x.svg')]), /maxRounds=0/);
     expect(existsSync(join(root, 'x.svg'))).toBe(false);
   });

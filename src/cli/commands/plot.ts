@@ -5,11 +5,12 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { CURVE_METRICS, curvesSpec, isCurveMetric, type CurveMetric, type CurvesOptions } from '../../report/curves.js';
 import { ReportError } from '../../report/ReportError.js';
 import { readRunFolder } from '../../report/runFolder.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
+import { IMAGE_FILE_RULE, imageFormat, writeImage } from '../../report/writeImage.js';
 import { flag, oneOf, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 
@@ -21,14 +22,6 @@ function metricList(raw: string): CurveMetric[] {
     throw new InvalidArgumentError(`${unknown.length ? `unknown metric ${unknown.join(', ')}; ` : ''}choose from ${CURVE_METRICS.join(', ')}.`);
   return keys as CurveMetric[];
 }
-
-/** What a file name's extension asks for. */
-function imageFormat(file: string): 'svg' | 'png' | undefined {
-  const extension = extname(file).toLowerCase();
-  return extension === '.svg' ? 'svg' : extension === '.png' ? 'png' : undefined;
-}
-
-const OUT_RULE = 'must end in .svg or .png';
 
 /** A rate in 0..1, e.g. `0.99`. */
 function rateFlag(raw: string): number {
@@ -45,7 +38,7 @@ export const PlotConfigSchema = z.strictObject({
   /** Run folders to overlay. */
   run: z.array(text('a run folder'), { error: 'must be a list of run folders' }).min(1, 'must name at least one run folder'),
   /** Where the figure goes, as SVG or PNG by its extension (null: curves.svg in the first run folder). */
-  out: text('a file name').refine((file) => imageFormat(file) !== undefined, OUT_RULE).nullable().default(null),
+  out: text('a file name').refine((file) => imageFormat(file) !== undefined, IMAGE_FILE_RULE).nullable().default(null),
   /** Metrics, one panel each (null: winRate, evalWinRate, honestReward, adversaryReward, those with data). */
   metric: z.array(oneOf(CURVE_METRICS), { error: 'must be a list of metrics' }).min(1, 'must name at least one metric').nullable().default(null),
   /** Also plot the consistency, validity and termination violation rates. */
@@ -98,10 +91,7 @@ async function runPlot(config: PlotConfig): Promise<void> {
   const { vegaLiteToSvg } = await import('../../report/vegaLiteToSvg.js');
   const svg = await vegaLiteToSvg(curves.spec);
   const out = config.out ?? join(config.run[0]!, 'curves.svg');
-  if (imageFormat(out) === 'png') {
-    const { svgToPng } = await import('../../report/svgToPng.js');
-    writeFileAtomic(out, await svgToPng(svg));
-  } else writeFileAtomic(out, svg);
+  await writeImage(out, svg);
   const written = [out];
   if (config.spec !== null) {
     writeFileAtomic(config.spec, JSON.stringify(curves.spec, null, 2) + '\n');
