@@ -3,6 +3,10 @@
  * several runs overlaid, one panel per metric stacked vertically, as a Vega-Lite spec (plain data,
  * so tests and the dashboard can read it) and rendered headless to SVG.
  *
+ * A panel may carry a target (a dashed rule labelled "target ≥ 95%") and, where the runs have
+ * finished, the final greedy evaluation of `summary.json` as a diamond at the last epoch: the number
+ * a run is judged by, which a per-epoch curve of the sampled policy can sit well below.
+ *
  * Two ways to overlay runs:
  * - `run`: one line per run, coloured by run name;
  * - `seeds`: runs whose configs differ only in seed (and name) form one series, coloured by
@@ -10,13 +14,42 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { ReportError } from './ReportError.js';
-import type { EpochRow, EpochMetric, RunFolder } from './runFolder.js';
+import { EPOCH_METRICS, type EpochRow, type EpochMetric, type RunFolder } from './runFolder.js';
 
 export type CurveGrouping = 'run' | 'seeds';
 
+/**
+ * Per-epoch values computed from the trainer's: an attack's break rate is the adversary's win rate,
+ * 1 − the honest win rate (GAME.md §9: the adversary wins every episode the honest side does not).
+ */
+export const DERIVED_METRICS = {
+  breakRate: (row: EpochRow) => (row.winRate === null ? null : 1 - row.winRate),
+  evalBreakRate: (row: EpochRow) => (row.evalWinRate === null ? null : 1 - row.evalWinRate),
+} as const satisfies Record<string, (row: EpochRow) => number | null>;
+export type DerivedMetric = keyof typeof DERIVED_METRICS;
+
+/** What a panel can plot: a metric of `metrics.jsonl`, or one derived from them. */
+export type CurveMetric = EpochMetric | DerivedMetric;
+export const CURVE_METRICS: readonly CurveMetric[] = [...EPOCH_METRICS, ...(Object.keys(DERIVED_METRICS) as DerivedMetric[])];
+
+export function isCurveMetric(key: string): key is CurveMetric {
+  return (CURVE_METRICS as readonly string[]).includes(key);
+}
+
+/** The value of `metric` in one epoch's row (null: not measured that epoch). */
+export function metricValue(row: EpochRow, metric: CurveMetric): number | null {
+  return isDerived(metric) ? DERIVED_METRICS[metric](row) : row[metric];
+}
+
+/** A value a panel's metric should reach: at least it (a win rate) or at most it (a loss). */
+export interface CurveTarget {
+  value: number;
+  direction: 'atLeast' | 'atMost';
+}
+
 export interface CurvesOptions {
   /** Metrics to plot, one panel each; default `DEFAULT_CURVE_METRICS` (those with data). */
-  metrics?: readonly EpochMetric[];
+  metrics?: readonly CurveMetric[];
   /** Also plot the three violation rates (consistency, validity, termination). */
   violations?: boolean;
   /** `run` (default): a line per run; `seeds`: mean ± sd over runs that differ only in seed. */
@@ -24,10 +57,26 @@ export interface CurvesOptions {
   /** Chart title (default "training curves"). */
   title?: string;
   /**
+   * Smaller title lines under the title (default none). Keep each under ~60 characters: headless
+   * Vega estimates text widths generously and widens the figure to fit.
+   */
+  subtitle?: string | readonly string[];
+  /**
    * Win rate the run aims at, drawn as a dashed rule on the win-rate panels; default: the runs'
    * `config.threshold` when they all agree; null: none.
    */
   threshold?: number | null;
+  /**
+   * Targets per metric, each drawn as a labelled dashed rule and named in its panel's title
+   * (a win-rate target here replaces `threshold` on that panel).
+   */
+  targets?: Partial<Record<CurveMetric, CurveTarget>>;
+  /**
+   * Also mark each series' final greedy evaluation (`summary.json`) at its last epoch, on the
+   * panels whose metric it reports (win, break, majority-correct and violation rates); runs without
+   * a summary are left out of it. Default false.
+   */
+  finals?: boolean;
   /** Size of one panel in pixels (default 520 × 170). */
   width?: number;
   height?: number;
@@ -36,7 +85,7 @@ export interface CurvesOptions {
 /** One plotted point: the value of a metric at an epoch for a series (a run, or a group of seeds). */
 export interface CurvePoint {
   series: string;
-  metric: EpochMetric;
+  metric: CurveMetric;
   epoch: number;
   /** The run's value, or the mean over the group's seeds. */
   value: number;
@@ -55,22 +104,26 @@ export interface Curves {
   /** Series in legend order: run names, or group labels. */
   series: string[];
   /** Metrics plotted, one panel each, top to bottom. */
-  metrics: EpochMetric[];
+  metrics: CurveMetric[];
+  /** The final greedy evaluations marked (empty unless `finals`); `epoch` is the series' last. */
+  finals: CurvePoint[];
 }
 
-export const DEFAULT_CURVE_METRICS: readonly EpochMetric[] = ['winRate', 'evalWinRate', 'honestReward', 'adversaryReward'];
-export const VIOLATION_METRICS: readonly EpochMetric[] = ['consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate'];
+export const DEFAULT_CURVE_METRICS: readonly CurveMetric[] = ['winRate', 'evalWinRate', 'honestReward', 'adversaryReward'];
+export const VIOLATION_METRICS: readonly CurveMetric[] = ['consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate'];
 
 /** Axis titles. */
-export const METRIC_LABELS: Record<EpochMetric, string> = {
-  winRate: 'honest win rate',
+export const METRIC_LABELS: Record<CurveMetric, string> = {
+  winRate: 'honest win rate (training)',
   evalWinRate: 'honest win rate (greedy eval)',
   evalMajorityCorrectRate: 'majority-correct rate (greedy eval)',
+  breakRate: 'break rate (training)',
+  evalBreakRate: 'break rate (greedy eval)',
   verifiedWorstCaseLoss: 'verified worst-case loss',
   consistencyViolationRate: 'consistency violations',
   validityViolationRate: 'validity violations',
   terminationViolationRate: 'termination violations',
-  majorityCorrectRate: 'majority-correct rate',
+  majorityCorrectRate: 'majority-correct rate (training)',
   honestReward: 'honest mean reward',
   adversaryReward: 'adversary mean reward',
   honestEntropy: 'honest policy entropy',
@@ -83,7 +136,7 @@ export const METRIC_LABELS: Record<EpochMetric, string> = {
   wallSeconds: 'wall seconds',
 };
 
-const RATES: ReadonlySet<EpochMetric> = new Set(['winRate', 'evalWinRate', 'evalMajorityCorrectRate', 'verifiedWorstCaseLoss', 'consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate', 'majorityCorrectRate']);
+const RATES: ReadonlySet<CurveMetric> = new Set(['winRate', 'evalWinRate', 'evalMajorityCorrectRate', 'breakRate', 'evalBreakRate', 'verifiedWorstCaseLoss', 'consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate', 'majorityCorrectRate']);
 
 /** Config keys that do not make two runs different experiments (besides the seed). */
 const INCIDENTAL_CONFIG_KEYS = new Set(['name', 'seed', 'out', 'outDir', 'dir', 'resume', 'createdAt', 'startedAt', 'time', 'versions', 'packages']);
@@ -125,11 +178,11 @@ export function groupBySeeds(runs: readonly RunFolder[]): SeedGroup[] {
 }
 
 /** Mean ± sd over the group's runs of one metric at each epoch where at least one run has a value. */
-export function seedBand(runs: readonly RunFolder[], metric: EpochMetric, series: string): CurvePoint[] {
+export function seedBand(runs: readonly RunFolder[], metric: CurveMetric, series: string): CurvePoint[] {
   const byEpoch = new Map<number, number[]>();
   for (const run of runs)
     for (const row of run.metrics) {
-      const value = row[metric];
+      const value = metricValue(row, metric);
       if (value === null) continue;
       const list = byEpoch.get(row.epoch) ?? [];
       list.push(value);
@@ -148,9 +201,9 @@ export function curvesSpec(runs: readonly RunFolder[], options: CurvesOptions = 
   if (runs.length === 0) throw new ReportError('curves: no runs to plot');
   for (const run of runs) if (run.metrics.length === 0) throw new ReportError(`curves: run ${run.name} (${run.dir}) has no epochs yet`);
   const groupBy = options.groupBy ?? 'run';
-  const hasData = (metric: EpochMetric) => runs.some((run) => run.metrics.some((row) => row[metric] !== null));
+  const hasData = (metric: CurveMetric) => runs.some((run) => run.metrics.some((row) => metricValue(row, metric) !== null));
 
-  let metrics: EpochMetric[];
+  let metrics: CurveMetric[];
   if (options.metrics && options.metrics.length > 0) {
     metrics = unique([...options.metrics, ...(options.violations ? VIOLATION_METRICS : [])]);
     const empty = metrics.filter((m) => !hasData(m));
@@ -162,23 +215,41 @@ export function curvesSpec(runs: readonly RunFolder[], options: CurvesOptions = 
   }
 
   const points: CurvePoint[] = [];
+  const finals: CurvePoint[] = [];
+  const finalsWanted = options.finals ? metrics.filter((m) => FINAL_VALUES[m] !== undefined) : [];
   let series: string[];
   if (groupBy === 'seeds') {
     const groups = groupBySeeds(runs);
     series = groups.map((g) => g.label);
-    for (const group of groups) for (const metric of metrics) points.push(...seedBand(group.runs, metric, group.label));
+    for (const group of groups) {
+      for (const metric of metrics) points.push(...seedBand(group.runs, metric, group.label));
+      for (const metric of finalsWanted) finals.push(...finalPoint(group.runs, metric, group.label));
+    }
   } else {
     const names = runNames(runs);
     series = names;
     runs.forEach((run, r) => {
       for (const metric of metrics) points.push(...runPoints(run.metrics, metric, names[r]!));
+      for (const metric of finalsWanted) finals.push(...finalPoint([run], metric, names[r]!));
     });
   }
 
   const threshold = options.threshold === undefined ? sharedThreshold(runs) : options.threshold;
   if (threshold !== null && !(threshold >= 0 && threshold <= 1)) throw new ReportError(`curves: threshold=${threshold} is not a rate in 0..1`);
-  const spec = buildSpec(points, series, metrics, groupBy, options, Math.max(...runs.map((r) => r.metrics.length)), threshold);
-  return { spec, points, series, metrics };
+  const targets = panelTargets(metrics, threshold, options.targets ?? {});
+  const finalEpisodes = new Set(runs.map((run) => run.summary?.['finalEpisodes']).filter((n) => typeof n === 'number'));
+  const subtitle = [options.subtitle ?? []].flat();
+  // The diamond has no legend of its own (a second legend doubles the figure's width): a subtitle line says what it is.
+  if (finals.length > 0) subtitle.push(`◆ final greedy evaluation${finalEpisodes.size === 1 ? `, ${[...finalEpisodes][0]!.toLocaleString('en-US')} fresh episodes` : ''}`);
+  const spec = buildSpec(points, finals, series, metrics, groupBy, { ...options, subtitle }, Math.max(...runs.map((r) => r.metrics.length)), targets);
+  return { spec, points, series, metrics, finals };
+}
+
+/** "target ≥ 95%", "target ≤ 5%", "target 0%" (at most nothing: exactly nothing). */
+export function targetLabel(target: CurveTarget): string {
+  const percent = `${+(target.value * 100).toFixed(2)}%`;
+  if (target.direction === 'atMost' && target.value === 0) return `target ${percent}`;
+  return `target ${target.direction === 'atLeast' ? '≥' : '≤'} ${percent}`;
 }
 
 /** Builds the spec and renders it to SVG text. */
@@ -191,10 +262,55 @@ export async function renderCurves(runs: readonly RunFolder[], options: CurvesOp
 
 // ---------------------------------------------------------------- internals
 
-function runPoints(rows: readonly EpochRow[], metric: EpochMetric, series: string): CurvePoint[] {
+function isDerived(metric: CurveMetric): metric is DerivedMetric {
+  return Object.hasOwn(DERIVED_METRICS, metric);
+}
+
+/**
+ * The final greedy evaluation's value of a metric in a run's `summary.json` (undefined: the summary
+ * does not report that metric; the per-epoch verified loss, for one, is already its own last point).
+ */
+const FINAL_VALUES: Partial<Record<CurveMetric, (summary: Record<string, unknown>) => unknown>> = {
+  winRate: (s) => s['finalWinRate'],
+  evalWinRate: (s) => s['finalWinRate'],
+  breakRate: (s) => (typeof s['finalWinRate'] === 'number' ? 1 - s['finalWinRate'] : null),
+  evalBreakRate: (s) => (typeof s['finalWinRate'] === 'number' ? 1 - s['finalWinRate'] : null),
+  majorityCorrectRate: (s) => s['majorityCorrectRate'],
+  consistencyViolationRate: (s) => s['consistencyViolationRate'],
+  validityViolationRate: (s) => s['validityViolationRate'],
+  terminationViolationRate: (s) => s['terminationViolationRate'],
+};
+
+/** Mean ± sd of the runs' final evaluations of `metric`, at the latest last epoch among them (none if no run has one). */
+function finalPoint(runs: readonly RunFolder[], metric: CurveMetric, series: string): CurvePoint[] {
+  const read = FINAL_VALUES[metric]!;
+  const finished = runs.flatMap((run) => {
+    const value = run.summary === null ? null : read(run.summary);
+    return typeof value === 'number' && Number.isFinite(value) ? [{ value, epoch: run.metrics.at(-1)!.epoch }] : [];
+  });
+  if (finished.length === 0) return [];
+  const { mean, sd } = meanAndSd(finished.map((f) => f.value));
+  const epoch = Math.max(...finished.map((f) => f.epoch));
+  return [{ series, metric, epoch, value: mean, lower: mean - sd, upper: mean + sd, runs: finished.length }];
+}
+
+/** Each panel's target: the explicit one, else the win-rate threshold on the win-rate panels. */
+function panelTargets(metrics: readonly CurveMetric[], threshold: number | null, explicit: Partial<Record<CurveMetric, CurveTarget>>): Map<CurveMetric, CurveTarget> {
+  const targets = new Map<CurveMetric, CurveTarget>();
+  for (const [metric, target] of Object.entries(explicit) as Array<[CurveMetric, CurveTarget]>) {
+    if (!metrics.includes(metric)) throw new ReportError(`curves: a target for ${metric}, which is not plotted (plotted: ${metrics.join(', ')})`);
+    if (RATES.has(metric) && !(target.value >= 0 && target.value <= 1)) throw new ReportError(`curves: target ${metric}=${target.value} is not a rate in 0..1`);
+    targets.set(metric, target);
+  }
+  if (threshold !== null)
+    for (const metric of ['winRate', 'evalWinRate'] as const) if (metrics.includes(metric) && !targets.has(metric)) targets.set(metric, { value: threshold, direction: 'atLeast' });
+  return targets;
+}
+
+function runPoints(rows: readonly EpochRow[], metric: CurveMetric, series: string): CurvePoint[] {
   const out: CurvePoint[] = [];
   for (const row of rows) {
-    const value = row[metric];
+    const value = metricValue(row, metric);
     if (value !== null) out.push({ series, metric, epoch: row.epoch, value, runs: 1 });
   }
   return out;
@@ -214,28 +330,32 @@ function sharedThreshold(runs: readonly RunFolder[]): number | null {
 
 function buildSpec(
   points: CurvePoint[],
+  finals: CurvePoint[],
   series: string[],
-  metrics: EpochMetric[],
+  metrics: CurveMetric[],
   groupBy: CurveGrouping,
   options: CurvesOptions,
   longestRun: number,
-  threshold: number | null,
+  targets: ReadonlyMap<CurveMetric, CurveTarget>,
 ): TopLevelSpec {
   const width = options.width ?? 520;
   const height = options.height ?? 170;
+  const legend = { orient: 'bottom' as const, direction: 'vertical' as const, labelLimit: 480, titleLimit: 480 };
   const color = {
     field: 'series',
     type: 'nominal' as const,
     title: groupBy === 'seeds' ? 'scenario · algorithm (mean ± sd over seeds)' : 'run',
     scale: { domain: series },
-    legend: { orient: 'bottom' as const, direction: 'vertical' as const, labelLimit: 480, titleLimit: 480, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
+    legend: { ...legend, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
   };
-  const x = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', axis: { tickMinStep: 1 } };
+  // From 0, so that a curve only measured every few epochs (a greedy evaluation) starts where training did.
+  const x = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', axis: { tickMinStep: 1 }, scale: { zero: true } };
   // Dots on the line only when there are few epochs: a handful of points is easier to read as dots.
   const line = { type: 'line' as const, point: longestRun <= 25, strokeWidth: 1.8 };
 
   const panels = metrics.map((metric) => {
     const rate = RATES.has(metric);
+    const target = targets.get(metric);
     const y = {
       field: 'value',
       type: 'quantitative' as const,
@@ -249,26 +369,35 @@ function buildSpec(
         mark: { type: 'area', opacity: 0.18, clip: true },
         encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' }, color },
       });
-    if (threshold !== null && (metric === 'winRate' || metric === 'evalWinRate')) {
-      const at = { y: { datum: threshold, type: 'quantitative' as const } };
-      const own = { data: { values: [{}] } }; // one mark, not one per data row
-      layers.push({ ...own, mark: { type: 'rule', strokeDash: [5, 4], color: '#888', strokeWidth: 1 }, encoding: at });
+    const own = (values: object[]) => ({ data: { values } }); // marks of their own data, not one per curve point
+    if (target) {
+      const at = { y: { datum: target.value, type: 'quantitative' as const } };
+      // The label sits inside the plot at the left, where a curve heading for its target has not got
+      // to yet: under a rule near the top, over one near the bottom.
+      const below = target.value >= 0.5;
+      layers.push({ ...own([{}]), mark: { type: 'rule', strokeDash: [6, 4], color: '#555', strokeWidth: 1.2 }, encoding: at });
       layers.push({
-        ...own,
-        mark: { type: 'text', align: 'right', baseline: 'top', dx: -4, dy: 3, color: '#666', fontSize: 10, x: 'width' },
-        encoding: { ...at, text: { value: `threshold ${+(threshold * 100).toFixed(2)}%` } },
+        ...own([{}]),
+        mark: { type: 'text', align: 'left', baseline: below ? 'top' : 'bottom', dx: 4, dy: below ? 3 : -3, color: '#444', fontSize: 10, fontWeight: 'bold', x: 0 },
+        encoding: { ...at, text: { value: targetLabel(target) } },
       });
     }
-    return { width, height, transform: [{ filter: { field: 'metric', equal: metric } }], layer: layers };
+    const marked = finals.filter((p) => p.metric === metric);
+    if (marked.length > 0) {
+      if (groupBy === 'seeds') layers.push({ ...own(marked), mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' }, color } });
+      layers.push({ ...own(marked), mark: { type: 'point', shape: 'diamond', filled: true, size: 90, opacity: 1, stroke: 'white', strokeWidth: 1 }, encoding: { x, y, color } });
+    }
+    const title = target ? { title: { text: `${METRIC_LABELS[metric]} · ${targetLabel(target)}`, anchor: 'start' as const, fontSize: 12, offset: 6 } } : {};
+    return { ...title, width, height, transform: [{ filter: { field: 'metric', equal: metric } }], layer: layers };
   });
 
   // Built as plain objects; vega-lite's TopLevelSpec union is too deep for TypeScript to check literals against it cheaply.
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: options.title ?? 'training curves', anchor: 'start' },
+    title: { text: options.title ?? 'training curves', anchor: 'start', ...(options.subtitle !== undefined && options.subtitle.length > 0 && { subtitle: options.subtitle, subtitleColor: '#444', subtitleFontSize: 11, subtitleLineHeight: 15, subtitlePadding: 4 }) },
     data: { values: points },
     vconcat: panels,
-    spacing: 18,
+    spacing: 24,
     // One epoch axis for every panel, so that a shorter run's curve ends where it ended.
     resolve: { scale: { x: 'shared' } },
     config: { font: 'sans-serif', view: { stroke: '#ddd' }, axis: { grid: true, gridColor: '#eee' } },

@@ -13,10 +13,17 @@
  *
  * Each arrow is a `<g class="arrow message|relay|sample">`, each decision a `<g class="decision">`,
  * so tests (and curious readers of the file) can count them.
+ *
+ * Legibility: every label slides along its own arrow to a place no other label takes, with text
+ * widths of DejaVu Sans (textWidth.ts); when a round is too crowded for that (a long asynchronous
+ * episode, where every label carries its arrival round), the chart is drawn again with taller
+ * rounds until every label has a place. Messages still in flight at the end land below the end
+ * line, and the verdict goes under the lowest of them.
  */
 import { episodeEvents, type EpisodeEvents, type MessageEvent, type SampleEvent } from '../game/episodeEvents.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import { describeScenario, verdictLine } from '../game/trace.js';
+import { textWidth } from './textWidth.js';
 
 export interface SequenceChartOptions {
   /** First line, e.g. `majority vs equivocate · seed 0 · episode 3`. */
@@ -44,18 +51,31 @@ const DASH = { message: '', relay: '7 4', sample: '1.5 3' } as const;
 type Kind = keyof typeof DASH;
 type Who = 'honest' | 'adversary' | 'delayed' | 'sample';
 
+/** How much taller than the first try a crowded chart may get, step by step. */
+const SPREADS = [1, 1.25, 1.5, 2, 2.5, 3, 4];
+
 /** The chart of an episode already read by `episodeEvents` (the SVG text, ending in a newline). */
 export function sequenceChartSvg(events: EpisodeEvents, options: SequenceChartOptions = {}): string {
+  let drawn = drawChart(events, options, SPREADS[0]!);
+  for (const spread of SPREADS.slice(1)) {
+    if (drawn.collisions === 0) break;
+    drawn = drawChart(events, options, spread);
+  }
+  return drawn.svg;
+}
+
+/** The chart with rounds `spread` times their usual height, and how many labels found no free place. */
+function drawChart(events: EpisodeEvents, options: SequenceChartOptions, spread: number): { svg: string; collisions: number } {
   const { n, rounds } = events;
   const hasRelays = events.messages.some((m) => m.relay) || events.scenario.honestActions === 'relay';
   const hasSamples = events.samples.length > 0;
   // Geometry, in pixels: `lane` between lifelines, `slot` between two senders' departure points
   // inside a round (so that arrowheads do not pile up on one point), `row` the height of a round.
   const lane = hasRelays ? 170 : 120;
-  const slot = hasSamples ? 20 : hasRelays ? 22 : n <= 6 ? 10 : 6;
+  const slot = (hasSamples ? 20 : hasRelays ? 22 : n <= 6 ? 10 : 6) * spread;
   const timed = events.scenario.timing !== 'sync';
   // Relay bundles and arrival rounds make long labels: taller rounds give them room to slide apart.
-  const row = Math.max(hasSamples ? 40 : hasRelays ? 120 : timed ? 100 : 76, 14 + n * slot + 30);
+  const row = Math.max((hasSamples ? 40 : hasRelays ? 120 : timed ? 100 : 76) * spread, 14 + n * slot + 30);
   const left = 70;
   const width = Math.max(left + n * lane + 20, 640);
   const headerLines = (options.title ? 1 : 0) + 2;
@@ -66,7 +86,9 @@ export function sequenceChartSvg(events: EpisodeEvents, options: SequenceChartOp
   const roundY = (r: number) => top + (r - 1) * row;
   const departY = (r: number, i: number) => roundY(r) + 12 + i * slot;
   const endY = roundY(rounds + 1);
-  const lifelineEnd = endY + 30;
+  // Below the lowest arrowhead: a message still in flight at the end lands under the end line, at its sender's offset.
+  const lateSenders = events.messages.filter((m) => m.arrivalRound > rounds).map((m) => m.from);
+  const lifelineEnd = endY + Math.max(30, ...lateSenders.map((from) => departY(1, from) - roundY(1) + 14));
   const verdict = verdictLine(events);
 
   const out: string[] = [];
@@ -114,10 +136,10 @@ export function sequenceChartSvg(events: EpisodeEvents, options: SequenceChartOp
   // The marks' labels are placed first: arrow labels make way for them.
   for (const agent of events.agents) {
     if (agent.decisionRound !== null && agent.decision !== null)
-      labels.reserve(x(agent.id) - 6, departY(agent.decisionRound, n - 1) + slot - 6, 14 + estimateWidth(`decides ${agent.decision}`, 11), 16);
-    else if (agent.fault === null) labels.reserve(x(agent.id), endY + 4, 8 + estimateWidth('no decision', 11), 16);
+      labels.reserve(x(agent.id) - 6, departY(agent.decisionRound, n - 1) + slot - 6, 14 + textWidth(`decides ${agent.decision}`, 11, true), 16);
+    else if (agent.fault === null) labels.reserve(x(agent.id), endY + 4, 8 + textWidth('no decision', 11), 16);
     if (agent.crashedAt !== null) {
-      const width = 14 + estimateWidth('crashed', 11);
+      const width = 14 + textWidth('crashed', 11);
       labels.reserve(x(agent.id) - width, departY(agent.crashedAt, agent.id) + slot / 2 - 8, width + 6, 16);
     }
   }
@@ -164,29 +186,32 @@ export function sequenceChartSvg(events: EpisodeEvents, options: SequenceChartOp
   for (const [kind, who, label] of entries) {
     out.push(`<line x1="${lx}" y1="${by - 4}" x2="${lx + 28}" y2="${by - 4}" stroke="${COLOURS[who]}" stroke-width="1.6"${DASH[kind] ? ` stroke-dasharray="${DASH[kind]}"` : ''} marker-end="url(#head-${who})"/>`);
     out.push(text(lx + 34, by, label, { fill: COLOURS.text }));
-    lx += 40 + estimateWidth(label, 11) + 18;
+    lx += 40 + textWidth(label, 11) + 18;
   }
   out.push(`<circle cx="${lx + 5}" cy="${by - 4}" r="5" fill="${COLOURS.decision}"/>`, text(lx + 14, by, 'decision', { fill: COLOURS.text }));
-  lx += 14 + estimateWidth('decision', 11);
+  lx += 14 + textWidth('decision', 11);
 
   // Wide enough for every line of text, including a long decision vector beside the last lifeline.
-  const decisionRight = Math.max(0, ...events.agents.map((a) => (a.decision === null ? 0 : x(a.id) + 16 + estimateWidth(`decides ${a.decision}`, 11))));
-  const totalWidth = Math.max(
-    width,
-    lx + 12,
-    decisionRight,
-    24 + estimateWidth(verdict, 13),
-    24 + estimateWidth(options.title ?? '', 14),
-    ...header.map((line) => 24 + estimateWidth(line, 11)),
+  const decisionRight = Math.max(0, ...events.agents.map((a) => (a.decision === null ? 0 : x(a.id) + 16 + textWidth(`decides ${a.decision}`, 11, true))));
+  const totalWidth = Math.ceil(
+    Math.max(
+      width,
+      lx + 12,
+      decisionRight,
+      24 + textWidth(verdict, 13, true),
+      24 + textWidth(options.title ?? '', 14, true),
+      ...header.map((line) => 24 + textWidth(line, 11)),
+    ),
   );
-  const height = by + 16;
-  return [
+  const height = fmt(by + 16);
+  const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${totalWidth}" height="${height}" viewBox="0 0 ${totalWidth} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${totalWidth}" height="${height}" fill="white"/>`,
     ...out,
     '</svg>',
     '',
   ].join('\n');
+  return { svg, collisions: labels.collisions };
 }
 
 // ---------------------------------------------------------------- arrows
@@ -219,7 +244,7 @@ function messageArrow(
   const rank = m.to < m.from ? m.to : m.to - 1;
   const preferred = events.n > 2 ? 0.15 + (0.5 * rank) / (events.n - 2) : 0.3;
   const size = m.relay ? 10 : 11;
-  const [lx, ly] = labels.along(x1, y1, x2, y2, preferred, label, size);
+  const [lx, ly] = labels.along((t) => [x1 + (x2 - x1) * t, y1 + (y2 - y1) * t], preferred, label, size, true);
   return (
     `<g class="arrow ${kind}" data-from="${m.from}" data-to="${m.to}" data-sent="${m.sentRound}" data-arrival="${m.arrivalRound}">` +
     arrowLine(x1, y1, shorten(x1, y1, x2, y2, 2), who, kind) +
@@ -236,14 +261,15 @@ function sampleArrow(s: SampleEvent, x: (i: number) => number, departY: (r: numb
   const lanes = Math.abs(x2 - x1) / Math.max(1, Math.abs(s.answerer - s.querier));
   const bulge = 6 + 5 * Math.abs(s.answerer - s.querier);
   const cx = (x1 + x2) / 2, cy = y0 - 2 * bulge;
-  const apexX = cx, apexY = (y0 + 2 * cy + y0) / 4;
-  labels.reserve(apexX - 5, apexY - 14, 10, 14);
   const end = x2 + Math.sign(x1 - x2) * Math.min(6, lanes / 4);
   const label = s.answer === null ? '-' : String(s.answer);
+  // On the arc, at its apex if free, else slid along it.
+  const onArc = (t: number): [number, number] => [(1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t ** 2 * end, (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y0];
+  const [lx, ly] = labels.along(onArc, 0.5, label, 11, true);
   return (
     `<g class="arrow sample" data-from="${s.answerer}" data-to="${s.querier}" data-round="${s.round}">` +
-    `<path d="M${x1},${y0} Q${cx},${cy} ${end},${y0}" fill="none" stroke="${COLOURS[who]}" stroke-width="1.4" stroke-dasharray="${DASH.sample}" marker-end="url(#head-${who})"/>` +
-    text(apexX, apexY - 2, label, { anchor: 'middle', fill: COLOURS[who], weight: 'bold', halo: true }) +
+    `<path d="M${fmt(x1)},${fmt(y0)} Q${fmt(cx)},${fmt(cy)} ${fmt(end)},${fmt(y0)}" fill="none" stroke="${COLOURS[who]}" stroke-width="1.4" stroke-dasharray="${DASH.sample}" marker-end="url(#head-${who})"/>` +
+    text(lx, ly - 3, label, { anchor: 'middle', fill: COLOURS[who], weight: 'bold', halo: true }) +
     '</g>'
   );
 }
@@ -266,33 +292,43 @@ function markerDef(who: Who): string {
 
 // ---------------------------------------------------------------- labels
 
-/** Keeps labels off each other: each takes the free spot nearest its preferred place along its arrow. */
+/**
+ * Keeps labels off each other: each takes the free spot nearest its preferred place along its arrow,
+ * and `collisions` counts the labels (and reserved marks) that found none.
+ */
 class LabelPlacer {
   private readonly boxes: Array<[number, number, number, number]> = [];
+  collisions = 0;
 
   reserve(x: number, y: number, width: number, height: number): void {
+    if (this.overlap(x, y, width, height) > 0) this.collisions += 1;
     this.boxes.push([x, y, width, height]);
   }
 
-  /** Anchor (middle, 3 px under the baseline) of a label on segment (x1,y1)→(x2,y2), near fraction `preferred`. */
-  along(x1: number, y1: number, x2: number, y2: number, preferred: number, content: string, size: number): [number, number] {
-    const width = estimateWidth(content, size) + 4;
-    const height = size + 3;
-    let best: [number, number] = [0, 0];
+  /**
+   * Anchor (middle, 3 px under the baseline) of a label on the curve `at` (t from 0 at the sender to
+   * 1 at the recipient), near fraction `preferred`.
+   */
+  along(at: (t: number) => [number, number], preferred: number, content: string, size: number, bold = false): [number, number] {
+    // A few pixels of white around the text, so that two labels never touch.
+    const width = textWidth(content, size, bold) + 10;
+    const height = size + 6;
+    let best: [number, number] = at(preferred);
     let bestOverlap = Infinity;
-    for (let k = 0; k <= 16; k++) {
+    for (let k = 0; k <= 32; k++) {
       // preferred, then alternately a step further and a step back
-      const t = preferred + (k % 2 === 1 ? 1 : -1) * Math.ceil(k / 2) * 0.05;
+      const t = preferred + (k % 2 === 1 ? 1 : -1) * Math.ceil(k / 2) * 0.025;
       if (t < 0.08 || t > 0.85) continue;
-      const lx = x1 + (x2 - x1) * t, ly = y1 + (y2 - y1) * t;
-      const overlap = this.overlap(lx - width / 2, ly - 3 - size, width, height);
+      const [lx, ly] = at(t);
+      const overlap = this.overlap(lx - width / 2, ly - 4 - size, width, height);
       if (overlap < bestOverlap) {
         best = [lx, ly];
         bestOverlap = overlap;
       }
       if (overlap === 0) break;
     }
-    this.reserve(best[0] - width / 2, best[1] - 3 - size, width, height);
+    if (bestOverlap > 0) this.collisions += 1;
+    this.boxes.push([best[0] - width / 2, best[1] - 4 - size, width, height]);
     return best;
   }
 
@@ -328,11 +364,6 @@ function text(x: number, y: number, content: string, style: TextStyle = {}): str
   attrs.push(`fill="${style.fill ?? COLOURS.text}"`);
   if (style.halo) attrs.push('stroke="white" stroke-width="3" paint-order="stroke" stroke-linejoin="round"');
   return `<text ${attrs.join(' ')}>${escapeXml(content)}</text>`;
-}
-
-/** Rough width of sans-serif text (no font metrics here); enough to size the canvas. */
-function estimateWidth(content: string, size: number): number {
-  return Math.ceil(content.length * size * 0.58);
 }
 
 function escapeXml(content: string): string {

@@ -8,7 +8,9 @@
  * policy sees (`Observer.describe`; for a learned policy, through its own views and history window)
  * and the primitive action taken, and counts distinct (round, observation, action) rows. Each
  * round's rule is the candidate rule that explains most of that round's decisions, with the share
- * it explains; a share below 100% says the table is richer than the rule.
+ * it explains; a share below 100% says the table is richer than the rule. A round that no candidate
+ * explains at all (an interactive-consistency vector commit, say) has no rule: a rule that explains
+ * 0% of the decisions would only mislead.
  */
 import { AdversaryActions, HonestActions } from '../game/actions.js';
 import { GameBatch } from '../game/GameBatch.js';
@@ -37,7 +39,7 @@ export interface DecisionRow {
 export interface RoundRule {
   round: number;
   rule: string;
-  /** Share of the round's decisions the rule explains. */
+  /** Share of the round's decisions the rule explains (more than 0: rounds no rule explains have none). */
   share: number;
   decisions: number;
 }
@@ -48,6 +50,7 @@ export interface DecisionTable {
   adversary: string;
   episodes: number;
   rows: DecisionRow[];
+  /** One per round that some candidate rule explains in part, by round. */
   rules: RoundRule[];
 }
 
@@ -155,15 +158,18 @@ export function extractDecisionTable(options: ExtractOptions): DecisionTable {
     }
   }
 
-  const rules: RoundRule[] = [...decisions.keys()].sort((x, y) => x - y).map((round) => {
-    const hits = explained.get(round)!;
-    let best = 0;
-    hits.forEach((h, k) => {
-      if (h > hits[best]!) best = k;
-    });
-    const total = decisions.get(round)!;
-    return { round, rule: RULES[best]!.name, share: hits[best]! / total, decisions: total };
-  });
+  const rules: RoundRule[] = [...decisions.keys()]
+    .sort((x, y) => x - y)
+    .map((round) => {
+      const hits = explained.get(round)!;
+      let best = 0;
+      hits.forEach((h, k) => {
+        if (h > hits[best]!) best = k;
+      });
+      const total = decisions.get(round)!;
+      return { round, rule: RULES[best]!.name, share: hits[best]! / total, decisions: total };
+    })
+    .filter((rule) => rule.share > 0);
   const sorted = [...table.values()].sort((x, y) => x.round - y.round || y.count - x.count || x.observation.localeCompare(y.observation));
   return { scenario: scenario.name, honest: honest.name, adversary: adversary.name, episodes, rows: sorted, rules };
 }
@@ -171,11 +177,16 @@ export function extractDecisionTable(options: ExtractOptions): DecisionTable {
 /** The rules, one line per round, then the table (at most `limit` rows per round). */
 export function formatDecisionTable(t: DecisionTable, limit = 12): string {
   const lines = [`${t.honest} on ${t.scenario} vs ${t.adversary} · ${t.episodes} episodes`, ''];
-  for (const r of t.rules) lines.push(`round ${r.round}: ${r.rule} (${(100 * r.share).toFixed(1)}% of ${r.decisions} decisions)`);
+  const rounds = [...new Set(t.rows.map((row) => row.round))].sort((x, y) => x - y);
+  for (const round of rounds) {
+    const r = t.rules.find((rule) => rule.round === round);
+    const decisions = t.rows.filter((row) => row.round === round).reduce((sum, row) => sum + row.count, 0);
+    lines.push(r ? `round ${round}: ${r.rule} (${(100 * r.share).toFixed(1)}% of ${r.decisions} decisions)` : `round ${round}: no candidate rule explains any of its ${decisions} decisions (see its table below)`);
+  }
   lines.push('');
-  for (const r of t.rules) {
-    const rows = t.rows.filter((row) => row.round === r.round);
-    lines.push(`round ${r.round} — ${rows.length} distinct (observation, action) pairs${rows.length > limit ? `, the ${limit} most frequent` : ''}:`);
+  for (const round of rounds) {
+    const rows = t.rows.filter((row) => row.round === round);
+    lines.push(`round ${round} — ${rows.length} distinct (observation, action) pairs${rows.length > limit ? `, the ${limit} most frequent` : ''}:`);
     for (const row of rows.slice(0, limit)) lines.push(`  ${String(row.count).padStart(7)}  ${row.action.padEnd(12)}  ${row.observation}`);
   }
   return lines.join('\n') + '\n';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cgym } from '../cli/cgym.js';
 import { risingEpochs, tempDir, writeFakeRun } from './fakeRuns.js';
+import { pngSize, PNG_SIGNATURE } from './png.js';
 import { expectWellFormedSvg, svgTexts } from './svg.js';
 
 const root = tempDir('cgym-plot-');
@@ -32,7 +33,7 @@ describe('cgym plot', () => {
     expect(run.stdout).toBe(`wrote ${file} (winRate, honestReward, adversaryReward of 2 runs)\n`);
     const svg = readFileSync(file, 'utf8');
     expectWellFormedSvg(svg);
-    for (const text of ['hc-seed0', 'hc-seed1', 'epoch', 'honest win rate', 'training curves']) expect(svgTexts(svg)).toContain(text);
+    for (const text of ['hc-seed0', 'hc-seed1', 'epoch', 'honest win rate (training)', 'training curves']) expect(svgTexts(svg)).toContain(text);
   });
 
   it('writes where --out says, with the seed band, the chosen metrics and the spec', () => {
@@ -51,6 +52,30 @@ describe('cgym plot', () => {
     const written = JSON.parse(readFileSync(spec, 'utf8')) as { vconcat: unknown[] };
     expect(written.vconcat).toHaveLength(4); // win rate, then the three violation rates
     expect(svgTexts(svg)).toContain('consistency violations');
+  });
+
+  it('writes a PNG for --out x.png: twice the size of the same figure as SVG', () => {
+    const svgFile = join(root, 'figures', 'same.svg');
+    const pngFile = join(root, 'figures', 'same.png');
+
+    const svgRun = cgym(['plot', '--run', first, '--out', svgFile]);
+    const pngRun = cgym(['plot', '--run', first, '--out', pngFile]);
+
+    expect(pngRun.stderr).toBe('');
+    expect(pngRun.status).toBe(0);
+    expect(pngRun.stdout).toBe(`wrote ${pngFile} (winRate, honestReward, adversaryReward of 1 run)\n`);
+    expect(svgRun.status).toBe(0);
+    const png = readFileSync(pngFile);
+    expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    const [, width, height] = readFileSync(svgFile, 'utf8').match(/^<svg[^>]* width="(\d+)" height="(\d+)"/)!;
+    expect(pngSize(png)).toEqual({ width: 2 * Number(width), height: 2 * Number(height) });
+  });
+
+  it('refuses any other --out extension in one line, before writing anything', () => {
+    for (const out of ['curves.pdf', 'curves', 'curves.svg.txt']) {
+      expectOneLineError(cgym(['plot', '--run', first, '--out', join(root, out)]), new RegExp(`^cgym: plot: out=".*${out.replace('.', '\\.')}": must end in \\.svg or \\.png$`, 'm'));
+      expect(existsSync(join(root, out))).toBe(false);
+    }
   });
 
   it('fails in one line on a missing run folder, a folder with no epochs, an unknown metric, a metric with no data', () => {
@@ -87,9 +112,24 @@ describe('cgym chart', () => {
     expect(svgTexts(svg)).toContain(verdict);
   });
 
-  it('fails in one line on an unknown protocol, a refused protocol and a missing --out', () => {
+  it('writes a PNG for --out x.png, twice the size of the SVG', () => {
+    const args = ['chart', '--scenario', 'async-crash', '--honest', 'ben-or', '--adversary', 'crash', '--episode', '2', '--out'];
+    const svgFile = join(root, 'charts', 'async.svg'), pngFile = join(root, 'charts', 'async.png');
+
+    expect(cgym([...args, svgFile]).status).toBe(0);
+    const run = cgym([...args, pngFile]);
+
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(new RegExp(`^wrote ${pngFile} \\(verdict: .*\\)\\n$`));
+    const [, width, height] = readFileSync(svgFile, 'utf8').match(/^<svg[^>]* width="([\d.]+)" height="([\d.]+)"/)!;
+    expect(pngSize(readFileSync(pngFile))).toEqual({ width: Math.round(2 * Number(width)), height: Math.round(2 * Number(height)) });
+  });
+
+  it('fails in one line on an unknown protocol, a refused protocol, a missing --out and one that is no image', () => {
     expectOneLineError(cgym(['chart', '--scenario', 'byzantine-breaking', '--honest', 'nope', '--out', join(root, 'x.svg')]), /unknown protocol "nope"/);
-    expectOneLineError(cgym(['chart', '--scenario', 'byzantine-breaking', '--honest', 'majority']), /--out <file.svg>' not specified/);
+    expectOneLineError(cgym(['chart', '--scenario', 'byzantine-breaking', '--honest', 'majority']), /--out <file.svg\|file.png>' not specified/);
+    expectOneLineError(cgym(['chart', '--scenario', 'byzantine-breaking', '--honest', 'majority', '--out', join(root, 'x.jpg')]), /^cgym: chart: out=".*x\.jpg": must end in \.svg or \.png$/m);
+    expect(existsSync(join(root, 'x.jpg'))).toBe(false);
     expectOneLineError(cgym(['chart', '--scenario', 'honest-consensus', '--honest', 'majority', '--set', 'maxRounds=0', '--out', join(root, 'x.svg')]), /maxRounds=0/);
     expect(existsSync(join(root, 'x.svg'))).toBe(false);
   });

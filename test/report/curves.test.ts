@@ -46,7 +46,7 @@ describe('curvesSpec', () => {
       expect([encoding['x']!.field, encoding['y']!.field, encoding['color']!.field]).toEqual(['epoch', 'value', 'series']);
       expect(encoding['x']!.title).toBe('epoch');
     }
-    expect(panels[0]!.layer[0]!.encoding['y']!.title).toBe('honest win rate');
+    expect(panels[0]!.layer[0]!.encoding['y']!.title).toBe('honest win rate (training)');
     expect((curves.spec as { data: { values: unknown[] } }).data.values).toBe(curves.points);
   });
 
@@ -160,7 +160,7 @@ describe('renderCurves', () => {
 
     expectWellFormedSvg(rendered);
     const texts = svgTexts(rendered);
-    for (const expected of ['run-one', 'run-two', 'epoch', 'honest win rate', 'honest mean reward', 'adversary mean reward', 'paper figure 1']) expect(texts).toContain(expected);
+    for (const expected of ['run-one', 'run-two', 'epoch', 'honest win rate (training)', 'honest mean reward', 'adversary mean reward', 'paper figure 1']) expect(texts).toContain(expected);
   });
 
   it('renders the band over seeds', async () => {

@@ -7,7 +7,7 @@ import { renderTrace, verdictLine } from '../../src/game/trace.js';
 import { playEpisode } from '../../src/play/play.js';
 import { scriptedEquivocation } from '../game/helpers.js';
 import { renderSequenceChart } from '../../src/report/sequenceChart.js';
-import { expectWellFormedSvg, svgTexts } from './svg.js';
+import { boxesOverlap, expectWellFormedSvg, strokePoints, svgTexts, textBoxes } from './svg.js';
 
 /** Arrows of any kind (message, relay, sample answer). */
 const arrows = (svg: string) => [...svg.matchAll(/<g class="arrow (message|relay|sample)"/g)].map((m) => m[1]!);
@@ -77,5 +77,41 @@ describe('sequence chart of replayed episodes', () => {
     expect([...svg.matchAll(/<g class="decision"/g)]).toHaveLength(decided.length);
     expect([...svg.matchAll(/<g class="crash"/g)]).toHaveLength(events.agents.filter((a) => a.crashedAt !== null).length);
     expect(svgTexts(svg)).toContain(verdictLine(events));
+  });
+});
+
+describe('sequence chart legibility', () => {
+  const CASES: Array<[string, string, string, number, string[]]> = [
+    // short synchronous episodes
+    ['byzantine-breaking', 'majority', 'equivocate', 3, []],
+    ['ba-n4-f1', 'eig', 'lie-relays', 1, []],
+    ['ic-n4-f1', 'eig', 'equivocate', 0, []],
+    ['slush-4v1', 'slush', 'silent', 0, []],
+    // asynchronous ones, where every label carries its arrival round and messages outlive the episode
+    ['async-crash', 'ben-or', 'crash', 2, []],
+    ['async-crash', 'ben-or', 'random', 7, []],
+    ['partial-sync-crash', 'ben-or', 'crash', 0, ['maxRounds=8']],
+    // long: 13 rounds and 156 messages; 24 rounds and 155 messages
+    ['partial-sync-crash', 'ben-or', 'crash', 7, []],
+    ['partial-sync-crash', 'ben-or', 'random', 7, []],
+  ];
+
+  it.each(CASES)('%s (%s vs %s, episode %d): no two labels overlap, and no arrow or lifeline crosses the verdict', (name, honest, adversary, episode, set) => {
+    const game = playEpisode(loadScenario(name, set), honest, adversary, 0, episode);
+    const svg = renderSequenceChart(game, 0, { title: `${honest} vs ${adversary} · seed 0 · episode ${episode}` });
+
+    const boxes = textBoxes(svg);
+    const overlapping = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => boxesOverlap(a, b)).map((b) => `"${a.text}" and "${b.text}"`));
+    expect(overlapping).toEqual([]);
+
+    const verdict = boxes.find((b) => b.className === 'verdict')!;
+    expect(verdict.text).toBe(verdictLine(episodeEvents(game, 0)));
+    const through = strokePoints(svg).filter((p) => p.x >= verdict.left - 2 && p.x <= verdict.right + 2 && p.y >= verdict.top - 2 && p.y <= verdict.bottom + 2);
+    expect(through).toEqual([]);
+    // Everything drawn fits the picture.
+    const [, width, height] = svg.match(/<svg[^>]* width="([\d.]+)" height="([\d.]+)"/)!.map(Number);
+    for (const box of boxes) expect(box.right, box.text).toBeLessThanOrEqual(width!);
+    expect(Math.max(...strokePoints(svg).map((p) => p.y))).toBeLessThan(verdict.top);
+    expect(verdict.bottom).toBeLessThan(height!);
   });
 });

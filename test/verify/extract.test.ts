@@ -32,6 +32,20 @@ describe('extractDecisionTable', () => {
     expect(table.rules[0]!.share).toBeLessThan(0.6);
   });
 
+  it('gives no rule to a round that no candidate explains, rather than one that explains 0%', () => {
+    // EIG for interactive consistency commits a vector in round 3, which no scalar rule predicts.
+    const scenario = loadScenario('ic-n4-f1');
+    const table = extractDecisionTable({ scenario, honest: getProtocol('eig'), adversary: getAdversary('silent'), episodes: 100, seed: 0 });
+
+    expect(table.rules.map((r) => r.round)).toEqual([1, 2]);
+    expect(table.rules.every((r) => r.share > 0)).toBe(true);
+    expect(new Set(table.rows.map((r) => r.round))).toEqual(new Set([1, 2, 3]));
+    const text = formatDecisionTable(table);
+    expect(text).not.toMatch(/\(0\.0% of/);
+    expect(text).toContain('round 3: no candidate rule explains any of its 300 decisions (see its table below)');
+    expect(text).toMatch(/^round 3 — \d+ distinct \(observation, action\) pairs/m);
+  });
+
   it('records only honest agents (Byzantine rows are the adversary\'s)', () => {
     const scenario = loadScenario('byzantine-breaking');
     const table = extractDecisionTable({ scenario, honest: getProtocol('majority'), adversary: getAdversary('equivocate'), episodes: 200, seed: 1 });

@@ -161,11 +161,12 @@ async function runPaper(config: PaperConfig): Promise<void> {
 
   const { readRunFolder } = await import('../../report/runFolder.js');
   const { renderCurves } = await import('../../report/curves.js');
+  const { experimentCurvesOptions } = await import('../../report/experimentCurves.js');
   const figures: string[] = [];
   for (const experiment of experiments) {
     const folders = jobs.filter((j) => j.experiment === experiment).map((j) => readRunFolder(j.run));
     const file = `${experiment.id}.svg`;
-    writeFileAtomic(join(config.out, file), await renderCurves(folders, { groupBy: 'seeds', title: `${experiment.id} (${folders.length} seeds)` }));
+    writeFileAtomic(join(config.out, file), await renderCurves(folders, experimentCurvesOptions(experiment, folders)));
     figures.push(`![${experiment.id}](${file})`);
   }
   const wallSeconds = (performance.now() - clockStart) / 1000;

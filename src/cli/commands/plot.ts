@@ -1,24 +1,26 @@
 /**
- * `cgym plot`: training curves of one or more run folders as SVG (the paper's figures: win rate
- * and rewards per epoch, runs overlaid), rendered headless with Vega-Lite. Reads run folders only.
+ * `cgym plot`: training curves of one or more run folders as SVG or PNG (the paper's figures: win
+ * rate and rewards per epoch, runs overlaid), rendered headless with Vega-Lite (and resvg for a
+ * PNG). Reads run folders only.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { join } from 'node:path';
-import { curvesSpec, type CurvesOptions } from '../../report/curves.js';
+import { CURVE_METRICS, curvesSpec, isCurveMetric, type CurveMetric, type CurvesOptions } from '../../report/curves.js';
 import { ReportError } from '../../report/ReportError.js';
-import { isEpochMetric, EPOCH_METRICS, readRunFolder, type EpochMetric } from '../../report/runFolder.js';
+import { readRunFolder } from '../../report/runFolder.js';
 import { writeFileAtomic } from '../../report/writeFileAtomic.js';
+import { IMAGE_FILE_RULE, imageFormat, writeImage } from '../../report/writeImage.js';
 import { flag, oneOf, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 
 /** `winRate,honestReward` → checked metric keys. */
-function metricList(raw: string): EpochMetric[] {
+function metricList(raw: string): CurveMetric[] {
   const keys = raw.split(',').map((k) => k.trim()).filter(Boolean);
-  const unknown = keys.filter((k) => !isEpochMetric(k));
+  const unknown = keys.filter((k) => !isCurveMetric(k));
   if (keys.length === 0 || unknown.length > 0)
-    throw new InvalidArgumentError(`${unknown.length ? `unknown metric ${unknown.join(', ')}; ` : ''}choose from ${EPOCH_METRICS.join(', ')}.`);
-  return keys as EpochMetric[];
+    throw new InvalidArgumentError(`${unknown.length ? `unknown metric ${unknown.join(', ')}; ` : ''}choose from ${CURVE_METRICS.join(', ')}.`);
+  return keys as CurveMetric[];
 }
 
 /** A rate in 0..1, e.g. `0.99`. */
@@ -35,10 +37,10 @@ export const PlotConfigSchema = z.strictObject({
   version: version(),
   /** Run folders to overlay. */
   run: z.array(text('a run folder'), { error: 'must be a list of run folders' }).min(1, 'must name at least one run folder'),
-  /** Where the SVG goes (null: curves.svg in the first run folder). */
-  out: text('a file name').nullable().default(null),
+  /** Where the figure goes, as SVG or PNG by its extension (null: curves.svg in the first run folder). */
+  out: text('a file name').refine((file) => imageFormat(file) !== undefined, IMAGE_FILE_RULE).nullable().default(null),
   /** Metrics, one panel each (null: winRate, evalWinRate, honestReward, adversaryReward, those with data). */
-  metric: z.array(oneOf(EPOCH_METRICS), { error: 'must be a list of metrics' }).min(1, 'must name at least one metric').nullable().default(null),
+  metric: z.array(oneOf(CURVE_METRICS), { error: 'must be a list of metrics' }).min(1, 'must name at least one metric').nullable().default(null),
   /** Also plot the consistency, validity and termination violation rates. */
   violations: flag(),
   /** Merge runs that differ only in seed into a mean ± sd band. */
@@ -53,10 +55,10 @@ export type PlotConfig = z.output<typeof PlotConfigSchema>;
 
 export function plotCommand(): Command {
   const command = new Command('plot')
-    .description('plot training curves of run folders (win rate and rewards per epoch, runs overlaid) as SVG')
+    .description('plot training curves of run folders (win rate and rewards per epoch, runs overlaid) as SVG or PNG')
     .option('--run <dir...>', 'run folders (runs/<name>) to overlay (required)')
-    .option('--out <file.svg>', 'where to write the SVG (default: curves.svg in the first run folder)')
-    .option('--metric <keys>', `comma-separated metrics, one panel each, any of ${EPOCH_METRICS.join(', ')} (default: winRate,evalWinRate,honestReward,adversaryReward)`, metricList)
+    .option('--out <file.svg|file.png>', 'where to write the figure, SVG or PNG (twice the size, needs a TrueType font such as DejaVu Sans) by its extension (default: curves.svg in the first run folder)')
+    .option('--metric <keys>', `comma-separated metrics, one panel each any of ${CURVE_METRICS.join(', ')}; breakRate is 1 − winRate (default: winRate,evalWinRate,honestReward,adversaryReward)`, metricList)
     .option('--violations', 'also plot the consistency, validity and termination violation rates')
     .option('--band', 'merge runs that differ only in seed: mean ± sd band, coloured by scenario and algorithm')
     .option('--title <text>', withDefault('chart title', PlotConfigSchema, 'title'))
@@ -89,7 +91,7 @@ async function runPlot(config: PlotConfig): Promise<void> {
   const { vegaLiteToSvg } = await import('../../report/vegaLiteToSvg.js');
   const svg = await vegaLiteToSvg(curves.spec);
   const out = config.out ?? join(config.run[0]!, 'curves.svg');
-  writeFileAtomic(out, svg);
+  await writeImage(out, svg);
   const written = [out];
   if (config.spec !== null) {
     writeFileAtomic(config.spec, JSON.stringify(curves.spec, null, 2) + '\n');
