@@ -29,6 +29,8 @@ const CASES: readonly string[] = [
   '--scenario pki --schedule simultaneous --epochs 15 --batch 1024',
   '--scenario pki --schedule simultaneous --epochs 15 --batch 1024 --algo ppo',
   '--scenario phase-king-n5-f1 --adversary equivocate --epochs 15 --batch 1024',
+  // The paper's slush-3v2 network and PPO (64-64 over the 149-number sample record, 1024 episodes an epoch).
+  '--recipe slush-3v2 --epochs 15',
 ];
 
 /** Epochs before this one warm up (JIT, wasm) and are left out of the median. */

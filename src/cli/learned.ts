@@ -105,19 +105,21 @@ export interface GivenRun {
  * learned policy plays the game it learned; `--set` changes a key on purpose).
  */
 export function commandScenario(command: string, options: { scenario?: ScenarioSource | null; set?: readonly string[] }, runs: readonly GivenRun[]): Scenario {
-  const trained = runs.map((run) => ({ ...run, scenario: loadScenario(runScenario(run.dir)) }));
+  const set = options.set ?? [];
+  // Compared with the --set overrides laid over each: a protocol trained at f=0 meets an attacker
+  // trained against it at f=1 under `--set f=1`.
+  const trained = runs.map((run) => ({ ...run, scenario: loadScenario(runScenario(run.dir), set) }));
   for (const other of trained.slice(1)) {
     const [differ] = scenarioDifferences(trained[0]!.scenario, other.scenario);
     if (differ)
-      throw new RangeError(`${command}: ${trained[0]!.flag} ${trained[0]!.dir} and ${other.flag} ${other.dir} were trained on different scenarios (${differ.key}=${shown(differ.a)} and ${shown(differ.b)})`);
+      throw new RangeError(`${command}: ${trained[0]!.flag} ${trained[0]!.dir} and ${other.flag} ${other.dir} were trained on different scenarios (${differ.key}=${shown(differ.a)} and ${shown(differ.b)}); --set ${differ.key}=${shown(differ.b)} plays both at the second's`);
   }
   const given = options.scenario ?? null;
-  const set = options.set ?? [];
   if (given === null) {
     if (trained.length === 0) throw needs(command, '--scenario <name|file> (the presets: `cgym scenarios`; only a run folder brings its own)');
-    return loadScenario(runScenario(trained[0]!.dir), set);
+    return trained[0]!.scenario;
   }
-  const scenario = loadScenario(given);
+  const scenario = loadScenario(given, set);
   for (const run of trained) {
     const [differ] = scenarioDifferences(scenario, run.scenario);
     if (differ)
@@ -125,7 +127,7 @@ export function commandScenario(command: string, options: { scenario?: ScenarioS
         `${command}: --scenario ${typeof given === 'string' ? given : scenario.name} has ${differ.key}=${shown(differ.a)}, but ${run.flag} ${run.dir} was trained with ${differ.key}=${shown(differ.b)}; leave --scenario out (the run brings its own) or change a key with --set`,
       );
   }
-  return set.length === 0 ? scenario : loadScenario(given, set);
+  return scenario;
 }
 
 /**

@@ -87,9 +87,13 @@ describe('a run folder where a protocol or an adversary stands', () => {
     expectOneLine(cgym(args), `${message}; leave --scenario out (the run brings its own) or change a key with --set`);
   });
 
-  it('two run folders trained on different games are refused in one line', () => {
-    expectOneLine(cgym(['play', '--honest', both, '--adversary', longer]), `play: --honest ${both} and --adversary ${longer} were trained on different scenarios (maxRounds=2 and 3)`);
-    expectOneLine(cgym(['eval', '--run', both, '--adversary', longer]), `eval: --run ${both} and --adversary ${longer} were trained on different scenarios (maxRounds=2 and 3)`);
+  it('two run folders trained on different games are refused in one line, and --set lays one game over both', () => {
+    expectOneLine(cgym(['play', '--honest', both, '--adversary', longer]), `play: --honest ${both} and --adversary ${longer} were trained on different scenarios (maxRounds=2 and 3); --set maxRounds=3 plays both at the second's`);
+    expectOneLine(cgym(['eval', '--run', both, '--adversary', longer]), `eval: --run ${both} and --adversary ${longer} were trained on different scenarios (maxRounds=2 and 3); --set maxRounds=3 plays both at the second's`);
+    // (Here the honest network's observation has a column per round, so it then refuses maxRounds=3
+    // in one line of its own; the README tour plays a protocol learned at f=0 against an attacker
+    // learned at f=1 under --set f=1.)
+    expectOneLine(cgym(['play', '--honest', both, '--adversary', longer, '--set', 'maxRounds=3']), new RegExp(`^cgym: run:${both}: the network reads \\d+ numbers, scenario byzantine-breaking observes \\d+\n$`));
   });
 });
 

@@ -299,18 +299,21 @@ function runJob(job: Job, epochs: number | null, children: Set<ChildProcess>, on
     child.on('close', (code) => {
       children.delete(child);
       if (code !== 0) return reject(new ReportError(`paper: ${experiment.id} seed ${seed} failed: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`));
-      const summary = JSON.parse(stdout) as Record<string, number | null>;
+      const summary = JSON.parse(stdout) as Record<string, number | string | null>;
       const value = summary[experiment.metric];
       if (typeof value !== 'number') return reject(new ReportError(`paper: ${experiment.id} seed ${seed}: no ${experiment.metric} in the summary`));
-      const onWinRate = experiment.metric === 'finalWinRate';
+      // "Epochs / seconds to target" are the run's own when its greedy evaluation tracked the
+      // experiment's metric against the experiment's target (train's evalMetric and threshold).
+      const tracked = summary['evalMetric'] === (experiment.metric === 'finalWinRate' ? 'winRate' : experiment.metric) && summary['threshold'] === experiment.threshold;
+      const numberOrNull = (key: string): number | null => (typeof summary[key] === 'number' ? summary[key] : null);
       resolve({
         experiment: experiment.id,
         seed,
         value,
-        epochsToThreshold: onWinRate ? (summary['epochsToThreshold'] ?? null) : null,
-        secondsToThreshold: onWinRate ? (summary['secondsToThreshold'] ?? null) : null,
-        verifiedWorstCaseLoss: summary['verifiedWorstCaseLoss'] ?? null,
-        wallSeconds: summary['wallSeconds'] ?? 0,
+        epochsToThreshold: tracked ? numberOrNull('epochsToThreshold') : null,
+        secondsToThreshold: tracked ? numberOrNull('secondsToThreshold') : null,
+        verifiedWorstCaseLoss: numberOrNull('verifiedWorstCaseLoss'),
+        wallSeconds: numberOrNull('wallSeconds') ?? 0,
         run,
       });
     });
