@@ -75,7 +75,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     recipe: 'slush-3v2',
     metric: 'majorityCorrectRate',
     threshold: 0.95,
-    expectedSeconds: 600,
+    expectedSeconds: 300,
   },
   {
     id: 'pki',

@@ -14,12 +14,12 @@ beforeAll(async () => {
   await ready();
 });
 
-const SHORT = { epochs: 12, batch: 128, evalEvery: 1, evalEpisodes: 300, finalEpisodes: 300, seed: 1 } as const;
+const SHORT = { epochs: 12, batch: 128, evalEvery: 1, evalEpisodes: 300, finalEpisodes: 300, seed: 1, threshold: null } as const;
 
 describe('train: evalMetric', () => {
   it('records both greedy rates, and stopAt / threshold read the majority-correct rate when asked', async () => {
     const base = RECIPES['slush-3v2']!.config;
-    const byWins = await train({ ...base, ...SHORT, out: join(mkdtempSync(join(tmpdir(), 'cgym-evalmetric-')), 'run'), stopAt: 0.9 });
+    const byWins = await train({ ...base, ...SHORT, out: join(mkdtempSync(join(tmpdir(), 'cgym-evalmetric-')), 'run'), stopAt: 0.9, evalMetric: 'winRate' });
     const byMajority = await train({ ...base, ...SHORT, out: join(mkdtempSync(join(tmpdir(), 'cgym-evalmetric-')), 'run'), stopAt: 0.9, evalMetric: 'majorityCorrectRate' });
     const lines = readMetrics(byMajority.run);
     // The win-rate stop fires first; the majority-correct stop only where that rate reached 0.9.
