@@ -2,7 +2,7 @@
 // folder (its learned side plays, greedy); a command given a run folder plays the scenario the run
 // was trained on unless --scenario says otherwise, and a --scenario of another game is refused in
 // one line; a missing folder is `no such run folder: X` from every command and every flag.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,15 @@ describe('a run folder where a protocol or an adversary stands', () => {
     expect(cgymJson<{ scenario: string; honest: string }>(['verify', '--honest', both])).toMatchObject({ scenario: 'byzantine-breaking', honest: `run:${both}` });
     const attacked = cgymJson<{ scenario: string; honest: string }>(['attack', '--honest', both, '--epochs', '1', '--batch', '16', '--trace-episodes', '10', '--out', join(dir, 'attack')]);
     expect(attacked).toMatchObject({ scenario: 'byzantine-breaking', honest: `run:${both}` });
+  });
+
+  it('chart draws a run folder\'s episode in the game the run learned, no --scenario needed', () => {
+    const out = join(dir, 'learned-chart.svg');
+    const drawn = cgym(['chart', '--honest', longer, '--adversary', longer, '--out', out]);
+    expect(drawn.stderr).toBe('');
+    expect(drawn.stdout).toMatch(/^wrote .*learned-chart\.svg/);
+    // The run's game has 3 rounds; the preset's 2 would draw no round 3.
+    expect(readFileSync(out, 'utf8')).toContain('round 3');
   });
 
   it('a --scenario that agrees with the run is accepted; --set changes a key of the run\'s scenario on purpose', () => {

@@ -5,7 +5,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { episodeEvents } from '../../game/episodeEvents.js';
-import { loadScenario } from '../../game/loadScenario.js';
 import { verdictLine } from '../../game/trace.js';
 import { playEpisode, resolveSides } from '../../play/play.js';
 import { ReportError } from '../../report/ReportError.js';
@@ -13,13 +12,14 @@ import { sequenceChartSvg } from '../../report/sequenceChart.js';
 import { IMAGE_FILE_RULE, imageFormat, writeImage } from '../../report/writeImage.js';
 import { integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
-import { learnedOr } from '../learned.js';
+import { commandScenario, isRunName, learnedOr, type GivenRun } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 /** Every option of `cgym chart`, with its default. */
 export const ChartConfigSchema = z.strictObject({
   version: version(),
-  scenario: scenarioSource(),
+  /** null: the game a run folder given as --honest or --adversary was trained on. */
+  scenario: scenarioSource().nullable().default(null),
   /** A protocol or a run folder whose learned honest policy plays (greedy). */
   honest: text('a protocol name or a run folder'),
   /** An adversary or a run folder with a learned adversary. */
@@ -38,7 +38,7 @@ export type ChartConfig = z.output<typeof ChartConfigSchema>;
 export function chartCommand(): Command {
   const command = new Command('chart')
     .description('draw one episode as a message-sequence chart (SVG or PNG): lifelines, messages, decisions, verdict')
-    .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (required)')
+    .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (required unless a run folder brings its own)')
     .option('--honest <protocol|run>', 'honest protocol (see `cgym protocols`), or a run folder whose learned honest policy plays (greedy; required)')
     .option('--adversary <adversary|run>', withDefault('adversary controlling the faulty agents, or a run folder with a learned adversary', ChartConfigSchema, 'adversary'))
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
@@ -57,7 +57,10 @@ export function chartCommand(): Command {
 }
 
 async function runChart(config: ChartConfig): Promise<void> {
-  const scenario = loadScenario(config.scenario, config.set);
+  const runs: GivenRun[] = [];
+  if (isRunName(config.honest, 'honest')) runs.push({ flag: '--honest', dir: config.honest });
+  if (isRunName(config.adversary, 'adversary')) runs.push({ flag: '--adversary', dir: config.adversary });
+  const scenario = commandScenario('chart', config, runs);
   const { honest, adversary } = resolveSides(scenario, await learnedOr(config.honest, 'honest', scenario), await learnedOr(config.adversary, 'adversary', scenario));
   const game = playEpisode(scenario, honest, adversary, config.seed, config.episode);
   const events = episodeEvents(game, 0);
