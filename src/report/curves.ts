@@ -276,6 +276,7 @@ const FINAL_VALUES: Partial<Record<CurveMetric, (summary: Record<string, unknown
   breakRate: (s) => (typeof s['finalWinRate'] === 'number' ? 1 - s['finalWinRate'] : null),
   evalBreakRate: (s) => (typeof s['finalWinRate'] === 'number' ? 1 - s['finalWinRate'] : null),
   majorityCorrectRate: (s) => s['majorityCorrectRate'],
+  evalMajorityCorrectRate: (s) => s['majorityCorrectRate'],
   consistencyViolationRate: (s) => s['consistencyViolationRate'],
   validityViolationRate: (s) => s['validityViolationRate'],
   terminationViolationRate: (s) => s['terminationViolationRate'],
@@ -328,6 +329,28 @@ function sharedThreshold(runs: readonly RunFolder[]): number | null {
   return values.size === 1 && typeof only === 'number' ? only : null;
 }
 
+/**
+ * The y range of a rate panel with a target: from 0 to 100% a 95% target and a 93.6% plateau are
+ * one line. So the range is cut to what the curves, their bands, the final marks and the target
+ * span, on 5% steps, never narrower than 10%.
+ */
+export function rateDomain(metric: CurveMetric, target: CurveTarget, points: readonly CurvePoint[], finals: readonly CurvePoint[]): [number, number] {
+  let low = target.value;
+  let high = target.value;
+  for (const p of [...points, ...finals]) {
+    if (p.metric !== metric) continue;
+    low = Math.min(low, p.value, p.lower ?? p.value);
+    high = Math.max(high, p.value, p.upper ?? p.value);
+  }
+  let from = Math.max(0, Math.floor(low * 20 - 1e-9) / 20);
+  let to = Math.min(1, Math.ceil(high * 20 + 1e-9) / 20);
+  if (to - from < 0.1) {
+    if (to >= 1) from = Math.max(0, to - 0.1);
+    else to = Math.min(1, from + 0.1);
+  }
+  return [from, to];
+}
+
 function buildSpec(
   points: CurvePoint[],
   finals: CurvePoint[],
@@ -360,7 +383,7 @@ function buildSpec(
       field: 'value',
       type: 'quantitative' as const,
       title: METRIC_LABELS[metric],
-      ...(rate && { axis: { format: '%' }, scale: { domain: [0, 1] } }),
+      ...(rate && { axis: { format: '%' }, scale: { domain: target ? rateDomain(metric, target, points, finals) : [0, 1] } }),
     };
     // The line comes first so that the shared legend draws its symbol (a stroke, not a pale swatch).
     const layers: object[] = [{ mark: line, encoding: { x, y, color } }];
