@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { run } from './program.js';
 
 if (process.send) stopWithParent();
+quietWhenTheReaderLeaves();
 
 process.exitCode = await run(process.argv);
 
@@ -26,4 +27,16 @@ function stopWithParent(): void {
     setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGTERM'); }, 200);
   `;
   new Worker(watchdog, { eval: true, workerData: process.ppid }).unref();
+}
+
+/**
+ * `cgym play … | head`: the reader closes the pipe before the output ends, and the next write
+ * fails with EPIPE. That is the reader's choice, not an error of ours: end quietly, as Unix tools
+ * do, instead of printing a stack.
+ */
+function quietWhenTheReaderLeaves(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
 }

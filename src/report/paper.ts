@@ -75,7 +75,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     recipe: 'slush-3v2',
     metric: 'majorityCorrectRate',
     threshold: 0.95,
-    expectedSeconds: 300,
+    expectedSeconds: 550,
   },
   {
     id: 'pki',
