@@ -79,6 +79,20 @@ describe('a run folder where a protocol or an adversary stands', () => {
     expect(readFileSync(out, 'utf8')).toContain('round 3');
   });
 
+  it('train against a run folder\'s side, or from its policy, trains in the game the run learned (no --scenario)', () => {
+    const readScenario = (run: string) => (JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { scenario: { name: string; maxRounds: number } }).scenario;
+    for (const [name, args] of [
+      ['vs-learned-honest', ['--schedule', 'adversary', '--honest', longer]],
+      ['vs-learned-adversary', ['--adversary', longer]],
+      ['from-learned', ['--init', longer]],
+    ] as const) {
+      const out = join(dir, name);
+      const trained = cgym(['train', ...args, '--epochs', '1', '--batch', '16', '--out', out, '--json']);
+      expect(trained.stderr, name).toBe('');
+      expect(readScenario(out), name).toMatchObject({ name: 'byzantine-breaking', maxRounds: 3 });
+    }
+  });
+
   it('a --scenario that agrees with the run is accepted; --set changes a key of the run\'s scenario on purpose', () => {
     expect(cgymJson<Played>(['play', '--honest', both, '--scenario', 'byzantine-breaking', '--episodes', '100']).scenario).toBe('byzantine-breaking');
     const overridden = cgymJson<Played>(['eval', '--run', both, '--set', 'rewards.noCommit=-2', '--episodes', '100']);

@@ -14,6 +14,7 @@ import type { EpochMetrics } from '../../train/runFolder.js';
 import type { TrainSummary } from '../../train/train.js';
 import { mergeConfigInput, readConfigFile } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
+import { isRunName, runScenario } from '../learned.js';
 import { needs } from '../needs.js';
 import { collect, integerIn } from '../options.js';
 import { sendEpochToParent } from '../progress.js';
@@ -55,6 +56,13 @@ interface TrainFlags {
   symmetricOthers?: boolean;
   messageView?: MessageView;
   sampleView?: SampleView;
+}
+
+/** The first of --honest, --adversary and --init that names a run folder (not a registry name or `learned`). */
+function runFolderGiven(flags: TrainFlags): string | undefined {
+  const sides: Array<[string | undefined, 'honest' | 'adversary']> = [[flags.honest, 'honest'], [flags.adversary, 'adversary'], [flags.init, 'honest']];
+  for (const [name, side] of sides) if (name !== undefined && name !== 'learned' && isRunName(name, side)) return name;
+  return undefined;
 }
 
 /** Hidden layer sizes: comma-separated positive integers, or empty for a linear policy. */
@@ -130,6 +138,11 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const [{ train }, { verify }] = await Promise.all([import('../../train/train.js'), import('../../verify/verify.js')]);
   const given = flagsAsConfig(flags);
   const input = flags.resume ? given : mergeConfigInput(startingConfig(flags), given, 'train');
+  if (!flags.resume && input['scenario'] === undefined) {
+    // A run folder given as a side (or to start from) brings the game it was trained on, as in play.
+    const fromRun = runFolderGiven(flags);
+    if (fromRun !== undefined) input['scenario'] = runScenario(fromRun);
+  }
   if (!flags.resume && input['scenario'] === undefined) throw needs('train', '--scenario <name|file> (or a --config file or --recipe that names one; the presets: `cgym scenarios`)');
   const schedule = input['schedule'] ?? 'honest';
   if (!flags.resume && [flags.leaguePool, flags.leagueEvery, flags.leagueLatest].some((x) => x !== undefined) && schedule !== 'league')
