@@ -110,7 +110,7 @@ export class TrainingDivergedError extends RangeError {
 
 /** Seed offsets of the evaluation episodes, apart from the training episodes. */
 const EVAL_SEED_OFFSET = 0x5bd1e995;
-/** Episodes per step of a stop check (`evaluate` with `atLeast`): small, so a far-off policy is ruled out early. */
+/** Episodes per step of a stop check (`evaluateReaching`): small, so a far-off policy is ruled out early. */
 const STOP_CHECK_CHUNK = 256;
 const FINAL_SEED_OFFSET = 0x27d4eb2f;
 
