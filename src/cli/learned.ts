@@ -130,6 +130,14 @@ export function commandScenario(command: string, options: { scenario?: ScenarioS
   return scenario;
 }
 
+/** The scenario of a command that takes `--honest P|DIR` and `--adversary A|DIR` (play, chart): `commandScenario` over the sides that are run folders. */
+export function sidesScenario(command: string, options: { honest: string; adversary: string; scenario?: ScenarioSource | null; set?: readonly string[] }): Scenario {
+  const runs: GivenRun[] = [];
+  if (isRunName(options.honest, 'honest')) runs.push({ flag: '--honest', dir: options.honest });
+  if (isRunName(options.adversary, 'adversary')) runs.push({ flag: '--adversary', dir: options.adversary });
+  return commandScenario(command, options, runs);
+}
+
 /**
  * The honest side and scenario of a command that takes `--run DIR` or `--honest P|DIR`, an
  * optional `--adversary A|DIR` and an optional `--scenario` (a run folder brings its own).

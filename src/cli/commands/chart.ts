@@ -12,7 +12,7 @@ import { sequenceChartSvg } from '../../report/sequenceChart.js';
 import { IMAGE_FILE_RULE, imageFormat, writeImage } from '../../report/writeImage.js';
 import { integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
-import { commandScenario, isRunName, learnedOr, type GivenRun } from '../learned.js';
+import { learnedOr, sidesScenario } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 /** Every option of `cgym chart`, with its default. */
@@ -57,10 +57,7 @@ export function chartCommand(): Command {
 }
 
 async function runChart(config: ChartConfig): Promise<void> {
-  const runs: GivenRun[] = [];
-  if (isRunName(config.honest, 'honest')) runs.push({ flag: '--honest', dir: config.honest });
-  if (isRunName(config.adversary, 'adversary')) runs.push({ flag: '--adversary', dir: config.adversary });
-  const scenario = commandScenario('chart', config, runs);
+  const scenario = sidesScenario('chart', config);
   const { honest, adversary } = resolveSides(scenario, await learnedOr(config.honest, 'honest', scenario), await learnedOr(config.adversary, 'adversary', scenario));
   const game = playEpisode(scenario, honest, adversary, config.seed, config.episode);
   const events = episodeEvents(game, 0);

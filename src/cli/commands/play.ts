@@ -12,7 +12,7 @@ import { playEpisode, type PlayResult } from '../../play/play.js';
 import { flag, integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { count, formatTable, mean, percent, scenarioLabel } from '../format.js';
-import { commandScenario, isRunName, learnedOr, type GivenRun } from '../learned.js';
+import { learnedOr, sidesScenario } from '../learned.js';
 import { needs } from '../needs.js';
 import { collect, integerIn } from '../options.js';
 
@@ -66,10 +66,7 @@ export function playCommand(): Command {
 async function runPlay(config: PlayConfig): Promise<void> {
   if (config.honest === null && config.scenario === null) throw new RangeError(PLAY_USAGE);
   if (config.honest === null) throw needs('play', '--honest <protocol|run> (the protocols: `cgym protocols`)');
-  const runs: GivenRun[] = [];
-  if (isRunName(config.honest, 'honest')) runs.push({ flag: '--honest', dir: config.honest });
-  if (isRunName(config.adversary, 'adversary')) runs.push({ flag: '--adversary', dir: config.adversary });
-  const scenario = commandScenario('play', config, runs);
+  const scenario = sidesScenario('play', { ...config, honest: config.honest });
   // A learned side is an object, which plays on this thread; registry names cross to every core.
   const honest = await learnedOr(config.honest, 'honest', scenario);
   const adversary = await learnedOr(config.adversary, 'adversary', scenario);
