@@ -14,7 +14,10 @@ import type { UpdateStats } from './storageTensors.js';
 export interface Learner {
   /** Whether the networks need a value head under this config. */
   needsValueHead(config: TrainConfig): boolean;
-  /** Whether the acting networks compute their value estimates while acting (the update starts from them). */
+  /**
+   * Whether the rollout records the acting policy's values and log-probabilities of its choices (the
+   * update starts from them; without them it computes nothing of the kind).
+   */
   recordsValues: boolean;
   /** Episodes per group sharing one chance outcome in the rollout (1: independent episodes). */
   groupSize(config: TrainConfig): number;

@@ -52,6 +52,8 @@ export class SideStorage {
     readonly obsSize: number,
     readonly heads: readonly HeadShape[],
     readonly maskWidth: number,
+    /** Record each choice's log-probability under the acting logits (PPO needs it; REINFORCE does not). */
+    readonly recordsLogProbs = true,
   ) {
     const batch = rowsPerRound / rowsPerEpisode;
     refuseOverMemoryLimit(
@@ -114,7 +116,7 @@ export class SideStorage {
   recordChoices(round: number, row: number, choices: Int32Array, used: HeadUsed, logits?: Float32Array): void {
     const { maskWidth, heads } = this;
     const slot = (round - 1) * this.rowsPerRound + row;
-    if (logits) this.behaviourLogProb[slot] = this.logProbOf(logits, row, slot, choices, used);
+    if (logits && this.recordsLogProbs) this.behaviourLogProb[slot] = this.logProbOf(logits, row, slot, choices, used);
     else this.logProbsRecorded = false;
     this.valid[slot] = 1;
     const at = slot * maskWidth;

@@ -263,7 +263,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
   held.disposables.push(honestNet, adversaryNet);
   const R = scenario.maxRounds;
   const side = <Player>(network: PolicyNetwork, player: Player, obsSize: number, rowsPerEpisode: number): LearningSide<Player> => ({
-    network, player, storage: new SideStorage(R, B * rowsPerEpisode, rowsPerEpisode, obsSize, network.spec.heads, network.maskWidth), returns: new Float64Array(B), pool: null,
+    network, player, storage: new SideStorage(R, B * rowsPerEpisode, rowsPerEpisode, obsSize, network.spec.heads, network.maskWidth, learner.recordsValues), returns: new Float64Array(B), pool: null,
   });
   const honestPlayer = honestNet && new NeuralProtocol(honestNet, scenario, 'sample');
   const adversaryPlayer = adversaryNet && new NeuralAdversary(adversaryNet, scenario, 'sample');

@@ -80,4 +80,12 @@ describe('rollout: the behaviour policy recorded while acting', () => {
     storage.clear();
     expect(storage.logProbsRecorded && storage.valuesRecorded).toBe(true);
   });
+
+  it('a storage for a learner that does not use them (REINFORCE) computes no log-probabilities, and says so', () => {
+    const storage = new SideStorage(1, 2, 1, 1, [{ size: 2, offset: 0 }], 2, false);
+    storage.recordRound(1, new Float32Array(2), new Uint8Array(4).fill(1));
+    storage.recordChoices(1, 0, new Int32Array(2), () => true, Float32Array.from([3, 1, 0, 0]));
+    expect(storage.logProbsRecorded).toBe(false);
+    expect(storage.behaviourLogProb[0]).toBe(0);
+  });
 });
