@@ -68,12 +68,13 @@ export interface AdamOptions {
   maxGradNorm?: number;
 }
 
-/** A saved network: spec, weights and Adam state, as plain JSON. */
+/** A saved network: spec, weights and (unless saved as a policy only) Adam state, as plain JSON. */
 export interface SavedPolicy {
   kind: 'cgym-policy';
   spec: PolicyNetworkSpec;
   weights: number[][];
-  adam: { step: number; m: number[][]; v: number[][] };
+  /** Absent in a policy saved without its optimizer (`toJSON({ optimizer: false })`): it plays, and trains on with a fresh Adam. */
+  adam?: { step: number; m: number[][]; v: number[][] };
   /** The running input mean (spec.centerInputs). */
   inputMean?: number[];
 }
@@ -328,23 +329,31 @@ export class PolicyNetwork {
     return Number.isFinite(total);
   }
 
-  /** Weights, Adam state and spec as JSON data (exact: float32 values survive the round trip). */
-  toJSON(): SavedPolicy {
+  /**
+   * Weights, Adam state and spec as JSON data (exact: float32 values survive the round trip);
+   * `optimizer: false` leaves out the Adam state (a policy to play, a third of the size).
+   */
+  toJSON({ optimizer = true }: { optimizer?: boolean } = {}): SavedPolicy {
     const read = (list: tf.Variable[]) => list.map((v) => Array.from(v.dataSync()));
     return {
-      kind: 'cgym-policy', spec: { ...this.spec }, weights: read(this.variables), adam: { step: this.adamStep, m: this.adamM.map((m) => Array.from(m)), v: this.adamV.map((v) => Array.from(v)) },
+      kind: 'cgym-policy', spec: { ...this.spec }, weights: read(this.variables),
+      ...(optimizer && { adam: { step: this.adamStep, m: this.adamM.map((m) => Array.from(m)), v: this.adamV.map((v) => Array.from(v)) } }),
       ...(this.inputMean && this.inputMeanSeen && { inputMean: Array.from(this.inputMean.dataSync()) }),
     };
   }
 
-  /** `optimizer: false` keeps the weights (and input mean) but starts Adam afresh: a new run from old weights. */
+  /**
+   * `optimizer: false` keeps the weights (and input mean) but starts Adam afresh: a new run from old
+   * weights. So does a policy saved without its Adam state.
+   */
   static fromJSON(saved: SavedPolicy, { optimizer = true }: { optimizer?: boolean } = {}): PolicyNetwork {
     if (saved.kind !== 'cgym-policy') throw new RangeError(`policy: not a saved policy (kind=${String(saved.kind)})`);
     const network = new PolicyNetwork(saved.spec, saved.weights);
-    if (optimizer) {
-      network.adamStep = saved.adam.step;
-      network.adamM.forEach((m, k) => m.set(saved.adam.m[k]!));
-      network.adamV.forEach((v, k) => v.set(saved.adam.v[k]!));
+    const adam = optimizer ? saved.adam : undefined;
+    if (adam) {
+      network.adamStep = adam.step;
+      network.adamM.forEach((m, k) => m.set(adam.m[k]!));
+      network.adamV.forEach((v, k) => v.set(adam.v[k]!));
     }
     tf.tidy(() => {
       if (network.inputMean && saved.inputMean) {

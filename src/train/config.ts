@@ -120,6 +120,13 @@ export const TrainConfigSchema = z.strictObject({
   stopAt: rate().nullable().default(null),
   /** The `evalMetric` rate whose first epoch and seconds the summary reports; null: stopAt, else 0.99. */
   threshold: rate().nullable().default(null),
+  /**
+   * Keep the learning side's policy at its best greedy evaluation, and let it stand for the run (its
+   * final evaluation, and its folder as a protocol or adversary); the last one stays in the
+   * checkpoint. Needs one side learning against a fixed opponent (schedule honest or adversary) and
+   * no verification during training (there the verifier judges); null: on wherever it can be.
+   */
+  keepBest: z.boolean({ error: 'must be true or false' }).nullable().default(null),
   /** Epochs between verifications of the greedy honest policy (0: none). */
   verifyEvery: int(0, 1e6).default(0),
   /** State budget of each verification. */
@@ -158,7 +165,7 @@ export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
 export type TrainConfig = z.output<typeof TrainConfigSchema>;
 
 /** The config of a run as config.json records it: the scenario resolved, every derived default filled in. */
-export interface ResolvedTrainConfig extends Omit<TrainConfig, 'scenario' | 'set' | 'honest' | 'adversary' | 'out' | 'threshold' | 'observation' | 'league'> {
+export interface ResolvedTrainConfig extends Omit<TrainConfig, 'scenario' | 'set' | 'honest' | 'adversary' | 'out' | 'threshold' | 'keepBest' | 'observation' | 'league'> {
   /** The league's options under schedule league, null otherwise. */
   league: Required<z.output<typeof LeagueSchema>> | null;
   scenario: Scenario;
@@ -167,6 +174,7 @@ export interface ResolvedTrainConfig extends Omit<TrainConfig, 'scenario' | 'set
   adversary: string;
   out: string;
   threshold: number;
+  keepBest: boolean;
   observation: ObservationOptions;
 }
 
@@ -249,6 +257,9 @@ export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: 
     if (schedule !== 'honest' && schedule !== 'league')
       throw new RangeError(`train: counterexamples need schedule honest or league (got ${schedule}): there the honest side's rollout is its own, so replayed attacks never enter the adversary's training data`);
   }
+  const bestCanBeKept = (schedule === 'honest' || schedule === 'adversary') && config.verifyEvery === 0;
+  if (config.keepBest === true && !bestCanBeKept)
+    throw new RangeError(`train: keepBest needs one side learning against a fixed opponent (schedule honest or adversary) and no verification during training (got schedule ${schedule}, verifyEvery ${config.verifyEvery}): where both sides move, or the verifier judges, no evaluation ranks the policies`);
   if (config.league !== null && schedule !== 'league') throw new RangeError(`train: league options need schedule league (got schedule ${schedule})`);
   if (config.batch % config.reinforce.groupSize !== 0)
     throw new RangeError(`train: reinforce.groupSize must be a positive integer dividing batch=${config.batch} (got ${config.reinforce.groupSize})`);
@@ -260,6 +271,7 @@ export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: 
     adversary: learnsAdversary && scenario.f > 0 ? LEARNED : (config.adversary ?? defaultAdversary(scenario)),
     out: config.out ?? join('runs', runName(scenario.name, algo, config.seed)),
     threshold: config.threshold ?? config.stopAt ?? 0.99,
+    keepBest: config.keepBest ?? bestCanBeKept,
     honestHidden: initNetwork ? [...initNetwork.hidden] : config.honestHidden,
     observation,
     league: schedule === 'league' ? (config.league ?? LeagueSchema.parse({})) : null,

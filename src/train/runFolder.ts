@@ -44,10 +44,27 @@ export interface Checkpoint {
   honest?: SavedPolicy;
   adversary?: SavedPolicy;
   /**
+   * The learning side's policy at its best greedy evaluation so far (config keepBest): what the run
+   * stands for once it ends (the final evaluation, and a run folder used as a protocol or an
+   * adversary). Kept in the checkpoint, so that a resume continues from the same best, exactly.
+   */
+  best?: BestPolicy;
+  /**
    * `configDigest` of the run's config.json: a resume refuses a config.json edited since (absent
    * in checkpoints of older runs, which resume unchecked).
    */
   configDigest?: string;
+}
+
+/** A learning side's best evaluated policy (Checkpoint.best). */
+export interface BestPolicy {
+  side: 'honest' | 'adversary';
+  /** The epoch whose greedy evaluation it was. */
+  epoch: number;
+  /** That evaluation's `evalMetric` rate (the honest side's: the adversary's best is the lowest). */
+  rate: number;
+  /** Its weights, without the Adam state. */
+  policy: SavedPolicy;
 }
 
 /** Writes a file whole or not at all: a temporary file renamed into place (removed on failure). */

@@ -1,6 +1,7 @@
 /**
  * A run folder's learned sides as players: where a command or a schedule asks for a protocol or an
- * adversary, a run folder stands for its latest checkpoint's network (greedy unless asked to sample).
+ * adversary, a run folder stands for its best evaluated network where it kept one, else its latest
+ * checkpoint's (greedy unless asked to sample).
  */
 import { existsSync } from 'node:fs';
 import { loadScenario } from '../game/loadScenario.js';
@@ -8,16 +9,25 @@ import type { Scenario } from '../game/scenario.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
 import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
-import { PolicyNetwork } from '../policy/PolicyNetwork.js';
+import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
 import { ADVERSARIES, getAdversary, getProtocol, PROTOCOLS } from '../protocols/registry.js';
 import { paths, readCheckpoint, readJson } from './runFolder.js';
 
-/** A saved side of a run folder (its latest checkpoint); a RangeError if the run has none. */
-export function loadRunPolicy(dir: string, side: 'honest' | 'adversary'): { network: PolicyNetwork; scenario: Scenario } {
+/**
+ * The saved policy a run folder stands for on one side: its best evaluated one where the run kept
+ * it (config keepBest), else its latest checkpoint's; a RangeError if the run has none.
+ */
+export function runPolicyJSON(dir: string, side: 'honest' | 'adversary'): SavedPolicy {
   if (!existsSync(dir)) throw new RangeError(`no such run folder: ${dir}`);
   const checkpoint = readCheckpoint(dir);
-  const saved = checkpoint?.[side];
+  const saved = checkpoint?.best?.side === side ? checkpoint.best.policy : checkpoint?.[side];
   if (!saved) throw new RangeError(`run ${dir}: has no learned ${side} policy in checkpoints/latest.json`);
+  return saved;
+}
+
+/** A run folder's side as a network (runPolicyJSON), with the run's scenario. */
+export function loadRunPolicy(dir: string, side: 'honest' | 'adversary'): { network: PolicyNetwork; scenario: Scenario } {
+  const saved = runPolicyJSON(dir, side);
   const config = readJson<{ scenario: Record<string, unknown> }>(paths(dir).config, `run ${dir}`);
   return { network: PolicyNetwork.fromJSON(saved), scenario: loadScenario(config.scenario) };
 }

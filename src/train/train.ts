@@ -36,10 +36,10 @@ import { LEARNERS } from './learners.js';
 import { ALGOS, SCHEDULES, type Algo, type EvalMetric, type Schedule } from './names.js';
 import { rollout, SideStorage } from './rollout.js';
 import {
-  acquireRunLock, appendAttacks, appendMetrics, configDigest, paths, prepareNewRunFolder, readCheckpoint, readMetrics, readResumeState, refuseRunFolderTarget, resumeAttacks,
-  RunFolderError, truncateToCheckpoint, writeCheckpoint, writeJson, type Checkpoint, type EpochMetrics, type ResumeState, type RunLock,
+  acquireRunLock, appendAttacks, appendMetrics, configDigest, paths, prepareNewRunFolder, readMetrics, readResumeState, refuseRunFolderTarget, resumeAttacks,
+  RunFolderError, truncateToCheckpoint, writeCheckpoint, writeJson, type BestPolicy, type Checkpoint, type EpochMetrics, type ResumeState, type RunLock,
 } from './runFolder.js';
-import { frozenAdversary, frozenHonest, loadRunPolicy } from './runPolicy.js';
+import { frozenAdversary, frozenHonest, loadRunPolicy, runPolicyJSON } from './runPolicy.js';
 import type { UpdateStats } from './storageTensors.js';
 import { readFileSync } from 'node:fs';
 
@@ -90,6 +90,8 @@ export interface TrainSummary {
   majorityCorrectRate: number;
   finalEpisodes: number;
   epochs: number;
+  /** The epoch of the best evaluated policy that the final evaluation judged (config keepBest), or null: the last one. */
+  bestEpoch: number | null;
   /** The greedy evaluation's rate that `threshold` (and stopAt) read. */
   evalMetric: EvalMetric;
   threshold: number;
@@ -252,7 +254,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
 
   // ---------------------------------------------------------------- sides
   const value = learner.needsValueHead(o);
-  const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(readCheckpoint(o.init)!.honest!, { optimizer: false }) : undefined;
+  const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(runPolicyJSON(o.init, 'honest'), { optimizer: false }) : undefined;
   const honestNet = o.honest === LEARNED
     ? checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest)
       : initial ?? honestNetwork(scenario, { hidden: o.honestHidden, value, seed, commitBias: o.commitBias, centerInputs: o.centerInputs, messageBias: o.messageBias, commitAtHorizon: o.commitAtHorizon, observation: o.observation })
@@ -370,6 +372,11 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
   let thresholdEpoch = checkpoint?.thresholdEpoch ?? null;
   let thresholdSeconds = checkpoint?.thresholdSeconds ?? null;
   let epoch = checkpoint?.epoch ?? 0;
+  // The learning side's best evaluated policy (keepBest): the honest side's highest evalMetric rate,
+  // the adversary's lowest; a later equal rate replaces an earlier one (it is the longer-trained policy).
+  const bestSide = !o.keepBest ? null : learningHonest ? ('honest' as const) : learningAdversary ? ('adversary' as const) : null;
+  let best: BestPolicy | undefined = checkpoint?.best;
+  const isAtLeastAsGood = (rate: number) => best === undefined || (bestSide === 'honest' ? rate >= best.rate : rate <= best.rate);
   const evalSeed = (seed + EVAL_SEED_OFFSET) >>> 0;
   const groupSize = learner.groupSize(o);
   while (epoch < o.epochs) {
@@ -433,6 +440,10 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
       thresholdEpoch = epoch;
       thresholdSeconds = wall();
     }
+    if (bestSide !== null && judged !== null && isAtLeastAsGood(judged)) {
+      const network = bestSide === 'honest' ? learningHonest!.network : learningAdversary!.network;
+      best = { side: bestSide, epoch, rate: judged, policy: network.toJSON({ optimizer: false }) };
+    }
 
     // ---- verification of the greedy honest policy (the formal check, when asked for)
     const verifyDue = !!learningHonest && o.verifyEvery > 0 && (epoch % o.verifyEvery === 0 || epoch === o.epochs);
@@ -481,13 +492,24 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
       epoch, wallSeconds: metrics.wallSeconds!, thresholdEpoch, thresholdSeconds, configDigest: digest,
       ...(learningHonest && { honest: learningHonest.network.toJSON() }),
       ...(learningAdversary && { adversary: learningAdversary.network.toJSON() }),
+      ...(best && { best }),
     });
     options.onEpoch?.(metrics);
     if (o.stopAt !== null && judged !== null && judged >= o.stopAt) break;
   }
 
   // ---------------------------------------------------------------- final greedy evaluation and summary
-  const final = evaluate(o.finalEpisodes, (seed + FINAL_SEED_OFFSET) >>> 0);
+  const finalSeed = (seed + FINAL_SEED_OFFSET) >>> 0;
+  let final: PlayResult;
+  if (best) {
+    // The run stands for its best evaluated policy: that is the one the final evaluation judges.
+    const bestNetwork = PolicyNetwork.fromJSON(best.policy);
+    held.disposables.push(bestNetwork);
+    const sidesOfBest = best.side === 'honest'
+      ? { honest: new NeuralProtocol(bestNetwork, scenario, 'greedy', honest.name), adversary }
+      : { honest, adversary: new NeuralAdversary(bestNetwork, scenario, 'greedy', adversary.name) };
+    final = play({ scenario, ...sidesOfBest, episodes: o.finalEpisodes, seed: finalSeed });
+  } else final = evaluate(o.finalEpisodes, finalSeed);
   const lines = readMetrics(o.out);
   const meanOf = (key: 'episodesPerSecond' | 'agentDecisionsPerSecond') => lines.reduce((s, m) => s + (m[key] ?? 0), 0) / Math.max(1, lines.length);
   const summary: TrainSummary = {
@@ -505,6 +527,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
     majorityCorrectRate: final.majorityCorrectRate,
     finalEpisodes: o.finalEpisodes,
     epochs: epoch,
+    bestEpoch: best?.epoch ?? null,
     evalMetric: o.evalMetric,
     threshold: o.threshold,
     epochsToThreshold: thresholdEpoch,

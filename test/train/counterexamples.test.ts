@@ -78,7 +78,7 @@ describe('init: a run that starts from another run\'s honest network', () => {
     expect(after.spec).toEqual(before.spec);
     const drift = Math.max(...after.weights.flatMap((w, k) => w.map((x, i) => Math.abs(x - before.weights[k]![i]!))));
     expect(drift).toBeLessThan(1e-6);
-    expect(after.adam.step).toBe(2); // a fresh optimizer: two steps, not the source's three + two
+    expect(after.adam!.step).toBe(2); // a fresh optimizer: two steps, not the source's three + two
     expect(() => resolveTrainOptions({ scenario: 'pki', out: 'unused', init: source.run, observation: { history: 3 } })).toThrow(`train: init ${source.run} brings its network and options; drop observation`);
     expect(() => resolveTrainOptions({ scenario: 'honest-consensus', out: 'unused', init: source.run })).toThrow(/the network reads \d+ numbers, scenario honest-consensus observes \d+/);
   });

@@ -58,8 +58,8 @@ describe('train: run folders', () => {
     const checkpoint = readCheckpoint(out)!;
     const initial = adversaryNetwork(loadScenario('byzantine-breaking'), { seed: SMALL_RUN.seed! + 1 });
     expect(checkpoint.adversary!.weights).toEqual(initial.toJSON().weights);
-    expect(checkpoint.adversary!.adam.step).toBe(0);
-    expect(checkpoint.honest!.adam.step).toBe(2);
+    expect(checkpoint.adversary!.adam!.step).toBe(0);
+    expect(checkpoint.honest!.adam!.step).toBe(2);
     initial.dispose();
   });
 

@@ -39,6 +39,7 @@ interface TrainFlags {
   hidden?: number[];
   commitBias?: number;
   centerInputs?: boolean;
+  keepBest?: boolean;
   verifyEvery?: number;
   verifyMaxStates?: number;
   leaguePool?: number;
@@ -126,6 +127,7 @@ export function trainCommand(): Command {
     .option('--message-view <view>', `how the honest network observes messages: ${MESSAGE_VIEWS.join(', ')} (accepted: pki only, per other agent the values accepted by Dolev–Strong's rule) (default: per-sender)`, oneOf(MESSAGE_VIEWS))
     .option('--sample-view <view>', `how the honest network observes samples: ${SAMPLE_VIEWS.join(', ')} (record: also, per other agent and round, the answer it gave to the agent's sample) (default: counts)`, oneOf(SAMPLE_VIEWS))
     .option('--symmetric-others', 'the honest network sees the other agents in a canonical order (the smallest of the (n−1)! numberings), so it treats them alike')
+    .option('--no-keep-best', 'the run stands for its last policy (default: for its best greedy evaluation, where one side learns against a fixed opponent)')
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
     .option('--learning-rate <x>', 'Adam learning rate of the chosen algorithm (default: reinforce 0.01, ppo 0.005)', finiteNumber)
     .option('--entropy <x>', 'weight of the entropy bonus of the chosen algorithm (default: 0.01)', finiteNumber)
@@ -227,6 +229,7 @@ function flagsAsConfig(flags: TrainFlags): Record<string, unknown> {
     messageBias: flags.messageBias,
     commitAtHorizon: flags.commitAtHorizon,
     centerInputs: flags.centerInputs === false ? false : undefined,
+    keepBest: flags.keepBest === false ? false : undefined,
     init: flags.init,
     observation: definedOnly(observation),
     league: hasLeague ? definedOnly(league) : undefined,
