@@ -254,7 +254,7 @@ export const CLIENT_JS = String.raw`
           transform: [{ filter: { field: 'panel', equal: panel.title } }],
           mark: { type: 'line', point: { size: 18 } },
           encoding: {
-            x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+            x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { format: 'd', tickMinStep: 1 } },
             y: { field: 'value', type: 'quantitative', title: panel.title, scale: panel.domain ? { domain: panel.domain } : { zero: false } },
             color: { field: 'metric', type: 'nominal', title: null },
           },
