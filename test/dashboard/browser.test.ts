@@ -71,16 +71,15 @@ describe('the dashboard in Chromium', () => {
     await expect(row.locator('td').nth(3).textContent()).resolves.toBe('4');
     await row.click();
 
-    await page.waitForFunction(() => Number(document.getElementById('curves')!.dataset['points']) > 0, undefined, { timeout: 10_000 });
+    await expect.poll(() => points(page), { timeout: 10_000 }).toBeGreaterThan(0);
     const first = await points(page);
-    await page.waitForFunction((seen) => Number(document.getElementById('curves')!.dataset['points']) > seen, first, { timeout: 10_000 });
-    expect(await points(page)).toBeGreaterThan(first);
+    await expect.poll(() => points(page), { timeout: 10_000 }).toBeGreaterThan(first);
     expect(await page.locator('#curves svg path').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'training.png'), fullPage: true });
 
     expect(await exited).toBe(0);
     await row.and(page.locator('[data-status="finished"]')).waitFor({ timeout: 10_000 });
-    await page.waitForFunction(() => document.getElementById('curves')!.dataset['epochs'] === '300', undefined, { timeout: 10_000 });
+    await expect.poll(() => page.getAttribute('#curves', 'data-epochs'), { timeout: 10_000 }).toBe('300');
     await page.locator('#run-panel[data-status="finished"]').waitFor({ timeout: 10_000 });
     await page.click('#rules-button');
     await page.locator('#rule-list li').first().waitFor({ timeout: 20_000 });
