@@ -121,10 +121,22 @@ export function readRun(root: string, dir: string): RunDetail | undefined {
   };
 }
 
+/**
+ * Parsed metrics by file, kept while the file's size and mtime stay the same: the page asks for
+ * every run's last epoch every second, and a long run's metrics.jsonl runs to megabytes.
+ */
+const metricsCache = new Map<string, { size: number; mtimeMs: number; rows: EpochRow[] }>();
+
 /** The metric lines of a run (a torn last line skipped); an unreadable file gives none. */
 export function readRunMetrics(dir: string): EpochRow[] {
+  const file = paths(dir).metrics;
   try {
-    return parseMetrics(readFileSync(paths(dir).metrics, 'utf8'));
+    const { size, mtimeMs } = statSync(file);
+    const cached = metricsCache.get(file);
+    if (cached && cached.size === size && cached.mtimeMs === mtimeMs) return cached.rows;
+    const rows = parseMetrics(readFileSync(file, 'utf8'));
+    metricsCache.set(file, { size, mtimeMs, rows });
+    return rows;
   } catch {
     return [];
   }

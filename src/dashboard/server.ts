@@ -28,7 +28,7 @@ import { METRIC_LABELS } from '../report/curves.js';
 import { insideRoot } from './insideRoot.js';
 import { CLIENT_JS, PAGE_CSS, pageHtml } from './page.js';
 import { extractRunRules, playRunEpisode, RunPlayError } from './runSides.js';
-import { listRuns, readRun, readRunMetrics } from './runs.js';
+import { listRuns, readRun, readRunMetrics, runStatus } from './runs.js';
 
 /** The only address the dashboard listens on. */
 export const HOST = '127.0.0.1';
@@ -90,8 +90,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       case '/api/metrics': {
         const after = integerParam(url, 'after', -1, Number.MAX_SAFE_INTEGER, -1);
         if (typeof after === 'string') return sendJson(response, 400, { error: after });
-        const run = readRun(root, dir);
-        return sendJson(response, 200, { status: run?.status ?? 'crashed', rows: readRunMetrics(dir).filter((row) => row.epoch > after) });
+        return sendJson(response, 200, { status: runStatus(dir, mtimeOf(join(dir, 'metrics.jsonl'))), rows: readRunMetrics(dir).filter((row) => row.epoch > after) });
       }
       case '/api/rules': {
         // Extraction plays 2000 episodes: kept until the checkpoint changes.
