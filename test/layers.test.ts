@@ -1,4 +1,4 @@
-// The layering rule: `game` ← `protocols`, `policy` ← `play`, `train`, `verify` ← `report` ← `cli`.
+// The layering rule: `game` ← `protocols`, `policy` ← `play`, `train`, `verify` ← `report` ← `dashboard`, `cli`.
 // A lower layer never imports a higher one; this test reads every import in src/ and checks it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -13,6 +13,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   train: ['game', 'protocols', 'policy', 'play', 'train'],
   verify: ['game', 'protocols', 'policy', 'play', 'verify'],
   report: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report'],
+  dashboard: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'dashboard'],
 };
 
 function sourceFiles(dir: string): string[] {

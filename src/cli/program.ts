@@ -44,6 +44,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['verify', async () => (await import('./commands/verify.js')).verifyCommand()],
   ['extract', async () => (await import('./commands/extract.js')).extractCommand()],
   ['paper', async () => (await import('./commands/paper.js')).paperCommand()],
+  ['dashboard', async () => (await import('./commands/dashboard.js')).dashboardCommand()],
 ];
 
 /** The program with every command, or (`only`, a command's name) with that one alone. */
