@@ -56,7 +56,8 @@ export type AttackConfig = z.output<typeof AttackConfigSchema>;
 /** Validates an attack's options (a command line, a --config file) into a complete config. */
 export const parseAttackConfig = (input: unknown, source = 'attack'): AttackConfig => parseConfig(AttackConfigSchema, input, source);
 
-export type AttackOptions = AttackConfigInput & TrainHooks;
+/** `resume`: continue the adversary's run in `out` from its last checkpoint (a stopped attack), then report. */
+export type AttackOptions = AttackConfigInput & TrainHooks & { resume?: boolean };
 
 export interface AttackReport {
   run: string;
@@ -83,10 +84,10 @@ export interface AttackReport {
 const ATTACK_SEED_OFFSET = 0x2545f491;
 
 export async function attack(options: AttackOptions): Promise<AttackReport> {
-  const { clockStart, onEpoch, verify, ...input } = options;
+  const { clockStart, onEpoch, verify, resume, ...input } = options;
   const { traceEpisodes, ...config } = parseAttackConfig(input);
   const hooks: TrainHooks = { ...(clockStart !== undefined && { clockStart }), ...(onEpoch && { onEpoch }), ...(verify && { verify }) };
-  const summary: TrainSummary = await train({ ...config, ...hooks, schedule: 'adversary' });
+  const summary: TrainSummary = await train({ ...config, ...hooks, schedule: 'adversary', ...(resume && { resume }) });
   const scenario = loadScenario(config.scenario, config.set);
   const honest = frozenHonest(config.honest, scenario);
   const adversary = frozenAdversary(summary.run, scenario);
