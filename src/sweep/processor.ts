@@ -17,8 +17,11 @@ const children = new Set<ChildProcess>();
 const HANGUP = 129; // the exit code of a process ended by SIGHUP: its parent hung up
 
 process.on('disconnect', () => {
+  // Exit once the children have (or after a second): a child left a zombie would hold its run
+  // folder's lock, and the worker retrying the job would find the folder in use.
+  const exited = [...children].map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(null) : child.once('exit', done))));
   for (const child of children) child.kill('SIGTERM');
-  process.exit(HANGUP);
+  void Promise.race([Promise.all(exited), new Promise((done) => setTimeout(done, 1000))]).then(() => process.exit(HANGUP));
 });
 
 /** Progress is sent at most this often: each send is a Redis write and an event to the sweep. */
