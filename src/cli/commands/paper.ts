@@ -1,6 +1,7 @@
 /**
  * `cgym paper`: the seed paper's five experiments (GAME.md §9), each over 3 seeds (`--full`: 5), on
- * every core (one `cgym train` / `cgym attack` child process per run, the longest first), then
+ * every core (a sweep's grid, run by sweep/runPool.ts: one `cgym train` / `cgym attack` child process
+ * per run, the longest first), then
  * `results/paper.md` with the paper's result beside ours and the training curves as SVG (mean ± sd
  * over seeds). While it runs, a panel on a terminal, one line per finished run otherwise (progress.ts).
  * A re-run replaces the run folders it owns (`<out>/runs/<experiment>__seed<k>`): they are results,
