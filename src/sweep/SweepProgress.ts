@@ -69,7 +69,9 @@ export class SweepProgress implements JobObserver<SweepJob> {
   fail(job: SweepJob, error: Error): void {
     this.running.delete(job.name);
     this.failed++;
-    this.log(`${this.source}: ${job.label}: FAILED: ${error.message.replace(new RegExp(`^${this.source}: `), '')}`);
+    // The runner's message names the job and the child's own line its program: both said here already.
+    const reason = error.message.startsWith(`${this.source}: ${job.label} failed: `) ? error.message.slice(`${this.source}: ${job.label} failed: `.length).replace(/^cgym: /, '') : error.message;
+    this.log(`${this.source}: ${job.label}: FAILED: ${reason}`);
   }
 
   stop(): void {

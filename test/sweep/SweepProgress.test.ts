@@ -21,9 +21,9 @@ describe('SweepProgress', () => {
     const { stream, text } = captured();
     const progress = new SweepProgress(2, ['finalWinRate'], stream);
     progress.start(job('n3__seed0'));
-    progress.fail(job('n3__seed0'), new Error('sweep: n3 seed0 failed: train: boom'));
+    progress.fail(job('n3__seed0'), new Error('sweep: n3 seed0 failed: cgym: train: boom'));
     progress.stop();
-    expect(text()).toBe('sweep: n3 seed0: FAILED: n3 seed0 failed: train: boom\n');
+    expect(text()).toBe('sweep: n3 seed0: FAILED: train: boom\n');
   });
 
   it('the panel: jobs done, failed, running and queued, then each running job\'s epochs', () => {

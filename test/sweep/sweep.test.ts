@@ -101,6 +101,18 @@ describe('cgym sweep', () => {
     expect(run.stderr).toBe(`cgym: sweep: ${join(out, 'jobs', 'n3__seed0.json')} holds another config than this sweep's job n3__seed0; remove that job's files (jobs/n3__seed0.json, runs/n3__seed0) or choose another --out\n`);
   });
 
+  it('a failed job does not stop the others: they finish, the table shows them, and the sweep exits 1 naming the failure', () => {
+    const failing = join(folder, 'failing.json');
+    writeFileSync(failing, JSON.stringify({ kind: 'attack', base: { scenario: 'byzantine-breaking', epochs: 3, batch: 32, finalEpisodes: 200, traceEpisodes: 50 }, axes: { honest: ['majority', 'nope'] } }));
+    const run = cgym(['sweep', failing, '--jobs', '1', '--out', join(folder, 'failing')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^sweep: honest-nope: FAILED: unknown protocol "nope" \(known: /m);
+    expect(run.stderr).toMatch(/^sweep: honest-majority: breakRate [\d.]+% \([\d.]+ s\)$/m);
+    expect(run.stderr.trim().split('\n').pop()).toMatch(/^cgym: sweep: 1 of 2 jobs failed \(first: honest-nope failed: cgym: unknown protocol "nope" .*\); run the sweep again to retry them$/);
+    expect(run.stdout).toMatch(/^\| honest-majority \| attack \| 1\/1 \| [\d.]+% ± 0\.0% \|$/m);
+    expect(run.stdout).toMatch(/^\| honest-nope \| attack \| 0\/1 \| — \|$/m);
+  }, 60_000);
+
   it('refuses a bad sweep file or job config in one line naming the key, the value and the rule', () => {
     const bad = join(folder, 'bad.json');
     writeFileSync(bad, JSON.stringify({ kind: 'train', axes: { seed: 'all' } }));
