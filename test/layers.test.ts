@@ -14,6 +14,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   verify: ['game', 'protocols', 'policy', 'play', 'verify'],
   report: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report'],
   dashboard: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'dashboard'],
+  // The tier of cli (which is not listed: it may import anything): sweeps run cli commands.
+  sweep: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'cli', 'sweep'],
 };
 
 function sourceFiles(dir: string): string[] {

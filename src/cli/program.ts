@@ -44,6 +44,8 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['verify', async () => (await import('./commands/verify.js')).verifyCommand()],
   ['extract', async () => (await import('./commands/extract.js')).extractCommand()],
   ['paper', async () => (await import('./commands/paper.js')).paperCommand()],
+  ['sweep', async () => (await import('./commands/sweep.js')).sweepCommand()],
+  ['worker', async () => (await import('./commands/worker.js')).workerCommand()],
   ['dashboard', async () => (await import('./commands/dashboard.js')).dashboardCommand()],
 ];
 

@@ -15,7 +15,7 @@ import { AdversaryActions, HonestActions } from '../game/actions.js';
 import { frozenAdversary, frozenHonest } from './runPolicy.js';
 import type { z } from 'zod';
 import { TrainConfigSchema } from './config.js';
-import { train, type TrainHooks, type TrainSummary } from './train.js';
+import { train, type TrainHooks, type TrainOptions, type TrainSummary } from './train.js';
 import { loadScenario } from '../game/loadScenario.js';
 import { integer, parseConfig, text } from '../game/parseConfig.js';
 import type { Scenario } from '../game/scenario.js';
@@ -56,7 +56,8 @@ export type AttackConfig = z.output<typeof AttackConfigSchema>;
 /** Validates an attack's options (a command line, a --config file) into a complete config. */
 export const parseAttackConfig = (input: unknown, source = 'attack'): AttackConfig => parseConfig(AttackConfigSchema, input, source);
 
-export type AttackOptions = AttackConfigInput & TrainHooks;
+/** `resume`: continue the adversary's run in `out` from its last checkpoint (a stopped attack), then report. */
+export type AttackOptions = AttackConfigInput & TrainHooks & { resume?: boolean };
 
 export interface AttackReport {
   run: string;
@@ -83,10 +84,12 @@ export interface AttackReport {
 const ATTACK_SEED_OFFSET = 0x2545f491;
 
 export async function attack(options: AttackOptions): Promise<AttackReport> {
-  const { clockStart, onEpoch, verify, ...input } = options;
+  const { clockStart, onEpoch, verify, resume, ...input } = options;
   const { traceEpisodes, ...config } = parseAttackConfig(input);
   const hooks: TrainHooks = { ...(clockStart !== undefined && { clockStart }), ...(onEpoch && { onEpoch }), ...(verify && { verify }) };
-  const summary: TrainSummary = await train({ ...config, ...hooks, schedule: 'adversary' });
+  // A resume continues the run as its config.json records it (every option, defaults included): only
+  // its folder and length are given, as `cgym train --resume` does.
+  const summary: TrainSummary = resume ? await train({ ...(config.out !== null && { out: config.out }), epochs: config.epochs, ...hooks, resume } as TrainOptions) : await train({ ...config, ...hooks, schedule: 'adversary' });
   const scenario = loadScenario(config.scenario, config.set);
   const honest = frozenHonest(config.honest, scenario);
   const adversary = frozenAdversary(summary.run, scenario);

@@ -30,6 +30,7 @@ export function attackCommand(): Command {
     .option('--seed <k>', 'the run seed (default: 0)', integerIn(0, 2 ** 32 - 1))
     .option('--out <dir>', 'run folder of the adversary (default: runs/<scenario>__<algo>__<seed>__<time>)')
     .option('--trace-episodes <n>', 'greedy episodes searched for the most common winning attack (default: 2000)', integerIn(1, 1 << 20))
+    .option('--resume', 'continue the stopped attack in --out from its last checkpoint (the same options as it was started with), then report')
     .option('--json', 'print one JSON object')
     .action((flags: object, self: Command) => runAttack(flags, self));
 }
@@ -44,8 +45,9 @@ async function runAttack(flags: object, command: Command): Promise<void> {
     /** A run folder whose learned honest policy is attacked (as `honest` naming a run folder). */
     honestRun: AttackConfigSchema.shape.honest.nullable().default(null),
     json: flag(),
+    resume: flag(),
   });
-  const { honestRun, json, ...given } = commandConfig('attack', schema, command, givenFlags(flags));
+  const { honestRun, json, resume, ...given } = commandConfig('attack', schema, command, givenFlags(flags));
   if (given.honest === null && honestRun === null) throw needs('attack', '--honest <protocol|run> (the protocols: `cgym protocols`)');
   if (given.honest !== null && honestRun !== null) throw new RefusedError('attack: give exactly one of --honest <protocol|run> or --honest-run <dir>');
   const honest = (honestRun ?? given.honest)!;
@@ -55,6 +57,7 @@ async function runAttack(flags: object, command: Command): Promise<void> {
   const report = await attack({
     ...config,
     clockStart: 0,
+    ...(resume && { resume }),
     onEpoch: (m) => {
       sendEpochToParent(m, config.epochs);
       if (!json && (m.epoch % 10 === 0 || m.epoch === config.epochs)) process.stderr.write(`epoch ${m.epoch}/${config.epochs} | adversary wins ${percent(1 - (m.winRate ?? 0))}\n`);

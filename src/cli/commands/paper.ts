@@ -1,6 +1,7 @@
 /**
  * `cgym paper`: the seed paper's five experiments (GAME.md §9), each over 3 seeds (`--full`: 5), on
- * every core (one `cgym train` / `cgym attack` child process per run, the longest first), then
+ * every core (a sweep's grid, run by sweep/runPool.ts: one `cgym train` / `cgym attack` child process
+ * per run, the longest first), then
  * `results/paper.md` with the paper's result beside ours and the training curves as SVG (mean ± sd
  * over seeds). While it runs, a panel on a terminal, one line per finished run otherwise (progress.ts).
  * A re-run replaces the run folders it owns (`<out>/runs/<experiment>__seed<k>`): they are results,
@@ -11,8 +12,8 @@
  * The child runs die with the parent: a SIGINT, SIGTERM or SIGHUP is passed on to them, and a child
  * whose parent was killed outright notices on its own (main.ts).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { constants, availableParallelism } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,9 @@ import { writeFileAtomic } from '../../report/writeFileAtomic.js';
 import { flag, integer, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { integerIn } from '../options.js';
-import { duration, isEpochMessage, PaperProgress, type EpochMessage } from '../progress.js';
+import { duration, PaperProgress } from '../progress.js';
+import { runPool } from '../../sweep/runPool.js';
+import type { JobResult, SweepJob } from '../../sweep/SweepJob.js';
 
 /** Seeds per experiment by default: the table says on how many of them each target was met. */
 export const DEFAULT_SEEDS = 3;
@@ -67,8 +70,6 @@ interface PaperSettings {
 
 const SETTINGS_FILE = 'paper.json';
 
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
-
 export function paperCommand(): Command {
   const command = new Command('paper')
     .description('reproduce the seed paper\'s five experiments over several seeds and write results/paper.md with curves')
@@ -82,10 +83,10 @@ export function paperCommand(): Command {
   return addConfigOption(command).action((flags: object, self: Command) => runPaper(commandConfig('paper', PaperConfigSchema, self, givenFlags(flags))));
 }
 
-interface Job {
+/** One experiment at one seed: a sweep job (a `cgym train` / `cgym attack` child process) that knows its experiment. */
+interface PaperJob extends SweepJob {
   experiment: PaperExperiment;
   seed: number;
-  run: string;
 }
 
 /** The seeds per experiment the config asks for: `--seeds`, else the full run's or the default. */
@@ -106,9 +107,7 @@ async function runPaper(config: PaperConfig): Promise<void> {
     version: packageVersion(),
   };
   checkOutFolder(config.out, settings, config.force);
-  const jobs: Job[] = experiments.flatMap((experiment) =>
-    Array.from({ length: seeds }, (_, seed) => ({ experiment, seed, run: join(config.out, 'runs', `${experiment.id}__seed${seed}`) })),
-  );
+  const jobs: PaperJob[] = experiments.flatMap((experiment) => Array.from({ length: seeds }, (_, seed) => paperJob(experiment, seed, config.epochs, config.out)));
   const replaced = jobs.map((j) => j.run).filter((run) => existsSync(run));
   for (const run of replaced) {
     if (!existsSync(join(run, 'config.json'))) throw new ReportError(`paper: ${run} exists and is not a run folder; move it away or choose another --out`);
@@ -122,42 +121,18 @@ async function runPaper(config: PaperConfig): Promise<void> {
   const order = longestFirst(jobs);
   const workers = Math.min(config.workers ?? availableParallelism(), jobs.length);
   const progress = new PaperProgress(order, workers, process.stderr);
-  const children = new Set<ChildProcess>();
-  const stopChildren = () => {
-    for (const child of children) child.kill('SIGTERM');
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    stopChildren();
-    progress.stop();
-    process.stderr.write(`cgym: paper: stopped by ${signal}, and its ${children.size} running runs with it\n`);
-    process.exit(128 + constants.signals[signal]);
-  };
-  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-  let failed = false;
-  let next = 0;
-  const worker = async () => {
-    while (next < order.length && !failed) {
-      const job = order[next++]!;
-      try {
-        progress.start(job.experiment, job.seed);
-        const result = await runJob(job, config.epochs, children, (message) => progress.epoch(job.experiment, job.seed, message));
-        runs.push(result);
-        progress.finish(job.experiment, result);
-      } catch (error) {
-        // One failed run fails the table: the others stop now rather than finish for nothing.
-        failed = true;
-        stopChildren();
-        throw error;
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: workers }, worker));
-  } finally {
-    progress.stop();
-    for (const signal of SIGNALS) process.off(signal, onSignal);
-  }
+  // The grid is a sweep (sweep/runPool.ts) whose runs keep no result file: a re-run regenerates them.
+  await runPool(order, { workers, source: 'paper', failFast: true }, {
+    start: (job) => progress.start(job.experiment, job.seed),
+    epoch: (job, message) => progress.epoch(job.experiment, job.seed, message),
+    finish: (job, summary) => {
+      const result = paperRun(job, summary);
+      runs.push(result);
+      progress.finish(job.experiment, result);
+    },
+    fail: () => undefined, // fail-fast: the error itself ends the paper
+    stop: () => progress.stop(),
+  });
 
   const { readRunFolder } = await import('../../report/runFolder.js');
   const { renderCurves } = await import('../../report/curves.js');
@@ -277,45 +252,36 @@ function packageRoot(): string | undefined {
   return undefined;
 }
 
-/** Runs one experiment at one seed as a child `cgym` process, passes on its epochs, and reads its JSON summary. */
-function runJob(job: Job, epochs: number | null, children: Set<ChildProcess>, onEpoch: (message: EpochMessage) => void): Promise<PaperRun> {
-  const { experiment, seed, run } = job;
+/** The job that runs one experiment at one seed into `<out>/runs/<experiment>__seed<k>`. */
+function paperJob(experiment: PaperExperiment, seed: number, epochs: number | null, out: string): PaperJob {
+  const name = `${experiment.id}__seed${seed}`;
+  const run = join(out, 'runs', name);
   const what = experiment.command === 'train' ? ['train', '--recipe', experiment.recipe] : ['attack', ...experiment.args];
   const epochsFlag = epochs ?? experiment.epochs ?? (experiment.command === 'attack' ? DEFAULT_EPOCHS : undefined);
-  const args = [MAIN, ...what, '--seed', String(seed), ...(epochsFlag === undefined ? [] : ['--epochs', String(epochsFlag)]), '--out', run, '--json'];
-  return new Promise((resolve, reject) => {
-    // The IPC channel tells the child it has a parent to die with (main.ts), and carries its epochs (progress.ts).
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    children.add(child);
-    child.on('message', (message) => {
-      if (isEpochMessage(message)) onEpoch(message);
-    });
-    let stdout = '';
-    let stderr = '';
-    // Both pipes exist: stdio asks for them ('pipe').
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      children.delete(child);
-      if (code !== 0) return reject(new ReportError(`paper: ${experiment.id} seed ${seed} failed: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`));
-      const summary = JSON.parse(stdout) as Record<string, number | string | null>;
-      const value = summary[experiment.metric];
-      if (typeof value !== 'number') return reject(new ReportError(`paper: ${experiment.id} seed ${seed}: no ${experiment.metric} in the summary`));
-      // "Epochs / seconds to target" are the run's own when its greedy evaluation tracked the
-      // experiment's metric against the experiment's target (train's evalMetric and threshold).
-      const tracked = summary['evalMetric'] === (experiment.metric === 'finalWinRate' ? 'winRate' : experiment.metric) && summary['threshold'] === experiment.threshold;
-      const numberOrNull = (key: string): number | null => (typeof summary[key] === 'number' ? summary[key] : null);
-      resolve({
-        experiment: experiment.id,
-        seed,
-        value,
-        epochsToThreshold: tracked ? numberOrNull('epochsToThreshold') : null,
-        secondsToThreshold: tracked ? numberOrNull('secondsToThreshold') : null,
-        verifiedWorstCaseLoss: numberOrNull('verifiedWorstCaseLoss'),
-        wallSeconds: numberOrNull('wallSeconds') ?? 0,
-        run,
-      });
-    });
-  });
+  const args = [...what, '--seed', String(seed), ...(epochsFlag === undefined ? [] : ['--epochs', String(epochsFlag)]), '--out', run, '--json'];
+  return { name, label: `${experiment.id} seed ${seed}`, kind: experiment.command, cell: experiment.id, seed, run, args, resumeArgs: null, keepResult: false, experiment };
+}
+
+/** The run's outcome as the table reads it, from the command's JSON summary. */
+function paperRun(job: PaperJob, summary: JobResult): PaperRun {
+  const { experiment, seed, run } = job;
+  const value = summary[experiment.metric];
+  if (typeof value !== 'number') throw new ReportError(`paper: ${experiment.id} seed ${seed}: no ${experiment.metric} in the summary`);
+  // "Epochs / seconds to target" are the run's own when its greedy evaluation tracked the
+  // experiment's metric against the experiment's target (train's evalMetric and threshold).
+  const tracked = summary['evalMetric'] === (experiment.metric === 'finalWinRate' ? 'winRate' : experiment.metric) && summary['threshold'] === experiment.threshold;
+  const numberOrNull = (key: string): number | null => {
+    const x = summary[key];
+    return typeof x === 'number' ? x : null;
+  };
+  return {
+    experiment: experiment.id,
+    seed,
+    value,
+    epochsToThreshold: tracked ? numberOrNull('epochsToThreshold') : null,
+    secondsToThreshold: tracked ? numberOrNull('secondsToThreshold') : null,
+    verifiedWorstCaseLoss: numberOrNull('verifiedWorstCaseLoss'),
+    wallSeconds: numberOrNull('wallSeconds') ?? 0,
+    run,
+  };
 }
