@@ -14,6 +14,7 @@ import { FileTooLargeError, MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../g
 import type { Scenario } from '../game/scenario.js';
 import { RefusedError, type Adversary, type HonestProtocol } from '../game/strategy.js';
 import { ADVERSARIES, PROTOCOLS } from '../protocols/registry.js';
+import { automatonName, automatonProtocol, isAutomatonName } from '../protocols/thresholdAutomaton/protocol.js';
 import { needs } from './needs.js';
 import { scenarioDifferences, shownValue as shown } from './scenarioDifferences.js';
 
@@ -55,6 +56,7 @@ export function readRunConfig(dir: string): Record<string, unknown> {
  * existing path is a run folder. Anything else is an unknown name, refused with the known ones.
  */
 export function isRunName(name: string, side: Side): boolean {
+  if (side === 'honest' && isAutomatonName(name)) return false; // a threshold automaton file, not a run folder
   const registry: ReadonlyArray<{ name: string }> = side === 'honest' ? PROTOCOLS : ADVERSARIES;
   if (!name.includes('/') && registry.some((entry) => entry.name === name)) return false;
   if (name.includes('/') || existsSync(name)) {
@@ -71,6 +73,7 @@ export type LearnedPlay = 'greedy' | 'sample';
 export async function learnedOr(name: string, side: 'honest', scenario: Scenario, play?: LearnedPlay): Promise<HonestProtocol | string>;
 export async function learnedOr(name: string, side: 'adversary', scenario: Scenario): Promise<Adversary | string>;
 export async function learnedOr(name: string, side: Side, scenario: Scenario, play: LearnedPlay = 'greedy'): Promise<HonestProtocol | Adversary | string> {
+  if (side === 'honest') warnAutomaton(name, scenario);
   if (!isRunName(name, side)) return name;
   return side === 'honest' ? learnedSide(name, 'honest', scenario, play) : learnedSide(name, 'adversary', scenario);
 }
@@ -158,5 +161,25 @@ export async function honestAndScenario(
   if (adversary !== undefined && isRunName(adversary, 'adversary')) runs.push({ flag: '--adversary', dir: adversary });
   const scenario = commandScenario(command, options, runs);
   if (options.play === 'sample' && !isRun) throw new RangeError(`${command}: --play sample applies to a run folder's learned policy (got ${name})`);
+  warnAutomaton(name, scenario);
   return { honest: isRun ? await learnedSide(name, 'honest', scenario, options.play) : name, scenario };
+}
+
+/**
+ * The honest side's name with `--param name=value` settings: a threshold automaton `FILE.ta` carries
+ * them in its name (`FILE.ta[T=1]`), which is how it crosses to worker threads. Other protocols take none.
+ */
+export function honestWithParams(honest: string | null, params: readonly string[]): string | null {
+  if (params.length === 0 || honest === null) return honest;
+  if (!isAutomatonName(honest)) throw new RangeError(`--param applies to a threshold automaton (--honest FILE.ta), not to ${honest}`);
+  return automatonName(honest, params);
+}
+
+/** A threshold automaton's warnings for this scenario (outside its assumptions, …), on stderr: running there is allowed. */
+function warnAutomaton(name: string, scenario: Scenario): void {
+  if (!isAutomatonName(name)) return;
+  const protocol = automatonProtocol(name);
+  const why = protocol.refuse(scenario);
+  if (why) throw new RefusedError(why);
+  for (const line of protocol.warnings(scenario)) process.stderr.write(`${line}\n`);
 }
