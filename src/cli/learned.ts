@@ -13,8 +13,9 @@ import { loadScenario, type ScenarioSource } from '../game/loadScenario.js';
 import { FileTooLargeError, MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../game/readTextFileCapped.js';
 import type { Scenario } from '../game/scenario.js';
 import { RefusedError, type Adversary, type HonestProtocol } from '../game/strategy.js';
-import { ADVERSARIES, PROTOCOLS } from '../protocols/registry.js';
+import { ADVERSARIES, getAdversary, PROTOCOLS } from '../protocols/registry.js';
 import { automatonName, automatonProtocol, isAutomatonName } from '../protocols/thresholdAutomaton/protocol.js';
+import { checkSpecifications, type SpecResult } from '../protocols/thresholdAutomaton/specs.js';
 import { needs } from './needs.js';
 import { scenarioDifferences, shownValue as shown } from './scenarioDifferences.js';
 
@@ -182,4 +183,20 @@ function warnAutomaton(name: string, scenario: Scenario): void {
   const why = protocol.refuse(scenario);
   if (why) throw new RefusedError(why);
   for (const line of protocol.warnings(scenario)) process.stderr.write(`${line}\n`);
+}
+
+/**
+ * A threshold automaton's own specifications over the episodes `play` played (the same seed, so
+ * `firstViolation` replays with --trace-episode), or undefined for any other protocol.
+ */
+export function automatonSpecs(honest: HonestProtocol | string, adversary: Adversary | string, scenario: Scenario, episodes: number, seed: number): Record<string, SpecResult> | undefined {
+  if (typeof honest !== 'string' || !isAutomatonName(honest)) return undefined;
+  const protocol = automatonProtocol(honest);
+  return checkSpecifications({ scenario, protocol, adversary: typeof adversary === 'string' ? getAdversary(adversary, scenario) : adversary, episodes, seed });
+}
+
+/** The specifications as a table under a header. */
+export function formatSpecs(specs: Record<string, SpecResult>, episodes: number): string {
+  const rows = Object.entries(specs).map(([name, s]) => `  ${name.padEnd(16)} ${s.kind.padEnd(9)} ${s.holds ? 'holds' : `violated in ${s.violations} of ${episodes} episodes (first: episode ${s.firstViolation})`}`);
+  return `\nthe file's specifications (safety exactly on each run; liveness within the horizon):\n${rows.join('\n')}\n`;
 }

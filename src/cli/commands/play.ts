@@ -12,7 +12,7 @@ import { playEpisode, type PlayResult } from '../../play/play.js';
 import { flag, integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { count, formatTable, mean, percent, scenarioLabel } from '../format.js';
-import { honestWithParams, learnedOr, sidesScenario } from '../learned.js';
+import { automatonSpecs, formatSpecs, honestWithParams, learnedOr, sidesScenario } from '../learned.js';
 import { needs } from '../needs.js';
 import { collect, integerIn } from '../options.js';
 
@@ -98,11 +98,13 @@ async function runPlay(given: PlayConfig): Promise<void> {
     trace = renderTrace(game, 0, { title: `trace: ${result.honest} vs ${result.adversary} · seed ${config.seed} · episode ${episode}` });
   }
 
+  const specs = automatonSpecs(honest, adversary, scenario, config.episodes, config.seed);
   if (config.json) {
-    process.stdout.write(JSON.stringify({ ...result, set: config.set, ...(trace !== undefined && { trace }) }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...result, set: config.set, ...(specs && { specs }), ...(trace !== undefined && { trace }) }, null, 2) + '\n');
     return;
   }
   process.stdout.write(formatResult(result, scenarioLabel(scenario, config.set)));
+  if (specs) process.stdout.write(formatSpecs(specs, config.episodes));
   if (trace !== undefined) process.stdout.write('\n' + trace);
 }
 

@@ -34,6 +34,8 @@ export interface CompiledRule {
   guard: CompiledGuard;
   /** The message type it broadcasts (index into `messageTypes`), or -1 when it sends nothing. */
   sends: number;
+  /** The shared counters it increments (indices into `automaton.shared`). */
+  increments: number[];
 }
 
 export interface CompiledAutomaton {
@@ -284,7 +286,9 @@ export function compileAutomaton(ta: ThresholdAutomaton, n: number, f: number, g
   for (const k of [...protocolRules].sort((a, b) => a - b)) {
     const rule = ta.rules[k]!;
     const from = locationIndex.get(rule.from)!;
-    rulesFrom[from]!.push({ label: rule.label, from, to: locationIndex.get(rule.to)!, guard: compileGuard(rule.guard), sends: sendsOf.get(k) ?? -1 });
+    const sends = sendsOf.get(k) ?? -1;
+    const increments = sends < 0 ? [] : messageTypes[sends]!.map((c) => sharedIndex.get(c)!);
+    rulesFrom[from]!.push({ label: rule.label, from, to: locationIndex.get(rule.to)!, guard: compileGuard(rule.guard), sends, increments });
   }
   const decides = locations.map((name, k) => (rulesFrom[k]!.length === 0 && reachable.has(k) && !crashLocations.includes(k) ? decisionValue(name) : -1));
 

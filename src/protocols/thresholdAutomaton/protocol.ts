@@ -17,7 +17,7 @@ import type { HonestActions } from '../../game/actions.js';
 import type { GameBatch } from '../../game/GameBatch.js';
 import type { Scenario } from '../../game/scenario.js';
 import type { HonestProtocol } from '../types.js';
-import { AutomatonRefusal, compileAutomaton, type CompiledAutomaton } from './compile.js';
+import { AutomatonRefusal, compileAutomaton, type CompiledAutomaton, type CompiledRule } from './compile.js';
 import { parseThresholdAutomaton } from './parse.js';
 import type { ThresholdAutomaton } from './ast.js';
 
@@ -47,7 +47,12 @@ function parseParams(params: readonly string[]): Record<string, number> {
   return values;
 }
 
+/** Told of every rule an agent takes, in the order taken (the specification checker rebuilds the automaton's run from it). */
+export type RuleListener = (b: number, i: number, rule: CompiledRule) => void;
+
 export interface AutomatonProtocol extends HonestProtocol {
+  /** Sets (or, with undefined, removes) the one listener told of every rule taken. */
+  observe(listener: RuleListener | undefined): void;
   readonly automaton: ThresholdAutomaton;
   /** The compiled model at a scenario's n and f (throws AutomatonRefusal, one line). */
   compiled(n: number, f: number): CompiledAutomaton;
@@ -91,6 +96,7 @@ export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Read
   // Per-call scratch: per sender the types it delivered, and the counter values.
   let heard = new Int32Array(16);
   let counters = new Int32Array(ta.shared.length);
+  let listener: RuleListener | undefined;
 
   return {
     name,
@@ -100,6 +106,9 @@ export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Read
     memorySlots: SLOTS,
     automaton: ta,
     compiled,
+    observe(next: RuleListener | undefined): void {
+      listener = next;
+    },
     refuse(scenario: Scenario): string | undefined {
       let model: CompiledAutomaton;
       try {
@@ -175,6 +184,7 @@ export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Read
               sentThisRound = true;
             }
             memory[m + LOC] = rule.to + 1;
+            listener?.(b, i, rule);
             const value = model.decides[rule.to]!;
             if (value >= 0 && value < game.values && game.decisionRound[a] === 0) {
               out.decision[a] = value;

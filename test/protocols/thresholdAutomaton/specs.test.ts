@@ -1,0 +1,72 @@
+// A threshold automaton's own specifications, evaluated on played episodes: the ByMC suite's
+// published verdicts (every safety specification holds inside the assumptions: Konnov & Widder,
+// ISoLA 2018; TACO, CAV 2026 — examples/bymc/README.md) are what the runs must agree with.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../../src/game/scenario.js';
+import { createScriptedAdversary } from '../../../src/protocols/adversaries/scripted.js';
+import { getAdversary, getProtocol } from '../../../src/protocols/registry.js';
+import { parseThresholdAutomaton } from '../../../src/protocols/thresholdAutomaton/parse.js';
+import { fromAutomaton, type AutomatonProtocol } from '../../../src/protocols/thresholdAutomaton/protocol.js';
+import { checkSpecifications, specKind } from '../../../src/protocols/thresholdAutomaton/specs.js';
+
+const BYMC = fileURLToPath(new URL('../../../examples/bymc', import.meta.url));
+const scenario = (n: number, f: number, faults: 'byzantine' | 'crash') =>
+  parseScenario({ name: 'ta', n, f, faults, timing: 'async', maxDelay: 2, maxRounds: 12, honestActions: 'free' });
+
+const SMALLEST: [file: string, n: number, f: number, faults: 'byzantine' | 'crash', params: string][] = [
+  ['strb', 4, 1, 'byzantine', 'T=1'],
+  ['aba', 4, 1, 'byzantine', 'T=1'],
+  ['bosco', 4, 1, 'byzantine', 'T=1'],
+  ['bcrb', 4, 1, 'byzantine', 'Tb=1,Tc=0,Fb=1,Fc=0'],
+  ['ben-or', 3, 1, 'crash', 'T=1,Fi=0,Fe=1'],
+  ['cc', 3, 1, 'crash', 'T=1'],
+  ['c1cs', 4, 1, 'crash', 'T=1'],
+  ['cf1s', 4, 1, 'crash', 'T=1'],
+  ['frb', 2, 1, 'crash', 'T=1'],
+  ['nbacg', 2, 1, 'crash', ''],
+  ['nbacr', 2, 1, 'crash', ''],
+];
+
+describe('the ByMC files against their own specifications', () => {
+  it.each(SMALLEST)('%s at n=%i, f=%i (%s): every safety specification holds, as published', (file, n, f, faults, params) => {
+    const s = scenario(n, f, faults);
+    const protocol = getProtocol(`${BYMC}/${file}.ta${params ? `[${params}]` : ''}`, s) as AutomatonProtocol;
+    for (const adversary of faults === 'crash' ? ['crash', 'random'] : ['equivocate', 'random']) {
+      const specs = checkSpecifications({ scenario: s, protocol, adversary: getAdversary(adversary, s), episodes: 200, seed: 2 });
+      const safety = Object.entries(specs).filter(([, r]) => r.kind === 'safety');
+      expect(safety.length).toBeGreaterThan(0);
+      for (const [name, result] of safety) expect({ name, holds: result.holds }).toEqual({ name, holds: true });
+    }
+  });
+
+  it('finds the violation of a mutant: strb with its relay threshold T + 1 lowered to T breaks unforgeability', () => {
+    const text = readFileSync(`${BYMC}/strb.ta`, 'utf8').replace('define THRESH1 == T + 1;', 'define THRESH1 == T;');
+    const mutant = fromAutomaton(parseThresholdAutomaton(text, 'strb-mutant.ta'), 'strb-mutant', { T: 1 });
+    const s = scenario(4, 1, 'byzantine');
+    // No correct process starts with 1; the faulty agent 3 echoes once to everyone.
+    const echo = createScriptedAdversary([{ messages: [0, 1, 2].map((j) => [3, j, 0, 1] as [number, number, number, number]) }]);
+    const specs = checkSpecifications({ scenario: s, protocol: mutant, adversary: echo, episodes: 64, seed: 0 });
+    expect(specs.unforg).toMatchObject({ kind: 'safety', holds: false });
+    const original = fromAutomaton(parseThresholdAutomaton(readFileSync(`${BYMC}/strb.ta`, 'utf8'), 'strb.ta'), 'strb', { T: 1 });
+    expect(checkSpecifications({ scenario: s, protocol: original, adversary: echo, episodes: 64, seed: 0 }).unforg!.holds).toBe(true);
+  });
+
+  it('reads the run one rule at a time: a location passed through within a round is seen (nbacr nontriv)', () => {
+    // Everyone votes yes, nobody crashes; a process that suspects (locSEFD) and aborts in the same round
+    // falsifies nontriv's premise [](locSEFD == 0) — a run sampled only at round ends would miss it.
+    const s = scenario(2, 1, 'crash');
+    const protocol = getProtocol(`${BYMC}/nbacr.ta`, s) as AutomatonProtocol;
+    const specs = checkSpecifications({ scenario: s, protocol, adversary: getAdversary('crash', s), episodes: 200, seed: 1 });
+    expect(specs.nontriv).toMatchObject({ kind: 'liveness', holds: true });
+  });
+
+  it('tells safety from liveness by whether the formula promises something eventually', () => {
+    const strb = parseThresholdAutomaton(readFileSync(`${BYMC}/strb.ta`, 'utf8'), 'strb.ta');
+    const benOr = parseThresholdAutomaton(readFileSync(`${BYMC}/ben-or.ta`, 'utf8'), 'ben-or.ta');
+    const kinds = (ta: typeof strb) => Object.fromEntries(ta.specifications.map((spec) => [spec.name, specKind(spec.formula)]));
+    expect(kinds(strb)).toEqual({ unforg: 'safety', corr: 'liveness', relay: 'liveness' });
+    expect(kinds(benOr)).toMatchObject({ validity0: 'safety', agreement0: 'safety', round_term: 'liveness', univalent20: 'liveness' });
+  });
+});
