@@ -68,5 +68,8 @@ describe('the ByMC files against their own specifications', () => {
     const kinds = (ta: typeof strb) => Object.fromEntries(ta.specifications.map((spec) => [spec.name, specKind(spec.formula)]));
     expect(kinds(strb)).toEqual({ unforg: 'safety', corr: 'liveness', relay: 'liveness' });
     expect(kinds(benOr)).toMatchObject({ validity0: 'safety', agreement0: 'safety', round_term: 'liveness', univalent20: 'liveness' });
+    const small = (formula: string) =>
+      specKind(parseThresholdAutomaton(`skel P { shared x; parameters N; assumptions (0) { } locations (0) { } inits (0) { } rules (0) { } specifications (0) { s: ${formula}; } }`).specifications[0]!.formula);
+    expect([small('<>(x > 0)'), small('!<>(x > 0)'), small('!(x > 0 -> [](x > 1))'), small('[](x > 0 -> [](x > 1))')]).toEqual(['liveness', 'safety', 'liveness', 'safety']);
   });
 });
