@@ -9,6 +9,7 @@ import { createScriptedAdversary } from '../../../src/protocols/adversaries/scri
 import { getAdversary, getProtocol } from '../../../src/protocols/registry.js';
 import { parseThresholdAutomaton } from '../../../src/protocols/thresholdAutomaton/parse.js';
 import { fromAutomaton, type AutomatonProtocol } from '../../../src/protocols/thresholdAutomaton/protocol.js';
+import { randomTagsAdversary } from '../../../src/protocols/thresholdAutomaton/randomTags.js';
 import { checkSpecifications, specKind } from '../../../src/protocols/thresholdAutomaton/specs.js';
 
 const BYMC = fileURLToPath(new URL('../../../examples/bymc', import.meta.url));
@@ -33,8 +34,9 @@ describe('the ByMC files against their own specifications', () => {
   it.each(SMALLEST)('%s at n=%i, f=%i (%s): every safety specification holds, as published', (file, n, f, faults, params) => {
     const s = scenario(n, f, faults);
     const protocol = getProtocol(`${BYMC}/${file}.ta${params ? `[${params}]` : ''}`, s) as AutomatonProtocol;
-    for (const adversary of faults === 'crash' ? ['crash', 'random'] : ['equivocate', 'random']) {
-      const specs = checkSpecifications({ scenario: s, protocol, adversary: getAdversary(adversary, s), episodes: 200, seed: 2 });
+    const adversaries = faults === 'crash' ? [getAdversary('crash', s), getAdversary('random', s)] : [getAdversary('equivocate', s), randomTagsAdversary];
+    for (const adversary of adversaries) {
+      const specs = checkSpecifications({ scenario: s, protocol, adversary, episodes: 300, seed: 2 });
       const safety = Object.entries(specs).filter(([, r]) => r.kind === 'safety');
       expect(safety.length).toBeGreaterThan(0);
       for (const [name, result] of safety) expect({ name, holds: result.holds }).toEqual({ name, holds: true });
