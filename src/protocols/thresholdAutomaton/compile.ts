@@ -55,6 +55,11 @@ export interface CompiledAutomaton {
   messageTypes: string[][];
   /** Per shared counter (in `automaton.shared` order): bitmask of the message types it counts. */
   counterTypes: number[];
+  /**
+   * Per message type: bitmask of the types no correct process sends together with it (s10 and s11,
+   * the two values of one phase). A receiver keeps, from each sender, the first of such alternatives.
+   */
+  exclusiveTypes: number[];
   /** Assumptions these parameters break, one line each (running is allowed: that is how attacks are found). */
   brokenAssumptions: string[];
   /** Whether a protocol guard leaves room for Byzantine senders (a fault parameter in a guard, as `T + 1 - F`). */
@@ -265,6 +270,32 @@ export function compileAutomaton(ta: ThresholdAutomaton, n: number, f: number, g
     }
     sendsOf.set(k, type);
   }
+  // Types a process may still send from each location on (a fixpoint over the protocol rules), and so
+  // the pairs one process may send both of; the others exclude each other.
+  const sendableFrom = locations.map(() => 0);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const k of protocolRules) {
+      const rule = ta.rules[k]!;
+      const from = locationIndex.get(rule.from)!;
+      const type = sendsOf.get(k);
+      const next = sendableFrom[from]! | sendableFrom[locationIndex.get(rule.to)!]! | (type === undefined ? 0 : 1 << type);
+      if (next !== sendableFrom[from]) {
+        sendableFrom[from] = next;
+        changed = true;
+      }
+    }
+  }
+  const together = messageTypes.map((_, t) => 1 << t);
+  for (const k of protocolRules) {
+    const type = sendsOf.get(k);
+    if (type === undefined) continue;
+    const later = sendableFrom[locationIndex.get(ta.rules[k]!.to)!]!;
+    together[type]! |= later;
+    for (let u = 0; u < messageTypes.length; u++) if ((later >> u) & 1) together[u]! |= 1 << type;
+  }
+  const allTypes = (1 << messageTypes.length) - 1;
+  const exclusiveTypes = together.map((mask) => allTypes & ~mask);
   if (messageTypes.length > MAX_MESSAGE_TYPES) refuse(`has ${messageTypes.length} message types, at most ${MAX_MESSAGE_TYPES} run`);
   const counterTypes = ta.shared.map((c) => messageTypes.reduce((mask, t, k) => (t.includes(c) ? mask | (1 << k) : mask), 0));
 
@@ -296,5 +327,5 @@ export function compileAutomaton(ta: ThresholdAutomaton, n: number, f: number, g
     faultParameters.some((p) => mentionsInBool(ta.rules[k]!.guard, p) || ta.defines.some((d) => mentions(d.expr, p) && guardUsesMacro(ta.rules[k]!.guard, d.name))),
   );
 
-  return { automaton: ta, parameters, faultParameters, locations, initial, decides, crashLocations, rulesFrom, messageTypes, counterTypes, brokenAssumptions, byzantineGuards };
+  return { automaton: ta, parameters, faultParameters, locations, initial, decides, crashLocations, rulesFrom, messageTypes, counterTypes, exclusiveTypes, brokenAssumptions, byzantineGuards };
 }

@@ -157,7 +157,8 @@ export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Read
               const arrival = game.arrivalRound(b, i, j, s);
               if (arrival === 0 || arrival > round) continue;
               const type = game.receivedTag(b, i, j, s) - 1;
-              if (type >= 0 && type < model.messageTypes.length) heard[j]! |= 1 << type;
+              // A message contradicting one already kept from this sender (the other value of a phase) is ignored.
+              if (type >= 0 && type < model.messageTypes.length && (heard[j]! & model.exclusiveTypes[type]!) === 0) heard[j]! |= 1 << type;
             }
           }
           let sentThisRound = false;

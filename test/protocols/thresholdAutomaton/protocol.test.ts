@@ -129,6 +129,29 @@ describe('the reading of a threshold automaton, one hand-made episode per rule (
   });
 });
 
+describe('contradicting messages (bosco, n=4, T=1, F=1)', () => {
+  it("a receiver keeps a sender's first of two message types no correct process sends together", () => {
+    const s = scenario(4, 1, 'byzantine');
+    const bosco = automatonProtocol(ta('bosco', 'T=1'));
+    const model = bosco.compiled(4, 1);
+    const [ZERO, ONE] = [0, 1]; // bosco's types: "0" (nsnt0, nsnt01) and "1" (nsnt1, nsnt01)
+    expect(model.exclusiveTypes).toEqual([1 << ONE, 1 << ZERO]);
+    const e = episode(bosco, s, { faulty: [3], inputs: [0, 0, 0, 0] });
+    e.round((out) => {
+      e.byzantine(3, 0, ONE)(out);
+      out.delay[1 * 4 + 0] = 1; // the correct zeros reach agent 0 in round 3, with the faulty agent's second message
+      out.delay[2 * 4 + 0] = 1;
+    });
+    e.round(e.byzantine(3, 0, ZERO));
+    e.round();
+    // Agent 0 holds zeros from 0, 1, 2 and, from agent 3, "1" then "0": the "0" is ignored, so nsnt0 = 3
+    // and 2 * 3 < N + 3T + 1: no fast decision; it falls back to the underlying consensus with 0 (locU0).
+    // Counting both, nsnt0 = 4 would decide 0 at once (locD0).
+    expect(e.game.decisionRound[0]).toBe(0);
+    expect(model.locations[e.game.memory[0]! - 1]).toBe('locU0');
+  });
+});
+
 describe('fault models, parameters and assumptions', () => {
   it('a file that models crashes by its own locations refuses Byzantine faults; its protocol never enters them', () => {
     expect(() => getProtocol(ta('cc', 'T=1'), scenario(3, 1, 'byzantine'))).toThrow(RefusedError);

@@ -43,6 +43,36 @@ describe('the ByMC files against their own specifications', () => {
     }
   });
 
+  it("n-rabc at N=4, T=F=1 breaks validity0 even under its own symmetric faults (no verdict is published for it)", () => {
+    // n-rabc's faulty locations send one message per phase, any value, the same to all (after Bracha's
+    // broadcast). A phase-2 "1" lets two correct processes that started with 0 see no majority and send
+    // "?"; two "?" send a process to the coin, which may give 1 (locE1). The README there lists no
+    // verdict for n-rabc; this run finds the counterexample, and agreement still holds.
+    const s = scenario(4, 1, 'byzantine');
+    const protocol = getProtocol(`${BYMC}/n-rabc.ta[T=1]`, s) as AutomatonProtocol;
+    const symmetric = {
+      name: 'symmetric',
+      summary: 'one message per phase, a random value, the same to all',
+      refuse: () => undefined,
+      act(game: Parameters<typeof randomTagsAdversary.act>[0], _honest: Parameters<typeof randomTagsAdversary.act>[1], out: Parameters<typeof randomTagsAdversary.act>[2]) {
+        const n = game.n;
+        for (let b = 0; b < game.size; b++) {
+          if (game.done[b]) continue;
+          for (let i = 0; i < n; i++) {
+            if (!game.faulty[b * n + i] || game.round > 3) continue;
+            // Types: s10 s11 | s20 s21 | s30 s31 s3bot (tags 1..7).
+            const tag = game.round === 1 ? 1 + game.adversaryRandomInt(b, 2) : game.round === 2 ? 3 + game.adversaryRandomInt(b, 2) : 5 + game.adversaryRandomInt(b, 3);
+            for (let j = 0; j < n; j++) if (j !== i) [out.message[(b * n + i) * n + j], out.tag[(b * n + i) * n + j]] = [0, tag];
+          }
+          for (let e = b * n * n; e < (b + 1) * n * n; e++) out.delay[e] = game.adversaryRandomInt(b, game.maxDelay + 1);
+        }
+      },
+    };
+    const specs = checkSpecifications({ scenario: s, protocol, adversary: symmetric, episodes: 1000, seed: 1 });
+    expect(specs.validity0).toMatchObject({ kind: 'safety', holds: false });
+    expect([specs.agreement0!.holds, specs.agreement1!.holds]).toEqual([true, true]);
+  });
+
   it('finds the violation of a mutant: strb with its relay threshold T + 1 lowered to T breaks unforgeability', () => {
     const text = readFileSync(`${BYMC}/strb.ta`, 'utf8').replace('define THRESH1 == T + 1;', 'define THRESH1 == T;');
     const mutant = fromAutomaton(parseThresholdAutomaton(text, 'strb-mutant.ta'), 'strb-mutant', { T: 1 });
