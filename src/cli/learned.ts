@@ -170,10 +170,10 @@ export async function honestAndScenario(
  * The honest side's name with `--param name=value` settings: a threshold automaton `FILE.ta` carries
  * them in its name (`FILE.ta[T=1]`), which is how it crosses to worker threads. Other protocols take none.
  */
-export function honestWithParams(honest: string | null, params: readonly string[]): string | null {
+export function honestWithParams<T extends string | null>(honest: T, params: readonly string[]): T {
   if (params.length === 0 || honest === null) return honest;
   if (!isAutomatonName(honest)) throw new RangeError(`--param applies to a threshold automaton (--honest FILE.ta), not to ${honest}`);
-  return automatonName(honest, params);
+  return automatonName(honest, params) as T;
 }
 
 /** A threshold automaton's warnings for this scenario (outside its assumptions, …), on stderr: running there is allowed. */
