@@ -55,6 +55,12 @@ export { createSlush, type SlushOptions } from './protocols/slush.js';
 export { createSnowflake, type SnowflakeOptions } from './protocols/snowflake.js';
 export { createScriptedAdversary, type AdversaryScript, type ScriptRound } from './protocols/adversaries/scripted.js';
 export { AttackPool, type Attack, type AttackPoolOptions } from './protocols/adversaries/attackPool.js';
+// Threshold automata (ByMC's .ta format) as protocols, and their own specifications on played runs.
+export { parseThresholdAutomaton, ThresholdAutomatonError } from './protocols/thresholdAutomaton/parse.js';
+export type { ThresholdAutomaton } from './protocols/thresholdAutomaton/ast.js';
+export { automatonProtocol, fromAutomaton, automatonName, type AutomatonProtocol } from './protocols/thresholdAutomaton/protocol.js';
+export { checkSpecifications, type SpecResult } from './protocols/thresholdAutomaton/specs.js';
+export { randomTagsAdversary } from './protocols/thresholdAutomaton/randomTags.js';
 
 // Playing: N episodes to rates, or one episode to a finished batch (for traces).
 export { play, playEpisode, runEpisodes, resolveSides, playRange, summarise, type PlayOptions, type PlayResult, type PlayTally } from './play/play.js';

@@ -13,7 +13,9 @@ import { loadScenario, type ScenarioSource } from '../game/loadScenario.js';
 import { FileTooLargeError, MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../game/readTextFileCapped.js';
 import type { Scenario } from '../game/scenario.js';
 import { RefusedError, type Adversary, type HonestProtocol } from '../game/strategy.js';
-import { ADVERSARIES, PROTOCOLS } from '../protocols/registry.js';
+import { ADVERSARIES, getAdversary, PROTOCOLS } from '../protocols/registry.js';
+import { automatonName, automatonProtocol, isAutomatonName } from '../protocols/thresholdAutomaton/protocol.js';
+import { checkSpecifications, type SpecResult } from '../protocols/thresholdAutomaton/specs.js';
 import { needs } from './needs.js';
 import { scenarioDifferences, shownValue as shown } from './scenarioDifferences.js';
 
@@ -55,6 +57,7 @@ export function readRunConfig(dir: string): Record<string, unknown> {
  * existing path is a run folder. Anything else is an unknown name, refused with the known ones.
  */
 export function isRunName(name: string, side: Side): boolean {
+  if (side === 'honest' && isAutomatonName(name)) return false; // a threshold automaton file, not a run folder
   const registry: ReadonlyArray<{ name: string }> = side === 'honest' ? PROTOCOLS : ADVERSARIES;
   if (!name.includes('/') && registry.some((entry) => entry.name === name)) return false;
   if (name.includes('/') || existsSync(name)) {
@@ -71,6 +74,7 @@ export type LearnedPlay = 'greedy' | 'sample';
 export async function learnedOr(name: string, side: 'honest', scenario: Scenario, play?: LearnedPlay): Promise<HonestProtocol | string>;
 export async function learnedOr(name: string, side: 'adversary', scenario: Scenario): Promise<Adversary | string>;
 export async function learnedOr(name: string, side: Side, scenario: Scenario, play: LearnedPlay = 'greedy'): Promise<HonestProtocol | Adversary | string> {
+  if (side === 'honest') warnAutomaton(name, scenario);
   if (!isRunName(name, side)) return name;
   return side === 'honest' ? learnedSide(name, 'honest', scenario, play) : learnedSide(name, 'adversary', scenario);
 }
@@ -158,5 +162,41 @@ export async function honestAndScenario(
   if (adversary !== undefined && isRunName(adversary, 'adversary')) runs.push({ flag: '--adversary', dir: adversary });
   const scenario = commandScenario(command, options, runs);
   if (options.play === 'sample' && !isRun) throw new RangeError(`${command}: --play sample applies to a run folder's learned policy (got ${name})`);
+  warnAutomaton(name, scenario);
   return { honest: isRun ? await learnedSide(name, 'honest', scenario, options.play) : name, scenario };
+}
+
+/**
+ * The honest side's name with `--param name=value` settings: a threshold automaton `FILE.ta` carries
+ * them in its name (`FILE.ta[T=1]`), which is how it crosses to worker threads. Other protocols take none.
+ */
+export function honestWithParams<T extends string | null>(honest: T, params: readonly string[]): T {
+  if (params.length === 0 || honest === null) return honest;
+  if (!isAutomatonName(honest)) throw new RangeError(`--param applies to a threshold automaton (--honest FILE.ta), not to ${honest}`);
+  return automatonName(honest, params) as T;
+}
+
+/** A threshold automaton's warnings for this scenario (outside its assumptions, …), on stderr: running there is allowed. */
+function warnAutomaton(name: string, scenario: Scenario): void {
+  if (!isAutomatonName(name)) return;
+  const protocol = automatonProtocol(name);
+  const why = protocol.refuse(scenario);
+  if (why) throw new RefusedError(why);
+  for (const line of protocol.warnings(scenario)) process.stderr.write(`${line}\n`);
+}
+
+/**
+ * A threshold automaton's own specifications over the episodes `play` played (the same seed, so
+ * `firstViolation` replays with --trace-episode), or undefined for any other protocol.
+ */
+export function automatonSpecs(honest: HonestProtocol | string, adversary: Adversary | string, scenario: Scenario, episodes: number, seed: number): Record<string, SpecResult> | undefined {
+  if (typeof honest !== 'string' || !isAutomatonName(honest)) return undefined;
+  const protocol = automatonProtocol(honest);
+  return checkSpecifications({ scenario, protocol, adversary: typeof adversary === 'string' ? getAdversary(adversary, scenario) : adversary, episodes, seed });
+}
+
+/** The specifications as a table under a header. */
+export function formatSpecs(specs: Record<string, SpecResult>, episodes: number): string {
+  const rows = Object.entries(specs).map(([name, s]) => `  ${name.padEnd(16)} ${s.kind.padEnd(9)} ${s.holds ? 'holds' : `violated in ${s.violations} of ${episodes} episodes (first: episode ${s.firstViolation})`}`);
+  return `\nthe file's specifications (safety exactly on each run; liveness within the horizon):\n${rows.join('\n')}\n`;
 }

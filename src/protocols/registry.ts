@@ -19,6 +19,7 @@ import { equivocateAdversary } from './adversaries/equivocate.js';
 import { crashAdversary } from './adversaries/crash.js';
 import { lieRelaysAdversary } from './adversaries/lieRelays.js';
 import { withholdRelaysAdversary } from './adversaries/withholdRelays.js';
+import { automatonProtocol, isAutomatonName } from './thresholdAutomaton/protocol.js';
 import { RefusedError, type Adversary, type HonestProtocol } from './types.js';
 
 export const PROTOCOLS: readonly HonestProtocol[] = [
@@ -48,9 +49,12 @@ function byName<T extends { name: string }>(list: readonly T[], kind: string, na
   return found;
 }
 
-/** The protocol named `name`; with a scenario, refuses (RefusedError, one line) where it cannot run. */
+/**
+ * The protocol named `name` — a registry name, or a threshold automaton `FILE.ta` (`FILE.ta[T=1]`
+ * with parameters); with a scenario, refuses (RefusedError, one line) where it cannot run.
+ */
 export function getProtocol(name: string, scenario?: Scenario): HonestProtocol {
-  const protocol = byName(PROTOCOLS, 'protocol', name);
+  const protocol = isAutomatonName(name) ? automatonProtocol(name) : byName(PROTOCOLS, 'protocol', name);
   const why = scenario && protocol.refuse(scenario);
   if (why) throw new RefusedError(why);
   return protocol;

@@ -74,7 +74,7 @@ describe('cgym play --config', () => {
   });
 
   it('an unknown key names it and the known ones; a bad value names key, value and rule', () => {
-    expectOneLine(cgym(['play', '--config', configFile({ ...BREAKING, colour: 'red' })]), 'play: unknown key colour (known: version, scenario, set, honest, adversary, episodes, seed, batch, workers, json, trace, traceEpisode)');
+    expectOneLine(cgym(['play', '--config', configFile({ ...BREAKING, colour: 'red' })]), 'play: unknown key colour (known: version, scenario, set, param, honest, adversary, episodes, seed, batch, workers, json, trace, traceEpisode)');
     expectOneLine(cgym(['play', '--config', configFile({ ...BREAKING, episodes: 0 })]), 'play: episodes=0: must be at least 1');
     expectOneLine(cgym(['play', '--config', configFile({ ...BREAKING, trace: 'yes' })]), 'play: trace="yes": must be true or false');
   });
@@ -88,7 +88,7 @@ describe('cgym verify --config', () => {
   });
 
   it('an unknown key and a bad value are one line', () => {
-    expectOneLine(cgym(['verify', '--config', configFile({ ...BREAKING, maxState: 5 })]), /^cgym: verify: unknown key maxState \(known: version, scenario, honest, run, set, play, json, maxStates\)\n$/);
+    expectOneLine(cgym(['verify', '--config', configFile({ ...BREAKING, maxState: 5 })]), /^cgym: verify: unknown key maxState \(known: version, scenario, honest, run, set, param, play, json, maxStates\)\n$/);
     expectOneLine(cgym(['verify', '--config', configFile({ ...BREAKING, play: 'random' })]), 'verify: play="random": must be one of greedy, sample');
   });
 });
@@ -100,7 +100,7 @@ describe('cgym extract --config', () => {
   });
 
   it('an unknown key and a bad value are one line', () => {
-    expectOneLine(cgym(['extract', '--config', configFile({ ...BREAKING, episode: 3 })]), /^cgym: extract: unknown key episode \(known: version, run, honest, scenario, set, adversary, episodes, seed, json\)\n$/);
+    expectOneLine(cgym(['extract', '--config', configFile({ ...BREAKING, episode: 3 })]), /^cgym: extract: unknown key episode \(known: version, run, honest, scenario, set, param, adversary, episodes, seed, json\)\n$/);
     expectOneLine(cgym(['extract', '--config', configFile({ ...BREAKING, episodes: 1e8 })]), 'extract: episodes=100000000: must be at most 10000000');
   });
 });
@@ -118,7 +118,7 @@ describe('cgym chart --config', () => {
 
   it('an unknown key and a bad value are one line', () => {
     const out = join(dir, 'never.svg');
-    expectOneLine(cgym(['chart', '--config', configFile({ ...BREAKING, out, colour: 'red' })]), /^cgym: chart: unknown key colour \(known: version, scenario, honest, adversary, set, seed, episode, out, title\)\n$/);
+    expectOneLine(cgym(['chart', '--config', configFile({ ...BREAKING, out, colour: 'red' })]), /^cgym: chart: unknown key colour \(known: version, scenario, honest, adversary, set, param, seed, episode, out, title\)\n$/);
     expectOneLine(cgym(['chart', '--config', configFile({ ...BREAKING, out, episode: -1 })]), 'chart: episode=-1: must be at least 0');
     expect(existsSync(out)).toBe(false);
   });

@@ -12,7 +12,7 @@ import { sequenceChartSvg } from '../../report/sequenceChart.js';
 import { IMAGE_FILE_RULE, imageFormat, writeImage } from '../../report/writeImage.js';
 import { integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
-import { learnedOr, sidesScenario } from '../learned.js';
+import { honestWithParams, learnedOr, sidesScenario } from '../learned.js';
 import { collect, integerIn } from '../options.js';
 
 /** Every option of `cgym chart`, with its default. */
@@ -25,6 +25,8 @@ export const ChartConfigSchema = z.strictObject({
   /** An adversary or a run folder with a learned adversary. */
   adversary: text('an adversary name or a run folder').default('silent'),
   set: overrides(),
+  /** `--param name=value` for a threshold automaton's parameters other than N and F. */
+  param: overrides(),
   seed: integer(0, 2 ** 32 - 1).default(0),
   /** The episode of that seed to replay (as `play --trace-episode`). */
   episode: integer(0, 1e9).default(0),
@@ -41,6 +43,7 @@ export function chartCommand(): Command {
     .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (required unless a run folder brings its own)')
     .option('--honest <protocol|run>', 'honest protocol (see `cgym protocols`), or a run folder whose learned honest policy plays (greedy; required)')
     .option('--adversary <adversary|run>', withDefault('adversary controlling the faulty agents, or a run folder with a learned adversary', ChartConfigSchema, 'adversary'))
+    .option('--param <name=value>', 'a parameter of a threshold automaton given as --honest FILE.ta, other than N and F (repeatable, e.g. T=1)', collect)
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
     .option('--seed <k>', withDefault('run seed', ChartConfigSchema, 'seed'), integerIn(0, 2 ** 32 - 1))
     .option('--episode <e>', withDefault('the episode of that seed to replay (as `play --trace-episode`)', ChartConfigSchema, 'episode'), integerIn(0, 1e9))
@@ -56,7 +59,8 @@ export function chartCommand(): Command {
   });
 }
 
-async function runChart(config: ChartConfig): Promise<void> {
+async function runChart(given: ChartConfig): Promise<void> {
+  const config = { ...given, honest: honestWithParams(given.honest, given.param) };
   const scenario = sidesScenario('chart', config);
   const { honest, adversary } = resolveSides(scenario, await learnedOr(config.honest, 'honest', scenario), await learnedOr(config.adversary, 'adversary', scenario));
   const game = playEpisode(scenario, honest, adversary, config.seed, config.episode);

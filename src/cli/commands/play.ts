@@ -12,7 +12,7 @@ import { playEpisode, type PlayResult } from '../../play/play.js';
 import { flag, integer, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { count, formatTable, mean, percent, scenarioLabel } from '../format.js';
-import { learnedOr, sidesScenario } from '../learned.js';
+import { automatonSpecs, formatSpecs, honestWithParams, learnedOr, sidesScenario } from '../learned.js';
 import { needs } from '../needs.js';
 import { collect, integerIn } from '../options.js';
 
@@ -26,6 +26,8 @@ export const PlayConfigSchema = z.strictObject({
   /** null: the scenario a run folder (--honest or --adversary) was trained on; a protocol needs one. */
   scenario: scenarioSource().nullable().default(null),
   set: overrides(),
+  /** `--param name=value` for a threshold automaton's parameters other than N and F. */
+  param: overrides(),
   /** A registry protocol, or a run folder (its learned honest policy, greedy). Required. */
   honest: text('a protocol name or a run folder').nullable().default(null),
   /** A registry adversary, or a run folder (its learned adversary, greedy). */
@@ -54,6 +56,7 @@ export function playCommand(): Command {
     .option('--adversary <adversary|run>', withDefault('adversary controlling the faulty agents, or a run folder whose learned adversary plays (greedy)', PlayConfigSchema, 'adversary'))
     .option('--episodes <n>', withDefault('episodes to play', PlayConfigSchema, 'episodes'), integerIn(1, MAX_EPISODES))
     .option('--seed <k>', withDefault('run seed: episode e of seed k always replays the same', PlayConfigSchema, 'seed'), integerIn(0, 2 ** 32 - 1))
+    .option('--param <name=value>', 'a parameter of a threshold automaton given as --honest FILE.ta, other than N and F (repeatable, e.g. T=1)', collect)
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones, e.g. rewards.noCommit=-2)', collect)
     .option('--batch <b>', 'episodes per batch; does not change any outcome (default: min(N, 4096))', integerIn(1, 1 << 20))
     .option('--workers <w>', `worker threads; results do not depend on it (default: every core, ${availableParallelism()} here; one with a run folder)`, integerIn(1, 256))
@@ -63,7 +66,8 @@ export function playCommand(): Command {
   return addConfigOption(command).action((flags: object, self: Command) => runPlay(commandConfig('play', PlayConfigSchema, self, givenFlags(flags))));
 }
 
-async function runPlay(config: PlayConfig): Promise<void> {
+async function runPlay(given: PlayConfig): Promise<void> {
+  const config = { ...given, honest: honestWithParams(given.honest, given.param) };
   if (config.honest === null && config.scenario === null) throw new RangeError(PLAY_USAGE);
   if (config.honest === null) throw needs('play', '--honest <protocol|run> (the protocols: `cgym protocols`)');
   const scenario = sidesScenario('play', { ...config, honest: config.honest });
@@ -94,11 +98,13 @@ async function runPlay(config: PlayConfig): Promise<void> {
     trace = renderTrace(game, 0, { title: `trace: ${result.honest} vs ${result.adversary} · seed ${config.seed} · episode ${episode}` });
   }
 
+  const specs = automatonSpecs(honest, adversary, scenario, config.episodes, config.seed);
   if (config.json) {
-    process.stdout.write(JSON.stringify({ ...result, set: config.set, ...(trace !== undefined && { trace }) }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...result, set: config.set, ...(specs && { specs }), ...(trace !== undefined && { trace }) }, null, 2) + '\n');
     return;
   }
   process.stdout.write(formatResult(result, scenarioLabel(scenario, config.set)));
+  if (specs) process.stdout.write(formatSpecs(specs, config.episodes));
   if (trace !== undefined) process.stdout.write('\n' + trace);
 }
 

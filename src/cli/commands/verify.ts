@@ -9,7 +9,7 @@ import { verify, type VerifyResult } from '../../verify/verify.js';
 import { flag, integer, oneOf, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { count, formatTable, percent, scenarioLabel } from '../format.js';
-import { honestAndScenario, type LearnedPlay } from '../learned.js';
+import { honestAndScenario, honestWithParams, type LearnedPlay } from '../learned.js';
 import { collect, integerIn, oneOfArgs } from '../options.js';
 
 const PLAY_MODES: readonly LearnedPlay[] = ['greedy', 'sample'];
@@ -24,6 +24,8 @@ export const VerifyConfigSchema = z.strictObject({
   /** A run folder whose learned honest policy is verified. */
   run: text('a run folder').nullable().default(null),
   set: overrides(),
+  /** `--param name=value` for a threshold automaton's parameters other than N and F. */
+  param: overrides(),
   /** How a run's learned policy plays: greedy (exhaustive search) or sample (expectimax over its choices). */
   play: oneOf(PLAY_MODES).default('greedy'),
   json: flag(),
@@ -38,6 +40,7 @@ export function verifyCommand(): Command {
     .option('--scenario <name|file>', "a preset name (see `cgym scenarios`) or a JSON scenario file (default: the run's, when --run or --honest is a run folder)")
     .option('--honest <protocol|run>', 'deterministic honest protocol (see `cgym protocols`), or a run folder (its learned policy, greedy)')
     .option('--run <dir>', 'verify a training run\'s learned honest policy (greedy) in the scenario it was trained on')
+    .option('--param <name=value>', 'a parameter of a threshold automaton given as --honest FILE.ta, other than N and F (repeatable, e.g. T=1)', collect)
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones)', collect)
     .option('--play <mode>', withDefault("how a run's learned policy plays: greedy (deterministic: the exhaustive search) or sample (its stochastic policy: expectimax over its choices)", VerifyConfigSchema, 'play'), oneOfArgs(PLAY_MODES))
     .option('--json', 'print one JSON object (verdict, method, violations, worstCaseLossRate, states, seconds, counterexample)')
@@ -46,7 +49,7 @@ export function verifyCommand(): Command {
 }
 
 async function runVerify(config: VerifyConfig): Promise<void> {
-  const { honest, scenario } = await honestAndScenario('verify', config);
+  const { honest, scenario } = await honestAndScenario('verify', { ...config, honest: honestWithParams(config.honest, config.param) });
   const progress = startProgress(config);
   let result: VerifyResult;
   try {
