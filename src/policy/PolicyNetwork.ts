@@ -12,8 +12,8 @@
  */
 import { adamUpdate, clipGlobalNorm } from './adam.js';
 import { dense } from './dense.js';
-import { agentsForRowSize, blockWidth, featureMap, ownWidth, readFeatures, type EquivariantSpec } from './equivariant.js';
-import { FeatureSelection, pooledFeatures } from './equivariantFeatures.js';
+import { agentsForRowSize, blockWidth, featureMap, ownWidth, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
+import { pooledFeatures } from './equivariantFeatures.js';
 import { tf } from './tf.js';
 
 export interface HeadShape {
@@ -166,7 +166,7 @@ export class PolicyNetwork {
   /** Index of the first hidden layer's weights (after the equivariant encoder's). */
   private readonly firstLayer: number;
   /** The equivariant network's row splits, per row size (one per n it has read). */
-  private readonly selections = new Map<number, FeatureSelection>();
+  private readonly featureMaps = new Map<number, FeatureMap>();
   /** Adam's moments, one array per variable (plain JS: policy/adam.ts says why). */
   private readonly adamM: Float32Array[];
   private readonly adamV: Float32Array[];
@@ -244,7 +244,7 @@ export class PolicyNetwork {
     const v = this.variables;
     const first = this.firstLayer;
     let x: tf.Tensor2D = this.spec.equivariant
-      ? pooledFeatures(this.selection(obs.shape[1]), obs, v.slice(0, first), this.inputMean as tf.Tensor1D | undefined)
+      ? pooledFeatures(this.featureMap(obs.shape[1]), obs, v.slice(0, first), this.inputMean && (this.inputMean.dataSync() as Float32Array))
       : this.inputMean ? tf.sub(obs, this.inputMean) : obs;
     for (let l = 0; l < this.spec.hidden.length; l++) x = tf.relu(dense(x, v[first + 2 * l] as tf.Tensor2D, v[first + 2 * l + 1] as tf.Tensor1D, l === 0 && first === 0)) as tf.Tensor2D;
     return x;
@@ -268,16 +268,16 @@ export class PolicyNetwork {
   }
 
   /** The equivariant split of rows of `rowSize` numbers (made once per size: an n). */
-  private selection(rowSize: number): FeatureSelection {
-    let selection = this.selections.get(rowSize);
-    if (!selection) {
+  private featureMap(rowSize: number): FeatureMap {
+    let map = this.featureMaps.get(rowSize);
+    if (!map) {
       const equivariant = this.spec.equivariant!;
       const n = agentsForRowSize(equivariant, rowSize);
       if (n === undefined) throw new RangeError(`policy: an equivariant network cannot read rows of ${rowSize} numbers (no n fits its observation template)`);
-      selection = new FeatureSelection(featureMap(equivariant, n));
-      this.selections.set(rowSize, selection);
+      map = featureMap(equivariant, n);
+      this.featureMaps.set(rowSize, map);
     }
-    return selection;
+    return map;
   }
 
   /** `rows` rows of `rowSize` numbers (an equivariant network reads rows observed at any n; any other, its own size). */
@@ -380,7 +380,7 @@ export class PolicyNetwork {
 
   /** The mean own part and the mean block of `rows` rows (equivariant), `[O + P]`. */
   private featureMean(obs: Float32Array, rows: number): Float32Array {
-    const { map } = this.selection(this.spec.obsSize);
+    const map = this.featureMap(this.spec.obsSize);
     const { own, blocks } = readFeatures(map, obs, rows);
     const O = map.ownWidth, P = map.blockWidth;
     const mean = new Float32Array(O + P);
@@ -428,7 +428,6 @@ export class PolicyNetwork {
   dispose(): void {
     for (const v of this.variables) v.dispose();
     this.inputMean?.dispose();
-    for (const selection of this.selections.values()) selection.dispose();
-    this.selections.clear();
+
   }
 }

@@ -22,7 +22,8 @@
  * placement's own id, interactive consistency's per-position decision heads) are refused.
  *
  * A `FeatureMap` makes the split concrete for one n: each feature is a weighted sum of row numbers
- * (weight 1 for a copied number, 1/(n−2) for a pair mean).
+ * (weight 1 for a copied number, 1/(n−2) for a pair mean), computed in JS (policy/equivariantFeatures.ts
+ * says why).
  */
 import type { Observer, SliceName } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
@@ -135,8 +136,6 @@ export interface FeatureMap {
   readonly blockWidth: number;
   readonly own: Terms;
   readonly blocks: Terms;
-  /** Whether every feature is one number copied (then a gather reads it, else a product with a sparse matrix). */
-  readonly copies: boolean;
 }
 
 export interface Terms {
@@ -195,8 +194,7 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
     source: Int32Array.from(list, (x) => x[1]),
     weight: Float32Array.from(list, (x) => x[2]),
   });
-  const copies = blocks.every(([, , weight]) => weight === 1) && new Set(blocks.map(([feature]) => feature)).size === blocks.length;
-  return { n, rowSize: spec.history * frame, ownWidth: O * spec.history, blockWidth: P * spec.history, own: terms(own), blocks: terms(blocks), copies };
+  return { n, rowSize: spec.history * frame, ownWidth: O * spec.history, blockWidth: P * spec.history, own: terms(own), blocks: terms(blocks) };
 }
 
 /**
