@@ -125,31 +125,27 @@ export function agentsForRowSize(spec: EquivariantSpec, rowSize: number): number
 }
 
 /**
- * One n's split of a row: own feature k is Σ weight·row[source] over its terms, and so is feature
- * k of other +p's block (blocks p = 1..n−1, block-major: block feature (p−1)·blockWidth + k).
- * Terms are listed as parallel arrays (feature, source, weight).
+ * One n's split of a row. Own feature k is row[ownSource[k]]; feature k of other +p's block
+ * (p = 1..n−1) is row[blockSource[(p−1)·blockWidth + k]], or, where that is −1, the weighted sum
+ * of its `weighted` terms (a pair slice's means).
  */
 export interface FeatureMap {
   readonly n: number;
   readonly rowSize: number;
   readonly ownWidth: number;
   readonly blockWidth: number;
-  readonly own: Terms;
-  readonly blocks: Terms;
-}
-
-export interface Terms {
-  readonly feature: Int32Array;
-  readonly source: Int32Array;
-  readonly weight: Float32Array;
+  readonly ownSource: Int32Array;
+  readonly blockSource: Int32Array;
+  readonly weighted: { readonly feature: Int32Array; readonly source: Int32Array; readonly weight: Float32Array };
 }
 
 export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
   const frame = frameSize(spec, n);
   const O = ownWidth(spec) / spec.history;
   const P = blockWidth(spec) / spec.history;
-  const own: [number, number, number][] = [];
-  const blocks: [number, number, number][] = [];
+  const ownSource = new Int32Array(O * spec.history);
+  const blockSource = new Int32Array((n - 1) * P * spec.history).fill(-1);
+  const weighted: [number, number, number][] = [];
   const pairIndex = (p: number, q: number) => (p - 1) * (n - 1) + (q < p ? q : q - 1);
   const others = n - 2;
   for (let t = 0; t < spec.history; t++) {
@@ -160,28 +156,28 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
     for (const s of spec.slices) {
       const w = s.width;
       if (s.role === 'own') {
-        for (let x = 0; x < s.groups * w; x++) own.push([ownAt + x, at + x, 1]);
+        for (let x = 0; x < s.groups * w; x++) ownSource[ownAt + x] = at + x;
         ownAt += s.groups * w;
         at += s.groups * w;
       } else if (s.role === 'sender') {
-        own.push([ownAt, at, 1]); // relative position 0: I am the sender
-        for (let p = 1; p < n; p++) blocks.push([block(p, 0), at + p, 1]);
+        ownSource[ownAt] = at; // relative position 0: I am the sender
+        for (let p = 1; p < n; p++) blockSource[block(p, 0)] = at + p;
         ownAt += 1;
         blockAt += 1;
         at += n;
       } else if (s.role === 'other') {
         const per = s.groups * w;
-        for (let p = 1; p < n; p++) for (let x = 0; x < per; x++) blocks.push([block(p, x), at + (p - 1) * per + x, 1]);
+        for (let p = 1; p < n; p++) for (let x = 0; x < per; x++) blockSource[block(p, x)] = at + (p - 1) * per + x;
         blockAt += per;
         at += (n - 1) * per;
       } else {
         for (let p = 1; p < n; p++)
           for (let c = 0; c < w; c++) {
-            blocks.push([block(p, c), at + pairIndex(p, 0) * w + c, 1]);
+            blockSource[block(p, c)] = at + pairIndex(p, 0) * w + c;
             for (let q = 1; q < n; q++) {
               if (q === p) continue;
-              blocks.push([block(p, w + c), at + pairIndex(p, q) * w + c, 1 / others]);
-              blocks.push([block(p, 2 * w + c), at + pairIndex(q, p) * w + c, 1 / others]);
+              weighted.push([block(p, w + c), at + pairIndex(p, q) * w + c, 1 / others]);
+              weighted.push([block(p, 2 * w + c), at + pairIndex(q, p) * w + c, 1 / others]);
             }
           }
         blockAt += 3 * w;
@@ -189,26 +185,39 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
       }
     }
   }
-  const terms = (list: [number, number, number][]): Terms => ({
-    feature: Int32Array.from(list, (x) => x[0]),
-    source: Int32Array.from(list, (x) => x[1]),
-    weight: Float32Array.from(list, (x) => x[2]),
-  });
-  return { n, rowSize: spec.history * frame, ownWidth: O * spec.history, blockWidth: P * spec.history, own: terms(own), blocks: terms(blocks) };
+  return {
+    n, rowSize: spec.history * frame, ownWidth: O * spec.history, blockWidth: P * spec.history, ownSource, blockSource,
+    weighted: { feature: Int32Array.from(weighted, (x) => x[0]), source: Int32Array.from(weighted, (x) => x[1]), weight: Float32Array.from(weighted, (x) => x[2]) },
+  };
 }
 
 /**
- * The features of `rows` rows of `obs` (`[rows, rowSize]`) as plain arrays: own `[rows, ownWidth]`
- * and blocks `[rows, n−1, blockWidth]`; for the running input mean, which the trainer feeds in JS.
+ * The features of `rows` rows of `obs` (`[rows, rowSize]`), `mean` `[O + P]` subtracted when given:
+ * own `[rows, O]` and blocks `[rows·(n−1), stride]`, each block's P features at the start of its
+ * stride (a caller may put more beside them). Plain loops over typed arrays: this runs on every
+ * forward pass (policy/equivariantFeatures.ts).
  */
-export function readFeatures(map: FeatureMap, obs: Float32Array, rows: number): { own: Float32Array; blocks: Float32Array } {
-  const own = new Float32Array(rows * map.ownWidth);
-  const blocks = new Float32Array(rows * (map.n - 1) * map.blockWidth);
-  const add = (terms: Terms, out: Float32Array, width: number) => {
-    for (let r = 0; r < rows; r++)
-      for (let t = 0; t < terms.feature.length; t++) out[r * width + terms.feature[t]!]! += terms.weight[t]! * obs[r * map.rowSize + terms.source[t]!]!;
-  };
-  add(map.own, own, map.ownWidth);
-  add(map.blocks, blocks, (map.n - 1) * map.blockWidth);
+export function readFeatures(map: FeatureMap, obs: Float32Array, rows: number, mean?: Float32Array, stride = map.blockWidth): { own: Float32Array; blocks: Float32Array } {
+  const { ownWidth: O, blockWidth: P, rowSize, ownSource, blockSource } = map;
+  const others = map.n - 1;
+  const own = new Float32Array(rows * O);
+  const blocks = new Float32Array(rows * others * stride);
+  const { feature, source, weight } = map.weighted;
+  for (let r = 0; r < rows; r++) {
+    const base = r * rowSize;
+    for (let k = 0; k < O; k++) own[r * O + k] = obs[base + ownSource[k]!]! - (mean ? mean[k]! : 0);
+    for (let p = 0; p < others; p++) {
+      const at = (r * others + p) * stride;
+      for (let k = 0; k < P; k++) {
+        const from = blockSource[p * P + k]!;
+        blocks[at + k] = (from >= 0 ? obs[base + from]! : 0) - (mean ? mean[O + k]! : 0);
+      }
+    }
+    for (let t = 0; t < feature.length; t++) {
+      const f = feature[t]!;
+      const p = (f / P) | 0;
+      blocks[(r * others + p) * stride + f - p * P]! += weight[t]! * obs[base + source[t]!]!;
+    }
+  }
   return { own, blocks };
 }

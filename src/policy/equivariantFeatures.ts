@@ -21,21 +21,11 @@ import { tf } from './tf.js';
  */
 function select(map: FeatureMap, obs: tf.Tensor2D, inputMean: Float32Array | undefined, ownBeside: boolean): { own: tf.Tensor2D; blocks: tf.Tensor2D } {
   const rows = obs.shape[0];
-  const { own, blocks } = readFeatures(map, obs.dataSync() as Float32Array, rows);
   const O = map.ownWidth, P = map.blockWidth, others = map.n - 1;
-  if (inputMean) {
-    for (let x = 0; x < own.length; x++) own[x]! -= inputMean[x % O]!;
-    for (let x = 0; x < blocks.length; x++) blocks[x]! -= inputMean[O + (x % P)]!;
-  }
-  if (!ownBeside) return { own: tf.tensor2d(own, [rows, O]), blocks: tf.tensor2d(blocks, [rows * others, P]) };
-  const wide = new Float32Array(rows * others * (P + O));
-  for (let r = 0; r < rows; r++)
-    for (let p = 0; p < others; p++) {
-      const at = (r * others + p) * (P + O);
-      wide.set(blocks.subarray((r * others + p) * P, (r * others + p + 1) * P), at);
-      wide.set(own.subarray(r * O, (r + 1) * O), at + P);
-    }
-  return { own: tf.tensor2d(own, [rows, O]), blocks: tf.tensor2d(wide, [rows * others, P + O]) };
+  const stride = ownBeside ? P + O : P;
+  const { own, blocks } = readFeatures(map, obs.dataSync() as Float32Array, rows, inputMean, stride);
+  if (ownBeside) for (let r = 0; r < rows; r++) for (let p = 0; p < others; p++) blocks.set(own.subarray(r * O, (r + 1) * O), (r * others + p) * stride + P);
+  return { own: tf.tensor2d(own, [rows, O]), blocks: tf.tensor2d(blocks, [rows * others, stride]) };
 }
 
 /**
