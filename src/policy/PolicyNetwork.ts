@@ -12,6 +12,8 @@
  */
 import { adamUpdate, clipGlobalNorm } from './adam.js';
 import { dense } from './dense.js';
+import { agentsForRowSize, blockWidth, featureMap, ownWidth, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
+import { pooledFeatures } from './equivariantFeatures.js';
 import { tf } from './tf.js';
 
 export interface HeadShape {
@@ -57,6 +59,12 @@ export interface PolicyNetworkSpec {
   messageView?: 'per-sender' | 'accepted';
   /** Honest networks: how samples are observed (game/observation.ts; default counts). */
   sampleView?: 'counts' | 'record';
+  /**
+   * Honest networks: read the other agents alike (policy/equivariant.ts): one encoder shared by
+   * every other agent's block, pooled, before `hidden`; the same weights run at any n. Absent: an MLP
+   * on the whole row.
+   */
+  equivariant?: EquivariantSpec;
 }
 
 export interface AdamOptions {
@@ -154,8 +162,12 @@ export class PolicyNetwork {
   readonly spec: PolicyNetworkSpec;
   readonly maskWidth: number;
   private readonly headRuns: HeadRun[];
-  /** [W0, b0, W1, b1, …, Wpolicy, bpolicy, (Wvalue, bvalue)]. */
+  /** [(encoder: We0, be0, …), W0, b0, W1, b1, …, Wpolicy, bpolicy, (Wvalue, bvalue)]. */
   readonly variables: tf.Variable[];
+  /** Index of the first hidden layer's weights (after the equivariant encoder's). */
+  private readonly firstLayer: number;
+  /** The equivariant network's row splits, per row size (one per n it has read). */
+  private readonly featureMaps = new Map<number, FeatureMap>();
   /** Adam's moments, one array per variable (plain JS: policy/adam.ts says why). */
   private readonly adamM: Float32Array[];
   private readonly adamV: Float32Array[];
@@ -168,6 +180,7 @@ export class PolicyNetwork {
     this.spec = { ...spec, heads: spec.heads.map((h) => ({ size: h.size, offset: h.offset })), hidden: [...spec.hidden], ...(spec.initialBias && { initialBias: [...spec.initialBias] }) };
     this.maskWidth = spec.heads.reduce((w, h) => Math.max(w, h.offset + h.size), 0);
     this.headRuns = headRuns(this.spec.heads);
+    this.firstLayer = 2 * (spec.equivariant?.encoder.length ?? 0);
     const shapes = this.shapes();
     if (weights && weights.length !== shapes.length) throw new RangeError(`policy: saved weights have ${weights.length} arrays, the spec needs ${shapes.length}`);
     const uniform = seededUniform(spec.seed);
@@ -182,20 +195,36 @@ export class PolicyNetwork {
         // Glorot-uniform, scaled: small policy logits start near uniform (CleanRL's std 0.01 habit).
         const limit = scale * Math.sqrt(6 / (shape[0]! + shape[1]!));
         for (let x = 0; x < size; x++) values[x] = (2 * uniform() - 1) * limit;
-      } else if (k === 2 * spec.hidden.length + 1 && spec.initialBias) {
+      } else if (k === this.firstLayer + 2 * spec.hidden.length + 1 && spec.initialBias) {
         values.set(spec.initialBias);
       }
       return ownedVariable(tf.tensor(values, shape), true, `cgym_policy_${nextVariableId++}_w${k}`);
     });
-    this.inputMean = spec.centerInputs ? ownedVariable(tf.zeros([spec.obsSize]), false) : undefined;
+    this.inputMean = spec.centerInputs ? ownedVariable(tf.zeros([this.inputWidth()]), false) : undefined;
     this.adamM = this.variables.map((v) => new Float32Array(v.size));
     this.adamV = this.variables.map((v) => new Float32Array(v.size));
   }
 
+  /** Numbers the input mean centres: a row, or (equivariant) the own part and one block. */
+  private inputWidth(): number {
+    const equivariant = this.spec.equivariant;
+    return equivariant ? ownWidth(equivariant) + blockWidth(equivariant) : this.spec.obsSize;
+  }
+
   private shapes(): Array<{ shape: number[]; scale: number }> {
-    const { obsSize, hidden, value } = this.spec;
+    const { obsSize, hidden, value, equivariant } = this.spec;
     const out: Array<{ shape: number[]; scale: number }> = [];
     let width = obsSize;
+    if (equivariant) {
+      const own = ownWidth(equivariant);
+      let encoded = blockWidth(equivariant);
+      let input = encoded + own; // the encoder reads a block with the own part beside it
+      for (const e of equivariant.encoder) {
+        out.push({ shape: [input, e], scale: 1 }, { shape: [e], scale: 0 });
+        input = encoded = e;
+      }
+      width = own + 2 * encoded; // own part, mean and max of the encoded blocks
+    }
     for (const h of hidden) {
       out.push({ shape: [width, h], scale: 1 }, { shape: [h], scale: 0 });
       width = h;
@@ -214,26 +243,56 @@ export class PolicyNetwork {
   /** The last hidden layer's activations (the observations themselves for a linear network). */
   private hidden(obs: tf.Tensor2D): tf.Tensor2D {
     const v = this.variables;
-    let x: tf.Tensor2D = this.inputMean ? tf.sub(obs, this.inputMean) : obs;
-    for (let l = 0; l < this.spec.hidden.length; l++) x = tf.relu(dense(x, v[2 * l] as tf.Tensor2D, v[2 * l + 1] as tf.Tensor1D, l === 0)) as tf.Tensor2D;
+    const first = this.firstLayer;
+    let x: tf.Tensor2D = this.spec.equivariant
+      ? pooledFeatures(this.featureMap(obs.shape[1]), obs, v.slice(0, first), this.inputMean && (this.inputMean.dataSync() as Float32Array))
+      : this.inputMean ? tf.sub(obs, this.inputMean) : obs;
+    for (let l = 0; l < this.spec.hidden.length; l++) x = tf.relu(dense(x, v[first + 2 * l] as tf.Tensor2D, v[first + 2 * l + 1] as tf.Tensor1D, l === 0 && first === 0)) as tf.Tensor2D;
     return x;
   }
 
+  /** Whether the heads read numbers that depend on no trained weight (a linear network without an encoder). */
+  private headsReadConstants(): boolean {
+    return this.spec.hidden.length === 0 && this.firstLayer === 0;
+  }
+
   private policyHead(x: tf.Tensor2D): tf.Tensor2D {
-    const layers = this.spec.hidden.length;
-    return dense(x, this.variables[2 * layers] as tf.Tensor2D, this.variables[2 * layers + 1] as tf.Tensor1D, layers === 0);
+    const at = this.firstLayer + 2 * this.spec.hidden.length;
+    return dense(x, this.variables[at] as tf.Tensor2D, this.variables[at + 1] as tf.Tensor1D, this.headsReadConstants());
   }
 
   /** Zeros without a value head. */
   private valueHead(x: tf.Tensor2D, rows: number): tf.Tensor1D {
-    const layers = this.spec.hidden.length;
+    const at = this.firstLayer + 2 * this.spec.hidden.length;
     if (!this.spec.value) return tf.zeros([rows]);
-    return tf.reshape(dense(x, this.variables[2 * layers + 2] as tf.Tensor2D, this.variables[2 * layers + 3] as tf.Tensor1D, layers === 0), [-1]);
+    return tf.reshape(dense(x, this.variables[at + 2] as tf.Tensor2D, this.variables[at + 3] as tf.Tensor1D, this.headsReadConstants()), [-1]);
   }
 
-  /** Logits of `rows` observation rows, read back to JS: `[rows, maskWidth]`. */
-  logits(obs: Float32Array, rows: number): Float32Array {
-    return readAndDispose(tf.tidy(() => this.policyHead(this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])))));
+  /** The equivariant split of rows of `rowSize` numbers (made once per size: an n). */
+  private featureMap(rowSize: number): FeatureMap {
+    let map = this.featureMaps.get(rowSize);
+    if (!map) {
+      const equivariant = this.spec.equivariant!;
+      const n = agentsForRowSize(equivariant, rowSize);
+      if (n === undefined) throw new RangeError(`policy: an equivariant network cannot read rows of ${rowSize} numbers (no n fits its observation template)`);
+      map = featureMap(equivariant, n);
+      this.featureMaps.set(rowSize, map);
+    }
+    return map;
+  }
+
+  /** `rows` rows of `rowSize` numbers (an equivariant network reads rows observed at any n; any other, its own size). */
+  private input(obs: Float32Array, rows: number, rowSize: number): tf.Tensor2D {
+    if (rowSize !== this.spec.obsSize && !this.spec.equivariant) throw new RangeError(`policy: the network reads rows of ${this.spec.obsSize} numbers (got ${rowSize})`);
+    return tf.tensor2d(obs.subarray(0, rows * rowSize), [rows, rowSize]);
+  }
+
+  /**
+   * Logits of `rows` observation rows, read back to JS: `[rows, maskWidth]`. `rowSize`: numbers per
+   * row (an equivariant network also reads rows observed at another n).
+   */
+  logits(obs: Float32Array, rows: number, rowSize = this.spec.obsSize): Float32Array {
+    return readAndDispose(tf.tidy(() => this.policyHead(this.hidden(this.input(obs, rows, rowSize)))));
   }
 
   /**
@@ -241,17 +300,17 @@ export class PolicyNetwork {
    * forward pass (the ops of `logits` and `values`, so the same numbers): what PPO records while
    * acting, the behaviour policy's log-probabilities and the values its advantages start from.
    */
-  logitsAndValues(obs: Float32Array, rows: number): { logits: Float32Array; values: Float32Array } {
+  logitsAndValues(obs: Float32Array, rows: number, rowSize = this.spec.obsSize): { logits: Float32Array; values: Float32Array } {
     const [logits, values] = tf.tidy(() => {
-      const x = this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize]));
+      const x = this.hidden(this.input(obs, rows, rowSize));
       return [this.policyHead(x), this.valueHead(x, rows)];
     });
     return { logits: readAndDispose(logits), values: readAndDispose(values) };
   }
 
   /** Value estimates of `rows` observation rows: `[rows]`. */
-  values(obs: Float32Array, rows: number): Float32Array {
-    return readAndDispose(tf.tidy(() => this.valueHead(this.hidden(tf.tensor2d(obs.subarray(0, rows * this.spec.obsSize), [rows, this.spec.obsSize])), rows)));
+  values(obs: Float32Array, rows: number, rowSize = this.spec.obsSize): Float32Array {
+    return readAndDispose(tf.tidy(() => this.valueHead(this.hidden(this.input(obs, rows, rowSize)), rows)));
   }
 
   /**
@@ -310,14 +369,25 @@ export class PolicyNetwork {
    */
   trackInputMean(obs: Float32Array, rows: number, rate = 0.1): void {
     if (!this.inputMean || rows === 0) return;
-    const size = this.spec.obsSize;
-    const mean = new Float32Array(size);
-    for (let r = 0; r < rows; r++) for (let x = 0; x < size; x++) mean[x]! += obs[r * size + x]! / rows;
+    const mean = this.spec.equivariant ? this.featureMean(obs, rows) : new Float32Array(this.spec.obsSize);
+    const size = mean.length;
+    if (!this.spec.equivariant) for (let r = 0; r < rows; r++) for (let x = 0; x < size; x++) mean[x]! += obs[r * size + x]! / rows;
     const keep = this.inputMeanSeen ? 1 - rate : 0;
     const old = this.inputMean.dataSync();
     for (let x = 0; x < size; x++) mean[x] = keep * old[x]! + (1 - keep) * mean[x]!;
     this.inputMeanSeen = true;
     tf.tidy(() => this.inputMean!.assign(tf.tensor1d(mean)));
+  }
+
+  /** The mean own part and the mean block of `rows` rows (equivariant), `[O + P]`. */
+  private featureMean(obs: Float32Array, rows: number): Float32Array {
+    const map = this.featureMap(this.spec.obsSize);
+    const { own, blocks } = readFeatures(map, obs, rows);
+    const O = map.ownWidth, P = map.blockWidth;
+    const mean = new Float32Array(O + P);
+    for (let x = 0; x < own.length; x++) mean[x % O]! += own[x]! / rows;
+    for (let x = 0; x < blocks.length; x++) mean[O + (x % P)]! += blocks[x]! / (rows * (map.n - 1));
+    return mean;
   }
 
   /** Whether every weight is a finite number (a NaN or ∞ means the last update diverged). */
@@ -367,5 +437,6 @@ export class PolicyNetwork {
   dispose(): void {
     for (const v of this.variables) v.dispose();
     this.inputMean?.dispose();
+
   }
 }

@@ -7,6 +7,7 @@ import { AdversarySpace } from '../game/adversarySpace.js';
 import { Observer, type MessageView, type SampleView } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import { PolicyNetwork, type PolicyNetworkSpec } from './PolicyNetwork.js';
+import { DEFAULT_ENCODER, equivariantTemplate, refuseEquivariant, type NetworkKind } from './equivariant.js';
 import { refuseSymmetricOthers } from './othersOrder.js';
 import type { ValueFrame } from './valueFrame.js';
 
@@ -55,6 +56,10 @@ export interface HonestNetworkOptions {
   messageBias?: number;
   /** No waiting in the last round (PolicyNetworkSpec.commitAtHorizon; default false). */
   commitAtHorizon?: boolean;
+  /** `equivariant`: the other agents read alike by one shared encoder (policy/equivariant.ts; default mlp). */
+  kind?: NetworkKind;
+  /** Hidden sizes of the equivariant network's shared encoder (default DEFAULT_ENCODER). */
+  encoder?: readonly number[];
 }
 
 export interface NetworkOptions extends HonestNetworkOptions {
@@ -112,7 +117,13 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
     const why = refuseSymmetricOthers(scenario);
     if (why) throw new RangeError(why);
   }
-  return new PolicyNetwork({ obsSize: new Observer(scenario, { history, messageView, sampleView }).size, heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }) });
+  const observer = new Observer(scenario, { history, messageView, sampleView });
+  if (options.kind === 'equivariant') {
+    const why = refuseEquivariant(scenario);
+    if (why) throw new RangeError(why);
+  }
+  const equivariant = options.kind === 'equivariant' ? equivariantTemplate(observer, options.encoder ?? DEFAULT_ENCODER) : undefined;
+  return new PolicyNetwork({ obsSize: observer.size, ...(equivariant && { equivariant }), heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }) });
 }
 
 export function adversaryNetwork(scenario: Scenario, options: NetworkOptions): PolicyNetwork {

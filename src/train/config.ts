@@ -17,6 +17,7 @@ import { MESSAGE_VIEWS, refuseMessageView, refuseSampleView, SAMPLE_VIEWS } from
 import { integer as int, oneOf, parseConfig } from '../game/parseConfig.js';
 import { MAX_ROUNDS, parseScenario, type Scenario } from '../game/scenario.js';
 import { DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, type ObservationOptions } from '../policy/networkFor.js';
+import { DEFAULT_ENCODER, NETWORK_KINDS, refuseEquivariant } from '../policy/equivariant.js';
 import { refuseSymmetricOthers } from '../policy/othersOrder.js';
 import { VALUE_FRAMES } from '../policy/valueFrame.js';
 import { LEAGUE_DEFAULTS } from './league.js';
@@ -48,6 +49,13 @@ const ObservationSchema = z.strictObject({
   valueFrame: oneOf(VALUE_FRAMES).default('absolute'),
   /** The other agents in a canonical order, so the network treats them alike. */
   symmetricOthers: z.boolean({ error: 'must be true or false' }).default(false),
+});
+
+/** The honest network's kind (policy/equivariant.ts): an MLP on the whole row, or one encoder shared by the other agents' blocks. */
+const HonestNetworkSchema = z.strictObject({
+  kind: oneOf(NETWORK_KINDS).default('mlp'),
+  /** Hidden sizes of the equivariant network's shared block encoder (kind equivariant only). */
+  encoder: layers().default([...DEFAULT_ENCODER]),
 });
 
 const ReinforceSchema = z.strictObject({
@@ -135,6 +143,8 @@ export const TrainConfigSchema = z.strictObject({
   counterexamples: CounterexamplesSchema.nullable().default(null),
   honestHidden: layers().default([...DEFAULT_HONEST_HIDDEN]),
   adversaryHidden: layers().default([...DEFAULT_HIDDEN]),
+  /** The honest network's kind; `honestHidden` are the layers after its pooling when equivariant. */
+  honestNetwork: HonestNetworkSchema.default(() => HonestNetworkSchema.parse({})),
   /** Initial logit of the honest commit options (negative: start patient). */
   commitBias: finite().default(DEFAULT_COMMIT_BIAS),
   /** Initial logit of "send my own input" (own-input or symmetric frame only). */
@@ -249,7 +259,8 @@ export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: 
       throw new RangeError(`train: messageBias=${config.messageBias} needs valueFrame=own-input or symmetric (only there is "send my input" one option)`);
     if (config.messageBias !== 0 && scenario.honestActions !== 'free' && scenario.honestActions !== 'relay')
       throw new RangeError(`train: messageBias=${config.messageBias} needs a message head (free or relay actions; scenario ${scenario.name} has ${scenario.honestActions})`);
-    const refused = (symmetricOthers ? refuseSymmetricOthers(scenario) : undefined) ?? refuseMessageView(scenario, messageView) ?? refuseSampleView(scenario, sampleView);
+    const refused = (symmetricOthers ? refuseSymmetricOthers(scenario) : undefined) ?? refuseMessageView(scenario, messageView) ?? refuseSampleView(scenario, sampleView)
+      ?? (config.honestNetwork.kind === 'equivariant' ? refuseEquivariant(scenario) : undefined);
     if (refused) throw new RangeError(`train: ${refused}`);
   }
   if (config.counterexamples) {

@@ -1,0 +1,223 @@
+/**
+ * The permutation-equivariant honest network's reading of an observation row (DeepSets: Zaheer et
+ * al., *Deep Sets*, NeurIPS 2017): the row is split into the agent's OWN part and one BLOCK per other
+ * agent, every block is read by the same weights, and the blocks are pooled (mean and max) before
+ * the policy and value heads see them. Renumbering the other agents permutes the blocks and leaves
+ * the pooled features — hence the action distribution — unchanged, by construction; and because a
+ * block's width does not depend on n, the same weights run at any n (policy/PolicyNetwork.ts).
+ *
+ * Which numbers of a row belong where follows the observation's self-describing slices
+ * (game/observation.ts `ObservationSlice.others`), in every frame of the history window:
+ *
+ * | slice role | own part | block of other +p |
+ * |---|---|---|
+ * | no other agent (`ownInput`, `round`, counts, …) | the slice | — |
+ * | `other` (`received`, `accepted`, `sampleRecord`) | — | +p's groups (a sample record: +p's answer in every round) |
+ * | `pair` (`relayed`, `relayedVerified`) | — | (+p→me), the mean over q of (+p→+q), the mean over q of (+q→+p) |
+ * | `senderIndex` (broadcast) | "I am the sender" | "+p is the sender" |
+ *
+ * A pair slice is summarised by its means (what +p relays about the others, what the others relay
+ * about +p) so that the block's width stays independent of n; who relayed what about whom beyond
+ * that is not seen. Settings whose observation or actions name an absolute position (a fixed faulty
+ * placement's own id, interactive consistency's per-position decision heads) are refused.
+ *
+ * A `FeatureMap` makes the split concrete for one n: each feature is a weighted sum of row numbers
+ * (weight 1 for a copied number, 1/(n−2) for a pair mean), computed in JS (policy/equivariantFeatures.ts
+ * says why).
+ */
+import type { Observer, SliceName } from '../game/observation.js';
+import type { Scenario } from '../game/scenario.js';
+
+/** How a slice's groups relate to the other agents, as the equivariant network reads them. */
+export type BlockRole = 'own' | 'other' | 'pair' | 'sender';
+
+/** One slice of a frame, described independently of n. */
+export interface TemplateSlice {
+  readonly name: SliceName;
+  readonly role: BlockRole;
+  /** Numbers per group. */
+  readonly width: number;
+  /** `own`: groups in the slice; `other`: consecutive groups per other agent; `pair`, `sender`: 1. */
+  readonly groups: number;
+}
+
+/**
+ * What an equivariant network is made of, kept in its spec (PolicyNetworkSpec.equivariant): the
+ * frame template (n-independent) and the shared block encoder's hidden sizes.
+ */
+export interface EquivariantSpec {
+  /** Frames per row (the observation's history window). */
+  readonly history: number;
+  /** The slices of one frame, in row order. */
+  readonly slices: readonly TemplateSlice[];
+  /** Hidden sizes of the encoder every other agent's block goes through (ReLU); [] reads the blocks as they are. */
+  readonly encoder: readonly number[];
+}
+
+/** The network kinds an honest side may have. */
+export type NetworkKind = 'mlp' | 'equivariant';
+export const NETWORK_KINDS: readonly NetworkKind[] = ['mlp', 'equivariant'];
+/** The equivariant network's default encoder. */
+export const DEFAULT_ENCODER: readonly number[] = [32];
+
+/** Why a scenario cannot have an equivariant honest network, or undefined. */
+export function refuseEquivariant(scenario: Scenario): string | undefined {
+  if (scenario.problem === 'interactive-consistency') return 'equivariant network: interactive-consistency decides one value per agent position';
+  if (scenario.faultyPlacement === 'fixed') return 'equivariant network: with faultyPlacement=fixed positions carry identity';
+  if (scenario.n < 2) return `equivariant network: needs n ≥ 2 (got n=${scenario.n})`;
+  return undefined;
+}
+
+/** The n-independent template of an observer's frames. */
+export function equivariantTemplate(observer: Observer, encoder: readonly number[]): EquivariantSpec {
+  const why = refuseEquivariant(observer.scenario);
+  if (why) throw new RangeError(why);
+  const n = observer.scenario.n;
+  const slices = observer.slices.map((slice): TemplateSlice => {
+    if (slice.name === 'senderIndex') return { name: slice.name, role: 'sender', width: 1, groups: 1 };
+    if (slice.others === 'other') return { name: slice.name, role: 'other', width: slice.width, groups: slice.groups / (n - 1) };
+    if (slice.others === 'pair') return { name: slice.name, role: 'pair', width: slice.width, groups: 1 };
+    return { name: slice.name, role: 'own', width: slice.width, groups: slice.groups };
+  });
+  return { history: observer.history, slices, encoder: [...encoder] };
+}
+
+/** Numbers per frame at n agents. */
+function frameSize(spec: EquivariantSpec, n: number): number {
+  let size = 0;
+  for (const s of spec.slices) {
+    if (s.role === 'own') size += s.groups * s.width;
+    else if (s.role === 'other') size += (n - 1) * s.groups * s.width;
+    else if (s.role === 'pair') size += (n - 1) * (n - 1) * s.width;
+    else size += n;
+  }
+  return size;
+}
+
+/** Width of the own part (n-independent). */
+export function ownWidth(spec: EquivariantSpec): number {
+  let width = 0;
+  for (const s of spec.slices) if (s.role === 'own') width += s.groups * s.width;
+  else if (s.role === 'sender') width += 1;
+  return width * spec.history;
+}
+
+/** Width of one other agent's block (n-independent). */
+export function blockWidth(spec: EquivariantSpec): number {
+  let width = 0;
+  for (const s of spec.slices) if (s.role === 'other') width += s.groups * s.width;
+  else if (s.role === 'pair') width += 3 * s.width;
+  else if (s.role === 'sender') width += 1;
+  return width * spec.history;
+}
+
+/** The largest n a row width is searched for. */
+const MAX_N = 256;
+
+/** The n whose rows have `rowSize` numbers, or undefined (the row size grows with n, so at most one does). */
+export function agentsForRowSize(spec: EquivariantSpec, rowSize: number): number | undefined {
+  for (let n = 2; n <= MAX_N; n++) {
+    const size = spec.history * frameSize(spec, n);
+    if (size === rowSize) return n;
+    if (size > rowSize) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * One n's split of a row. Own feature k is row[ownSource[k]]; feature k of other +p's block
+ * (p = 1..n−1) is row[blockSource[(p−1)·blockWidth + k]], or, where that is −1, the weighted sum
+ * of its `weighted` terms (a pair slice's means).
+ */
+export interface FeatureMap {
+  readonly n: number;
+  readonly rowSize: number;
+  readonly ownWidth: number;
+  readonly blockWidth: number;
+  readonly ownSource: Int32Array;
+  readonly blockSource: Int32Array;
+  readonly weighted: { readonly feature: Int32Array; readonly source: Int32Array; readonly weight: Float32Array };
+}
+
+export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
+  const frame = frameSize(spec, n);
+  const O = ownWidth(spec) / spec.history;
+  const P = blockWidth(spec) / spec.history;
+  const ownSource = new Int32Array(O * spec.history);
+  const blockSource = new Int32Array((n - 1) * P * spec.history).fill(-1);
+  const weighted: [number, number, number][] = [];
+  const pairIndex = (p: number, q: number) => (p - 1) * (n - 1) + (q < p ? q : q - 1);
+  const others = n - 2;
+  for (let t = 0; t < spec.history; t++) {
+    let at = t * frame;
+    let ownAt = t * O;
+    let blockAt = t * P;
+    const block = (p: number, k: number) => (p - 1) * P * spec.history + blockAt + k;
+    for (const s of spec.slices) {
+      const w = s.width;
+      if (s.role === 'own') {
+        for (let x = 0; x < s.groups * w; x++) ownSource[ownAt + x] = at + x;
+        ownAt += s.groups * w;
+        at += s.groups * w;
+      } else if (s.role === 'sender') {
+        ownSource[ownAt] = at; // relative position 0: I am the sender
+        for (let p = 1; p < n; p++) blockSource[block(p, 0)] = at + p;
+        ownAt += 1;
+        blockAt += 1;
+        at += n;
+      } else if (s.role === 'other') {
+        const per = s.groups * w;
+        for (let p = 1; p < n; p++) for (let x = 0; x < per; x++) blockSource[block(p, x)] = at + (p - 1) * per + x;
+        blockAt += per;
+        at += (n - 1) * per;
+      } else {
+        for (let p = 1; p < n; p++)
+          for (let c = 0; c < w; c++) {
+            blockSource[block(p, c)] = at + pairIndex(p, 0) * w + c;
+            for (let q = 1; q < n; q++) {
+              if (q === p) continue;
+              weighted.push([block(p, w + c), at + pairIndex(p, q) * w + c, 1 / others]);
+              weighted.push([block(p, 2 * w + c), at + pairIndex(q, p) * w + c, 1 / others]);
+            }
+          }
+        blockAt += 3 * w;
+        at += (n - 1) * (n - 1) * w;
+      }
+    }
+  }
+  return {
+    n, rowSize: spec.history * frame, ownWidth: O * spec.history, blockWidth: P * spec.history, ownSource, blockSource,
+    weighted: { feature: Int32Array.from(weighted, (x) => x[0]), source: Int32Array.from(weighted, (x) => x[1]), weight: Float32Array.from(weighted, (x) => x[2]) },
+  };
+}
+
+/**
+ * The features of `rows` rows of `obs` (`[rows, rowSize]`), `mean` `[O + P]` subtracted when given:
+ * own `[rows, O]` and blocks `[rows·(n−1), stride]`, each block's P features at the start of its
+ * stride (a caller may put more beside them). Plain loops over typed arrays: this runs on every
+ * forward pass (policy/equivariantFeatures.ts).
+ */
+export function readFeatures(map: FeatureMap, obs: Float32Array, rows: number, mean?: Float32Array, stride = map.blockWidth): { own: Float32Array; blocks: Float32Array } {
+  const { ownWidth: O, blockWidth: P, rowSize, ownSource, blockSource } = map;
+  const others = map.n - 1;
+  const own = new Float32Array(rows * O);
+  const blocks = new Float32Array(rows * others * stride);
+  const { feature, source, weight } = map.weighted;
+  for (let r = 0; r < rows; r++) {
+    const base = r * rowSize;
+    for (let k = 0; k < O; k++) own[r * O + k] = obs[base + ownSource[k]!]! - (mean ? mean[k]! : 0);
+    for (let p = 0; p < others; p++) {
+      const at = (r * others + p) * stride;
+      for (let k = 0; k < P; k++) {
+        const from = blockSource[p * P + k]!;
+        blocks[at + k] = (from >= 0 ? obs[base + from]! : 0) - (mean ? mean[O + k]! : 0);
+      }
+    }
+    for (let t = 0; t < feature.length; t++) {
+      const f = feature[t]!;
+      const p = (f / P) | 0;
+      blocks[(r * others + p) * stride + f - p * P]! += weight[t]! * obs[base + source[t]!]!;
+    }
+  }
+  return { own, blocks };
+}
