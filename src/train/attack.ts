@@ -35,6 +35,7 @@ export const AttackConfigSchema = TrainConfigSchema.omit({
   verifyMaxStates: true,
   counterexamples: true,
   honestHidden: true,
+  honestNetwork: true,
   commitBias: true,
   messageBias: true,
   commitAtHorizon: true,
