@@ -13,7 +13,7 @@ import { loadScenario, type ScenarioSource } from '../game/loadScenario.js';
 import { FileTooLargeError, MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../game/readTextFileCapped.js';
 import type { Scenario } from '../game/scenario.js';
 import { RefusedError, type Adversary, type HonestProtocol } from '../game/strategy.js';
-import { ADVERSARIES, PROTOCOLS } from '../protocols/registry.js';
+import { ADVERSARIES, isProtocolName, PROTOCOLS } from '../protocols/registry.js';
 import { needs } from './needs.js';
 import { scenarioDifferences, shownValue as shown } from './scenarioDifferences.js';
 
@@ -56,7 +56,7 @@ export function readRunConfig(dir: string): Record<string, unknown> {
  */
 export function isRunName(name: string, side: Side): boolean {
   const registry: ReadonlyArray<{ name: string }> = side === 'honest' ? PROTOCOLS : ADVERSARIES;
-  if (!name.includes('/') && registry.some((entry) => entry.name === name)) return false;
+  if (!name.includes('/') && (side === 'honest' ? isProtocolName(name) : registry.some((entry) => entry.name === name))) return false;
   if (name.includes('/') || existsSync(name)) {
     readRunConfig(name); // throws for a path that is not a run folder
     return true;
