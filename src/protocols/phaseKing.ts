@@ -112,10 +112,10 @@ function phaseKingAct(mutation: PhaseKingMutation): HonestProtocol['act'] {
 }
 
 /**
- * The mutants of `phase-king`. At n=5, f=1 (phase-king-n5-f1) a phase short, the check removed and
- * the threshold +1 are unsafe (a faulty last king splits agents who no longer keep their strong
- * majority); threshold −1 and the tie rule are safe there (2·mult ≥ n+2f−1 still needs 3 honest votes
- * of 4, and binary tallies of 5 never tie) — equivalent mutants, which no attacker may "break".
+ * The mutants of `phase-king`. The verifier's verdicts at n=5, f=1 (phase-king-n5-f1, all 80 chance
+ * outcomes): a phase short, threshold −1, threshold +1 and the check removed are unsafe (a faulty
+ * king, or a faulty agent's vote tipping a weak majority, splits the honest agents); the flipped tie
+ * rule is safe there — an equivalent mutant, which no attacker may "break".
  */
 const PHASE_KING_MUTANTS: readonly ProtocolMutant[] = [
   mutantOf(phaseKingProtocol, 'one-phase-short', 'a round short: f phases instead of f+1, committing two rounds early', { act: phaseKingAct({ extraPhases: -1 }) }),
