@@ -2,6 +2,9 @@
 // every mutant the verifier proves unsafe within its budget; every first violation replays with
 // the printed `cgym play` command; a break of a verified-safe protocol is reported as a false alarm,
 // loudly; beyond the verifier's budget only the attackers run.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatHunt, reportFalseAlarms } from '../../src/cli/commands/hunt.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
@@ -41,6 +44,33 @@ describe('hunt on majority', () => {
     expect(first.trace).toMatch(/adversary wins — consistency violated/);
     const silent = report.protocols[0]!.attackers.find((a) => a.attacker === 'silent')!;
     expect(silent).toMatchObject({ detected: false, breakRate: 0, firstViolation: null });
+  });
+});
+
+describe('the learned attacker', () => {
+  it('trains a fresh adversary per protocol into the out folder and scores its greedy policy like the others, training counted', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cgym-hunt-'));
+    try {
+      const report = await hunt({ scenario: loadScenario('byzantine-breaking'), scenarioSource: 'byzantine-breaking', honest: 'majority', episodes: 200, maxStates: 0, learnedEpochs: 3, learnedBatch: 64, out });
+      expect(report.protocols).toHaveLength(5);
+      for (const p of report.protocols) {
+        const learned = p.attackers.at(-1)!;
+        expect(learned).toMatchObject({ attacker: 'learned', kind: 'learned', trainingEpisodes: 3 * 64, episodes: 200 });
+        expect(existsSync(join(learned.run!, 'summary.json'))).toBe(true);
+        if (learned.firstViolation) {
+          expect(learned.firstViolation.episodesToFind).toBe(3 * 64 + learned.firstViolation.episode + 1);
+          expect(learned.firstViolation.replay).toContain(`--adversary ${learned.run}`);
+        }
+      }
+      // commit-round-1 loses whenever the honest inputs differ, whatever the adversary does.
+      expect(report.protocols[1]!.attackers.at(-1)!.detected).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('needs an out folder', async () => {
+    await expect(hunt({ scenario: loadScenario('byzantine-breaking'), scenarioSource: 'byzantine-breaking', honest: 'majority', learnedEpochs: 1 })).rejects.toThrow('hunt: a learned attacker (learnedEpochs > 0) needs an out folder for its runs');
   });
 });
 
