@@ -132,6 +132,7 @@ export async function hunt(options: HuntOptions): Promise<HuntReport> {
   const hunted: HuntedProtocol[] = [];
   for (const [k, target] of targets.entries()) {
     const name = target.protocol.name;
+    if (maxStates > 0) say(`[${k + 1}/${targets.length}] ${name}: verifying (at most ${formatCount(maxStates)} states)…`);
     const truth = (options.groundTruth ?? groundTruth)(scenario, target.protocol, maxStates);
     say(`[${k + 1}/${targets.length}] ${name}: verifier ${truth.verdict}${truth.detail ? ` (${truth.detail})` : ''}, ${truth.seconds.toFixed(1)} s`);
     const attackers: AttackerScore[] = [];
