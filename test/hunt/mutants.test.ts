@@ -4,6 +4,7 @@
 // on the small settings matches what each mutant's doc comment claims.
 import { describe, expect, it } from 'vitest';
 import { AdversaryActions, HonestActions } from '../../src/game/actions.js';
+import { checkProtocol } from '../../src/game/conformance.js';
 import { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import type { Scenario } from '../../src/game/scenario.js';
@@ -56,6 +57,14 @@ describe.each(CASES)('mutants of $base', ({ base, scenarios, adversaries }) => {
     for (const scenario of scenarios) for (const m of mutants) expect(m.protocol.refuse(scenario)).toBeUndefined();
     const tooShort = loadScenario('phase-king-n5-f1', ['maxRounds=1']);
     for (const m of mutants) expect(m.protocol.refuse(tooShort) ?? `${m.protocol.name}:`).toMatch(new RegExp(`^${m.protocol.name}:`));
+  });
+
+  it('each passes the protocol conformance checks (legal, deterministic, reads only its own view)', () => {
+    for (const scenario of scenarios)
+      for (const m of mutants) {
+        const result = checkProtocol(m.protocol, scenario, { episodes: 64, batchSize: 16, soloEpisodes: 4 });
+        expect(result.ok ? [] : result.failures, `${m.protocol.name} in ${scenario.name}`).toEqual([]);
+      }
   });
 
   it('each behaves differently from the original in some episode', () => {
