@@ -103,7 +103,8 @@ function verdictCell(h: HuntedProtocol): string {
 /** The table (protocol, verdict, per attacker: found? episodes / seconds · break rate), detection rates, replay commands. */
 export function formatHunt(r: HuntReport, scenario: string = r.scenario): string {
   const attackers = r.protocols[0]?.attackers.map((a) => a.attacker) ?? [];
-  const header = `${scenario} · hunt on ${r.honest} and ${r.protocols.length - 1} mutants · ${count(r.episodes)} episodes per attacker · seed ${r.seed}${r.learnedEpochs ? ` · learned: ${r.learnedEpochs} epochs` : ''}\n`;
+  const mutants = r.protocols.length > 1 ? `and ${r.protocols.length - 1} mutants` : '(it declares no mutants: HonestProtocol.mutants)';
+  const header = `${scenario} · hunt on ${r.honest} ${mutants} · ${count(r.episodes)} episodes per attacker · seed ${r.seed}${r.learnedEpochs ? ` · learned: ${r.learnedEpochs} epochs` : ''}\n`;
   const legend = 'cell: "yes E/Ss R": a violation found after E episodes and S seconds (learned: training included), R = break rate over all episodes; "no R": none found\n\n';
   const rows: string[][] = [['protocol', 'verifier', ...attackers]];
   for (const h of r.protocols) rows.push([h.protocol, verdictCell(h), ...h.attackers.map(cell)]);
