@@ -49,8 +49,10 @@ export {
 } from './game/conformance.js';
 
 // Strategies: the interfaces, and every protocol and adversary by command-line name.
-export { RefusedError, type HonestProtocol, type Adversary } from './game/strategy.js';
-export { PROTOCOLS, ADVERSARIES, getProtocol, getAdversary } from './protocols/registry.js';
+export { RefusedError, type HonestProtocol, type Adversary, type ProtocolMutant } from './game/strategy.js';
+export { PROTOCOLS, ADVERSARIES, getProtocol, getAdversary, isProtocolName } from './protocols/registry.js';
+export { mutantOf } from './protocols/mutants.js';
+export { fuzzAdversary } from './protocols/adversaries/fuzz.js';
 export { createSlush, type SlushOptions } from './protocols/slush.js';
 export { createSnowflake, type SnowflakeOptions } from './protocols/snowflake.js';
 export { createScriptedAdversary, type AdversaryScript, type ScriptRound } from './protocols/adversaries/scripted.js';
@@ -103,3 +105,7 @@ export { readRunFolder, type RunFolder } from './report/runFolder.js';
 export { curvesSpec, renderCurves, type CurvesOptions } from './report/curves.js';
 export { renderSequenceChart, sequenceChartSvg, type SequenceChartOptions } from './report/sequenceChart.js';
 export { ReportError } from './report/ReportError.js';
+
+// The robustness hunt: mutants, the verifier's ground truth, every attacker's score.
+export { hunt, groundTruth, type HuntOptions, type HuntReport, type HuntedProtocol, type GroundTruth, type DetectionRate, type FalseAlarm } from './hunt/hunt.js';
+export { type AttackerScore, type FirstViolation } from './hunt/attackers.js';

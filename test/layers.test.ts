@@ -1,4 +1,4 @@
-// The layering rule: `game` ← `protocols`, `policy` ← `play`, `train`, `verify` ← `report` ← `dashboard`, `cli`.
+// The layering rule: `game` ← `protocols`, `policy` ← `play`, `train`, `verify` ← `report` ← `dashboard`, `hunt`, `cli`.
 // A lower layer never imports a higher one; this test reads every import in src/ and checks it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -14,6 +14,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   verify: ['game', 'protocols', 'policy', 'play', 'verify'],
   report: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report'],
   dashboard: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'dashboard'],
+  // The tier of cli, beside it: the robustness hunt runs the verifier, the attackers and training.
+  hunt: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'hunt'],
   // The tier of cli (which is not listed: it may import anything): sweeps run cli commands.
   sweep: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'cli', 'sweep'],
 };

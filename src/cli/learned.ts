@@ -13,7 +13,7 @@ import { loadScenario, type ScenarioSource } from '../game/loadScenario.js';
 import { FileTooLargeError, MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../game/readTextFileCapped.js';
 import type { Scenario } from '../game/scenario.js';
 import { RefusedError, type Adversary, type HonestProtocol } from '../game/strategy.js';
-import { ADVERSARIES, getAdversary, PROTOCOLS } from '../protocols/registry.js';
+import { ADVERSARIES, getAdversary, isProtocolName, PROTOCOLS } from '../protocols/registry.js';
 import { automatonName, automatonProtocol, isAutomatonName } from '../protocols/thresholdAutomaton/protocol.js';
 import { checkSpecifications, type SpecResult } from '../protocols/thresholdAutomaton/specs.js';
 import { needs } from './needs.js';
@@ -59,7 +59,7 @@ export function readRunConfig(dir: string): Record<string, unknown> {
 export function isRunName(name: string, side: Side): boolean {
   if (side === 'honest' && isAutomatonName(name)) return false; // a threshold automaton file, not a run folder
   const registry: ReadonlyArray<{ name: string }> = side === 'honest' ? PROTOCOLS : ADVERSARIES;
-  if (!name.includes('/') && registry.some((entry) => entry.name === name)) return false;
+  if (!name.includes('/') && (side === 'honest' ? isProtocolName(name) : registry.some((entry) => entry.name === name))) return false;
   if (name.includes('/') || existsSync(name)) {
     readRunConfig(name); // throws for a path that is not a run folder
     return true;

@@ -42,6 +42,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['eval', async () => (await import('./commands/eval.js')).evalCommand()],
   ['attack', async () => (await import('./commands/attack.js')).attackCommand()],
   ['verify', async () => (await import('./commands/verify.js')).verifyCommand()],
+  ['hunt', async () => (await import('./commands/hunt.js')).huntCommand()],
   ['extract', async () => (await import('./commands/extract.js')).extractCommand()],
   ['paper', async () => (await import('./commands/paper.js')).paperCommand()],
   ['sweep', async () => (await import('./commands/sweep.js')).sweepCommand()],

@@ -32,6 +32,23 @@ export interface HonestProtocol {
    * `game.faulty` or other agents' state.
    */
   act(game: GameBatch, out: HonestActions): void;
+  /**
+   * Deliberately broken variants of this protocol, for the robustness hunt (`cgym hunt`): each is
+   * one fault a programmer could make (a threshold off by one, a round short, a check removed, the
+   * tie rule flipped, a relay dropped). Optional: a protocol without it has no mutants. Each
+   * mutant's protocol is named `<this name>:<mutation>` and resolves by that name wherever a
+   * protocol is asked for (registry.ts), so a violating episode replays with `cgym play`.
+   */
+  mutants?(): readonly ProtocolMutant[];
+}
+
+/** One mutant of a protocol (`HonestProtocol.mutants`). */
+export interface ProtocolMutant {
+  /** Kebab-case name of the mutation (`tie-largest`); the protocol is `<base>:<mutation>`. */
+  readonly mutation: string;
+  /** One line: what was changed, and what the original does there. */
+  readonly description: string;
+  readonly protocol: HonestProtocol;
 }
 
 export interface Adversary {

@@ -15,7 +15,8 @@ import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
 import { clearCounts, plurality } from './plurality.js';
-import type { HonestProtocol } from './types.js';
+import { mutantOf, pluralityTiesLargest } from './mutants.js';
+import type { HonestProtocol, ProtocolMutant } from './types.js';
 
 /** The designated sender of broadcast (GAME.md §3). */
 const SENDER = 0;
@@ -37,7 +38,26 @@ export const majorityProtocol: HonestProtocol = {
     return undefined;
   },
 
-  act(game: GameBatch, out: HonestActions): void {
+  act: majorityAct({}),
+
+  mutants: () => MAJORITY_MUTANTS,
+};
+
+/** What a mutant changes (`mutants()`); the original is every option at its default. */
+interface MajorityMutation {
+  /** The round it commits in: 2 (default), or 1 — a round short: its own input, before hearing anyone. */
+  commitRound?: 1 | 2;
+  /** Whether its own input counts as a vote (default true). */
+  countOwnInput?: boolean;
+  /** The tie rule (default: the smallest value). */
+  tieRule?: (counts: Int32Array, V: number) => number;
+  /** Whether a missing message counts as a vote for 0 instead of being ignored (default false). */
+  missingAsZero?: boolean;
+}
+
+function majorityAct(mutation: MajorityMutation): HonestProtocol['act'] {
+  const { commitRound = 2, countOwnInput = true, tieRule = plurality, missingAsZero = false } = mutation;
+  return (game: GameBatch, out: HonestActions): void => {
     const { n, values: V, round } = game;
     const broadcast = game.scenario.problem === 'broadcast';
     for (let b = 0; b < game.size; b++) {
@@ -46,18 +66,34 @@ export const majorityProtocol: HonestProtocol = {
         const a = b * n + i;
         if (game.decisionRound[a] !== 0) continue; // afterCommit=continue: nothing more to say
         const input = game.input[a]!;
-        if (round === 1) {
+        if (round < commitRound) {
           out.message[a] = input;
         } else if (broadcast) {
-          const fromSender = game.received(b, i, SENDER, 1);
+          const fromSender = round > 1 ? game.received(b, i, SENDER, 1) : -1;
           out.decision[a] = i === SENDER ? input : fromSender >= 0 ? fromSender : 0;
         } else {
           clearCounts(counts, V);
-          counts[input]! += 1;
-          game.countReceived(b, i, 1, counts);
-          out.decision[a] = plurality(counts, V);
+          if (countOwnInput || round === 1) counts[input]! += 1;
+          if (round > 1) game.countReceived(b, i, 1, counts);
+          if (missingAsZero && round > 1) {
+            let heard = 0;
+            for (let v = 0; v < V; v++) heard += counts[v]!;
+            counts[0]! += n - (countOwnInput ? 0 : 1) - heard;
+          }
+          out.decision[a] = tieRule(counts, V);
         }
       }
     }
-  },
-};
+  };
+}
+
+/**
+ * The mutants of `majority` (the hunt's ground truth at honest-consensus, n=3, f=0: the first two are
+ * unsafe; the tie rule and missing messages only matter once an agent can be faulty or n is even).
+ */
+const MAJORITY_MUTANTS: readonly ProtocolMutant[] = [
+  mutantOf(majorityProtocol, 'commit-round-1', 'a round short: commits its own input in round 1, before any message arrives', { act: majorityAct({ commitRound: 1 }) }),
+  mutantOf(majorityProtocol, 'ignore-own-input', 'a vote dropped: counts only the values received, not its own input', { act: majorityAct({ countOwnInput: false }) }),
+  mutantOf(majorityProtocol, 'tie-largest', 'the tie rule flipped: ties go to the largest value instead of the smallest', { act: majorityAct({ tieRule: pluralityTiesLargest }) }),
+  mutantOf(majorityProtocol, 'missing-as-0', 'a check removed: a missing message counts as a vote for 0 instead of being ignored', { act: majorityAct({ missingAsZero: true }) }),
+];

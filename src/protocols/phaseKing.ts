@@ -19,7 +19,8 @@ import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
 import { clearCounts, plurality } from './plurality.js';
-import type { HonestProtocol } from './types.js';
+import { mutantOf, pluralityTiesLargest } from './mutants.js';
+import type { HonestProtocol, ProtocolMutant } from './types.js';
 
 // Memory slots per agent.
 const PREFERENCE = 0;
@@ -49,11 +50,30 @@ export const phaseKingProtocol: HonestProtocol = {
     return undefined;
   },
 
-  act(game: GameBatch, out: HonestActions): void {
+  act: phaseKingAct({}),
+
+  mutants: () => PHASE_KING_MUTANTS,
+};
+
+/** What a mutant changes (`mutants()`); the original is every option at its default. */
+interface PhaseKingMutation {
+  /** Added to the f+1 phases (−1: a phase short, so the commit comes two rounds early). */
+  extraPhases?: number;
+  /** Added to the strong-majority bound on 2·mult (n + 2f): ±2 moves "mult > n/2 + f" by ±1. */
+  thresholdShift?: number;
+  /** Whether the "keep a strong majority" check is there (default true); without it every agent follows the king. */
+  keepStrongMajority?: boolean;
+  /** The tie rule (default: the smallest value). */
+  tieRule?: (counts: Int32Array, V: number) => number;
+}
+
+function phaseKingAct(mutation: PhaseKingMutation): HonestProtocol['act'] {
+  const { extraPhases = 0, thresholdShift = 0, keepStrongMajority = true, tieRule = plurality } = mutation;
+  return (game: GameBatch, out: HonestActions): void => {
     const { n, f, values: V, round } = game;
-    const commitRound = phaseKingRounds(f);
+    const commitRound = phaseKingRounds(f + extraPhases);
     if (round > commitRound) return; // decided agents (afterCommit=continue) have nothing left to do
-    const strongMajority = n + 2 * f; // mult > n/2 + f  ⇔  2·mult > n + 2f
+    const strongMajority = n + 2 * f + thresholdShift; // mult > n/2 + f  ⇔  2·mult > n + 2f
     for (let b = 0; b < game.size; b++) {
       for (let i = 0; i < n; i++) {
         if (!game.needsAction(b, i)) continue;
@@ -64,7 +84,7 @@ export const phaseKingProtocol: HonestProtocol = {
           clearCounts(counts, V);
           counts[game.memory[mem + PREFERENCE]!]! += 1;
           game.countReceived(b, i, round - 1, counts);
-          const maj = plurality(counts, V);
+          const maj = tieRule(counts, V);
           game.memory[mem + MAJ] = maj;
           game.memory[mem + MULT] = counts[maj]!;
           if (i === round / 2 - 1) out.message[a] = maj;
@@ -76,7 +96,7 @@ export const phaseKingProtocol: HonestProtocol = {
         else {
           const king = (round - 1) / 2 - 1;
           const maj = game.memory[mem + MAJ]!;
-          if (2 * game.memory[mem + MULT]! > strongMajority) preference = maj;
+          if (keepStrongMajority && 2 * game.memory[mem + MULT]! > strongMajority) preference = maj;
           else if (king === i) preference = maj;
           else {
             const kingValue = game.received(b, i, king, round - 1);
@@ -88,5 +108,19 @@ export const phaseKingProtocol: HonestProtocol = {
         else out.message[a] = preference;
       }
     }
-  },
-};
+  };
+}
+
+/**
+ * The mutants of `phase-king`. The verifier's verdicts at n=5, f=1 (phase-king-n5-f1, all 80 chance
+ * outcomes): a phase short, threshold −1, threshold +1 and the check removed are unsafe (a faulty
+ * king, or a faulty agent's vote tipping a weak majority, splits the honest agents); the flipped tie
+ * rule is safe there — an equivalent mutant, which no attacker may "break".
+ */
+const PHASE_KING_MUTANTS: readonly ProtocolMutant[] = [
+  mutantOf(phaseKingProtocol, 'one-phase-short', 'a round short: f phases instead of f+1, committing two rounds early', { act: phaseKingAct({ extraPhases: -1 }) }),
+  mutantOf(phaseKingProtocol, 'threshold-minus-1', 'wrong threshold −1: keeps its majority when mult > n/2 + f − 1 (instead of > n/2 + f)', { act: phaseKingAct({ thresholdShift: -2 }) }),
+  mutantOf(phaseKingProtocol, 'threshold-plus-1', 'wrong threshold +1: keeps its majority only when mult > n/2 + f + 1 (instead of > n/2 + f)', { act: phaseKingAct({ thresholdShift: 2 }) }),
+  mutantOf(phaseKingProtocol, 'no-strong-majority-check', 'a check removed: always adopts the king\'s value, never keeps a strong majority', { act: phaseKingAct({ keepStrongMajority: false }) }),
+  mutantOf(phaseKingProtocol, 'tie-largest', 'the tie rule flipped: ties in the tally go to the largest value instead of the smallest', { act: phaseKingAct({ tieRule: pluralityTiesLargest }) }),
+];
