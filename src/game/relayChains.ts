@@ -40,6 +40,8 @@ export class RelayChains {
   readonly last: Int8Array;
   /** `[count]` the path without its last agent, or −1 for a one-agent path. */
   readonly parent: Int32Array;
+  /** `[count]` the path's origin (its first agent). */
+  readonly first: Int8Array;
   /** `[count]` bitmask of the agents in the path. */
   readonly members: Uint32Array;
   /** `[count, n]` the path extended by an agent not in it, or −1. */
@@ -53,6 +55,7 @@ export class RelayChains {
     this.length = new Uint8Array(count);
     this.last = new Int8Array(count);
     this.parent = new Int32Array(count);
+    this.first = new Int8Array(count);
     this.members = new Uint32Array(count);
     this.childIndex = new Int32Array(count * n).fill(-1);
     let next = 0;
@@ -70,6 +73,7 @@ export class RelayChains {
     this.parent[slot] = parent;
     this.last[slot] = agent;
     this.length[slot] = parent < 0 ? 1 : this.length[parent]! + 1;
+    this.first[slot] = parent < 0 ? agent : this.first[parent]!;
     this.members[slot] = (parent < 0 ? 0 : this.members[parent]!) | (1 << agent);
     if (parent >= 0) this.childIndex[parent * this.n + agent] = slot;
   }
@@ -92,13 +96,6 @@ export class RelayChains {
   /** Whether agent a is in the path. */
   contains(path: number, a: number): boolean {
     return ((this.members[path]! >>> a) & 1) === 1;
-  }
-
-  /** The path's origin (its first agent). */
-  origin(path: number): number {
-    let p = path;
-    while (this.parent[p]! >= 0) p = this.parent[p]!;
-    return this.last[p]!;
   }
 
   /** Slot of a path given as agents (origin first), or −1 if it is not a path here. */
