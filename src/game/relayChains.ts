@@ -18,7 +18,7 @@
  */
 
 /** Chains longer than this many slots per envelope are refused (the tables alone would not fit). */
-export const MAX_CHAIN_SLOTS = 1 << 20;
+export const MAX_CHAIN_SLOTS = 1 << 16;
 
 /** Number of paths of 1..depth−1 distinct agents out of n: the slots of one relay envelope. */
 export function chainSlotCount(n: number, depth: number): number {
