@@ -235,6 +235,7 @@ export class Expectimax {
     const out: Choice[] = [];
     for (const move of generateMoves(leaves.game, t, leaves.honest)) {
       const K = move.width;
+      this.refuseWidth(K, r);
       if (K === 1) {
         // One option per recipient (no adversary to speak of): nothing to merge, no probe needed.
         out.push({ move, options: move.recipients.map(() => 0) });
@@ -384,6 +385,15 @@ export class Expectimax {
     }
     list[r] = bench;
     return bench;
+  }
+
+  /**
+   * A round whose options to one recipient alone exceed the state budget is refused before its
+   * probe batch is allocated (deep relay chains multiply the fields: 2·10³⁵ options at n=7, f=2).
+   */
+  private refuseWidth(width: number, r: number): void {
+    if (this.states + width > this.maxStates)
+      throw new StateLimitError(`verify: round ${r} offers the adversary ${width < 1e6 ? width : width.toPrecision(3)} choices towards one recipient, more than --max-states=${this.maxStates} (${this.scenario.name}, ${this.protocol.name}); raise --max-states or shrink the scenario`);
   }
 
   private count(k: number): void {

@@ -133,6 +133,15 @@ export class Search {
     return bench;
   }
 
+  /**
+   * A round whose options to one recipient alone exceed the state budget is refused before its
+   * probe batch is allocated (deep relay chains multiply the fields: 2·10³⁵ options at n=7, f=2).
+   */
+  private refuseWidth(width: number, r: number): void {
+    if (this.states + width > this.maxStates)
+      throw new StateLimitError(`verify: round ${r} offers the adversary ${width < 1e6 ? width : width.toPrecision(3)} choices towards one recipient, more than --max-states=${this.maxStates} (${this.scenario.name}, ${this.protocol.name}); raise --max-states or shrink the scenario`);
+  }
+
   private count(k: number): void {
     this.states += k;
     if (this.states > this.maxStates)
@@ -201,6 +210,7 @@ export class Search {
     let allFinal = true;
     for (const move of moves) {
       const K = move.width;
+      this.refuseWidth(K, r);
       const probe = this.level(this.probes, r, K);
       this.load(probe, r, K);
       for (let t = 0; t < K; t++) {
