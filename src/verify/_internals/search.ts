@@ -139,7 +139,7 @@ export class Search {
    */
   private refuseWidth(width: number, r: number): void {
     if (this.states + width > this.maxStates)
-      throw new StateLimitError(`verify: round ${r} offers the adversary ${width < 1e6 ? width : width.toPrecision(3)} choices towards one recipient, more than --max-states=${this.maxStates} (${this.scenario.name}, ${this.protocol.name}); raise --max-states or shrink the scenario`);
+      throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}): round ${r} alone offers the adversary ${width < 1e6 ? width : width.toPrecision(3)} choices towards one recipient; raise --max-states or shrink the scenario`);
   }
 
   private count(k: number): void {
