@@ -346,7 +346,7 @@ export const CLIENT_JS = String.raw`
     var list = document.createElement('ul');
     events.messages.filter(function (m) { return m.sentRound === round; }).forEach(function (m) {
       var what = m.value !== null ? String(m.value) + (m.tag ? '#' + m.tag : '') : '';
-      if (m.claims.length > 0) what += (what ? ' + ' : '') + 'relay [' + m.claims.map(function (c) { return c.origin + ':' + c.value; }).join(' ') + ']';
+      if (m.claims.length > 0) what += (what ? ' + ' : '') + 'relay [' + m.claims.map(function (c) { return c.origin + (c.via ? '>' + c.via.join('>') : '') + ':' + c.value; }).join(' ') + ']';
       var adversarial = m.byAdversary || m.delayed;
       var item = text('li', (adversarial ? '* ' : '') + m.from + ' → ' + m.to + ': ' + (what || 'empty relay') + (m.delayed ? ' (delayed to round ' + m.arrivalRound + ')' : '') + (m.byAdversary ? ' — adversary' : ''), adversarial ? 'adversary' : '');
       list.appendChild(item);

@@ -15,13 +15,15 @@
  * |---|---|
  * | per agent | `[batch, n]` |
  * | message history | `[batch, sentRound, sender, recipient]` (value, tag, arrival round) |
- * | relay history | `[batch, sentRound, relayer, recipient, origin]` |
+ * | relay history | `[batch, sentRound, relayer, recipient, chain]` (chain: a path slot of relayChains.ts; slot o = origin o) |
+ * | chains signed (pki, depth > 2) | `[batch, agent, chain]` bitmask of values the agent forwarded on that chain |
  * | sample history | `[batch, round, querier, k]` (who, answer) |
  */
 import { AdversaryActions, HonestActions, IllegalActionError, NO_ANSWER, SILENT, usesDecisionVector, usesRelays, usesSamples } from './actions.js';
 import { formatBytes, refuseOverMemoryLimit } from './memoryLimit.js';
 import { nextInt, nextFloat, pickWeighted, RNG_WORDS, seedEpisodeStreams, Stream, STREAM_COUNT } from './rng.js';
-import type { Scenario } from './scenario.js';
+import { chainSlotCount, RelayChains } from './relayChains.js';
+import { relayDepthOf, type Scenario } from './scenario.js';
 
 const SPACE_PAPER = 0, SPACE_FREE = 1, SPACE_RELAY = 2, SPACE_SLUSH = 3, SPACE_SAMPLING = 4;
 const SPACE_CODES = { paper: SPACE_PAPER, free: SPACE_FREE, relay: SPACE_RELAY, slush: SPACE_SLUSH, sampling: SPACE_SAMPLING } as const;
@@ -87,6 +89,12 @@ export class GameBatch {
   readonly memorySlots: number;
   readonly byzantine: boolean;
   readonly hasRelays: boolean;
+  /** Most signatures a relayed chain carries (scenario `relayDepth`, default max(2, f+1)). */
+  readonly relayDepth: number;
+  /** The chain paths a relay envelope has slots for (relays only). */
+  readonly chains: RelayChains | undefined;
+  /** Slots per relay envelope: one per chain path (n at depth 2, slot = origin). */
+  readonly chainSlots: number;
   readonly hasSamples: boolean;
   readonly hasVector: boolean;
   readonly pki: boolean;
@@ -136,6 +144,11 @@ export class GameBatch {
   readonly firstArrival: Uint8Array;
   /** `[batch, n]` bitmask of values each agent signed in rounds before the current one (pki). */
   readonly signed: Uint8Array;
+  /**
+   * `[batch, n, chainSlots]` (pki, relay depth > 2): bitmask of values each agent forwarded on each
+   * chain in rounds before the current one — its signature on that chain, which no one can forge.
+   */
+  readonly chainSigned: Uint8Array;
 
   readonly msgValue: Int8Array;
   readonly msgTag: Uint8Array;
@@ -162,6 +175,12 @@ export class GameBatch {
   /** Per round: whether each agent of the episode being stepped moves by the honest protocol. */
   private readonly acting: Uint8Array;
   private readonly signedThisRound: Uint8Array;
+  /**
+   * Relay scratch (per batch, not per episode; one object so that no test mistakes an empty one for
+   * an episode array): one relayer's bundle this round `[chainSlots]`, written to each recipient's
+   * envelope, and the chain signatures made this round `[n, chainSlots]` (pki, depth > 2).
+   */
+  private readonly relayScratch: { bundle: Int8Array; chainSignedThisRound: Uint8Array };
 
   constructor(readonly scenario: Scenario, options: GameBatchOptions) {
     const { n, f, maxRounds: R, values: V, sampleSize: k } = scenario;
@@ -178,6 +197,9 @@ export class GameBatch {
     this.memorySlots = options.memorySlots ?? 0;
     this.byzantine = scenario.faults === 'byzantine';
     this.hasRelays = usesRelays(scenario);
+    this.relayDepth = relayDepthOf(scenario);
+    this.chains = this.hasRelays ? RelayChains.of(n, this.relayDepth) : undefined;
+    this.chainSlots = this.chains ? this.chains.count : n;
     this.hasSamples = usesSamples(scenario);
     this.hasVector = usesDecisionVector(scenario);
     this.slushAlpha = Math.floor(k / 2) + 1;
@@ -191,7 +213,7 @@ export class GameBatch {
     this.fixedGst = scenario.gst === 'random' ? 0 : scenario.gst;
 
     refuseOverMemoryLimit(`a batch of ${B} episodes`, GameBatch.estimateBytes(scenario, B, this.memorySlots), `${scenario.name} (n=${n}, maxRounds=${R}) takes ${formatBytes(GameBatch.bytesPerEpisode(scenario, this.memorySlots))} per episode; use a smaller batch`);
-    const relayBytes = this.hasRelays ? B * R * n * n * n : 0;
+    const relayBytes = this.hasRelays ? B * R * n * n * this.chainSlots : 0;
     if (relayBytes > 2 ** 31) throw new RangeError(`batch size ${B} needs ${(relayBytes / 2 ** 30).toFixed(1)} GiB of relay history at n=${n}, R=${R}; use a smaller batch`);
 
     this.episodeIndex = new Float64Array(B);
@@ -210,6 +232,8 @@ export class GameBatch {
     this.crashedAt = new Uint8Array(B * n);
     this.firstArrival = new Uint8Array(B * n);
     this.signed = new Uint8Array(B * n);
+    const chainSignatures = GameBatch.tracksChainSignatures(scenario);
+    this.chainSigned = new Uint8Array(chainSignatures ? B * n * this.chainSlots : 0);
     this.msgValue = new Int8Array(B * R * n * n);
     this.msgTag = new Uint8Array(B * R * n * n);
     this.msgArrival = new Uint8Array(B * R * n * n);
@@ -224,10 +248,14 @@ export class GameBatch {
     this.preferenceAtStart = new Int8Array(n);
     this.acting = new Uint8Array(n);
     this.signedThisRound = new Uint8Array(n);
+    this.relayScratch = {
+      bundle: new Int8Array(this.hasRelays ? this.chainSlots : 0),
+      chainSignedThisRound: new Uint8Array(chainSignatures ? n * this.chainSlots : 0),
+    };
 
     this.perEpisode = [this.episodeIndex, this.done, this.roundsPlayed, this.gst, this.undecidedRounds, this.messageCount,
       this.faulty, this.input, this.preference, this.preferenceHistory, this.decision, this.decisionVector, this.decisionRound, this.crashedAt,
-      this.firstArrival, this.signed, this.msgValue, this.msgTag, this.msgArrival, this.relayValue, this.lastValue,
+      this.firstArrival, this.signed, this.chainSigned, this.msgValue, this.msgTag, this.msgArrival, this.relayValue, this.lastValue,
       this.lastSentRound, this.sampleWho, this.sampleAnswer, this.memory, this.rng].map((a) => [a, a.length / B]);
   }
 
@@ -243,12 +271,19 @@ export class GameBatch {
   static bytesPerEpisode(scenario: Scenario, memorySlots = 0): number {
     const { n, maxRounds: R, sampleSize: k } = scenario;
     const samples = usesSamples(scenario);
+    const chainSlots = usesRelays(scenario) ? chainSlotCount(n, relayDepthOf(scenario)) : 0;
+    const chainSigned = GameBatch.tracksChainSignatures(scenario) ? n * chainSlots : 0;
     const perEpisode = 8 + 1 + 1 + 1 + 2 + 4; // episodeIndex, done, roundsPlayed, gst, undecidedRounds, messageCount
     const perAgent = 8 * n; // faulty, input, preference, decision, decisionRound, crashedAt, firstArrival, signed
     const perPair = 2 * n * n + (usesDecisionVector(scenario) ? n * n : 0); // lastValue, lastSentRound, decisionVector
-    const messages = 3 * R * n * n + (usesRelays(scenario) ? R * n * n * n : 0); // msgValue, msgTag, msgArrival, relayValue
+    const messages = 3 * R * n * n + R * n * n * chainSlots; // msgValue, msgTag, msgArrival, relayValue
     const sampling = samples ? R * n + 2 * R * n * k : 0; // preferenceHistory, sampleWho, sampleAnswer
-    return perEpisode + perAgent + perPair + messages + sampling + 4 * n * memorySlots + 4 * STREAM_COUNT * RNG_WORDS;
+    return perEpisode + perAgent + chainSigned + perPair + messages + sampling + 4 * n * memorySlots + 4 * STREAM_COUNT * RNG_WORDS;
+  }
+
+  /** Whether relayers' signatures on chains are recorded: pki, with chains deeper than one hop. */
+  static tracksChainSignatures(scenario: Scenario): boolean {
+    return usesRelays(scenario) && scenario.identity === 'pki' && relayDepthOf(scenario) > 2;
   }
 
   // ---------------------------------------------------------------- episodes: reset and chance
@@ -448,10 +483,18 @@ export class GameBatch {
 
   /** Value `relayer` relayed to `recipient` about `origin` in its round-s relay, if arrived; else -1. */
   relayed(b: number, recipient: number, relayer: number, origin: number, s: number): number {
+    return this.relayedChain(b, recipient, relayer, origin, s);
+  }
+
+  /**
+   * Value of chain `path` (a slot of `chains`: origin, h1, …, hk) that `relayer` forwarded to
+   * `recipient` in its round-s relay, if arrived; else -1. Slot o is the one-hop chain from origin o.
+   */
+  relayedChain(b: number, recipient: number, relayer: number, path: number, s: number): number {
     const e = this.envelope(b, s, relayer, recipient);
     const arrival = this.msgArrival[e]!;
     if (arrival === 0 || arrival > this.round) return SILENT;
-    return this.relayValue[e * this.n + origin]!;
+    return this.relayValue[e * this.chainSlots + path]!;
   }
 
   /** Latest-sent direct value from `sender` that has reached `recipient`, or -1 (the observation's slot). */
@@ -526,6 +569,7 @@ export class GameBatch {
     // Signatures made this round count from the next round on: a relay forwards what arrived at the
     // start of the round, so no one can hold a value signed in the same round (and agent order must not matter).
     if (this.pki) this.signedThisRound.fill(0);
+    this.relayScratch.chainSignedThisRound.fill(0);
 
     // Crash choices take effect first: a crashing agent still acts this round, to some recipients.
     if (this.crashFaults) {
@@ -565,18 +609,14 @@ export class GameBatch {
         }
         if (this.pki) this.signedThisRound[i]! |= 1 << v;
       }
-      if (this.hasRelays && honest.relay[a] === 1) {
+      if (this.hasRelays && honest.relay[a] === 1 && this.fillBundle(b, r, i, honest.relayMinSignatures[a]!)) {
+        // An empty relay bundle is not a message: only a bundle with something in it is sent.
+        const P = this.chainSlots;
         for (let j = 0; j < n; j++) {
           if (j === i || !this.delivers(b, r, i, j, adversary)) continue;
           const e = this.envelope(b, r, i, j);
-          let forwarded = false;
-          for (let o = 0; o < n; o++) {
-            if (o === i) continue;
-            const value = this.receivedNow(b, i, o, r);
-            this.relayValue[e * n + o] = value;
-            if (value >= 0) forwarded = true;
-          }
-          if (forwarded) this.markSent(b, e); // an empty relay bundle is not a message
+          this.relayValue.set(this.relayScratch.bundle, e * P);
+          this.markSent(b, e);
         }
       }
       if (this.hasSamples && honest.query[a] === 1) this.sample(b, r, i, adversary);
@@ -602,6 +642,8 @@ export class GameBatch {
     }
 
     if (this.pki) for (let i = 0; i < n; i++) this.signed[base + i]! |= this.signedThisRound[i]!;
+    const chainSigned = this.relayScratch.chainSignedThisRound;
+    for (let x = 0, at = base * this.chainSlots; x < chainSigned.length; x++) if (chainSigned[x]) this.chainSigned[at + x]! |= chainSigned[x]!;
 
     // 3. Deliveries: schedule this round's envelopes, then record what arrives at the start of r+1.
     if (this.maxDelay === 0) this.deliverSync(b, r);
@@ -684,6 +726,82 @@ export class GameBatch {
     return SILENT;
   }
 
+  /**
+   * Fills `bundle` with what relayer i forwards in round r: every chain it received at the start of
+   * r (a direct value from o is the chain (o); a chain q relayed to it by h is the chain q·h), each
+   * under its path slot, except chains through i itself and, when `minSignatures` > 0, chains that
+   * would carry fewer signatures than that with i's. Records i's signatures (pki). True if not empty.
+   */
+  private fillBundle(b: number, r: number, i: number, minSignatures: number): boolean {
+    const chains = this.chains!;
+    const bundle = this.relayScratch.bundle;
+    const P = this.chainSlots;
+    const signing = this.relayScratch.chainSignedThisRound.length > 0;
+    let any = false;
+    for (let p = 0; p < P; p++) {
+      bundle[p] = SILENT;
+      if (chains.contains(p, i) || chains.length[p]! + 1 < minSignatures) continue;
+      const value = this.chainReceivedNow(b, i, p, r);
+      if (value < 0) continue;
+      bundle[p] = value;
+      any = true;
+      if (signing) this.relayScratch.chainSignedThisRound[i * P + p]! |= 1 << value;
+    }
+    return any;
+  }
+
+  /**
+   * Value of chain `path` that agent i received at the start of round r (default: the current one),
+   * or SILENT: the direct value from its origin for a one-agent path, else what the path's last
+   * agent relayed to i about the path before it. What an honest relay by i forwards on that chain.
+   */
+  chainReceivedNow(b: number, i: number, path: number, r = this.round): number {
+    const parent = this.chains!.parent[path]!;
+    return parent < 0 ? this.receivedNow(b, i, path, r) : this.relayedNow(b, i, this.chains!.last[path]!, parent, r);
+  }
+
+  /**
+   * Bitmask of the values a faulty relayer may put on chain `path` now: every value, except under
+   * pki where a chain with an honest signer carries only what that signer signed.
+   */
+  legalChainValues(b: number, path: number): number {
+    const all = (1 << this.values) - 1;
+    if (!this.pki) return all;
+    let mask = 0;
+    for (let v = 0; v < this.values; v++) if (this.genuineChain(b, path, v)) mask |= 1 << v;
+    return mask;
+  }
+
+  /** Latest-sent value of chain `path` that relayer h forwarded to i, arrived at the start of round r. */
+  private relayedNow(b: number, i: number, h: number, path: number, r: number): number {
+    for (let s = r - 1; s >= 1 && s >= r - 1 - this.maxDelay; s--) {
+      const e = this.envelope(b, s, h, i);
+      if (this.msgArrival[e] !== r) continue;
+      const v = this.relayValue[e * this.chainSlots + path]!;
+      if (v >= 0) return v;
+    }
+    return SILENT;
+  }
+
+  /**
+   * Under pki, whether chain `path` with `value` is genuine as far as honest agents go: its last
+   * honest signer signed it in an earlier round (an honest origin its value, an honest relayer the
+   * chain before it, whose own honest signatures were checked when they reached it). A chain of
+   * faulty agents only is anything the adversary likes.
+   */
+  private genuineChain(b: number, path: number, value: number): boolean {
+    const chains = this.chains!;
+    const base = b * this.n;
+    for (let p = path; p >= 0; p = chains.parent[p]!) {
+      const signer = chains.last[p]!;
+      if (this.faulty[base + signer]) continue;
+      const before = chains.parent[p]!;
+      const signed = before < 0 ? this.signed[base + signer]! : this.chainSigned[(base + signer) * this.chainSlots + before]!;
+      return ((signed >> value) & 1) === 1;
+    }
+    return true;
+  }
+
   private checkHonest(b: number, r: number, i: number, honest: HonestActions): void {
     const a = b * this.n + i;
     const V = this.values;
@@ -724,15 +842,20 @@ export class GameBatch {
       }
       if (!this.hasRelays) continue;
       const e = this.envelope(b, r, i, j);
+      const chains = this.chains!;
+      const P = this.chainSlots;
       let any = false;
-      for (let o = 0; o < n; o++) {
-        const claim = adversary.relay[(a * n + j) * n + o]!;
+      for (let p = 0; p < P; p++) {
+        const claim = adversary.relay[(a * n + j) * P + p]!;
         if (claim < 0) continue;
-        if (o === i) this.illegal(b, r, `adversary (agent ${i})`, 'a relay about the relayer itself is a direct message');
+        if (p === i) this.illegal(b, r, `adversary (agent ${i})`, 'a relay about the relayer itself is a direct message');
+        if (chains.contains(p, i)) this.illegal(b, r, `adversary (agent ${i})`, `chain ${chains.agents(p).join('>')} already carries the relayer's signature`);
         if (claim >= this.values) this.illegal(b, r, `adversary (agent ${i})`, `relay claim ${claim} is not a value`);
-        if (pki && !this.faulty[b * n + o] && ((this.signed[b * n + o]! >> claim) & 1) === 0)
-          this.illegal(b, r, `adversary (agent ${i})`, `under pki it cannot forge honest agent ${o}'s signature on ${claim}`);
-        this.relayValue[e * n + o] = claim;
+        if (pki && !this.genuineChain(b, p, claim)) {
+          if (chains.length[p] === 1) this.illegal(b, r, `adversary (agent ${i})`, `under pki it cannot forge honest agent ${p}'s signature on ${claim}`);
+          this.illegal(b, r, `adversary (agent ${i})`, `under pki it cannot forge an honest signature in chain ${chains.agents(p).join('>')} on ${claim}`);
+        }
+        this.relayValue[e * P + p] = claim;
         any = true;
       }
       if (any) this.markSent(b, e);

@@ -5,7 +5,8 @@
  *
  * Agent indices are absolute here; the relative order of GAME.md §3 is the observer's business.
  */
-import type { Scenario } from './scenario.js';
+import { chainSlotCount } from './relayChains.js';
+import { relayDepthOf, type Scenario } from './scenario.js';
 
 export const SILENT = -1;
 export const WAIT = -1;
@@ -19,6 +20,10 @@ export function usesRelays(s: Scenario): boolean {
 }
 export function usesSamples(s: Scenario): boolean {
   return s.honestActions === 'slush' || s.honestActions === 'sampling';
+}
+/** Slots of one relay envelope: a chain path each (relayChains.ts); n at one hop, 0 without relays. */
+export function relaySlots(s: Scenario): number {
+  return usesRelays(s) ? chainSlotCount(s.n, relayDepthOf(s)) : 0;
 }
 export function usesDecisionVector(s: Scenario): boolean {
   return s.problem === 'interactive-consistency';
@@ -35,6 +40,12 @@ export class HonestActions {
   readonly tag: Uint8Array;
   /** 1 = forward every value received at the start of this round to everyone (`relay` space). */
   readonly relay: Uint8Array;
+  /**
+   * With `relay`: 0 = forward every chain; k > 0 = only chains that carry at least k signatures
+   * with the relayer's own (a protocol that signs only what it accepted, as Dolev–Strong does:
+   * a real message carries what its sender chose). Learned policies leave it 0.
+   */
+  readonly relayMinSignatures: Uint8Array;
   /** Value committed, or WAIT. Under interactive consistency any value ≥ 0 commits `decisionVector`. */
   readonly decision: Int8Array;
   /** `[batch, n, n]`: the committed vector, entry j for absolute agent j (interactive consistency). */
@@ -49,6 +60,7 @@ export class HonestActions {
     this.message = new Int8Array(cells);
     this.tag = new Uint8Array(cells);
     this.relay = new Uint8Array(usesRelays(scenario) ? cells : 0);
+    this.relayMinSignatures = new Uint8Array(usesRelays(scenario) ? cells : 0);
     this.decision = new Int8Array(cells);
     this.decisionVector = new Int8Array(usesDecisionVector(scenario) ? cells * n : 0);
     this.query = new Uint8Array(usesSamples(scenario) ? cells : 0);
@@ -61,6 +73,7 @@ export class HonestActions {
     this.message.fill(SILENT);
     this.tag.fill(0);
     this.relay.fill(0);
+    this.relayMinSignatures.fill(0);
     this.decision.fill(WAIT);
     this.decisionVector.fill(0);
     this.query.fill(0);
@@ -78,7 +91,10 @@ export class AdversaryActions {
   readonly message: Int8Array;
   /** `[batch, sender, recipient]`: tag of that message. */
   readonly tag: Uint8Array;
-  /** `[batch, relayer, recipient, origin]`: value claimed (authenticated) or forwarded (pki), or WITHHOLD. */
+  /**
+   * `[batch, relayer, recipient, chain]`: value claimed (authenticated) or forwarded (pki), or
+   * WITHHOLD, per chain path slot (relayChains.ts; slot o = the one-hop chain from origin o).
+   */
   readonly relay: Int8Array;
   /** `[batch, faulty agent, querier]`: the answer a faulty agent gives a query this round, or NO_ANSWER. */
   readonly sampleAnswer: Int8Array;
@@ -91,12 +107,16 @@ export class AdversaryActions {
   /** `[batch, sender, recipient]`: 1 = drop this faulty agent's message to this recipient (omission faults). */
   readonly drop: Uint8Array;
 
+  /** Relay slots per (relayer, recipient): `relay` is `[batch, relayer, recipient, chainSlots]`. */
+  readonly chainSlots: number;
+
   constructor(readonly size: number, readonly n: number, scenario: Scenario) {
     const pairs = size * n * n;
+    this.chainSlots = relaySlots(scenario) || n;
     const byzantine = scenario.faults === 'byzantine' && scenario.f > 0;
     this.message = new Int8Array(byzantine ? pairs : 0);
     this.tag = new Uint8Array(byzantine ? pairs : 0);
-    this.relay = new Int8Array(byzantine && usesRelays(scenario) ? pairs * n : 0);
+    this.relay = new Int8Array(byzantine && usesRelays(scenario) ? pairs * this.chainSlots : 0);
     this.sampleAnswer = new Int8Array(byzantine && usesSamples(scenario) ? pairs : 0);
     this.delay = new Uint8Array(scenario.timing === 'sync' ? 0 : pairs);
     this.crash = new Uint8Array(scenario.faults === 'crash' ? size * n : 0);
@@ -113,7 +133,7 @@ export class AdversaryActions {
     };
     clear(this.message, pairs, SILENT);
     clear(this.tag, pairs, 0);
-    clear(this.relay, pairs * this.n, WITHHOLD);
+    clear(this.relay, pairs * this.chainSlots, WITHHOLD);
     clear(this.sampleAnswer, pairs, NO_ANSWER);
     clear(this.delay, pairs, 0);
     clear(this.crash, this.n, 0);

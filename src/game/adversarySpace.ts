@@ -16,6 +16,7 @@
  * |---|---|---|---|
  * | `msg f<q>→h<t>` | Byzantine | f × (n−f): to honest recipient t | {silent, 0..V−1} |
  * | `relay f<q>→h<t>:<o>` | Byzantine, relays | f × (n−f) × (n−2), origin o over all agents but q and t | {withhold, 0..V−1}: claim v (authenticated) or forward v (pki: legal only if o signed v, or o is faulty) |
+ * | `relay f<q>→h<t>:<o>><x>…` | Byzantine, relay chains deeper than one hop | per (q, t), every chain o → x → … (≤ relayDepth−1 agents, none q or t) after the one-hop heads | {withhold, 0..V−1}: the chain's value (pki: legal only what its last honest signer signed) |
  * | `answer f<q>→h<t>` | Byzantine, `slush`/`sampling` | f × (n−f): the answer if honest t samples q this round | {none, 0..V−1} |
  * | `crash f<q>` | crash | f | {stay, crash now}; only stay once q has crashed |
  * | `last f<q>→<x>` | crash | f × (n−1), x over all agents but q | {lost, arrives}: whether the crashing q's last envelope reaches x (only lost once q has crashed) |
@@ -42,7 +43,8 @@
  */
 import { AdversaryActions, HonestActions, usesSamples } from './actions.js';
 import type { GameBatch } from './GameBatch.js';
-import type { Scenario } from './scenario.js';
+import { RelayChains } from './relayChains.js';
+import { relayDepthOf, type Scenario } from './scenario.js';
 
 export interface AdversaryHead {
   readonly name: string;
@@ -56,6 +58,13 @@ export interface AdversaryHead {
  * Why a learned adversary cannot play this scenario (one line), or undefined. Every fault model and
  * timing of GAME.md §6 has heads now; the check stays the one place to refuse a combination later.
  */
+/** The engine's slot of a chain given as positions in the episode's order (absolute ids = order[position]). */
+function absolutePath(game: GameBatch, path: readonly number[], order: Int32Array): number {
+  let p = -1;
+  for (const x of path) p = game.chains!.child(p, order[x]!);
+  return p;
+}
+
 export function refuseAdversarySpace(scenario: Scenario): string | undefined {
   void scenario;
   return undefined;
@@ -86,6 +95,8 @@ export class AdversarySpace {
   private readonly broadcast: boolean;
   /** First head of each group after `msg` (each group's heads are contiguous, in the table's order). */
   private readonly relayStart: number;
+  /** Per relay head, in head order: faulty slot q, honest position t, the chain's agents (positions in the order). */
+  private readonly relayHeads: Array<{ q: number; t: number; path: number[] }> = [];
   private readonly answerStart: number;
   private readonly crashStart: number;
   private readonly lastStart: number;
@@ -130,9 +141,16 @@ export class AdversarySpace {
     this.relayStart = heads.length;
     if (this.byzantine && this.relays) {
       const relayOptions = ['withhold', ...values];
+      // Chains over positions in the order; one-hop chains (slots 0..n−1) first, as at f ≤ 1.
+      const chains = RelayChains.of(n, relayDepthOf(scenario));
       for (let q = 0; q < f; q++)
         for (let t = 0; t < H; t++)
-          for (let o = 0; o < n; o++) if (o !== t && o !== H + q) add(`relay f${q}→h${t}:${name(o)}`, relayOptions);
+          for (let p = 0; p < chains.count; p++) {
+            if (chains.contains(p, t) || chains.contains(p, H + q)) continue;
+            const path = chains.agents(p);
+            this.relayHeads.push({ q, t, path });
+            add(`relay f${q}→h${t}:${path.map(name).join('>')}`, relayOptions);
+          }
     }
     this.answerStart = heads.length;
     if (this.byzantine && this.samples) {
@@ -274,18 +292,11 @@ export class AdversarySpace {
       const base = b * n;
       if (this.relays && this.pki && this.byzantine) {
         let h = this.relayStart;
-        for (let q = 0; q < f; q++)
-          for (let t = 0; t < H; t++)
-            for (let o = 0; o < n; o++) {
-              if (o === t || o === H + q) continue;
-              const origin = base + order[o]!;
-              if (!game.faulty[origin]) {
-                const bits = game.signed[origin]!;
-                const at = row + heads[h]!.offset + 1;
-                for (let v = 0; v < V; v++) out[at + v] = (bits >> v) & 1;
-              }
-              h++;
-            }
+        for (const { path } of this.relayHeads) {
+          const bits = game.legalChainValues(b, absolutePath(game, path, order));
+          const at = row + heads[h++]!.offset + 1;
+          for (let v = 0; v < V; v++) out[at + v] = (bits >> v) & 1;
+        }
       }
       if (this.crashes) {
         // A crashed agent stays crashed and sends nothing more: only "stay" and "lost" remain.
@@ -346,14 +357,11 @@ export class AdversarySpace {
           }
         }
         if (this.relays) {
-          for (let q = 0; q < f; q++) {
+          const P = game.chainSlots;
+          for (const { q, t, path } of this.relayHeads) {
             const a = base + order[H + q]!;
-            for (let t = 0; t < H; t++)
-              for (let o = 0; o < n; o++) {
-                if (o === t || o === H + q) continue;
-                out.relay[(a * n + order[t]!) * n + order[o]!] = this.choice(choices, b, h) - 1;
-                h++;
-              }
+            out.relay[(a * n + order[t]!) * P + absolutePath(game, path, order)] = this.choice(choices, b, h) - 1;
+            h++;
           }
         }
         if (this.samples) {

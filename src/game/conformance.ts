@@ -271,9 +271,10 @@ const randomLegalAdversary: AdversaryAct = (game, _honest, out) => {
         if (out.crashDeliver.length) out.crashDeliver[pair] = random(b, 2);
         if (out.drop.length) out.drop[pair] = random(b, 2);
         if (!out.relay.length) continue;
-        for (let origin = 0; origin < n; origin++) {
-          if (origin === i || random(b, 2) === 0) continue;
-          out.relay[pair * n + origin] = legalRelayClaim(game, b, origin, random(b, 1 << 16));
+        const chains = game.chains!;
+        for (let path = 0, P = game.chainSlots; path < P; path++) {
+          if (chains.contains(path, i) || random(b, 2) === 0) continue;
+          out.relay[pair * P + path] = legalRelayClaim(game, b, path, random(b, 1 << 16));
         }
       }
       if (out.crash.length && game.crashedAt[a] === 0 && random(b, R) === 0) out.crash[a] = 1;
@@ -282,11 +283,11 @@ const randomLegalAdversary: AdversaryAct = (game, _honest, out) => {
   }
 };
 
-/** A claim about `origin`: any value, except that under pki an honest origin's value must be one it signed. */
-function legalRelayClaim(game: GameBatch, b: number, origin: number, draw: number): number {
+/** A claim on chain `path`: any value, except that under pki a chain's honest signers must have signed it. */
+function legalRelayClaim(game: GameBatch, b: number, path: number, draw: number): number {
   const V = game.values;
-  if (!game.pki || game.faulty[b * game.n + origin]) return draw % V;
-  const signed = game.signed[b * game.n + origin]!;
+  const signed = game.legalChainValues(b, path);
+  if (signed === (1 << V) - 1) return draw % V;
   const options: number[] = [];
   for (let v = 0; v < V; v++) if ((signed >> v) & 1) options.push(v);
   return options.length ? options[draw % options.length]! : -1;
@@ -360,7 +361,7 @@ function historyArrays(game: GameBatch, withMemory: boolean): Array<[string, Arr
   const arrays: Array<[string, ArrayLike<number>]> = [
     ['faulty', game.faulty], ['input', game.input], ['gst', game.gst], ['preference', game.preference], ['decision', game.decision],
     ['decisionVector', game.decisionVector], ['decisionRound', game.decisionRound], ['crashedAt', game.crashedAt],
-    ['firstArrival', game.firstArrival], ['signed', game.signed], ['msgValue', game.msgValue], ['msgTag', game.msgTag],
+    ['firstArrival', game.firstArrival], ['signed', game.signed], ['chainSigned', game.chainSigned], ['msgValue', game.msgValue], ['msgTag', game.msgTag],
     ['msgArrival', game.msgArrival], ['relayValue', game.relayValue], ['lastValue', game.lastValue], ['sampleWho', game.sampleWho],
     ['sampleAnswer', game.sampleAnswer], ['done', game.done], ['roundsPlayed', game.roundsPlayed], ['undecidedRounds', game.undecidedRounds],
     ['messageCount', game.messageCount],
@@ -568,7 +569,7 @@ function plausible(name: EpisodeFieldName, game: GameBatch, draw: (bound: number
     case 'decisionRound': case 'crashedAt': case 'firstArrival': case 'lastSentRound': case 'roundsPlayed': return draw(round);
     case 'msgArrival': return draw(R + 2);
     case 'msgTag': return draw(256);
-    case 'signed': return draw(1 << V);
+    case 'signed': case 'chainSigned': return draw(1 << V);
     case 'sampleWho': return draw(n + 1) - 1;
     case 'faulty': return draw(2);
     case 'gst': return 1 + draw(R);

@@ -43,14 +43,31 @@ export interface MessageEvent {
   value: number | null;
   /** Protocol tag of the direct value (0 = none). */
   tag: number;
-  /** Relay claims "origin told me value", in origin order; empty when the envelope carries no relay. */
-  claims: Array<{ origin: number; value: number }>;
+  /**
+   * Relay claims "origin told me value" in chain-slot order (one-hop chains first, by origin); a
+   * deeper chain has `via`: the relayers between the origin and `from` ("via[last] told me … origin
+   * said value"). Empty when the envelope carries no relay.
+   */
+  claims: RelayClaim[];
   /** True when the envelope is (or includes) a relay bundle. */
   relay: boolean;
   /** Sent by a Byzantine faulty agent: the adversary chose it. */
   byAdversary: boolean;
   /** Delayed past the next round by the adversary (timing not sync). */
   delayed: boolean;
+}
+
+/** One relayed chain: origin → via… → the envelope's sender, with its value. */
+export interface RelayClaim {
+  origin: number;
+  value: number;
+  /** Relayers after the origin (chains deeper than one hop only). */
+  via?: number[];
+}
+
+/** A claim as the trace writes it: `o:v`, or `o>h1>h2:v` for a chain through h1 and h2. */
+export function claimLabel(c: RelayClaim): string {
+  return `${c.origin}${c.via ? c.via.map((x) => `>${x}`).join('') : ''}:${c.value}`;
 }
 
 /** One answer to a sample query: `answerer` told `querier` its preference in `round`. */
@@ -121,12 +138,20 @@ export function episodeEvents(game: GameBatch, b: number): EpisodeEvents {
 
   // An envelope's contents as its recipient reads them (view.ts), so that a new field shows here too.
   let value = SILENT, tag = 0;
-  let claims: Array<{ origin: number; value: number }> = [];
+  let claims: RelayClaim[] = [];
+  const P = game.chainSlots;
   const contents: ViewVisitor = {
     cell(field, index, x) {
       if (field === Field.msgValue) value = x;
       else if (field === Field.msgTag) tag = x;
-      else if (field === Field.relayValue && x !== SILENT) claims.push({ origin: index % n, value: x });
+      else if (field === Field.relayValue && x !== SILENT) {
+        const path = index % P;
+        if (path < n) claims.push({ origin: path, value: x });
+        else {
+          const [origin, ...via] = game.chains!.agents(path);
+          claims.push({ origin: origin!, value: x, via });
+        }
+      }
     },
   };
   const messages: MessageEvent[] = [];

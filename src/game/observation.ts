@@ -39,7 +39,7 @@
  */
 import { SILENT, usesSamples } from './actions.js';
 import type { GameBatch } from './GameBatch.js';
-import { MAX_ROUNDS, type Scenario } from './scenario.js';
+import { MAX_ROUNDS, relayDepthOf, type Scenario } from './scenario.js';
 import * as view from './view.js';
 
 // Module-local names for view.ts's readers: V8 folds a module's own constants into the hot loops
@@ -133,6 +133,9 @@ export function refuseMessageView(scenario: Scenario, view: MessageView): string
   if (view === 'accepted' && (scenario.identity !== 'pki' || scenario.honestActions !== 'relay'))
     return `messageView accepted: needs identity=pki and relay actions (got ${scenario.identity}, ${scenario.honestActions})`;
   if (view === 'accepted' && scenario.timing !== 'sync') return `messageView accepted: needs sync timing (got ${scenario.timing})`;
+  // It applies Dolev–Strong's rule to one-hop relays; deeper chains would need it per chain length.
+  if (view === 'accepted' && relayDepthOf(scenario) > 2)
+    return `messageView accepted: reads one-hop relays only, needs relayDepth=2 (got ${relayDepthOf(scenario)})`;
   return undefined;
 }
 

@@ -44,6 +44,10 @@ export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
     description: 'Byzantine agreement at n=3, f=1 without signatures: impossible (n ≤ 3f)',
     n: 3, f: 1, honestActions: 'relay', maxRounds: 3,
   },
+  'ba-n7-f2': {
+    description: 'Byzantine agreement at n=7, f=2 with relay chains of 3 signatures: OM(2)/EIG is correct (n > 3f)',
+    n: 7, f: 2, honestActions: 'relay', maxRounds: 4,
+  },
   'ic-n4-f1': {
     description: 'Interactive consistency at n=4, f=1 with relays: EIG is correct',
     n: 4, f: 1, problem: 'interactive-consistency', honestActions: 'relay', maxRounds: 3,
@@ -51,6 +55,10 @@ export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
   'bb-pki-n3-f1': {
     description: 'Byzantine broadcast with PKI at n=3, f=1: Dolev–Strong is correct for any f < n',
     n: 3, f: 1, problem: 'broadcast', identity: 'pki', honestActions: 'relay', maxRounds: 3,
+  },
+  'bb-pki-n4-f2': {
+    description: 'Byzantine broadcast with PKI at n=4, f=2: Dolev–Strong (3 rounds of signature chains) is correct for any f < n',
+    n: 4, f: 2, problem: 'broadcast', identity: 'pki', honestActions: 'relay', maxRounds: 4,
   },
   'phase-king-n5-f1': {
     description: 'Byzantine agreement at n=5, f=1 with the free action space: phase king is correct (n > 4f)',

@@ -71,6 +71,8 @@ const BaseScenarioSchema = z.strictObject({
   maxDelay: int(0, MAX_DELAY).default(1),
   gst: z.union([z.literal('random'), int(1, MAX_ROUNDS)], { error: 'must be "random" or a round number' }).default('random'),
   afterCommit: oneOf(AFTER_COMMIT).default('halt'),
+  /** Most signatures a relayed chain carries (origin, relayers…); default max(2, f+1). Relay actions only. */
+  relayDepth: int(2, MAX_AGENTS).optional(),
   rewards: RewardsSchema.default(RewardsSchema.parse({})),
 });
 
@@ -92,6 +94,8 @@ export const ScenarioSchema = BaseScenarioSchema.superRefine((s, ctx) => {
     fail('honestActions', `${s.honestActions} has no vector decision head; interactive-consistency needs free, relay or sampling`);
   if (s.timing === 'sync' && s.gst !== 'random') fail('gst', 'is only meaningful with timing=partial-sync');
   if (typeof s.gst === 'number' && s.gst > s.maxRounds) fail('gst', `must be ≤ maxRounds=${s.maxRounds}`);
+  if (s.relayDepth !== undefined && s.honestActions !== 'relay') fail('relayDepth', `needs honestActions=relay (got ${s.honestActions})`);
+  if (s.relayDepth !== undefined && s.relayDepth > s.n) fail('relayDepth', `must be ≤ n=${s.n} (a chain's signatures are distinct agents)`);
   if (s.timing !== 'sync' && s.maxDelay === 0) fail('maxDelay', `must be ≥ 1 with timing=${s.timing} (0 is sync)`);
 });
 
@@ -169,6 +173,12 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   if (result.success) return result.data;
   throw new ScenarioError(`${source}: ${describeIssues(input, result.error.issues, knownKeys, '(scenario)')}`);
 }
+
+/**
+ * Most signatures a relayed chain carries: the scenario's `relayDepth`, else f+1 (what OM(f) and
+ * Dolev–Strong need), and at least 2 (one hop: origin → relayer → recipient).
+ */
+export const relayDepthOf = (s: Scenario): number => s.relayDepth ?? Math.max(2, s.f + 1);
 
 /** Number of honest agents. */
 export const honestCount = (s: Scenario): number => s.n - s.f;

@@ -12,9 +12,9 @@
  * - `*`: chosen by the adversary (Byzantine messages, relays and answers, delays, crashes).
  */
 import { usesRelays, usesSamples } from './actions.js';
-import { episodeEvents, type EpisodeEvents, type MessageEvent, type SampleEvent } from './episodeEvents.js';
+import { claimLabel, episodeEvents, type EpisodeEvents, type MessageEvent, type SampleEvent } from './episodeEvents.js';
 import type { GameBatch } from './GameBatch.js';
-import type { Scenario } from './scenario.js';
+import { relayDepthOf, type Scenario } from './scenario.js';
 
 export interface TraceOptions {
   /** A first line naming the run, e.g. `majority vs equivocate · seed 0 · episode 3`. */
@@ -31,6 +31,7 @@ export function describeScenario(s: Scenario): string {
   if (s.inputs !== 'uniform') parts.push(`inputs split ${s.inputs.split.join('/')}`);
   parts.push(s.timing === 'sync' ? 'sync' : `${s.timing} (maxDelay=${s.maxDelay})`, s.identity, `${s.honestActions} actions`);
   if (s.honestActions === 'slush' || s.honestActions === 'sampling') parts.push(`k=${s.sampleSize}`);
+  if (s.honestActions === 'relay' && relayDepthOf(s) > 2) parts.push(`chains of ≤ ${relayDepthOf(s)} signatures`);
   parts.push(`R=${s.maxRounds}`);
   if (s.afterCommit === 'continue') parts.push('continue after commit');
   return `${s.name}: ${parts.join(', ')}`;
@@ -100,7 +101,7 @@ function roundTable(events: EpisodeEvents, star: Star): string[][] {
   const values = (ms: MessageEvent[]): string =>
     grouped(n, ms.filter((m) => m.value !== null).map((m) => ({ to: m.to, what: `${star(m.byAdversary)}${m.value}${m.tag ? `#${m.tag}` : ''}`, when: arrival(m) })));
   const relays = (ms: MessageEvent[]): string =>
-    grouped(n, ms.filter((m) => m.relay).map((m) => ({ to: m.to, what: `${star(m.byAdversary)}[${m.claims.map((c) => `${c.origin}:${c.value}`).join(' ')}]`, when: arrival(m) })));
+    grouped(n, ms.filter((m) => m.relay).map((m) => ({ to: m.to, what: `${star(m.byAdversary)}[${m.claims.map(claimLabel).join(' ')}]`, when: arrival(m) })));
   const answers = (as: SampleEvent[]): string =>
     as.length === 0 ? '' : `sample ${as.map((a) => `${a.answerer}=${star(a.byAdversary)}${a.answer ?? '-'}`).join(' ')}`;
 
@@ -145,6 +146,7 @@ function legend({ scenario }: EpisodeEvents, mark: boolean): string[] {
   const lines = ['legend: v→all value v to every other agent; v→1,3 to agents 1 and 3; v#t with protocol tag t'];
   if (timed) lines.push('        @a arrives at the start of round a (@never: after the horizon)');
   if (usesRelays(scenario)) lines.push('        [o:v]→j relay to j: "o told me v"');
+  if (usesRelays(scenario) && relayDepthOf(scenario) > 2) lines.push('        [o>h:v]→j relay of a chain to j: "h told me that o told it v"');
   if (usesSamples(scenario)) lines.push('        sample j=v agent j answered v (- no answer)');
   if (mark && (scenario.f > 0 || timed)) lines.push('        * chosen by the adversary');
   return lines;

@@ -31,6 +31,8 @@ export const Field = {
   msgArrival: 8, msgValue: 9, msgTag: 10, relayValue: 11, sampleWho: 12, sampleAnswer: 13,
   // Derived: functions of the cells above (caches the engine keeps), visited only on request.
   lastValue: 14, lastSentRound: 15, firstArrival: 16, preferenceHistory: 17,
+  // Seen (pki, relay chains deeper than one hop): the chains an agent signed by forwarding them.
+  chainSigned: 18,
 } as const;
 export type Field = (typeof Field)[keyof typeof Field];
 
@@ -42,7 +44,7 @@ export type Field = (typeof Field)[keyof typeof Field];
 export const EPISODE_FIELDS = {
   input: 'seen', preference: 'seen', decisionRound: 'seen', decision: 'seen', decisionVector: 'seen', signed: 'seen',
   crashedAt: 'seen', memory: 'seen', msgArrival: 'seen', msgValue: 'seen', msgTag: 'seen', relayValue: 'seen',
-  sampleWho: 'seen', sampleAnswer: 'seen',
+  sampleWho: 'seen', sampleAnswer: 'seen', chainSigned: 'seen',
   lastValue: 'derived', lastSentRound: 'derived', firstArrival: 'derived', preferenceHistory: 'derived',
   faulty: 'hidden', gst: 'hidden', rng: 'hidden', episodeIndex: 'hidden', messageCount: 'hidden', undecidedRounds: 'hidden',
   // Read by `needsAction` for the whole episode: kept, not perturbed (an ended episode asks no action).
@@ -71,6 +73,7 @@ export function fieldArray(game: GameBatch, field: Field): ArrayLike<number> {
     case Field.lastSentRound: return game.lastSentRound;
     case Field.firstArrival: return game.firstArrival;
     case Field.preferenceHistory: return game.preferenceHistory;
+    case Field.chainSigned: return game.chainSigned;
   }
 }
 
@@ -99,9 +102,12 @@ export function envelopeIndex(game: GameBatch, b: number, s: number, sender: num
   return ((b * game.maxRounds + s - 1) * game.n + sender) * game.n + recipient;
 }
 
-/** Index of envelope e's relay contents about `origin` (relayValue). */
-export function relayIndex(game: GameBatch, e: number, origin: number): number {
-  return e * game.n + origin;
+/**
+ * Index of envelope e's relay contents about chain `path` (relayValue): a slot of relayChains.ts,
+ * where slot o is the one-hop chain from origin o.
+ */
+export function relayIndex(game: GameBatch, e: number, path: number): number {
+  return e * game.chainSlots + path;
 }
 
 /** Index of the first of the k cells of agent h's round-s sample (sampleWho, sampleAnswer). */
@@ -152,13 +158,13 @@ export function preferenceAt(game: GameBatch, b: number, h: number, s: number): 
 
 // ---------------------------------------------------------------- visiting everything an agent sees
 
-/** An envelope's contents (value, tag, relay contents by origin) — what its recipient reads once it is sent. */
+/** An envelope's contents (value, tag, relay contents by chain) — what its recipient reads once it is sent. */
 export function visitEnvelope(game: GameBatch, e: number, visitor: ViewVisitor): void {
   visitor.cell(Field.msgValue, e, game.msgValue[e]!);
   visitor.cell(Field.msgTag, e, game.msgTag[e]!);
   if (game.hasRelays)
-    for (let o = 0, n = game.n; o < n; o++) {
-      const x = relayIndex(game, e, o);
+    for (let p = 0, P = game.chainSlots; p < P; p++) {
+      const x = relayIndex(game, e, p);
       visitor.cell(Field.relayValue, x, game.relayValue[x]!);
     }
 }
@@ -177,6 +183,8 @@ export function visitOwn(game: GameBatch, b: number, h: number, visitor: ViewVis
       visitor.cell(Field.decisionVector, x, game.decisionVector[x]!);
     }
   visitor.cell(Field.signed, a, game.signed[a]!);
+  if (game.chainSigned.length > 0)
+    for (let p = 0, P = game.chainSlots; p < P; p++) visitor.cell(Field.chainSigned, a * P + p, game.chainSigned[a * P + p]!);
   visitor.cell(Field.crashedAt, a, game.crashedAt[a]!);
   for (let m = 0, slots = game.memorySlots; m < slots; m++) visitor.cell(Field.memory, a * slots + m, game.memory[a * slots + m]!);
 }

@@ -1,55 +1,72 @@
 /**
- * `eig`: OM(1), the exponential-information-gathering tree of depth 2.
+ * `eig`: OM(f), the exponential-information-gathering tree of depth f+1.
  * - Round 1: every agent sends its input (broadcast: only the sender, agent 0).
- * - Round 2: every agent relays what it received.
- * - Round 3: for each origin j ≠ i, val_j = plurality of {j's direct round-1 value} ∪ {what each
- *   k ∉ {i, j} relayed about j} (missing values ignored, ties → 0); val_i = own input.
- *   Agreement commits the plurality of all n vals (ties → 0); interactive consistency commits the
- *   vector of vals; broadcast: the sender commits its input, the others val_0.
+ * - Rounds 2..f+1: every agent relays what it received (the engine forwards every chain that
+ *   arrived at the start of the round: round r's relay carries the tree's level r−1).
+ * - Round f+2: agent i reads the tree. A node is a chain x = (x1, …, xk) of distinct agents, k ≤ f+1;
+ *   val(x) is what i heard of it: x1's direct round-1 value for k = 1, else what xk relayed in round
+ *   k about (x1, …, xk−1) — and i's own value where xk = i (its input for x = (i), what it
+ *   relayed itself otherwise). A leaf (k = f+1) resolves to val(x), an inner node to the plurality
+ *   of its children x·c, c ∉ x (ties → 0). A missing value counts as the default 0 (Lynch's rule)
+ *   for f ≥ 2; at f ≤ 1 it is ignored, as OM(1) here always did — there every child of a node is
+ *   common to all honest agents, so either rule is safe, while in a deeper tree a node whose honest
+ *   leaves are all missing would otherwise be decided by its one faulty leaf (the random adversary
+ *   broke 16% of episodes at n=7, f=2 that way). val_j = the resolved node (j),
+ *   own entry = own input. Agreement commits the plurality of all n vals (ties → 0); interactive
+ *   consistency the vector of vals; broadcast: the sender commits its input, the others val_0.
+ *   At f = 1 this is exactly OM(1): per origin, the plurality of its direct value and the relays.
  *
  * Source: L. Lamport, R. Shostak, M. Pease, "The Byzantine Generals Problem", ACM TOPLAS 1982
- * (algorithm OM(m) with m = 1; the EIG formulation of Bar-Noy, Dolev, Dwork & Strong, 1987).
- * Assumptions: correct for n > 3f with f ≤ 1, sync timing, authenticated channels (signatures are
- * not needed). At n = 3, f = 1 it is breakable, as it must be (n ≤ 3f).
- * Executes in: action space relay; problems agreement, broadcast, interactive-consistency;
- * identity authenticated or pki; f ≤ 1; R ≥ 3. OM(m) for m ≥ 2 needs relays of relays, and this
- * engine's relays are one hop deep (origin → relayer → recipient).
+ * (algorithm OM(m), m = f); the EIG formulation of Bar-Noy, Dolev, Dwork & Strong (1987), as in
+ * N. Lynch, "Distributed Algorithms" (1996) §6.3 (EIGByz: majority per node, default 0 — for two
+ * values the plurality with ties to 0 is the same rule).
+ * Assumptions: correct for n > 3f, sync timing, authenticated channels (signatures are not needed).
+ * At n ≤ 3f it is breakable, as it must be (it runs there: that is what the attackers are for).
+ * Executes in: action space relay with chains of ≥ f+1 signatures (relayDepth, default f+1);
+ * problems agreement, broadcast, interactive-consistency; identity authenticated or pki; R ≥ f+2.
  */
 import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
-import type { Scenario } from '../game/scenario.js';
+import type { RelayChains } from '../game/relayChains.js';
+import { MAX_AGENTS, relayDepthOf, type Scenario } from '../game/scenario.js';
 import { clearCounts, plurality } from './plurality.js';
 import type { HonestProtocol } from './types.js';
 
 const SENDER = 0;
 const SEND_ROUND = 1;
-const RELAY_ROUND = 2;
-const DECIDE_ROUND = 3;
+const DEFAULT_VALUE = 0;
 
+/** Value counts per tree level (the resolution recurses one level per relay round). */
+const levelCounts = Array.from({ length: MAX_AGENTS + 1 }, () => new Int32Array(4));
 const counts = new Int32Array(4);
-const vals = new Int8Array(16);
+const vals = new Int8Array(MAX_AGENTS);
 
 export const eigProtocol: HonestProtocol = {
   name: 'eig',
-  summary: 'OM(1): send, relay, then take the plurality per origin of the direct and relayed values',
-  assumptions: 'n > 3f with f ≤ 1, sync, relay actions (authenticated channels suffice); R ≥ 3',
-  source: 'Lamport, Shostak & Pease, The Byzantine Generals Problem (TOPLAS 1982), OM(1)',
+  summary: 'OM(f): send, relay the tree f times, then resolve each node by the plurality of its children',
+  assumptions: 'n > 3f, sync, relay actions with chains of f+1 signatures (authenticated channels suffice); R ≥ f+2',
+  source: 'Lamport, Shostak & Pease, The Byzantine Generals Problem (TOPLAS 1982), OM(f)',
   memorySlots: 0,
 
   refuse(scenario: Scenario): string | undefined {
     const { honestActions, identity, f, maxRounds } = scenario;
     if (honestActions !== 'relay') return `eig: needs honestActions=relay (got ${honestActions})`;
     if (identity === 'anonymous') return 'eig: needs identity authenticated or pki (got anonymous)';
-    if (f > 1)
-      return `eig: needs f ≤ 1: this engine's relays are one hop deep (origin→relayer→recipient), which is OM(1) (got f=${f})`;
-    if (maxRounds < DECIDE_ROUND) return `eig: needs maxRounds ≥ ${DECIDE_ROUND} (send, relay, decide; got ${maxRounds})`;
+    const depth = relayDepthOf(scenario);
+    if (depth < f + 1) return `eig: needs relayDepth ≥ f+1 = ${f + 1} (the tree's leaves are chains of f+1 agents; got ${depth})`;
+    const decide = decideRound(f);
+    if (maxRounds < decide)
+      return f <= 1
+        ? `eig: needs maxRounds ≥ ${decide} (send, relay, decide; got ${maxRounds})`
+        : `eig: needs maxRounds ≥ f+2 = ${decide} (send, ${f} relay rounds, decide; got ${maxRounds})`;
     return undefined;
   },
 
   act(game: GameBatch, out: HonestActions): void {
     const { n, values: V, round } = game;
     const problem = game.scenario.problem;
-    if (round > DECIDE_ROUND) return;
+    const decide = decideRound(game.f);
+    if (round > decide) return;
     for (let b = 0; b < game.size; b++) {
       for (let i = 0; i < n; i++) {
         if (!game.needsAction(b, i)) continue;
@@ -58,13 +75,14 @@ export const eigProtocol: HonestProtocol = {
           if (problem !== 'broadcast' || i === SENDER) out.message[a] = game.input[a]!;
           continue;
         }
-        if (round === RELAY_ROUND) {
-          // Under broadcast only the sender spoke in round 1, so the sender has nothing to forward.
+        if (round < decide) {
+          // Under broadcast every chain the sender could forward already carries its signature.
           if (problem !== 'broadcast' || i !== SENDER) out.relay[a] = 1;
           continue;
         }
         if (game.decisionRound[a] !== 0) continue;
-        for (let j = 0; j < n; j++) vals[j] = j === i ? game.input[a]! : resolve(game, b, i, j);
+        const tree = new Tree(game, b, i);
+        for (let j = 0; j < n; j++) vals[j] = j === i ? game.input[a]! : tree.resolve(j);
         if (problem === 'interactive-consistency') {
           out.decision[a] = 0;
           for (let j = 0; j < n; j++) out.decisionVector[a * n + j] = vals[j]!;
@@ -80,15 +98,50 @@ export const eigProtocol: HonestProtocol = {
   },
 };
 
-/** Agent i's value for origin j: the plurality of j's direct value and the relays about j. */
-function resolve(game: GameBatch, b: number, i: number, j: number): number {
-  clearCounts(counts, game.values);
-  const direct = game.received(b, i, j, SEND_ROUND);
-  if (direct >= 0) counts[direct]! += 1;
-  for (let k = 0; k < game.n; k++) {
-    if (k === i || k === j) continue;
-    const relayed = game.relayed(b, i, k, j, RELAY_ROUND);
-    if (relayed >= 0) counts[relayed]! += 1;
+/** Send, f relay rounds, decide. */
+function decideRound(f: number): number {
+  return Math.max(1, f) + 2;
+}
+
+/** Agent i's EIG tree in episode b, read off the relay history (nodes are chain slots of the engine). */
+class Tree {
+  private readonly chains: RelayChains;
+  /** Agents in a leaf: f+1 (at least 2: OM(1)'s tree at f = 0 too). */
+  private readonly leafLength: number;
+  /** Whether a missing value counts as the default 0 (f ≥ 2) rather than being ignored. */
+  private readonly missingIsDefault: boolean;
+
+  constructor(private readonly game: GameBatch, private readonly b: number, private readonly i: number) {
+    this.chains = game.chains!;
+    this.leafLength = Math.max(1, game.f) + 1;
+    this.missingIsDefault = game.f >= 2;
   }
-  return plurality(counts, game.values);
+
+  /** The resolved value of the inner node `path` (a chain slot of k < leafLength agents). */
+  resolve(path: number): number {
+    const { game, chains } = this;
+    const k = chains.length[path]!;
+    const level = levelCounts[k]!;
+    clearCounts(level, game.values);
+    for (let c = 0; c < game.n; c++) {
+      if (chains.contains(path, c)) continue;
+      const v = k + 1 === this.leafLength ? this.childValue(path, c) : this.resolve(chains.child(path, c));
+      if (v >= 0) level[v]! += 1;
+      else if (this.missingIsDefault) level[DEFAULT_VALUE]! += 1;
+    }
+    return plurality(level, game.values);
+  }
+
+  /** val(x·c) for x = `path`: what c relayed in round |x|+1 about x, or i's own value of x when c = i. */
+  private childValue(path: number, c: number): number {
+    return c === this.i ? this.value(path) : this.game.relayedChain(this.b, this.i, c, path, this.chains.length[path]! + 1);
+  }
+
+  /** val(x) for x = `path`: the direct value for one agent, else what its last agent relayed of the rest. */
+  private value(path: number): number {
+    const { game, chains, b, i } = this;
+    const parent = chains.parent[path]!;
+    if (parent < 0) return path === i ? game.input[b * game.n + i]! : game.received(b, i, path, SEND_ROUND);
+    return this.childValue(parent, chains.last[path]!);
+  }
 }

@@ -20,7 +20,7 @@
  * rounds until every label has a place. Messages still in flight at the end land below the end
  * line, and the verdict goes under the lowest of them.
  */
-import { episodeEvents, type EpisodeEvents, type MessageEvent, type SampleEvent } from '../game/episodeEvents.js';
+import { claimLabel, episodeEvents, type EpisodeEvents, type MessageEvent, type SampleEvent } from '../game/episodeEvents.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import { describeScenario, verdictLine } from '../game/trace.js';
 import { textWidth } from './textWidth.js';
@@ -235,7 +235,7 @@ function messageArrow(
   const x2 = x(m.to), y2 = landing + (departY(m.sentRound, m.from) - roundY(m.sentRound));
   const parts: string[] = [];
   if (m.value !== null) parts.push(`${m.value}${m.tag ? `#${m.tag}` : ''}`);
-  if (m.relay) parts.push(`[${m.claims.map((c) => `${c.origin}:${c.value}`).join(' ')}]`);
+  if (m.relay) parts.push(`[${m.claims.map(claimLabel).join(' ')}]`);
   // As the trace: where timing is not sync, say when it arrives (never: after the horizon).
   if (events.scenario.timing !== 'sync') parts.push(`@${m.arrivalRound > events.maxRounds ? 'never' : m.arrivalRound}`);
   const label = parts.join(' ');

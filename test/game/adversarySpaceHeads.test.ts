@@ -216,7 +216,32 @@ const CASES: readonly (readonly [string, string[], string])[] = [
   ['phase-king-n5-f1', ['timing=async'], 'phase-king'],
   ['slush-n5', ['f=1'], 'snowflake'],
   ['bb-pki-n3-f1', ['timing=partial-sync'], 'dolev-strong'],
+  // Relay chains of 3 signatures: a head per chain, its pki mask from the chain's last honest signer.
+  ['bb-pki-n4-f2', [], 'dolev-strong'],
+  ['ba-n7-f2', ['identity=pki', 'n=5', 'f=1', 'relayDepth=3'], 'eig'],
 ];
+
+describe('AdversarySpace: relay chains deeper than one hop', () => {
+  it('bb-pki-n4-f2: one-hop heads first, then one per chain not through the relayer or the recipient; the mask follows the signatures', () => {
+    const space = new AdversarySpace(loadScenario('bb-pki-n4-f2'));
+    const relayHeads = names(space).filter((name) => name.startsWith('relay f0→h0:'));
+    expect(relayHeads).toEqual(['relay f0→h0:h1', 'relay f0→h0:f1', 'relay f0→h0:h1>f1', 'relay f0→h0:f1>h1']);
+    // Honest 0 (the sender, h0 in the order of faulty 2) sends 1 in round 1; honest 1 forwards it in round 2.
+    const e = handMade({ n: 4, f: 2, problem: 'broadcast', identity: 'pki', honestActions: 'relay', maxRounds: 4, faultyPlacement: 'fixed' }, { faulty: [2, 3], inputs: [1, 0, 0, 0] });
+    const silent = () => {};
+    decodedRound(e, space, silent, (h) => (h.message[0] = 1));
+    decodedRound(e, space, silent, (h) => (h.relay[1] = 1));
+    const mask = new Uint8Array(space.maskWidth);
+    space.legalMask(e.game, mask);
+    // f0 = agent 2 to h1 = agent 1 about the chain h0>h1 = 0→1: only what 1 forwarded (1) or withhold.
+    expect(optionsOf(space, mask, 'relay f0→h1:h0')).toEqual([1, 0, 1]);
+    expect(optionsOf(space, mask, 'relay f0→h0:h1>f1')).toEqual([1, 0, 0]);
+    expect(optionsOf(space, mask, 'relay f0→h0:f1>h1')).toEqual([1, 0, 0]);
+    expect(optionsOf(space, mask, 'relay f0→h0:f1')).toEqual([1, 1, 1]);
+    decodedRound(e, space, (choices) => (choices[headIndex(space, 'relay f1→h1:h0>f0')] = 2), silent);
+    expect(e.game.relayedChain(0, 1, 3, e.game.chains!.index([0, 2]), 3)).toBe(1);
+  });
+});
 
 describe('AdversarySpace: the legal mask never allows what the engine rejects', () => {
   it.each(CASES)('%s %j: random legal heads against random legal honest actions (conformance) and against %s', (preset, set, protocol) => {

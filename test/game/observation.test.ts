@@ -240,6 +240,7 @@ describe('Observer: contents', () => {
     });
     expect(seen(3)).toBe(before.replace('round=3', 'round=4'));
     expect(() => new Observer(loadScenario('ba-n4-f1'), { messageView: 'accepted' })).toThrow('observer: messageView accepted: needs identity=pki and relay actions (got authenticated, relay)');
+    expect(() => new Observer(loadScenario('bb-pki-n4-f2'), { messageView: 'accepted' })).toThrow('observer: messageView accepted: reads one-hop relays only, needs relayDepth=2 (got 3)');
   });
 });
 

@@ -17,11 +17,13 @@ const PROTOCOL_REFUSALS: Case[] = [
   ['phase-king', 'phase-king-n5-f1', ['maxRounds=4'], 'phase-king: needs maxRounds ≥ 2(f+1)+1 = 5 for f=1 (got 4)'],
   ['phase-king', 'phase-king-n5-f1', ['n=9', 'f=2'], 'phase-king: needs maxRounds ≥ 2(f+1)+1 = 7 for f=2 (got 5)'],
   ['eig', 'phase-king-n5-f1', [], 'eig: needs honestActions=relay (got free)'],
-  ['eig', 'ba-n4-f1', ['n=7', 'f=2'], "eig: needs f ≤ 1: this engine's relays are one hop deep (origin→relayer→recipient), which is OM(1) (got f=2)"],
+  ['eig', 'ba-n4-f1', ['n=7', 'f=2'], 'eig: needs maxRounds ≥ f+2 = 4 (send, 2 relay rounds, decide; got 3)'],
+  ['eig', 'ba-n7-f2', ['relayDepth=2'], 'eig: needs relayDepth ≥ f+1 = 3 (the tree\'s leaves are chains of f+1 agents; got 2)'],
   ['eig', 'ba-n4-f1', ['maxRounds=2'], 'eig: needs maxRounds ≥ 3 (send, relay, decide; got 2)'],
   ['dolev-strong', 'bb-pki-n3-f1', ['honestActions=free'], 'dolev-strong: needs honestActions=relay (got free)'],
   ['dolev-strong', 'pki', [], 'dolev-strong: needs problem broadcast or interactive-consistency (got agreement)'],
-  ['dolev-strong', 'bb-pki-n3-f1', ['n=5', 'f=2'], 'dolev-strong: needs f ≤ 1: one-hop relays carry signature chains of length 2, enough for f+1 = 2 rounds (got f=2)'],
+  ['dolev-strong', 'bb-pki-n3-f1', ['n=5', 'f=2'], 'dolev-strong: needs maxRounds ≥ f+2 = 4 (send, 2 relay rounds, decide; got 3)'],
+  ['dolev-strong', 'bb-pki-n4-f2', ['relayDepth=2'], 'dolev-strong: needs relayDepth ≥ f+1 = 3 (chains of f+1 signatures; got 2)'],
   ['dolev-strong', 'bb-pki-n3-f1', ['maxRounds=2'], 'dolev-strong: needs maxRounds ≥ 3 (send, relay, decide; got 2)'],
 ];
 

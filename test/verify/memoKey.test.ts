@@ -52,6 +52,7 @@ describe('the memo changes no answer (zoo protocols, maxRounds ≥ 4)', () => {
     ['eig (relays)', { n: 3, f: 1, honestActions: 'relay', maxRounds: 4 }, 'eig'],
     ['dolev-strong (pki signatures and relays)', { n: 3, f: 1, problem: 'broadcast', identity: 'pki', honestActions: 'relay', maxRounds: 4 }, 'dolev-strong'],
     ['dolev-strong without signatures', { n: 3, f: 1, problem: 'broadcast', honestActions: 'relay', maxRounds: 4 }, 'dolev-strong'],
+    ['dolev-strong with chains of 3 signatures (pki: chain signatures)', { n: 3, f: 1, problem: 'broadcast', identity: 'pki', honestActions: 'relay', maxRounds: 4, relayDepth: 3 }, 'dolev-strong'],
   ] as const)('%s', (_label, input, name) => {
     const scenario = loadScenario({ ...input });
     const protocol = getProtocol(name);

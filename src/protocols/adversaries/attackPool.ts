@@ -121,8 +121,10 @@ export class AttackPool implements Adversary {
   /** The choices minus the relays the rules forbid here (pki: forwarding a value an honest origin did not sign). */
   private legal(game: GameBatch, b: number, choices: ScriptRound): ScriptRound {
     if (!choices.relays || game.scenario.identity !== 'pki') return choices;
-    const n = game.n;
-    const relays = choices.relays.filter(([, , origin, value]) => game.faulty[b * n + origin] === 1 || ((game.signed[b * n + origin]! >> value) & 1) === 1);
+    const relays = choices.relays.filter(([, , origin, value, via]) => {
+      const path = via === undefined || via.length === 0 ? origin : game.chains!.index([origin, ...via]);
+      return path >= 0 && ((game.legalChainValues(b, path) >> value) & 1) === 1;
+    });
     return relays.length === choices.relays.length ? choices : { ...choices, relays };
   }
 }

@@ -46,8 +46,10 @@ export const equivocateAdversary: Adversary = {
           out.message[a * n + j] = t;
           out.tag[a * n + j] = honest.tag[a]!;
           if (game.hasRelays) {
-            const row = (a * n + j) * n;
-            for (let o = 0; o < n; o++) if (o !== i && o !== j) out.relay[row + o] = claim(game, b, o, t);
+            const chains = game.chains!;
+            const P = game.chainSlots;
+            const row = (a * n + j) * P;
+            for (let p = 0; p < P; p++) if (!chains.contains(p, i) && !chains.contains(p, j)) out.relay[row + p] = claim(game, b, p, t);
           }
           if (game.hasSamples) out.sampleAnswer[a * n + j] = game.preference[b * n + j]!;
         }
@@ -83,8 +85,7 @@ function splitTargets(game: GameBatch, b: number): void {
 }
 
 /** What to claim about origin o to a recipient whose target is t (pki: only what o really signed). */
-function claim(game: GameBatch, b: number, o: number, t: number): number {
-  const origin = b * game.n + o;
-  if (!game.pki || game.faulty[origin]) return t;
-  return (game.signed[origin]! >> t) & 1 ? t : WITHHOLD;
+/** The target t on chain `path` where the rules allow it (pki: only what its honest signers signed). */
+function claim(game: GameBatch, b: number, path: number, t: number): number {
+  return (game.legalChainValues(b, path) >> t) & 1 ? t : WITHHOLD;
 }

@@ -12,9 +12,9 @@ import { WITHHOLD, type AdversaryActions, type HonestActions } from '../../game/
 import type { GameBatch } from '../../game/GameBatch.js';
 import type { Scenario } from '../../game/scenario.js';
 import type { Adversary } from '../types.js';
-import { forwardable, mimicMessage } from './mimic.js';
+import { mimicMessage } from './mimic.js';
 
-const flipped = new Int8Array(16);
+let flipped = new Int8Array(16);
 
 export const lieRelaysAdversary: Adversary = {
   name: 'lie-relays',
@@ -35,14 +35,18 @@ export const lieRelaysAdversary: Adversary = {
         const a = b * n + i;
         if (!game.faulty[a]) continue;
         mimicMessage(game, honest, out, b, i);
-        for (let o = 0; o < n; o++) {
-          const v = o === i ? WITHHOLD : forwardable(game, b, i, o);
-          flipped[o] = v >= 0 ? (v + 1) % V : WITHHOLD;
+        // Every chain that reached it (relay chains of any depth), flipped.
+        const chains = game.chains!;
+        const P = game.chainSlots;
+        if (flipped.length < P) flipped = new Int8Array(P);
+        for (let p = 0; p < P; p++) {
+          const v = chains.contains(p, i) ? WITHHOLD : game.chainReceivedNow(b, i, p);
+          flipped[p] = v >= 0 ? (v + 1) % V : WITHHOLD;
         }
         for (let j = 0; j < n; j++) {
           if (j === i || game.faulty[b * n + j]) continue;
-          const row = (a * n + j) * n;
-          for (let o = 0; o < n; o++) if (o !== j) out.relay[row + o] = flipped[o]!;
+          const row = (a * n + j) * P;
+          for (let p = 0; p < P; p++) if (!chains.contains(p, j)) out.relay[row + p] = flipped[p]!;
         }
       }
     }

@@ -7,20 +7,6 @@ import { SILENT, type AdversaryActions, type HonestActions } from '../../game/ac
 import type { GameBatch } from '../../game/GameBatch.js';
 
 /**
- * The latest-sent direct value from `origin` that reached `relayer` exactly at the start of the
- * current round, or SILENT: what an honest relay forwards this round (GAME.md §6).
- */
-export function forwardable(game: GameBatch, b: number, relayer: number, origin: number): number {
-  const r = game.round;
-  for (let s = r - 1; s >= 1 && s >= r - 1 - game.maxDelay; s--) {
-    if (game.arrivalRound(b, relayer, origin, s) !== r) continue;
-    const v = game.received(b, relayer, origin, s);
-    if (v >= 0) return v;
-  }
-  return SILENT;
-}
-
-/**
  * Copies faulty agent i's honest direct message (value and tag) to every recipient j with
  * `to[j] = 1` (all recipients when `to` is undefined).
  */
@@ -37,7 +23,7 @@ export function mimicMessage(game: GameBatch, honest: HonestActions, out: Advers
   }
 }
 
-const forwarded = new Int8Array(16);
+let forwarded = new Int8Array(16);
 
 /**
  * If the protocol has faulty agent i relay this round, forwards what an honest relay would (the
@@ -47,11 +33,17 @@ export function mimicRelay(game: GameBatch, honest: HonestActions, out: Adversar
   const n = game.n;
   const a = b * n + i;
   if (!game.hasRelays || honest.relay[a] !== 1) return;
-  for (let o = 0; o < n; o++) forwarded[o] = o === i ? SILENT : forwardable(game, b, i, o);
+  // Every chain an honest relay would forward (relay chains of any depth: GameBatch.fillBundle).
+  const chains = game.chains!;
+  const P = game.chainSlots;
+  const minSignatures = honest.relayMinSignatures[a]!;
+  if (forwarded.length < P) forwarded = new Int8Array(P);
+  for (let p = 0; p < P; p++)
+    forwarded[p] = chains.contains(p, i) || chains.length[p]! + 1 < minSignatures ? SILENT : game.chainReceivedNow(b, i, p);
   for (let j = 0; j < n; j++) {
     if (j === i || (to !== undefined && to[j] === 0)) continue;
-    const row = (a * n + j) * n;
-    for (let o = 0; o < n; o++) out.relay[row + o] = forwarded[o]!;
+    const row = (a * n + j) * P;
+    for (let p = 0; p < P; p++) out.relay[row + p] = forwarded[p]!;
   }
 }
 

@@ -47,18 +47,22 @@ function randomByzantine(game: GameBatch, b: number, i: number, out: AdversaryAc
     if (j === i || game.faulty[b * n + j]) continue;
     out.message[a * n + j] = game.adversaryRandomInt(b, V + 1) - 1;
     if (game.hasRelays) {
-      const row = (a * n + j) * n;
-      for (let o = 0; o < n; o++) if (o !== i && o !== j) out.relay[row + o] = randomClaim(game, b, o);
+      // Every chain not through the relayer or the recipient (slot o: the one-hop chain from o).
+      const chains = game.chains!;
+      const P = game.chainSlots;
+      const row = (a * n + j) * P;
+      for (let p = 0; p < P; p++) if (!chains.contains(p, i) && !chains.contains(p, j)) out.relay[row + p] = randomClaim(game, b, p);
     }
     if (game.hasSamples) out.sampleAnswer[a * n + j] = game.adversaryRandomInt(b, V + 1) - 1;
   }
 }
 
 /** A uniform claim about origin o: withhold or a value, restricted under pki to what an honest o signed. */
-function randomClaim(game: GameBatch, b: number, o: number): number {
+function randomClaim(game: GameBatch, b: number, path: number): number {
   const V = game.values;
-  if (!game.pki || game.faulty[b * game.n + o]) return game.adversaryRandomInt(b, V + 1) - 1;
-  const signed = game.signed[b * game.n + o]!;
+  if (!game.pki) return game.adversaryRandomInt(b, V + 1) - 1;
+  const signed = game.legalChainValues(b, path);
+  if (signed === (1 << V) - 1) return game.adversaryRandomInt(b, V + 1) - 1;
   let choices = 0;
   for (let v = 0; v < V; v++) choices += (signed >> v) & 1;
   let pick = game.adversaryRandomInt(b, choices + 1);

@@ -16,8 +16,12 @@ import type { Adversary } from '../types.js';
 export interface ScriptRound {
   /** `[sender, recipient, value, tag]`: a faulty sender's direct message. */
   messages?: Array<[number, number, number, number]>;
-  /** `[relayer, recipient, origin, value]`: a faulty relayer's claim (authenticated) or forward (pki). */
-  relays?: Array<[number, number, number, number]>;
+  /**
+   * `[relayer, recipient, origin, value]`: a faulty relayer's claim (authenticated) or forward
+   * (pki) of origin's value; with a fifth entry `[…, via]`, of the chain origin → via… → relayer
+   * (relay chains deeper than one hop).
+   */
+  relays?: Array<RelayChoice>;
   /** `[sender, recipient, delay]`: extra rounds before this round's envelope arrives. */
   delays?: Array<[number, number, number]>;
   /** Faulty agents that crash this round (crash faults). */
@@ -29,6 +33,9 @@ export interface ScriptRound {
   /** `[faulty, querier, value]`: a Byzantine agent's answer when the querier's sample asks it (else: no answer). */
   sampleAnswers?: Array<[number, number, number]>;
 }
+
+/** One relay choice of a script: one hop, or through the relayers `via` (origin first, relayer not included). */
+export type RelayChoice = [number, number, number, number] | [number, number, number, number, number[]];
 
 /** Round r's choices are `script[r − 1]`; rounds past the end are "do nothing". */
 export type AdversaryScript = readonly ScriptRound[];
@@ -56,7 +63,12 @@ export function writeRound(game: GameBatch, b: number, choices: ScriptRound, out
     out.message[(b * n + i) * n + j] = v;
     out.tag[(b * n + i) * n + j] = tag;
   }
-  for (const [i, j, o, v] of choices.relays ?? []) if (faulty(i)) out.relay[((b * n + i) * n + j) * n + o] = v;
+  for (const [i, j, o, v, via] of choices.relays ?? []) {
+    if (!faulty(i)) continue;
+    const path = via === undefined || via.length === 0 ? o : game.chains!.index([o, ...via]);
+    if (path < 0) throw new RangeError(`scripted: relay chain ${[o, ...(via ?? [])].join('>')} by ${i} is not a chain of this scenario (distinct agents, at most relayDepth−1 before the relayer)`);
+    out.relay[((b * n + i) * n + j) * game.chainSlots + path] = v;
+  }
   for (const [i, j, d] of choices.delays ?? []) out.delay[(b * n + i) * n + j] = d;
   for (const i of choices.crashes ?? []) if (faulty(i)) out.crash[b * n + i] = 1;
   for (const [i, j] of choices.crashDeliver ?? []) if (faulty(i)) out.crashDeliver[(b * n + i) * n + j] = 1;

@@ -25,10 +25,11 @@
  * The reductions of the deterministic search that reason about *sets* of reachable decisions do not
  * carry over to probabilities, so this search is for small settings; `estimate` predicts its size.
  */
-import { AdversaryActions, HonestActions } from '../../game/actions.js';
+import { AdversaryActions, HonestActions, usesRelays } from '../../game/actions.js';
 import { GameBatch, replicateSlot0 } from '../../game/GameBatch.js';
 import { judgeInto, Outcomes } from '../../game/judge.js';
-import type { Scenario } from '../../game/scenario.js';
+import { RelayChains } from '../../game/relayChains.js';
+import { relayDepthOf, type Scenario } from '../../game/scenario.js';
 import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
 import { ChanceTapes } from './chance.js';
@@ -96,10 +97,13 @@ export class Expectimax {
   private readonly stepWaves: Bench[] = [];
   /** Knuth's estimator draws its random path from here (seeded: the estimate is reproducible). */
   private pathSeed = 0;
+  /** The scenario's relay chains (to name a relay choice in a witness), if it relays. */
+  private readonly chains: RelayChains | undefined;
 
   /** `memo: false` (the keys' cross-check, `VerifyOptions.memo`): no memo and no merged options, so nothing rests on keys.ts. */
   constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
     this.R = scenario.maxRounds;
+    this.chains = usesRelays(scenario) ? RelayChains.of(scenario.n, relayDepthOf(scenario)) : undefined;
   }
 
   get distinctStates(): number {
@@ -183,7 +187,7 @@ export class Expectimax {
         if (next.value[LOSS]! > (worstDraw?.next.value[LOSS] ?? 0)) worstDraw = { draws: [...kids.tapes.drawn(slot)], next };
       });
       if (value[LOSS]! > best.value[LOSS]! && worstDraw) {
-        best.round = describeChoice(choice);
+        best.round = describeChoice(this.chains, choice);
         best.draws = worstDraw.draws;
         best.next = worstDraw.next;
       }
@@ -231,6 +235,7 @@ export class Expectimax {
     const out: Choice[] = [];
     for (const move of generateMoves(leaves.game, t, leaves.honest)) {
       const K = move.width;
+      this.refuseWidth(K, r);
       if (K === 1) {
         // One option per recipient (no adversary to speak of): nothing to merge, no probe needed.
         out.push({ move, options: move.recipients.map(() => 0) });
@@ -382,6 +387,15 @@ export class Expectimax {
     return bench;
   }
 
+  /**
+   * A round whose options to one recipient alone exceed the state budget is refused before its
+   * probe batch is allocated (deep relay chains multiply the fields: 2·10³⁵ options at n=7, f=2).
+   */
+  private refuseWidth(width: number, r: number): void {
+    if (this.states + width > this.maxStates)
+      throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}): round ${r} alone offers the adversary ${width < 1e6 ? width : width.toPrecision(3)} choices towards one recipient; raise --max-states or shrink the scenario`);
+  }
+
   private count(k: number): void {
     this.states += k;
     if (this.states > this.maxStates)
@@ -390,10 +404,10 @@ export class Expectimax {
 }
 
 /** The adversary's choice as a script round (sparse, absolute ids). */
-function describeChoice(choice: Choice): ScriptRound {
+function describeChoice(chains: RelayChains | undefined, choice: Choice): ScriptRound {
   const round: ScriptRound = {};
   if (choice.move.crashes.length) round.crashes = [...choice.move.crashes];
-  choice.move.recipients.forEach((m, j) => describeOption(m, choice.options[j]!, round));
+  choice.move.recipients.forEach((m, j) => describeOption(chains, m, choice.options[j]!, round));
   return round;
 }
 

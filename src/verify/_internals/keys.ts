@@ -66,6 +66,8 @@ export function jointKey(game: GameBatch, b: number): string {
       push(game.decision[a]!);
       if (game.hasVector) for (let j = 0; j < n; j++) push(game.decisionVector[a * n + j]!);
       push(game.signed[a]!);
+      // Its signatures on chains (pki, deeper relays) still bound what the adversary may forward.
+      for (let p = 0, P = game.chainSigned.length > 0 ? game.chainSlots : 0; p < P; p++) push(game.chainSigned[a * P + p]!);
     } else pushView(game, b, i);
   }
   return flush();

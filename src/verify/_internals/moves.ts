@@ -10,14 +10,16 @@
  *
  * Coverage (GAME.md §6): Byzantine message {silent} ∪ V to every recipient, with a tag that some
  * honest agent uses in the same round (or 0: tags are protocol labels; the zoo's deterministic
- * protocols use none); relay claims {withhold} ∪ V under authenticated, {withhold} ∪ {values the
- * origin really signed} under pki (any value for a faulty origin); delays 0..D for every envelope in
+ * protocols use none); relay claims on every chain not through the relayer (relay chains of any
+ * depth), {withhold} ∪ V under authenticated, {withhold} ∪ {values the chain's last honest signer
+ * really signed} under pki (any value for a chain of faulty agents only); delays 0..D for every envelope in
  * flight where the timing model lets the adversary delay; crash now or not for each live faulty
  * agent, and then which recipients still get its last message; omission drops per envelope; a
  * Byzantine agent's answer {none} ∪ V to a sample by an agent that queries this round.
  */
 import { NO_ANSWER, SILENT, WITHHOLD, type AdversaryActions, type HonestActions } from '../../game/actions.js';
 import type { GameBatch } from '../../game/GameBatch.js';
+import type { RelayChains } from '../../game/relayChains.js';
 import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 
 export const MSG = 0, RELAY = 1, DELAY = 2, DELIVER = 3, DROP = 4, SAMPLE = 5;
@@ -26,7 +28,7 @@ export const MSG = 0, RELAY = 1, DELAY = 2, DELIVER = 3, DROP = 4, SAMPLE = 5;
 export interface Field {
   kind: number;
   sender: number;
-  /** Relay origin (RELAY only). */
+  /** Relay chain: its path slot (RELAY only; slot o = the one-hop chain from origin o). */
   origin: number;
   /** MSG: SILENT or value·256 + tag; RELAY: WITHHOLD or a value; DELAY: 0..D; DELIVER, DROP: 0/1; SAMPLE: NO_ANSWER or a value. */
   choices: readonly number[];
@@ -101,11 +103,13 @@ export function generateMoves(game: GameBatch, b: number, honest: HonestActions)
         if (byzantineSender) {
           fields.push({ kind: MSG, sender: j, origin: -1, choices: messageChoices });
           if (game.hasRelays) {
-            for (let o = 0; o < n; o++) {
-              if (o === j) continue;
+            const chains = game.chains!;
+            for (let p = 0, P = game.chainSlots; p < P; p++) {
+              if (chains.contains(p, j)) continue;
               const claims = [WITHHOLD];
-              for (let v = 0; v < V; v++) if (!game.pki || game.faulty[base + o] || ((game.signed[base + o]! >> v) & 1)) claims.push(v);
-              fields.push({ kind: RELAY, sender: j, origin: o, choices: claims });
+              const legal = game.legalChainValues(b, p);
+              for (let v = 0; v < V; v++) if ((legal >> v) & 1) claims.push(v);
+              fields.push({ kind: RELAY, sender: j, origin: p, choices: claims });
             }
           }
           if (delayable) fields.push({ kind: DELAY, sender: j, origin: -1, choices: delays });
@@ -150,7 +154,7 @@ export function writeOption(game: GameBatch, b: number, m: RecipientMoves, optio
         }
         break;
       case RELAY:
-        out.relay[pair * n + field.origin] = c;
+        out.relay[pair * game.chainSlots + field.origin] = c;
         break;
       case DELAY:
         out.delay[pair] = c;
@@ -169,7 +173,7 @@ export function writeOption(game: GameBatch, b: number, m: RecipientMoves, optio
 }
 
 /** Adds option `option` of recipient moves `m` to a script round (sparse, JSON-friendly). */
-export function describeOption(m: RecipientMoves, option: number, into: ScriptRound): void {
+export function describeOption(chains: RelayChains | undefined, m: RecipientMoves, option: number, into: ScriptRound): void {
   const h = m.recipient;
   let rest = option;
   for (const field of m.fields) {
@@ -181,7 +185,12 @@ export function describeOption(m: RecipientMoves, option: number, into: ScriptRo
         if (c >= 0) (into.messages ??= []).push([field.sender, h, c >> 8, c & 255]);
         break;
       case RELAY:
-        if (c >= 0) (into.relays ??= []).push([field.sender, h, field.origin, c]);
+        if (c < 0) break;
+        if (chains === undefined || chains.length[field.origin] === 1) (into.relays ??= []).push([field.sender, h, field.origin, c]);
+        else {
+          const [origin, ...via] = chains.agents(field.origin);
+          (into.relays ??= []).push([field.sender, h, origin!, c, via]);
+        }
         break;
       case DELAY:
         if (c > 0) (into.delays ??= []).push([field.sender, h, c]);

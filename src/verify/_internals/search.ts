@@ -28,10 +28,11 @@
  * No symmetry reduction is applied: the zoo's protocols break value symmetry (ties go to 0) and
  * agent symmetry (kings, the broadcast sender), and a black-box protocol declares neither.
  */
-import { AdversaryActions, HonestActions } from '../../game/actions.js';
+import { AdversaryActions, HonestActions, usesRelays } from '../../game/actions.js';
+import { RelayChains } from '../../game/relayChains.js';
 import { GameBatch, replicateSlot0 } from '../../game/GameBatch.js';
 import { RNG_WORDS, Stream } from '../../game/rng.js';
-import type { Scenario } from '../../game/scenario.js';
+import { relayDepthOf, type Scenario } from '../../game/scenario.js';
 import { envelopeIndex, visitEnvelope, type ViewVisitor } from '../../game/view.js';
 import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
@@ -94,6 +95,8 @@ export class Search {
   private honestIds: number[] = [];
   private ctx!: ValidityContext;
   private readonly rngBefore = new Uint32Array(RNG_WORDS);
+  /** The scenario's relay chains (to name a relay choice in a witness), if it relays. */
+  private readonly chains: RelayChains | undefined;
 
   /**
    * `memo: false` (the keys' cross-check, `VerifyOptions.memo`) solves every state afresh and merges no recipient
@@ -101,6 +104,7 @@ export class Search {
    */
   constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
     this.R = scenario.maxRounds;
+    this.chains = usesRelays(scenario) ? RelayChains.of(scenario.n, relayDepthOf(scenario)) : undefined;
   }
 
   get distinctStates(): number {
@@ -127,6 +131,15 @@ export class Search {
     }
     list[r] = bench;
     return bench;
+  }
+
+  /**
+   * A round whose options to one recipient alone exceed the state budget is refused before its
+   * probe batch is allocated (deep relay chains multiply the fields: 2·10³⁵ options at n=7, f=2).
+   */
+  private refuseWidth(width: number, r: number): void {
+    if (this.states + width > this.maxStates)
+      throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}): round ${r} alone offers the adversary ${width < 1e6 ? width : width.toPrecision(3)} choices towards one recipient; raise --max-states or shrink the scenario`);
   }
 
   private count(k: number): void {
@@ -197,6 +210,7 @@ export class Search {
     let allFinal = true;
     for (const move of moves) {
       const K = move.width;
+      this.refuseWidth(K, r);
       const probe = this.level(this.probes, r, K);
       this.load(probe, r, K);
       for (let t = 0; t < K; t++) {
@@ -276,7 +290,7 @@ export class Search {
     if (!move) return round;
     this.honestIds.forEach((h, k) => {
       const m = move.recipients.find((x) => x.recipient === h);
-      if (m) describeOption(m, Math.min(picks[k]!, m.count - 1), round);
+      if (m) describeOption(this.chains, m, Math.min(picks[k]!, m.count - 1), round);
     });
     return round;
   }
@@ -361,7 +375,7 @@ export class Search {
           const h = m.recipient;
           const hk = this.honestIds.indexOf(h);
           const child = hk >= 0 ? verdict.picks![hk]!.child : 0;
-          describeOption(m, covering[child]![k]!, now);
+          describeOption(this.chains, m, covering[child]![k]!, now);
         });
         this.honestIds.forEach((h, hk) => {
           const pick = verdict.picks![hk]!;
@@ -370,7 +384,7 @@ export class Search {
           const g = fin.globals[gi]!;
           if (g.move?.crashes.length) next.crashes = [...g.move.crashes];
           const m = g.move?.recipients.find((x) => x.recipient === h);
-          if (m) describeOption(m, Math.min(pick.option, m.count - 1), next);
+          if (m) describeOption(this.chains, m, Math.min(pick.option, m.count - 1), next);
         });
         this.merge(result, verdict.mask, r + 2, [now, next]);
       }
@@ -390,7 +404,7 @@ export class Search {
       if (!child.mask) continue;
       const now: ScriptRound = {};
       if (move.crashes.length) now.crashes = [...move.crashes];
-      move.recipients.forEach((m, k) => describeOption(m, options[k]!, now));
+      move.recipients.forEach((m, k) => describeOption(this.chains, m, options[k]!, now));
       this.merge(result, child.mask, child.depth, [now, ...child.witness!]);
     }
   }
