@@ -24,11 +24,12 @@
  * - In a partition round every message crossing the split is delayed by 1..maxDelay rounds
  *   (uniform); messages within a side arrive on time.
  */
-import { WITHHOLD, type AdversaryActions, type HonestActions } from '../../game/actions.js';
+import type { AdversaryActions, HonestActions } from '../../game/actions.js';
 import type { GameBatch } from '../../game/GameBatch.js';
 import { nextInt, RNG_WORDS, seedStream, STREAM_COUNT } from '../../game/rng.js';
 import type { Adversary } from '../types.js';
 import { mimicMessage, mimicRelay } from './mimic.js';
+import { randomClaim } from './random.js';
 
 /** The episode's stream after the engine's three and `crash`'s plan stream. */
 const PLAN_STREAM = STREAM_COUNT + 1;
@@ -136,22 +137,13 @@ function corruptByzantine(game: GameBatch, b: number, i: number, honest: HonestA
     out.message[a * n + j] = choice === 0 ? honest.message[a]! : choice - 2;
     out.tag[a * n + j] = honest.tag[a]!;
     if (game.hasRelays) {
-      const row = (a * n + j) * n;
-      for (let o = 0; o < n; o++) if (o !== i && o !== j) out.relay[row + o] = claim(game, b, o);
+      // Every chain not through the relayer or the recipient (at depth 2, slot o is the one-hop chain from o).
+      const chains = game.chains!;
+      const P = game.chainSlots;
+      const row = (a * n + j) * P;
+      for (let p = 0; p < P; p++) if (!chains.contains(p, i) && !chains.contains(p, j)) out.relay[row + p] = randomClaim(game, b, p);
     }
     if (game.hasSamples) out.sampleAnswer[a * n + j] = game.adversaryRandomInt(b, V + 1) - 1;
   }
 }
 
-/** A uniform claim about origin o: withhold or a value, restricted under pki to what an honest o signed. */
-function claim(game: GameBatch, b: number, o: number): number {
-  const V = game.values;
-  if (!game.pki || game.faulty[b * game.n + o]) return game.adversaryRandomInt(b, V + 1) - 1;
-  const signed = game.signed[b * game.n + o]!;
-  let choices = 0;
-  for (let v = 0; v < V; v++) choices += (signed >> v) & 1;
-  let pick = game.adversaryRandomInt(b, choices + 1);
-  if (pick === 0) return WITHHOLD;
-  for (let v = 0; v < V; v++) if ((signed >> v) & 1 && --pick === 0) return v;
-  return WITHHOLD;
-}

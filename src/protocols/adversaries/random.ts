@@ -57,8 +57,8 @@ function randomByzantine(game: GameBatch, b: number, i: number, out: AdversaryAc
   }
 }
 
-/** A uniform claim about origin o: withhold or a value, restricted under pki to what an honest o signed. */
-function randomClaim(game: GameBatch, b: number, path: number): number {
+/** A uniform claim on chain slot `path`: withhold or a value, restricted under pki to what the chain's last honest signer signed. */
+export function randomClaim(game: GameBatch, b: number, path: number): number {
   const V = game.values;
   if (!game.pki) return game.adversaryRandomInt(b, V + 1) - 1;
   const signed = game.legalChainValues(b, path);
