@@ -16,6 +16,7 @@ import { Observer, type ObserverOptions } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from '../game/strategy.js';
 import { chooseHeads } from './chooseHeads.js';
+import { agentsForRowSize } from './equivariant.js';
 import type { PolicyNetwork, PolicyNetworkSpec } from './PolicyNetwork.js';
 import { SymmetricOthers } from './othersOrder.js';
 import { OwnInputFrame } from './valueFrame.js';
@@ -70,14 +71,19 @@ export class NeuralProtocol implements HonestProtocol {
     const spec = this.network.spec;
     const observer = scenario === this.scenario ? this.observer : new Observer(scenario, observerOptions(spec));
     const space = scenario === this.scenario ? this.actionSpace : new ActionSpace(scenario);
-    if (observer.size !== spec.obsSize) return `${this.name}: the network reads ${spec.obsSize} numbers, scenario ${scenario.name} observes ${observer.size}`;
+    if (spec.equivariant) {
+      if (agentsForRowSize(spec.equivariant, observer.size) !== scenario.n)
+        return `${this.name}: the equivariant network cannot read scenario ${scenario.name}'s observation (${observer.size} numbers at n=${scenario.n}: another observation template)`;
+    } else if (observer.size !== spec.obsSize) return `${this.name}: the network reads ${spec.obsSize} numbers, scenario ${scenario.name} observes ${observer.size}`;
     if (space.maskWidth !== this.network.maskWidth || space.headCount !== spec.heads.length)
       return `${this.name}: the network has ${spec.heads.length} heads / ${this.network.maskWidth} options, scenario ${scenario.name} needs ${space.headCount} / ${space.maskWidth}`;
     return undefined;
   }
 
   refuse(scenario: Scenario): string | undefined {
-    if (scenario.n !== this.scenario.n || scenario.values !== this.scenario.values || scenario.honestActions !== this.scenario.honestActions)
+    // An equivariant network runs at any n (its weights are shared over the other agents' blocks).
+    const nDiffers = scenario.n !== this.scenario.n && !this.network.spec.equivariant;
+    if (nDiffers || scenario.values !== this.scenario.values || scenario.honestActions !== this.scenario.honestActions)
       return `${this.name}: trained on n=${this.scenario.n}, V=${this.scenario.values}, ${this.scenario.honestActions} actions (got n=${scenario.n}, V=${scenario.values}, ${scenario.honestActions})`;
     return this.mismatch(scenario);
   }
@@ -103,8 +109,8 @@ export class NeuralProtocol implements HonestProtocol {
         frame.mask(this.mask, row, actionSpace.maskWidth, input);
       }
     let logits: Float32Array;
-    if (this.recordValues) ({ logits, values: this.values } = network.logitsAndValues(this.observations, rows));
-    else logits = network.logits(this.observations, rows);
+    if (this.recordValues) ({ logits, values: this.values } = network.logitsAndValues(this.observations, rows, observer.size));
+    else logits = network.logits(this.observations, rows, observer.size);
     this.logits = logits;
     const heads = network.spec.heads;
     const n = game.n;

@@ -2,6 +2,7 @@
 // action distribution unchanged, the weights made at one n run at another, it saves and loads like
 // the MLP, and its updates leak no tensors.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HonestActions } from '../../src/game/actions.js';
 import { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { Observer } from '../../src/game/observation.js';
@@ -10,6 +11,9 @@ import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
 import { honestNetwork } from '../../src/policy/networkFor.js';
 import { maskBias, PolicyNetwork } from '../../src/policy/PolicyNetwork.js';
 import { seededRows } from './equivariantHelpers.js';
+import { play } from '../../src/play/play.js';
+import { getAdversary } from '../../src/protocols/registry.js';
+import { verify } from '../../src/verify/verify.js';
 import { ready, tf } from '../../src/policy/tf.js';
 
 beforeAll(async () => {
@@ -93,6 +97,27 @@ describe('equivariant network: the other agents read alike', () => {
     const mlp = honestNetwork(at4, { seed: 2, observation: { sampleView: 'record' } });
     expect(() => mlp.logits(rows, 10, observer5.size)).toThrow(/reads rows of \d+ numbers \(got \d+\)/);
     for (const n of [network, copy, mlp]) n.dispose();
+  });
+
+  it('as a protocol it plays at another n (the game, the verifier), where an MLP is refused in one line', () => {
+    const at3 = loadScenario('honest-consensus');
+    const at4 = loadScenario('honest-consensus', ['n=4']);
+    const network = honestNetwork(at3, { kind: 'equivariant', seed: 5 });
+    const protocol = new NeuralProtocol(network, at4, 'greedy');
+    expect(new NeuralProtocol(network, at3, 'greedy').refuse(at4)).toBeUndefined();
+    // It reads the n=4 rows as n=4 rows: its logits are the network's on the n=4 observation.
+    const game = new GameBatch(at4, { size: 3, seed: 2 });
+    game.reset(0);
+    protocol.act(game, new HonestActions(3, 4, at4));
+    expect(Array.from(protocol.logits)).toEqual(Array.from(network.logits(protocol.observations, 12, protocol.observer.size)));
+    const played = play({ scenario: at4, honest: protocol, adversary: getAdversary('silent', at4), episodes: 64, seed: 1 });
+    expect(played.episodes).toBe(64);
+    expect(verify({ scenario: at4, honest: protocol, maxStates: 1_000_000 }).verdict).toMatch(/^(safe|unsafe)$/);
+    const mlp = honestNetwork(at3, { seed: 5 });
+    expect(new NeuralProtocol(mlp, at3, 'greedy').refuse(at4)).toMatch(/^learned: trained on n=3, .*\(got n=4, /);
+    expect(() => new NeuralProtocol(mlp, at4, 'greedy')).toThrow(/^learned: the network reads \d+ numbers, scenario honest-consensus observes \d+$/);
+    network.dispose();
+    mlp.dispose();
   });
 
   it('refuses settings whose positions carry meaning, in one line', () => {
