@@ -14,7 +14,7 @@ import { FileTooLargeError, MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../g
 import type { Scenario } from '../game/scenario.js';
 import { RefusedError, type Adversary, type HonestProtocol } from '../game/strategy.js';
 import { ADVERSARIES, getAdversary, getProtocol, isProtocolName, PROTOCOLS } from '../protocols/registry.js';
-import { automatonName, automatonOfMutant, automatonProtocol, isAutomatonName, type AutomatonProtocol } from '../protocols/thresholdAutomaton/protocol.js';
+import { automatonName, automatonOfMutant, automatonProtocol, isAutomatonName, isAutomatonOrMutantName, type AutomatonProtocol } from '../protocols/thresholdAutomaton/protocol.js';
 import { checkSpecifications, type SpecResult } from '../protocols/thresholdAutomaton/specs.js';
 import { needs } from './needs.js';
 import { scenarioDifferences, shownValue as shown } from './scenarioDifferences.js';
@@ -58,7 +58,7 @@ export function readRunConfig(dir: string): Record<string, unknown> {
  */
 export function isRunName(name: string, side: Side): boolean {
   // A threshold automaton file, or one of its guard mutants (`FILE.ta[T=1]:guard1-plus-1`), not a run folder.
-  if (side === 'honest' && (isAutomatonName(name) || automatonOfMutant(name) !== undefined)) return false;
+  if (side === 'honest' && isAutomatonOrMutantName(name)) return false;
   const registry: ReadonlyArray<{ name: string }> = side === 'honest' ? PROTOCOLS : ADVERSARIES;
   if (!name.includes('/') && (side === 'honest' ? isProtocolName(name) : registry.some((entry) => entry.name === name))) return false;
   if (name.includes('/') || existsSync(name)) {
@@ -191,7 +191,7 @@ function warnAutomaton(name: string, scenario: Scenario): void {
  * `firstViolation` replays with --trace-episode), or undefined for any other protocol.
  */
 export function automatonSpecs(honest: HonestProtocol | string, adversary: Adversary | string, scenario: Scenario, episodes: number, seed: number): Record<string, SpecResult> | undefined {
-  if (typeof honest !== 'string' || (!isAutomatonName(honest) && automatonOfMutant(honest) === undefined)) return undefined;
+  if (typeof honest !== 'string' || !isAutomatonOrMutantName(honest)) return undefined;
   // A guard mutant is an automaton too (fromAutomaton on the mutated file): its specifications are the file's.
   const protocol = getProtocol(honest) as AutomatonProtocol;
   return checkSpecifications({ scenario, protocol, adversary: typeof adversary === 'string' ? getAdversary(adversary, scenario) : adversary, episodes, seed });

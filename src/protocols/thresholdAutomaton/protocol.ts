@@ -38,6 +38,9 @@ export function automatonOfMutant(name: string): string | undefined {
   return AUTOMATON_MUTANT_NAME.exec(name)?.[1];
 }
 
+/** Whether `name` is a threshold automaton's or one of its guard mutants' (a path, but no run folder). */
+export const isAutomatonOrMutantName = (name: string): boolean => isAutomatonName(name) || automatonOfMutant(name) !== undefined;
+
 /** The protocol name for a file and `--param name=value` settings (each checked: one line on error). */
 export function automatonName(file: string, params: readonly string[]): string {
   const values = parseParams(params);
