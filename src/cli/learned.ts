@@ -13,8 +13,8 @@ import { loadScenario, type ScenarioSource } from '../game/loadScenario.js';
 import { FileTooLargeError, MAX_TEXT_FILE_BYTES, readTextFileCapped } from '../game/readTextFileCapped.js';
 import type { Scenario } from '../game/scenario.js';
 import { RefusedError, type Adversary, type HonestProtocol } from '../game/strategy.js';
-import { ADVERSARIES, getAdversary, isProtocolName, PROTOCOLS } from '../protocols/registry.js';
-import { automatonName, automatonProtocol, isAutomatonName } from '../protocols/thresholdAutomaton/protocol.js';
+import { ADVERSARIES, getAdversary, getProtocol, isProtocolName, PROTOCOLS } from '../protocols/registry.js';
+import { automatonName, automatonOfMutant, automatonProtocol, isAutomatonName, isAutomatonOrMutantName, type AutomatonProtocol } from '../protocols/thresholdAutomaton/protocol.js';
 import { checkSpecifications, type SpecResult } from '../protocols/thresholdAutomaton/specs.js';
 import { needs } from './needs.js';
 import { scenarioDifferences, shownValue as shown } from './scenarioDifferences.js';
@@ -57,7 +57,8 @@ export function readRunConfig(dir: string): Record<string, unknown> {
  * existing path is a run folder. Anything else is an unknown name, refused with the known ones.
  */
 export function isRunName(name: string, side: Side): boolean {
-  if (side === 'honest' && isAutomatonName(name)) return false; // a threshold automaton file, not a run folder
+  // A threshold automaton file, or one of its guard mutants (`FILE.ta[T=1]:guard1-plus-1`), not a run folder.
+  if (side === 'honest' && isAutomatonOrMutantName(name)) return false;
   const registry: ReadonlyArray<{ name: string }> = side === 'honest' ? PROTOCOLS : ADVERSARIES;
   if (!name.includes('/') && (side === 'honest' ? isProtocolName(name) : registry.some((entry) => entry.name === name))) return false;
   if (name.includes('/') || existsSync(name)) {
@@ -178,11 +179,11 @@ export function honestWithParams<T extends string | null>(honest: T, params: rea
 
 /** A threshold automaton's warnings for this scenario (outside its assumptions, …), on stderr: running there is allowed. */
 function warnAutomaton(name: string, scenario: Scenario): void {
-  if (!isAutomatonName(name)) return;
-  const protocol = automatonProtocol(name);
-  const why = protocol.refuse(scenario);
+  const automaton = isAutomatonName(name) ? name : automatonOfMutant(name);
+  if (automaton === undefined) return;
+  const why = getProtocol(name).refuse(scenario);
   if (why) throw new RefusedError(why);
-  for (const line of protocol.warnings(scenario)) process.stderr.write(`${line}\n`);
+  for (const line of automatonProtocol(automaton).warnings(scenario)) process.stderr.write(`${line}\n`);
 }
 
 /**
@@ -190,8 +191,9 @@ function warnAutomaton(name: string, scenario: Scenario): void {
  * `firstViolation` replays with --trace-episode), or undefined for any other protocol.
  */
 export function automatonSpecs(honest: HonestProtocol | string, adversary: Adversary | string, scenario: Scenario, episodes: number, seed: number): Record<string, SpecResult> | undefined {
-  if (typeof honest !== 'string' || !isAutomatonName(honest)) return undefined;
-  const protocol = automatonProtocol(honest);
+  if (typeof honest !== 'string' || !isAutomatonOrMutantName(honest)) return undefined;
+  // A guard mutant is an automaton too (fromAutomaton on the mutated file): its specifications are the file's.
+  const protocol = getProtocol(honest) as AutomatonProtocol;
   return checkSpecifications({ scenario, protocol, adversary: typeof adversary === 'string' ? getAdversary(adversary, scenario) : adversary, episodes, seed });
 }
 

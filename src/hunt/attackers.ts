@@ -12,6 +12,8 @@ import { renderTrace } from '../game/trace.js';
 import { playEpisode, runEpisodes } from '../play/play.js';
 import { ADVERSARIES } from '../protocols/registry.js';
 import type { Property } from '../verify/verify.js';
+import { specKind, checkSpecifications } from '../protocols/thresholdAutomaton/specs.js';
+import type { AutomatonProtocol } from '../protocols/thresholdAutomaton/protocol.js';
 
 /** How an attacker searches: a fixed strategy, random search, or a trained policy. */
 export type AttackerKind = 'fixed' | 'random-search' | 'learned';
@@ -35,7 +37,8 @@ export interface FirstViolation {
   episodesToFind: number;
   /** Seconds from the attacker's start until the batch that holds it was judged. */
   secondsToFind: number;
-  violated: Property[];
+  /** The game's properties it broke; for a threshold automaton, the file's safety specifications by name. */
+  violated: Array<Property | string>;
   /** The `cgym play` command line that replays and prints it. */
   replay: string;
   /** The episode as `play --trace` prints it. */
@@ -66,6 +69,7 @@ const BATCH = 128;
  * builds the command line that replays episode e.
  */
 export function scoreAttacker(scenario: Scenario, protocol: HonestProtocol, adversary: Adversary, kind: AttackerKind, seed: number, episodes: number, replay: (episode: number) => string): AttackerScore {
+  if (isAutomaton(protocol)) return scoreBySpecifications(scenario, protocol, adversary, kind, seed, episodes, replay);
   const started = performance.now();
   const size = Math.min(BATCH, episodes);
   const game = new GameBatch(scenario, { size, seed, memorySlots: protocol.memorySlots });
@@ -95,6 +99,46 @@ export function scoreAttacker(scenario: Scenario, protocol: HonestProtocol, adve
   if (first) {
     const alone = playEpisode(scenario, protocol, adversary, seed, first.episode);
     const trace = renderTrace(alone, 0, { title: `first violation: ${protocol.name} vs ${adversary.name} · seed ${seed} · episode ${first.episode}` });
+    firstViolation = { episode: first.episode, episodesToFind: first.episode + 1, secondsToFind: first.seconds, violated: first.violated, replay: replay(first.episode), trace };
+  }
+  return { attacker: adversary.name, kind, detected: first !== undefined, episodes, breakRate: losses / episodes, seconds, firstViolation };
+}
+
+/** A threshold automaton (`--honest FILE.ta`, or one of its guard mutants). */
+export function isAutomaton(protocol: HonestProtocol): protocol is AutomatonProtocol {
+  return 'automaton' in protocol && 'observe' in protocol;
+}
+
+/**
+ * An attacker against a threshold automaton breaks it when an episode violates one of the file's
+ * SAFETY specifications (strb's unforg): the game's agreement properties are not what a broadcast
+ * automaton promises (strb never terminates when no correct process sends), and its liveness
+ * specifications are only judged within the horizon (specs.ts).
+ */
+function scoreBySpecifications(scenario: Scenario, protocol: AutomatonProtocol, adversary: Adversary, kind: AttackerKind, seed: number, episodes: number, replay: (episode: number) => string): AttackerScore {
+  const started = performance.now();
+  const safety = new Set(protocol.automaton.specifications.filter((spec) => specKind(spec.formula) === 'safety').map((spec) => spec.name));
+  let losses = 0;
+  let first: { episode: number; seconds: number; violated: string[] } | undefined;
+  checkSpecifications({
+    scenario,
+    protocol,
+    adversary,
+    episodes,
+    seed,
+    batchSize: BATCH,
+    onEpisode: (episode, violated) => {
+      const broken = violated.filter((name) => safety.has(name));
+      if (broken.length === 0) return;
+      losses++;
+      first ??= { episode, seconds: (performance.now() - started) / 1000, violated: broken };
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  let firstViolation: FirstViolation | null = null;
+  if (first) {
+    const alone = playEpisode(scenario, protocol, adversary, seed, first.episode);
+    const trace = renderTrace(alone, 0, { title: `first violation (${first.violated.join(', ')}): ${protocol.name} vs ${adversary.name} · seed ${seed} · episode ${first.episode}` });
     firstViolation = { episode: first.episode, episodesToFind: first.episode + 1, secondsToFind: first.seconds, violated: first.violated, replay: replay(first.episode), trace };
   }
   return { attacker: adversary.name, kind, detected: first !== undefined, episodes, breakRate: losses / episodes, seconds, firstViolation };

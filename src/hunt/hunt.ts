@@ -22,7 +22,7 @@ import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from '../game/strategy.js';
 import { getProtocol } from '../protocols/registry.js';
 import { StateLimitError, verify, type Property } from '../verify/verify.js';
-import { registryAttackers, scoreAttacker, type AttackerScore } from './attackers.js';
+import { isAutomaton, registryAttackers, scoreAttacker, type AttackerScore } from './attackers.js';
 import { learnedAttacker } from './learnedAttacker.js';
 
 export interface HuntOptions {
@@ -151,7 +151,8 @@ export async function hunt(options: HuntOptions): Promise<HuntReport> {
         episodes,
         epochs: learnedEpochs,
         batch: options.learnedBatch ?? 256,
-        out: `${options.out}/learned__${name.replace(/:/g, '__')}`,
+        // A .ta protocol's name is a path with brackets: one folder name, shell-safe.
+        out: `${options.out}/learned__${name.replace(/:/g, '__').replace(/[^\w.=+-]+/g, '_')}`,
         replay: (run) => replay(name, run),
       });
       attackers.push(score);
@@ -179,6 +180,8 @@ export function groundTruth(scenario: Scenario, protocol: HonestProtocol, maxSta
   const started = performance.now();
   const beyond = (detail: string): GroundTruth => ({ verdict: 'beyond reach', detail, worstCaseLossRate: null, states: null, seconds: (performance.now() - started) / 1000, counterexample: null });
   if (maxStates === 0) return beyond('verifier skipped (--max-states 0)');
+  // The verifier judges the game's agreement properties; the hunt judges an automaton by its file's safety specifications (attackers.ts).
+  if (isAutomaton(protocol)) return beyond('the verifier does not judge a .ta file\'s specifications, which the hunt scores');
   try {
     const result = verify({
       scenario,

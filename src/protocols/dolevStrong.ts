@@ -27,7 +27,8 @@
 import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import { relayDepthOf, type Scenario } from '../game/scenario.js';
-import type { HonestProtocol } from './types.js';
+import { mutantOf, refuseUnless } from './mutants.js';
+import type { HonestProtocol, ProtocolMutant } from './types.js';
 
 const SENDER = 0;
 const SEND_ROUND = 1;
@@ -55,12 +56,33 @@ export const dolevStrongProtocol: HonestProtocol = {
     return undefined;
   },
 
-  act(game: GameBatch, out: HonestActions): void {
+  act: dolevStrongAct({}),
+
+  mutants: () => DOLEV_STRONG_MUTANTS,
+};
+
+/** What a mutant changes (`mutants()`); the original is every option at its default. */
+interface DolevStrongMutation {
+  /** Rounds cut from the end (default 0); 1: one relay round fewer, deciding in round f+1. */
+  roundsShort?: 0 | 1;
+  /** Whether it never relays (default false). */
+  neverRelays?: boolean;
+  /** Signatures a chain may lack and still be accepted (and relayed) in its round (default 0). */
+  signaturesSpared?: 0 | 1;
+  /** Whether the sender's direct value wins outright when one arrived, the relayed chains unchecked (default false). */
+  trustDirectValue?: boolean;
+  /** The value of an entry with none or several extracted values (default 0; 'largest': V−1). */
+  defaultValue?: 'smallest' | 'largest';
+}
+
+function dolevStrongAct(mutation: DolevStrongMutation): HonestProtocol['act'] {
+  const { roundsShort = 0, neverRelays = false, signaturesSpared = 0 } = mutation;
+  return (game: GameBatch, out: HonestActions): void => {
     const n = game.n;
     const round = game.round;
     const problem = game.scenario.problem;
     const vector = problem === 'interactive-consistency';
-    const decide = decideRound(game.f);
+    const decide = decideRound(game.f) - roundsShort;
     if (round > decide) return;
     for (let b = 0; b < game.size; b++) {
       for (let i = 0; i < n; i++) {
@@ -72,23 +94,41 @@ export const dolevStrongProtocol: HonestProtocol = {
         }
         if (round < decide) {
           // Under broadcast every chain the sender could forward already carries its signature.
-          if (problem !== 'broadcast' || i !== SENDER) {
+          if ((problem !== 'broadcast' || i !== SENDER) && !neverRelays) {
             out.relay[a] = 1;
-            out.relayMinSignatures[a] = round; // sign only chains it accepted (≥ r−1 signatures when they arrived)
+            out.relayMinSignatures[a] = round - signaturesSpared; // sign only chains it accepted (≥ r−1 signatures when they arrived)
           }
           continue;
         }
         if (game.decisionRound[a] !== 0) continue;
         if (!vector) {
-          out.decision[a] = i === SENDER ? game.input[a]! : extract(game, b, i, SENDER);
+          out.decision[a] = i === SENDER ? game.input[a]! : extract(game, b, i, SENDER, decide, mutation);
           continue;
         }
         out.decision[a] = 0;
-        for (let j = 0; j < n; j++) out.decisionVector[a * n + j] = j === i ? game.input[a]! : extract(game, b, i, j);
+        for (let j = 0; j < n; j++) out.decisionVector[a * n + j] = j === i ? game.input[a]! : extract(game, b, i, j, decide, mutation);
       }
     }
-  },
-};
+  };
+}
+
+/**
+ * The mutants of `dolev-strong`. The verifier at bb-pki-n3-f1: one-round-short, never-relays and
+ * trust-direct-value are unsafe (a faulty sender splits the honest agents); default-largest is
+ * equivalent (honest agents extract the same set of values, so any default is common to them).
+ * accept-one-signature-fewer needs f ≥ 2 (bb-pki-n4-f2, beyond the verifier's default budget).
+ */
+const DOLEV_STRONG_MUTANTS: readonly ProtocolMutant[] = [
+  mutantOf(dolevStrongProtocol, 'one-round-short', 'a round short: f−1 relay rounds, deciding in round f+1 instead of f+2', { act: dolevStrongAct({ roundsShort: 1 }) }),
+  mutantOf(dolevStrongProtocol, 'never-relays', 'a relay dropped: never forwards a chain it accepted', { act: dolevStrongAct({ neverRelays: true }) }),
+  mutantOf(dolevStrongProtocol, 'accept-one-signature-fewer', 'a check removed: accepts (and relays) a round-s chain with s−1 signatures instead of s', {
+    act: dolevStrongAct({ signaturesSpared: 1 }),
+    // With one-hop relays (f ≤ 1) every chain an honest agent reads already has its round's signatures.
+    refuse: refuseUnless(dolevStrongProtocol, 'dolev-strong:accept-one-signature-fewer', (s) => s.f >= 2, 'needs f ≥ 2 (at f ≤ 1 it plays exactly like dolev-strong)'),
+  }),
+  mutantOf(dolevStrongProtocol, 'trust-direct-value', 'a check removed: takes the sender\'s direct value when one arrived, without checking the relayed chains for a second value', { act: dolevStrongAct({ trustDirectValue: true }) }),
+  mutantOf(dolevStrongProtocol, 'default-largest', 'the default rule flipped: none or several extracted values give the largest value instead of 0', { act: dolevStrongAct({ defaultValue: 'largest' }) }),
+];
 
 /** Send, f relay rounds, decide. */
 function decideRound(f: number): number {
@@ -96,12 +136,14 @@ function decideRound(f: number): number {
 }
 
 /** The single value agent i extracted for origin j, or the default when it has none or several. */
-function extract(game: GameBatch, b: number, i: number, j: number): number {
+function extract(game: GameBatch, b: number, i: number, j: number, decide: number, mutation: DolevStrongMutation): number {
+  const { signaturesSpared = 0, trustDirectValue = false, defaultValue = 'smallest' } = mutation;
   let seen = 0; // bitmask of extracted values (V ≤ 4)
   const direct = game.received(b, i, j, SEND_ROUND);
+  if (direct >= 0 && trustDirectValue) return direct;
   if (direct >= 0) seen |= 1 << direct;
   const chains = game.chains!;
-  const lastRelay = decideRound(game.f) - 1;
+  const lastRelay = decide - 1;
   // With chains deeper than one hop, from round 1 on: a faulty agent may relay a chain in round 1
   // already; with ≥ 1 signature it is acceptable, and an honest relayer forwards (signs) it in
   // round 2, so its recipients accept it — so must the relayer. At one hop an honest relay signs
@@ -112,11 +154,12 @@ function extract(game: GameBatch, b: number, i: number, j: number): number {
       if (k === i || k === j) continue;
       // Chains from origin j in k's round-s relay with ≥ s signatures (the path's agents and k).
       for (let p = 0; p < chains.count; p++) {
-        if (chains.first[p] !== j || chains.length[p]! + 1 < s || chains.contains(p, k)) continue;
+        if (chains.first[p] !== j || chains.length[p]! + 1 + signaturesSpared < s || chains.contains(p, k)) continue;
         const relayed = game.relayedChain(b, i, k, p, s);
         if (relayed >= 0) seen |= 1 << relayed;
       }
     }
   // A single bit set ⇔ exactly one value extracted.
-  return seen !== 0 && (seen & (seen - 1)) === 0 ? 31 - Math.clz32(seen) : DEFAULT_VALUE;
+  if (seen !== 0 && (seen & (seen - 1)) === 0) return 31 - Math.clz32(seen);
+  return defaultValue === 'largest' ? game.values - 1 : DEFAULT_VALUE;
 }

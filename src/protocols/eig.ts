@@ -30,7 +30,8 @@ import type { GameBatch } from '../game/GameBatch.js';
 import type { RelayChains } from '../game/relayChains.js';
 import { MAX_AGENTS, relayDepthOf, type Scenario } from '../game/scenario.js';
 import { clearCounts, plurality } from './plurality.js';
-import type { HonestProtocol } from './types.js';
+import { mutantOf, pluralityTiesLargest, refuseUnless } from './mutants.js';
+import type { HonestProtocol, ProtocolMutant } from './types.js';
 
 const SENDER = 0;
 const SEND_ROUND = 1;
@@ -62,11 +63,32 @@ export const eigProtocol: HonestProtocol = {
     return undefined;
   },
 
-  act(game: GameBatch, out: HonestActions): void {
+  act: eigAct({}),
+
+  mutants: () => EIG_MUTANTS,
+};
+
+/** What a mutant changes (`mutants()`); the original is every option at its default. */
+interface EigMutation {
+  /** Rounds cut from the end (default 0); 1: decides a round early on a tree one level shallower — OM(f−1). */
+  roundsShort?: 0 | 1;
+  /** Relay rounds it skips at the end of the relay phase (default 0; Infinity: it never relays). */
+  relayRoundsDropped?: number;
+  /** The tie rule of every plurality, the tree's nodes and the final vote (default: the smallest value). */
+  tieRule?: (counts: Int32Array, V: number) => number;
+  /** Whether the missing-value rule is flipped: ignored at f ≥ 2, counted as the default at f ≤ 1 (default false). */
+  missingRuleFlipped?: boolean;
+}
+
+function eigAct(mutation: EigMutation): HonestProtocol['act'] {
+  const { roundsShort = 0, relayRoundsDropped = 0, tieRule = plurality, missingRuleFlipped = false } = mutation;
+  return (game: GameBatch, out: HonestActions): void => {
     const { n, values: V, round } = game;
     const problem = game.scenario.problem;
-    const decide = decideRound(game.f);
+    const decide = decideRound(game.f) - roundsShort;
     if (round > decide) return;
+    const leafLength = Math.max(1, game.f) + 1 - roundsShort;
+    const missingIsDefault = (game.f >= 2) !== missingRuleFlipped;
     for (let b = 0; b < game.size; b++) {
       for (let i = 0; i < n; i++) {
         if (!game.needsAction(b, i)) continue;
@@ -77,12 +99,12 @@ export const eigProtocol: HonestProtocol = {
         }
         if (round < decide) {
           // Under broadcast every chain the sender could forward already carries its signature.
-          if (problem !== 'broadcast' || i !== SENDER) out.relay[a] = 1;
+          if ((problem !== 'broadcast' || i !== SENDER) && round < decide - relayRoundsDropped) out.relay[a] = 1;
           continue;
         }
         if (game.decisionRound[a] !== 0) continue;
-        const tree = new Tree(game, b, i);
-        for (let j = 0; j < n; j++) vals[j] = j === i ? game.input[a]! : tree.resolve(j);
+        const tree = new Tree(game, b, i, leafLength, missingIsDefault, tieRule);
+        for (let j = 0; j < n; j++) vals[j] = j === i ? game.input[a]! : tree.resolveOrigin(j);
         if (problem === 'interactive-consistency') {
           out.decision[a] = 0;
           for (let j = 0; j < n; j++) out.decisionVector[a * n + j] = vals[j]!;
@@ -91,12 +113,30 @@ export const eigProtocol: HonestProtocol = {
         } else {
           clearCounts(counts, V);
           for (let j = 0; j < n; j++) counts[vals[j]!]! += 1;
-          out.decision[a] = plurality(counts, V);
+          out.decision[a] = tieRule(counts, V);
         }
       }
     }
-  },
-};
+  };
+}
+
+/**
+ * The mutants of `eig`. At ba-n4-f1 the verifier proves one-round-short (OM(0): the direct values
+ * only) and never-relays unsafe; tie-largest and missing-rule-flipped are equivalent there (every
+ * honest agent resolves each node from the same values, and at f = 1 either missing-value rule is
+ * safe: see the doc comment above). relay-one-level-less (the tree's last level never relayed)
+ * needs f ≥ 2: at f = 1 it is never-relays.
+ */
+const EIG_MUTANTS: readonly ProtocolMutant[] = [
+  mutantOf(eigProtocol, 'one-round-short', 'a round short: decides in round f+1 on a tree of depth f, OM(f−1), instead of OM(f) in round f+2', { act: eigAct({ roundsShort: 1 }) }),
+  mutantOf(eigProtocol, 'never-relays', 'a relay dropped: sends its input but never relays, deciding on a tree whose relayed levels are missing', { act: eigAct({ relayRoundsDropped: Infinity }) }),
+  mutantOf(eigProtocol, 'relay-one-level-less', 'a relay dropped: relays f−1 times instead of f, so the tree\'s leaf level is missing', {
+    act: eigAct({ relayRoundsDropped: 1 }),
+    refuse: refuseUnless(eigProtocol, 'eig:relay-one-level-less', (s) => s.f >= 2, 'needs f ≥ 2 (at f = 1 it is never-relays)'),
+  }),
+  mutantOf(eigProtocol, 'tie-largest', 'the tie rule flipped: ties in every plurality go to the largest value instead of the smallest', { act: eigAct({ tieRule: pluralityTiesLargest }) }),
+  mutantOf(eigProtocol, 'missing-rule-flipped', 'a check flipped: a missing value is ignored at f ≥ 2 (instead of counting as the default 0), counted as 0 at f ≤ 1 (instead of ignored)', { act: eigAct({ missingRuleFlipped: true }) }),
+];
 
 /** Send, f relay rounds, decide. */
 function decideRound(f: number): number {
@@ -106,15 +146,28 @@ function decideRound(f: number): number {
 /** Agent i's EIG tree in episode b, read off the relay history (nodes are chain slots of the engine). */
 class Tree {
   private readonly chains: RelayChains;
-  /** Agents in a leaf: f+1 (at least 2: OM(1)'s tree at f = 0 too). */
-  private readonly leafLength: number;
-  /** Whether a missing value counts as the default 0 (f ≥ 2) rather than being ignored. */
-  private readonly missingIsDefault: boolean;
 
-  constructor(private readonly game: GameBatch, private readonly b: number, private readonly i: number) {
+  /**
+   * `leafLength`: agents in a leaf, f+1 (at least 2: OM(1)'s tree at f = 0 too; a mutant's may be
+   * shorter). `missingIsDefault`: whether a missing value counts as the default 0 (f ≥ 2) rather
+   * than being ignored.
+   */
+  constructor(
+    private readonly game: GameBatch,
+    private readonly b: number,
+    private readonly i: number,
+    private readonly leafLength: number,
+    private readonly missingIsDefault: boolean,
+    private readonly tieRule: (counts: Int32Array, V: number) => number,
+  ) {
     this.chains = game.chains!;
-    this.leafLength = Math.max(1, game.f) + 1;
-    this.missingIsDefault = game.f >= 2;
+  }
+
+  /** val_j: the resolved node (j), or its value where (j) is itself a leaf (a tree of depth 1). */
+  resolveOrigin(j: number): number {
+    if (this.leafLength > 1) return this.resolve(j);
+    const v = this.value(j);
+    return v >= 0 ? v : DEFAULT_VALUE;
   }
 
   /** The resolved value of the inner node `path` (a chain slot of k < leafLength agents). */
@@ -129,7 +182,7 @@ class Tree {
       if (v >= 0) level[v]! += 1;
       else if (this.missingIsDefault) level[DEFAULT_VALUE]! += 1;
     }
-    return plurality(level, game.values);
+    return this.tieRule(level, game.values);
   }
 
   /** val(x·c) for x = `path`: what c relayed in round |x|+1 about x, or i's own value of x when c = i. */

@@ -5,6 +5,7 @@
  * the protocol built with one option flipped, so the mutant runs the same code as the original but
  * for the one mistake.
  */
+import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol, ProtocolMutant } from './types.js';
 
 /**
@@ -24,6 +25,15 @@ export function mutantOf(base: HonestProtocol, mutation: string, description: st
     act: changed.act,
   };
   return { mutation, description, protocol };
+}
+
+/**
+ * A mutant's `refuse` for a mutation that only means something where `applies` (elsewhere it
+ * plays exactly like the original or another mutant, `why`); where it applies, the original's
+ * refusals under the mutant's name `name`.
+ */
+export function refuseUnless(base: HonestProtocol, name: string, applies: (scenario: Scenario) => boolean, why: string): HonestProtocol['refuse'] {
+  return (scenario) => (applies(scenario) ? base.refuse(scenario)?.replace(new RegExp(`^${base.name}:`), `${name}:`) : `${name}: ${why} (got f=${scenario.f})`);
 }
 
 /**

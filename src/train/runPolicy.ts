@@ -11,7 +11,7 @@ import { NeuralAdversary } from '../policy/NeuralAdversary.js';
 import { NeuralProtocol, type PolicyMode } from '../policy/NeuralProtocol.js';
 import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
 import { ADVERSARIES, getAdversary, getProtocol, PROTOCOLS } from '../protocols/registry.js';
-import { isAutomatonName } from '../protocols/thresholdAutomaton/protocol.js';
+import { isAutomatonOrMutantName } from '../protocols/thresholdAutomaton/protocol.js';
 import { paths, readCheckpoint, readJson } from './runFolder.js';
 
 /**
@@ -41,7 +41,7 @@ export const isRunFolder = (name: string): boolean => existsSync(paths(name).con
  * is if it holds a run. The command line applies the same rule (cli/learned.ts).
  */
 function namesRun(name: string, registry: ReadonlyArray<{ name: string }>): boolean {
-  if (registry === PROTOCOLS && isAutomatonName(name)) return false; // a threshold automaton file (FILE.ta), not a run
+  if (registry === PROTOCOLS && isAutomatonOrMutantName(name)) return false; // a threshold automaton file (FILE.ta) or its guard mutant, not a run
   if (name.includes('/')) return true; // a path: loadRunPolicy names it if it is missing
   return !registry.some((entry) => entry.name === name) && isRunFolder(name);
 }

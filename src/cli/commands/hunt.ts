@@ -11,6 +11,7 @@ import { hunt, type HuntedProtocol, type HuntReport } from '../../hunt/hunt.js';
 import type { AttackerScore } from '../../hunt/attackers.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { count, formatTable, percent, scenarioLabel } from '../format.js';
+import { honestWithParams } from '../learned.js';
 import { needs } from '../needs.js';
 import { collect, integerIn } from '../options.js';
 
@@ -22,6 +23,8 @@ export const HuntConfigSchema = z.strictObject({
   set: overrides(),
   /** A registry protocol; its mutants are hunted with it. */
   honest: text('a protocol name').nullable().default(null),
+  /** `--param name=value` for a threshold automaton's parameters other than N and F. */
+  param: overrides(),
   /** Episodes per attacker per protocol. */
   episodes: integer(1, 1e7).default(2000),
   seed: integer(0, 2 ** 32 - 1).default(0),
@@ -40,6 +43,7 @@ export function huntCommand(): Command {
   const command = new Command('hunt')
     .description('the robustness hunt: a protocol and its mutants, the verifier\'s verdict on each, and how fast every attacker breaks them')
     .option('--honest <protocol>', 'the protocol whose mutants are hunted (see `cgym protocols`; required)')
+    .option('--param <name=value>', 'a parameter of a threshold automaton given as --honest FILE.ta, other than N and F (repeatable, e.g. T=1)', collect)
     .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (required)')
     .option('--set <key=value>', 'override a scenario key (repeatable), e.g. n=7 beyond the verifier\'s reach', collect)
     .option('--episodes <n>', withDefault('seeded episodes per attacker per protocol', HuntConfigSchema, 'episodes'), integerIn(1, 1e7))
@@ -57,12 +61,12 @@ async function runHunt(config: HuntConfig): Promise<void> {
   if (config.scenario === null) throw needs('hunt', '--scenario <name|file> (the presets: `cgym scenarios`)');
   const scenario = loadScenario(config.scenario, config.set);
   const time = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
-  const out = config.out ?? join('runs', `hunt__${scenario.name}__${config.honest}__${config.seed}__${time}`);
+  const out = config.out ?? join('runs', `hunt__${scenario.name}__${config.honest.replace(/[^\w.=+-]+/g, '_')}__${config.seed}__${time}`);
   const report = await hunt({
     scenario,
     scenarioSource: config.scenario,
     set: config.set,
-    honest: config.honest,
+    honest: honestWithParams(config.honest, config.param),
     episodes: config.episodes,
     seed: config.seed,
     maxStates: config.maxStates,

@@ -16,10 +16,11 @@ import { readFileSync } from 'node:fs';
 import type { HonestActions } from '../../game/actions.js';
 import type { GameBatch } from '../../game/GameBatch.js';
 import type { Scenario } from '../../game/scenario.js';
-import type { HonestProtocol } from '../types.js';
+import type { HonestProtocol, ProtocolMutant } from '../types.js';
 import { AutomatonRefusal, compileAutomaton, type CompiledAutomaton, type CompiledRule } from './compile.js';
 import { parseThresholdAutomaton } from './parse.js';
 import type { ThresholdAutomaton } from './ast.js';
+import { guardMutants } from './mutants.js';
 
 const LOC = 0, SENT = 1;
 const SLOTS = 2;
@@ -28,6 +29,17 @@ const SLOTS = 2;
 const AUTOMATON_NAME = /^(.+\.ta)(?:\[([^\]]*)\])?$/;
 
 export const isAutomatonName = (name: string): boolean => AUTOMATON_NAME.test(name);
+
+/** `FILE.ta[T=1]:guard1-plus-1`: a guard mutant of an automaton (`mutants()`), resolved by the registry. */
+const AUTOMATON_MUTANT_NAME = /^(.+\.ta(?:\[[^\]]*\])?):([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
+/** The automaton name a mutant's name `FILE.ta[…]:<mutation>` starts with, or undefined for any other name. */
+export function automatonOfMutant(name: string): string | undefined {
+  return AUTOMATON_MUTANT_NAME.exec(name)?.[1];
+}
+
+/** Whether `name` is a threshold automaton's or one of its guard mutants' (a path, but no run folder). */
+export const isAutomatonOrMutantName = (name: string): boolean => isAutomatonName(name) || automatonOfMutant(name) !== undefined;
 
 /** The protocol name for a file and `--param name=value` settings (each checked: one line on error). */
 export function automatonName(file: string, params: readonly string[]): string {
@@ -80,8 +92,12 @@ export function automatonProtocol(name: string): AutomatonProtocol {
   return protocol;
 }
 
-/** A parsed automaton as a protocol named `name`, its parameters other than N and F from `params`. */
-export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Readonly<Record<string, number>>): AutomatonProtocol {
+/**
+ * A parsed automaton as a protocol named `name`, its parameters other than N and F from `params`.
+ * The original declares its guard mutants (mutants.ts), each named `<name>:<mutation>`; a mutant
+ * (`mutant` given: its one line) declares none.
+ */
+export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Readonly<Record<string, number>>, mutant?: string): AutomatonProtocol {
   const models = new Map<string, CompiledAutomaton>();
   const compiled = (n: number, f: number): CompiledAutomaton => {
     const key = `${n},${f}`;
@@ -97,10 +113,11 @@ export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Read
   let heard = new Int32Array(16);
   let counters = new Int32Array(ta.shared.length);
   let listener: RuleListener | undefined;
+  let mutants: readonly ProtocolMutant[] | undefined;
 
   return {
     name,
-    summary: `threshold automaton ${ta.name} from ${ta.file} (${ta.locations.length} locations, ${ta.rules.length} rules)`,
+    summary: `${mutant ? `mutant of ${name.slice(0, name.lastIndexOf(':'))}: ${mutant}; ` : ''}threshold automaton ${ta.name} from ${ta.file} (${ta.locations.length} locations, ${ta.rules.length} rules)`,
     assumptions: 'the file\'s assumptions; async timing, its fault model',
     source: ta.file,
     memorySlots: SLOTS,
@@ -109,6 +126,12 @@ export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Read
     observe(next: RuleListener | undefined): void {
       listener = next;
     },
+    ...(mutant === undefined && {
+      mutants(): readonly ProtocolMutant[] {
+        mutants ??= guardMutants(ta).map((m) => ({ mutation: m.mutation, description: m.description, protocol: fromAutomaton(m.automaton, `${name}:${m.mutation}`, params, m.description) }));
+        return mutants;
+      },
+    }),
     refuse(scenario: Scenario): string | undefined {
       let model: CompiledAutomaton;
       try {

@@ -150,6 +150,8 @@ export function checkSpecifications(options: {
   episodes: number;
   seed?: number;
   batchSize?: number;
+  /** Told after each batch, episode by episode in order, which specifications the episode broke (the hunt scores an attacker by them). */
+  onEpisode?: (episode: number, violated: readonly string[]) => void;
 }): Record<string, SpecResult> {
   const { scenario, protocol, adversary, episodes } = options;
   const seed = options.seed ?? 0;
@@ -213,13 +215,16 @@ export function checkSpecifications(options: {
             }
       }
       for (let b = 0; b < Math.min(size, episodes - first); b++) {
+        const violated: string[] = [];
         for (const spec of specs) {
           if (holdsOn(spec.formula, runs[b]!, model)) continue;
+          violated.push(spec.name);
           const result = results[spec.name]!;
           result.holds = false;
           result.violations++;
           result.firstViolation ??= first + b;
         }
+        options.onEpisode?.(first + b, violated);
       }
     }
   } finally {
