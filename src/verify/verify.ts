@@ -234,18 +234,9 @@ function chanceGsts(scenario: Scenario): Array<number | undefined> {
 }
 
 export function verify(options: VerifyOptions): VerifyResult {
-  const { scenario } = options;
   const protocol = typeof options.honest === 'string' ? getProtocol(options.honest) : options.honest;
-  const why = protocol.refuse(scenario);
-  if (why) throw new RefusedError(why);
-  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
-  // Every chance outcome is searched from its own start: more of them than the budget can never
-  // finish, and counting them first keeps a huge scenario from being enumerated at all.
-  const { total, factors } = countChance(scenario, options.faultySets);
-  if (total > maxStates)
-    throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), each searched from its own start: more than --max-states=${maxStates}; shrink the scenario (n, f, values, inputs) or raise --max-states`);
-  const outcomes: ChanceOutcomes = { total, each: () => chanceOutcomes(scenario, options.faultySets) };
-  const search: SearchOptions = { memo: options.memo ?? true };
+  const { scenario } = options;
+  const { maxStates, outcomes, search } = verifyPlan(options, protocol);
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
       return verifyDeterministic(scenario, protocol, outcomes, maxStates, options.onProgress, search);
@@ -255,6 +246,20 @@ export function verify(options: VerifyOptions): VerifyResult {
     }
   }
   return verifyRandomised(scenario, protocol, outcomes, maxStates, options.onProgress, search);
+}
+
+/** What every executor checks and resolves before any search starts (refusals are one line, thrown here). */
+export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { maxStates: number; outcomes: ChanceOutcomes; search: SearchOptions } {
+  const { scenario } = options;
+  const why = protocol.refuse(scenario);
+  if (why) throw new RefusedError(why);
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  // Every chance outcome is searched from its own start: more of them than the budget can never
+  // finish, and counting them first keeps a huge scenario from being enumerated at all.
+  const { total, factors } = countChance(scenario, options.faultySets);
+  if (total > maxStates)
+    throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), each searched from its own start: more than --max-states=${maxStates}; shrink the scenario (n, f, values, inputs) or raise --max-states`);
+  return { maxStates, outcomes: { total, each: () => chanceOutcomes(scenario, options.faultySets) }, search: { memo: options.memo ?? true } };
 }
 
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
