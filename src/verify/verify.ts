@@ -37,7 +37,7 @@ import { ReplayChance } from './_internals/chance.js';
 import { ExhaustiveSolver, ExpectimaxSolver, type ExhaustiveSolution, type ExpectimaxSolution } from './_internals/solveOutcome.js';
 import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY } from './_internals/expectimax.js';
 import { PROPERTIES } from './_internals/outcomes.js';
-import { RandomisedProtocolError, StateLimitError, type SearchOptions } from './_internals/search.js';
+import { RandomisedProtocolError, RoundWidthError, StateLimitError, type SearchOptions } from './_internals/search.js';
 
 export { StateLimitError };
 
@@ -264,6 +264,7 @@ export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { 
 
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
 function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
+  refuseProjectedStates(scenario, protocol, outcomes, maxStates, options);
   const fold = new ExhaustiveFold(scenario, protocol, outcomes.total, maxStates);
   const solver = new ExhaustiveSolver(scenario, protocol, maxStates, options);
   for (const outcome of outcomes.each()) {
@@ -271,6 +272,52 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
     onProgress?.(fold.done, outcomes.total, fold.states);
   }
   return fold.finish();
+}
+
+/** Chance outcomes solved to project the whole exhaustive search (`refuseProjectedStates`). */
+const PROJECTION_SAMPLES = 3;
+/** Each sample may cost this many times its share of the budget before it is cut off. */
+const PROJECTION_CAP = 4;
+/** A projection this many times past --max-states is refused (projections from 3 outcomes are rough). */
+const PROJECTION_REFUSAL = 2;
+
+/**
+ * Refuses, within seconds, an exhaustive search the budget cannot finish. The options per round do
+ * not predict its size (the reductions of search.ts make it orders of magnitude smaller than their
+ * product, and not in a fixed ratio), so a few chance outcomes spread over the order are solved —
+ * each cut off at PROJECTION_CAP times its share of the budget — and their mean, times the number
+ * of outcomes, is the projection. Only a projection PROJECTION_REFUSAL times past the budget is
+ * refused: this is an estimate, and a search that does start is still bounded exactly by --max-states.
+ * Skipped when there are too few outcomes for the samples to cost less than the search.
+ */
+export function refuseProjectedStates(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, options: SearchOptions): void {
+  if (outcomes.total <= 2 * PROJECTION_SAMPLES) return;
+  const share = maxStates / outcomes.total;
+  const cap = Math.ceil(PROJECTION_CAP * share);
+  let sampled = 0;
+  let index = 0;
+  let k = 0;
+  let capped = 0;
+  for (const { setup } of outcomes.each()) {
+    if (k === PROJECTION_SAMPLES) break;
+    if (index++ !== Math.floor((k * outcomes.total) / PROJECTION_SAMPLES)) continue;
+    k++;
+    const solver = new ExhaustiveSolver(scenario, protocol, cap, options);
+    try {
+      sampled += solver.solve(setup).states;
+    } catch (error) {
+      if (!(error instanceof StateLimitError)) throw error;
+      // A round too wide for the whole budget, not only for the sample's share: say so as it is.
+      if (error instanceof RoundWidthError && error.width > maxStates) throw new RoundWidthError(scenario.name, protocol.name, maxStates, error.round, error.width);
+      sampled += cap; // at least this many
+      capped++;
+    }
+  }
+  const projected = (sampled / k) * outcomes.total;
+  if (projected > PROJECTION_REFUSAL * maxStates)
+    throw new StateLimitError(
+      `verify: ${protocol.name} on ${scenario.name} would explore ${capped ? 'at least ' : ''}~${formatCount(projected)} states (${k} of ${outcomes.total} chance outcomes solved first${capped ? `, ${capped} cut off at ${formatCount(cap)} states` : ''}), more than --max-states=${maxStates}; raise --max-states or shrink the scenario`,
+    );
 }
 
 /**

@@ -17,7 +17,7 @@ import { getProtocol } from '../protocols/registry.js';
 import { RefusedError } from '../protocols/types.js';
 import type { OutcomeSolution } from './_internals/solveOutcome.js';
 import { RandomisedProtocolError, StateLimitError } from './_internals/search.js';
-import { ExhaustiveFold, ExpectimaxFold, verify, verifyPlan, type ChanceOutcome, type ChanceOutcomes, type VerifyOptions, type VerifyResult } from './verify.js';
+import { ExhaustiveFold, ExpectimaxFold, refuseProjectedStates, verify, verifyPlan, type ChanceOutcome, type ChanceOutcomes, type VerifyOptions, type VerifyResult } from './verify.js';
 
 export interface ParallelVerifyOptions extends VerifyOptions {
   /** Worker threads (default: every core). 1, or a protocol object, verifies on this thread. */
@@ -55,6 +55,7 @@ export async function verifyOnAllCores(options: ParallelVerifyOptions): Promise<
   const job = { scenario, honest: options.honest, maxStates: plan.maxStates, memo: plan.search.memo ?? true };
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
+      refuseProjectedStates(scenario, protocol, plan.outcomes, plan.maxStates, plan.search);
       const fold = new ExhaustiveFold(scenario, protocol, plan.outcomes.total, plan.maxStates);
       return await solveAll({ ...job, method: 'exhaustive' }, plan.outcomes, Math.min(workers, plan.outcomes.total), fold, options.onProgress);
     } catch (error) {
