@@ -22,6 +22,14 @@ describe('cgym verify', () => {
     expect(safe).toMatchObject({ verdict: 'safe', violations: [], worstCaseLossRate: 0, counterexample: null });
   });
 
+  it('--workers does not change the JSON (one thread against two)', () => {
+    const args = ['verify', '--scenario', 'ba-n3-f1', '--honest', 'eig'];
+    const { seconds: _one, ...single } = cgymJson<VerifyJson>([...args, '--workers', '1']);
+    const { seconds: _two, ...parallel } = cgymJson<VerifyJson>([...args, '--workers', '2']);
+    expect(single).toMatchObject({ verdict: 'unsafe' });
+    expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
+  });
+
   it('prints the verdict table and the counterexample with the adversary choices marked', () => {
     const run = cgym(['verify', '--scenario', 'bb-pki-n3-f1', '--honest', 'dolev-strong', '--set', 'identity=authenticated']);
     expect(run.status).toBe(0);
