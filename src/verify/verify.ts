@@ -30,13 +30,14 @@ import type { Scenario } from '../game/scenario.js';
 import { renderTrace } from '../game/trace.js';
 import { runEpisodes } from '../play/play.js';
 import type { Attack } from '../protocols/adversaries/attackPool.js';
-import { createScriptedAdversary, type AdversaryScript, type ScriptRound } from '../protocols/adversaries/scripted.js';
+import { createScriptedAdversary, type AdversaryScript } from '../protocols/adversaries/scripted.js';
 import { getProtocol } from '../protocols/registry.js';
 import { RefusedError, type HonestProtocol } from '../protocols/types.js';
 import { ReplayChance } from './_internals/chance.js';
-import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY, type RoundValue } from './_internals/expectimax.js';
+import { ExhaustiveSolver, ExpectimaxSolver, type ExhaustiveSolution, type ExpectimaxSolution } from './_internals/solveOutcome.js';
+import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY } from './_internals/expectimax.js';
 import { PROPERTIES } from './_internals/outcomes.js';
-import { RandomisedProtocolError, Search, StateLimitError, type SearchOptions } from './_internals/search.js';
+import { RandomisedProtocolError, RoundWidthError, StateLimitError, type SearchOptions } from './_internals/search.js';
 
 export { StateLimitError };
 
@@ -132,7 +133,7 @@ export type VerifyResult = Safe | Unsafe;
 const DEFAULT_MAX_STATES = 20_000_000;
 
 /** The chance outcomes to search: counted up front, built one at a time (`chanceOutcomes`). */
-interface ChanceOutcomes {
+export interface ChanceOutcomes {
   total: number;
   each(): Iterable<ChanceOutcome>;
 }
@@ -233,18 +234,9 @@ function chanceGsts(scenario: Scenario): Array<number | undefined> {
 }
 
 export function verify(options: VerifyOptions): VerifyResult {
-  const { scenario } = options;
   const protocol = typeof options.honest === 'string' ? getProtocol(options.honest) : options.honest;
-  const why = protocol.refuse(scenario);
-  if (why) throw new RefusedError(why);
-  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
-  // Every chance outcome is searched from its own start: more of them than the budget can never
-  // finish, and counting them first keeps a huge scenario from being enumerated at all.
-  const { total, factors } = countChance(scenario, options.faultySets);
-  if (total > maxStates)
-    throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), each searched from its own start: more than --max-states=${maxStates}; shrink the scenario (n, f, values, inputs) or raise --max-states`);
-  const outcomes: ChanceOutcomes = { total, each: () => chanceOutcomes(scenario, options.faultySets) };
-  const search: SearchOptions = { memo: options.memo ?? true };
+  const { scenario } = options;
+  const { maxStates, outcomes, search } = verifyPlan(options, protocol);
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
       return verifyDeterministic(scenario, protocol, outcomes, maxStates, options.onProgress, search);
@@ -256,47 +248,128 @@ export function verify(options: VerifyOptions): VerifyResult {
   return verifyRandomised(scenario, protocol, outcomes, maxStates, options.onProgress, search);
 }
 
+/** What every executor checks and resolves before any search starts (refusals are one line, thrown here). */
+export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { maxStates: number; outcomes: ChanceOutcomes; search: SearchOptions } {
+  const { scenario } = options;
+  const why = protocol.refuse(scenario);
+  if (why) throw new RefusedError(why);
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  // Every chance outcome is searched from its own start: more of them than the budget can never
+  // finish, and counting them first keeps a huge scenario from being enumerated at all.
+  const { total, factors } = countChance(scenario, options.faultySets);
+  if (total > maxStates)
+    throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), each searched from its own start: more than --max-states=${maxStates}; shrink the scenario (n, f, values, inputs) or raise --max-states`);
+  return { maxStates, outcomes: { total, each: () => chanceOutcomes(scenario, options.faultySets) }, search: { memo: options.memo ?? true } };
+}
+
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
 function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
-  const started = performance.now();
-  const search = new Search(scenario, protocol, maxStates, options);
-  const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
-  const breakRate: Record<Property, number> = { consistency: 0, validity: 0, termination: 0 };
+  refuseProjectedStates(scenario, protocol, outcomes, maxStates, options);
+  const fold = new ExhaustiveFold(scenario, protocol, outcomes.total, maxStates);
+  const solver = new ExhaustiveSolver(scenario, protocol, maxStates, options);
+  for (const outcome of outcomes.each()) {
+    fold.add(outcome, solver.solve(outcome.setup));
+    onProgress?.(fold.done, outcomes.total, fold.states);
+  }
+  return fold.finish();
+}
+
+/** Chance outcomes solved to project the whole exhaustive search (`refuseProjectedStates`). */
+const PROJECTION_SAMPLES = 3;
+/** Each sample may cost this many times its share of the budget before it is cut off. */
+const PROJECTION_CAP = 4;
+/** A projection this many times past --max-states is refused (projections from 3 outcomes are rough). */
+const PROJECTION_REFUSAL = 2;
+
+/**
+ * Refuses, within seconds, an exhaustive search the budget cannot finish. The options per round do
+ * not predict its size (the reductions of search.ts make it orders of magnitude smaller than their
+ * product, and not in a fixed ratio), so a few chance outcomes spread over the order are solved —
+ * each cut off at PROJECTION_CAP times its share of the budget — and their mean, times the number
+ * of outcomes, is the projection. Only a projection PROJECTION_REFUSAL times past the budget is
+ * refused: this is an estimate, and a search that does start is still bounded exactly by --max-states.
+ * Skipped when there are too few outcomes for the samples to cost less than the search.
+ */
+export function refuseProjectedStates(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, options: SearchOptions): void {
+  if (outcomes.total <= 2 * PROJECTION_SAMPLES) return;
+  const share = maxStates / outcomes.total;
+  const cap = Math.ceil(PROJECTION_CAP * share);
+  let sampled = 0;
+  let index = 0;
+  let k = 0;
+  let capped = 0;
+  for (const { setup } of outcomes.each()) {
+    if (k === PROJECTION_SAMPLES) break;
+    if (index++ !== Math.floor((k * outcomes.total) / PROJECTION_SAMPLES)) continue;
+    k++;
+    const solver = new ExhaustiveSolver(scenario, protocol, cap, options);
+    try {
+      sampled += solver.solve(setup).states;
+    } catch (error) {
+      if (!(error instanceof StateLimitError)) throw error;
+      // A round too wide for the whole budget, not only for the sample's share: say so as it is.
+      if (error instanceof RoundWidthError && error.width > maxStates) throw new RoundWidthError(scenario.name, protocol.name, maxStates, error.round, error.width);
+      sampled += cap; // at least this many
+      capped++;
+    }
+  }
+  const projected = (sampled / k) * outcomes.total;
+  if (projected > PROJECTION_REFUSAL * maxStates)
+    throw new StateLimitError(
+      `verify: ${protocol.name} on ${scenario.name} would explore ${capped ? 'at least ' : ''}~${formatCount(projected)} states (${k} of ${outcomes.total} chance outcomes solved first${capped ? `, ${capped} cut off at ${formatCount(cap)} states` : ''}), more than --max-states=${maxStates}; raise --max-states or shrink the scenario`,
+    );
+}
+
+/**
+ * Folds the per-outcome answers of the exhaustive search, in chance-outcome order, into the verdict:
+ * the one place that decides it, whether the outcomes were solved on this thread or on many.
+ */
+export class ExhaustiveFold {
+  private readonly started = performance.now();
+  done = 0;
+  states = 0;
+  private distinct = 0;
   // Every chance outcome is equally likely (uniform faulty set, inputs and GST; under `split`,
   // uniform over the two values and the subset), so rates are exact ratios of counts.
-  let losses = 0;
-  const breaks = { consistency: 0, validity: 0, termination: 0 };
-  let distinct = 0;
-  let best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
-  const attacks: Attack[] = [];
-  let k = 0;
-  for (const { setup } of outcomes.each()) {
-    root.reset(0);
-    root.setup(0, setup);
-    const result = search.solveRoot(root, 0);
-    distinct += search.distinctStates;
-    onProgress?.(++k, outcomes.total, search.states);
-    if (!result.mask) continue;
-    losses++;
-    for (const [bit, name] of PROPERTIES) if (result.mask & bit) breaks[name]++;
-    if (!best || result.depth < best.depth) best = { setup, script: result.witness!, depth: result.depth };
-    attacks.push({ setup, script: result.witness! });
+  private losses = 0;
+  private readonly breaks = { consistency: 0, validity: 0, termination: 0 };
+  private best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
+  private readonly attacks: Attack[] = [];
+
+  constructor(private readonly scenario: Scenario, private readonly protocol: HonestProtocol, private readonly total: number, private readonly maxStates: number) {}
+
+  /** The next chance outcome's answer (outcomes must come in `chanceOutcomes` order). */
+  add({ setup }: ChanceOutcome, solution: ExhaustiveSolution): void {
+    this.done++;
+    this.states += solution.states;
+    // Outcomes solved on several threads each stay under the budget; together they must too.
+    if (this.states > this.maxStates) throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}); raise --max-states or shrink the scenario`);
+    this.distinct += solution.distinct;
+    if (!solution.mask) return;
+    this.losses++;
+    for (const [bit, name] of PROPERTIES) if (solution.mask & bit) this.breaks[name]++;
+    // Strictly shorter only: among equally short violations the first outcome in order wins.
+    if (!this.best || solution.depth < this.best.depth) this.best = { setup, script: solution.witness!, depth: solution.depth };
+    this.attacks.push({ setup, script: solution.witness! });
   }
 
-  for (const [, name] of PROPERTIES) breakRate[name] = breaks[name] / outcomes.total;
-  const stats: VerifyStats = {
-    scenario: scenario.name,
-    honest: protocol.name,
-    method: 'exhaustive',
-    violations: PROPERTIES.filter(([, name]) => breakRate[name] > 0).map(([, name]) => name),
-    worstCaseLossRate: losses / outcomes.total,
-    breakRate,
-    chanceOutcomes: outcomes.total,
-    states: search.states,
-    distinctStates: distinct,
-    seconds: (performance.now() - started) / 1000,
-  };
-  return conclude(scenario, protocol, stats, best, attacks);
+  finish(): VerifyResult {
+    const breakRate: Record<Property, number> = { consistency: 0, validity: 0, termination: 0 };
+    for (const [, name] of PROPERTIES) breakRate[name] = this.breaks[name] / this.total;
+    const stats: VerifyStats = {
+      scenario: this.scenario.name,
+      honest: this.protocol.name,
+      method: 'exhaustive',
+      violations: PROPERTIES.filter(([, name]) => breakRate[name] > 0).map(([, name]) => name),
+      worstCaseLossRate: this.losses / this.total,
+      breakRate,
+      chanceOutcomes: this.total,
+      states: this.states,
+      distinctStates: this.distinct,
+      seconds: (performance.now() - this.started) / 1000,
+    };
+    return conclude(this.scenario, this.protocol, stats, this.best, this.attacks);
+  }
 }
 
 /**
@@ -305,51 +378,76 @@ function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outco
  * the size; a search clearly out of reach is refused with that estimate instead of started.
  */
 function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
-  const started = performance.now();
-  const search = new Expectimax(scenario, protocol, Infinity);
-  const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
-  const estimate = estimateStates(search, root, outcomes);
-  const refuse = (what: string) =>
-    new StateLimitError(`verify: ${protocol.name} on ${scenario.name} is solved by expectimax over every coin and draw; ${what} (Knuth's estimate over random paths, without memo: ~${formatCount(estimate)} states); raise --max-states or shrink the scenario (fewer rounds, agents, sample size)`);
-  if (estimate > ESTIMATE_REFUSAL * maxStates) throw refuse(`that is far beyond --max-states=${maxStates}`);
-
-  const solver = new Expectimax(scenario, protocol, maxStates, options);
-  const sum = new Float64Array(5);
-  let distinct = 0;
-  let best: { setup: EpisodeSetup; script: AdversaryScript; chance: number[]; loss: number } | undefined;
-  let k = 0;
-  for (const { setup, probability } of outcomes.each()) {
-    root.reset(0);
-    root.setup(0, setup);
-    let value: RoundValue;
+  const fold = new ExpectimaxFold(scenario, protocol, outcomes, maxStates);
+  const solver = new ExpectimaxSolver(scenario, protocol, maxStates, options);
+  for (const outcome of outcomes.each()) {
+    let solution: ExpectimaxSolution;
     try {
-      value = solver.solveRoot(root, 0);
+      solution = solver.solve(outcome.setup);
     } catch (error) {
-      if (error instanceof StateLimitError) throw refuse(`more than --max-states=${maxStates} states explored`);
-      throw error;
+      throw fold.translate(error);
     }
-    distinct += solver.distinctStates;
-    onProgress?.(++k, outcomes.total, solver.states);
-    for (let e = 0; e < sum.length; e++) sum[e]! += probability * value.value[e]!;
-    const loss = value.value[LOSS]!;
-    if (loss > 0 && (!best || loss > best.loss)) best = { setup, ...witness(value), loss };
+    fold.add(outcome, solution);
+    onProgress?.(fold.done, outcomes.total, fold.states);
   }
-  const breakRate: Record<Property, number> = { consistency: sum[CONSISTENCY]!, validity: sum[VALIDITY]!, termination: sum[TERMINATION]! };
-  const stats: VerifyStats = {
-    scenario: scenario.name,
-    honest: protocol.name,
-    method: 'expectimax',
-    violations: PROPERTIES.filter(([, name]) => breakRate[name] > 0).map(([, name]) => name),
-    worstCaseLossRate: sum[LOSS]!,
-    breakRate,
-    worstCaseMajorityCorrectRate: 1 - sum[MAJORITY_MISSED]!,
-    chanceOutcomes: outcomes.total,
-    states: solver.states,
-    distinctStates: distinct,
-    estimatedStates: estimate,
-    seconds: (performance.now() - started) / 1000,
-  };
-  return conclude(scenario, protocol, stats, best);
+  return fold.finish();
+}
+
+/** `ExhaustiveFold` for the expectimax search: sums in chance-outcome order, so the floating-point result is the same however the outcomes were solved. */
+export class ExpectimaxFold {
+  private readonly started = performance.now();
+  readonly estimate: number;
+  done = 0;
+  states = 0;
+  private distinct = 0;
+  private readonly sum = new Float64Array(5);
+  private best: { setup: EpisodeSetup; script: AdversaryScript; chance: number[]; loss: number } | undefined;
+
+  /** Estimates the search's size first (on this thread) and refuses one far past the budget. */
+  constructor(private readonly scenario: Scenario, private readonly protocol: HonestProtocol, private readonly outcomes: ChanceOutcomes, private readonly maxStates: number) {
+    const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
+    this.estimate = estimateStates(new Expectimax(scenario, protocol, Infinity), root, outcomes);
+    if (this.estimate > ESTIMATE_REFUSAL * maxStates) throw this.refuse(`that is far beyond --max-states=${maxStates}`);
+  }
+
+  private refuse(what: string): StateLimitError {
+    return new StateLimitError(`verify: ${this.protocol.name} on ${this.scenario.name} is solved by expectimax over every coin and draw; ${what} (Knuth's estimate over random paths, without memo: ~${formatCount(this.estimate)} states); raise --max-states or shrink the scenario (fewer rounds, agents, sample size)`);
+  }
+
+  /** A solver's StateLimitError, told with the estimate; other errors unchanged. */
+  translate(error: unknown): unknown {
+    return error instanceof StateLimitError ? this.refuse(`more than --max-states=${this.maxStates} states explored`) : error;
+  }
+
+  add({ setup, probability }: ChanceOutcome, solution: ExpectimaxSolution): void {
+    this.done++;
+    this.states += solution.states;
+    if (this.states > this.maxStates) throw this.refuse(`more than --max-states=${this.maxStates} states explored`);
+    this.distinct += solution.distinct;
+    for (let e = 0; e < this.sum.length; e++) this.sum[e]! += probability * solution.value[e]!;
+    const loss = solution.value[LOSS]!;
+    if (loss > 0 && (!this.best || loss > this.best.loss)) this.best = { setup, ...solution.witness!, loss };
+  }
+
+  finish(): VerifyResult {
+    const sum = this.sum;
+    const breakRate: Record<Property, number> = { consistency: sum[CONSISTENCY]!, validity: sum[VALIDITY]!, termination: sum[TERMINATION]! };
+    const stats: VerifyStats = {
+      scenario: this.scenario.name,
+      honest: this.protocol.name,
+      method: 'expectimax',
+      violations: PROPERTIES.filter(([, name]) => breakRate[name] > 0).map(([, name]) => name),
+      worstCaseLossRate: sum[LOSS]!,
+      breakRate,
+      worstCaseMajorityCorrectRate: 1 - sum[MAJORITY_MISSED]!,
+      chanceOutcomes: this.outcomes.total,
+      states: this.states,
+      distinctStates: this.distinct,
+      estimatedStates: this.estimate,
+      seconds: (performance.now() - this.started) / 1000,
+    };
+    return conclude(this.scenario, this.protocol, stats, this.best);
+  }
 }
 
 /** A search this many times past --max-states by the estimate is refused before it starts. */
@@ -370,18 +468,6 @@ function estimateStates(search: Expectimax, root: GameBatch, outcomes: ChanceOut
     total += search.estimate(root, 0, ESTIMATE_PATHS, ++k);
   }
   return (total / picked) * outcomes.total;
-}
-
-/** The losing path a randomised search recorded: the adversary's script and every coin and draw on it. */
-function witness(start: RoundValue): { script: AdversaryScript; chance: number[] } {
-  const script: ScriptRound[] = [];
-  const chance: number[] = [];
-  for (let at: RoundValue | undefined = start; at?.after; at = at.after.next) {
-    chance.push(...at.coins!);
-    script.push(at.after.round ?? {});
-    chance.push(...(at.after.draws ?? []));
-  }
-  return { script, chance };
 }
 
 function formatCount(x: number): string {

@@ -22,6 +22,14 @@ describe('cgym verify', () => {
     expect(safe).toMatchObject({ verdict: 'safe', violations: [], worstCaseLossRate: 0, counterexample: null });
   });
 
+  it('--workers does not change the JSON (one thread against two)', () => {
+    const args = ['verify', '--scenario', 'ba-n3-f1', '--honest', 'eig'];
+    const { seconds: _one, ...single } = cgymJson<VerifyJson>([...args, '--workers', '1']);
+    const { seconds: _two, ...parallel } = cgymJson<VerifyJson>([...args, '--workers', '2']);
+    expect(single).toMatchObject({ verdict: 'unsafe' });
+    expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
+  });
+
   it('prints the verdict table and the counterexample with the adversary choices marked', () => {
     const run = cgym(['verify', '--scenario', 'bb-pki-n3-f1', '--honest', 'dolev-strong', '--set', 'identity=authenticated']);
     expect(run.status).toBe(0);
@@ -33,7 +41,7 @@ describe('cgym verify', () => {
   it('--max-states exceeded is one line and a non-zero exit', () => {
     const run = cgym(['verify', '--scenario', 'ba-n4-f1', '--honest', 'eig', '--max-states', '100']);
     expect(run.status).not.toBe(0);
-    expect(run.stderr.trim()).toMatch(/^cgym: verify: more than --max-states=100 states explored/);
+    expect(run.stderr.trim()).toMatch(/^cgym: verify: eig on ba-n4-f1 would explore at least ~\d+ states .*more than --max-states=100;/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

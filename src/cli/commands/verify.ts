@@ -5,7 +5,9 @@
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { verify, type VerifyResult } from '../../verify/verify.js';
+import { availableParallelism } from 'node:os';
+import type { VerifyResult } from '../../verify/verify.js';
+import { verifyOnAllCores } from '../../verify/verifyOnAllCores.js';
 import { flag, integer, oneOf, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
 import { count, formatTable, percent, scenarioLabel } from '../format.js';
@@ -31,6 +33,8 @@ export const VerifyConfigSchema = z.strictObject({
   json: flag(),
   /** Give up (an error, never a verdict) after this many engine states. */
   maxStates: integer(1, 1e12).default(20_000_000),
+  /** Worker threads, one chance outcome at a time each; null: every core. The result does not depend on it. */
+  workers: integer(1, 256).nullable().default(null),
 });
 export type VerifyConfig = z.output<typeof VerifyConfigSchema>;
 
@@ -44,7 +48,8 @@ export function verifyCommand(): Command {
     .option('--set <key=value>', 'override a scenario key (repeatable; dotted keys for nested ones)', collect)
     .option('--play <mode>', withDefault("how a run's learned policy plays: greedy (deterministic: the exhaustive search) or sample (its stochastic policy: expectimax over its choices)", VerifyConfigSchema, 'play'), oneOfArgs(PLAY_MODES))
     .option('--json', 'print one JSON object (verdict, method, violations, worstCaseLossRate, states, seconds, counterexample)')
-    .option('--max-states <n>', withDefault('give up (with an error, never a verdict) after this many engine states', VerifyConfigSchema, 'maxStates'), integerIn(1, 1e12));
+    .option('--max-states <n>', withDefault('give up (with an error, never a verdict) after this many engine states', VerifyConfigSchema, 'maxStates'), integerIn(1, 1e12))
+    .option('--workers <w>', `worker threads, each solving one chance outcome at a time; results do not depend on it (default: every core, ${availableParallelism()} here; one for a run's learned policy)`, integerIn(1, 256));
   return addConfigOption(command).action((flags: object, self: Command) => runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags(flags))));
 }
 
@@ -53,7 +58,7 @@ async function runVerify(config: VerifyConfig): Promise<void> {
   const progress = startProgress(config);
   let result: VerifyResult;
   try {
-    result = verify({ scenario, honest, maxStates: config.maxStates, ...(progress && { onProgress: progress.update }) });
+    result = await verifyOnAllCores({ scenario, honest, maxStates: config.maxStates, ...(config.workers !== null && { workers: config.workers }), ...(progress && { onProgress: progress.update }) });
   } finally {
     progress?.stop();
   }

@@ -44,6 +44,13 @@ import { judgeSets, outcomeCode, pendingOutcome, validityContext, type OutcomeSe
 export class StateLimitError extends RangeError {
   override name = 'StateLimitError';
 }
+/** One round's options towards a single recipient exceed the budget on their own. */
+export class RoundWidthError extends StateLimitError {
+  override name = 'StateLimitError';
+  constructor(scenario: string, protocol: string, readonly maxStates: number, readonly round: number, readonly width: number) {
+    super(`verify: more than --max-states=${maxStates} states explored (${scenario}, ${protocol}): round ${round} alone offers the adversary ${width < 1e6 ? width : width.toPrecision(3)} choices towards one recipient; raise --max-states or shrink the scenario`);
+  }
+}
 /** The protocol drew honest randomness: `verify` hands it to the expectimax search (expectimax.ts). */
 export class RandomisedProtocolError extends RangeError {
   override name = 'RandomisedProtocolError';
@@ -139,7 +146,7 @@ export class Search {
    */
   private refuseWidth(width: number, r: number): void {
     if (this.states + width > this.maxStates)
-      throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}): round ${r} alone offers the adversary ${width < 1e6 ? width : width.toPrecision(3)} choices towards one recipient; raise --max-states or shrink the scenario`);
+      throw new RoundWidthError(this.scenario.name, this.protocol.name, this.maxStates, r, width);
   }
 
   private count(k: number): void {

@@ -1,0 +1,24 @@
+// A search the budget cannot finish is refused after a few sampled chance outcomes, in one line,
+// instead of after minutes of enumeration; one the budget can finish is never refused by it.
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/game/loadScenario.js';
+import { StateLimitError, verify } from '../../src/verify/verify.js';
+
+describe('the projected-states budget', () => {
+  it('refuses EIG at n=5 (80 chance outcomes, past 20 M states) before solving the outcomes in order', () => {
+    const solved: number[] = [];
+    const started = performance.now();
+    const attempt = () => verify({ scenario: loadScenario('ba-n4-f1', ['n=5']), honest: 'eig', maxStates: 2_000_000, onProgress: (done) => solved.push(done) });
+    expect(attempt).toThrow(StateLimitError);
+    expect(attempt).toThrow(/^verify: eig on ba-n4-f1 would explore at least ~\S+ states \(3 of 80 chance outcomes solved first, 3 cut off at 100000 states\), more than --max-states=2000000/);
+    expect(solved).toEqual([]);
+    expect((performance.now() - started) / 1000).toBeLessThan(20);
+  });
+
+  it('lets a search through whose budget is exactly enough', () => {
+    const scenario = loadScenario('ba-n4-f1');
+    // EIG at n=4 costs the same in every chance outcome: 1,918,080 states over 32 of them.
+    expect(verify({ scenario, honest: 'eig', maxStates: 1_918_080 })).toMatchObject({ verdict: 'safe', states: 1_918_080 });
+    expect(() => verify({ scenario, honest: 'eig', maxStates: 900_000 })).toThrow(/would explore ~1\.9e\+6 states \(3 of 32 chance outcomes solved first\)/);
+  });
+});
