@@ -29,7 +29,7 @@ import type { GameBatch } from '../../game/GameBatch.js';
 import { nextInt, RNG_WORDS, seedStream, STREAM_COUNT } from '../../game/rng.js';
 import type { Adversary } from '../types.js';
 import { mimicMessage, mimicRelay } from './mimic.js';
-import { randomClaim } from './random.js';
+import { randomRelayClaims } from './random.js';
 
 /** The episode's stream after the engine's three and `crash`'s plan stream. */
 const PLAN_STREAM = STREAM_COUNT + 1;
@@ -136,13 +136,7 @@ function corruptByzantine(game: GameBatch, b: number, i: number, honest: HonestA
     // 0: keep the honest message; 1: silent; 2..V+1: the value choice − 2.
     out.message[a * n + j] = choice === 0 ? honest.message[a]! : choice - 2;
     out.tag[a * n + j] = honest.tag[a]!;
-    if (game.hasRelays) {
-      // Every chain not through the relayer or the recipient (at depth 2, slot o is the one-hop chain from o).
-      const chains = game.chains!;
-      const P = game.chainSlots;
-      const row = (a * n + j) * P;
-      for (let p = 0; p < P; p++) if (!chains.contains(p, i) && !chains.contains(p, j)) out.relay[row + p] = randomClaim(game, b, p);
-    }
+    if (game.hasRelays) randomRelayClaims(game, b, i, j, out);
     if (game.hasSamples) out.sampleAnswer[a * n + j] = game.adversaryRandomInt(b, V + 1) - 1;
   }
 }

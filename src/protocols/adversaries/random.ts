@@ -46,19 +46,24 @@ function randomByzantine(game: GameBatch, b: number, i: number, out: AdversaryAc
   for (let j = 0; j < n; j++) {
     if (j === i || game.faulty[b * n + j]) continue;
     out.message[a * n + j] = game.adversaryRandomInt(b, V + 1) - 1;
-    if (game.hasRelays) {
-      // Every chain not through the relayer or the recipient (slot o: the one-hop chain from o).
-      const chains = game.chains!;
-      const P = game.chainSlots;
-      const row = (a * n + j) * P;
-      for (let p = 0; p < P; p++) if (!chains.contains(p, i) && !chains.contains(p, j)) out.relay[row + p] = randomClaim(game, b, p);
-    }
+    if (game.hasRelays) randomRelayClaims(game, b, i, j, out);
     if (game.hasSamples) out.sampleAnswer[a * n + j] = game.adversaryRandomInt(b, V + 1) - 1;
   }
 }
 
+/**
+ * Faulty relayer i's relay to j: a uniform claim on every chain not through the relayer or the
+ * recipient (at depth 2, slot o is the one-hop chain from o).
+ */
+export function randomRelayClaims(game: GameBatch, b: number, i: number, j: number, out: AdversaryActions): void {
+  const chains = game.chains!;
+  const P = game.chainSlots;
+  const row = ((b * game.n + i) * game.n + j) * P;
+  for (let p = 0; p < P; p++) if (!chains.contains(p, i) && !chains.contains(p, j)) out.relay[row + p] = randomClaim(game, b, p);
+}
+
 /** A uniform claim on chain slot `path`: withhold or a value, restricted under pki to what the chain's last honest signer signed. */
-export function randomClaim(game: GameBatch, b: number, path: number): number {
+function randomClaim(game: GameBatch, b: number, path: number): number {
   const V = game.values;
   if (!game.pki) return game.adversaryRandomInt(b, V + 1) - 1;
   const signed = game.legalChainValues(b, path);

@@ -81,7 +81,8 @@ function decisionValue(name: string): number {
 
 type Env = (name: string) => number;
 
-function evalArith(e: ArithExpr, env: Env, macros: Map<string, ArithExpr>): number {
+/** The value of an arithmetic expression over `env`'s names, with the file's `define`d macros expanded. */
+export function evalArith(e: ArithExpr, env: Env, macros: Map<string, ArithExpr>): number {
   switch (e.kind) {
     case 'int':
       return e.value;

@@ -20,8 +20,8 @@ import { AdversaryActions, HonestActions } from '../../game/actions.js';
 import { GameBatch } from '../../game/GameBatch.js';
 import type { Scenario } from '../../game/scenario.js';
 import type { Adversary } from '../types.js';
-import type { ArithExpr, LtlExpr } from './ast.js';
-import type { CompiledAutomaton } from './compile.js';
+import type { LtlExpr } from './ast.js';
+import { evalArith, type CompiledAutomaton } from './compile.js';
 import type { AutomatonProtocol } from './protocol.js';
 
 export type SpecKind = 'safety' | 'liveness';
@@ -58,23 +58,6 @@ export const specKind = (formula: LtlExpr): SpecKind => (promisesEventually(form
 
 /** A configuration: per location the processes in it, then per shared counter its value. */
 type Configuration = Int32Array;
-
-function evalArith(e: ArithExpr, env: (name: string) => number, macros: Map<string, ArithExpr>): number {
-  switch (e.kind) {
-    case 'int':
-      return e.value;
-    case 'var':
-      return env(e.name);
-    case 'macro':
-      return evalArith(macros.get(e.name)!, env, macros);
-    case 'add':
-      return evalArith(e.left, env, macros) + evalArith(e.right, env, macros);
-    case 'sub':
-      return evalArith(e.left, env, macros) - evalArith(e.right, env, macros);
-    case 'mul':
-      return evalArith(e.left, env, macros) * evalArith(e.right, env, macros);
-  }
-}
 
 /** Evaluates a specification on a finite run of configurations. */
 export function holdsOn(formula: LtlExpr, run: readonly Configuration[], model: CompiledAutomaton): boolean {
