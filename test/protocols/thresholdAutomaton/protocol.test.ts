@@ -1,6 +1,5 @@
 // A threshold automaton as an honest protocol: every ByMC file runs, conforms, and each rule of the
 // reading (docs/THRESHOLD_AUTOMATA.md) is pinned by a hand-made episode.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AdversaryActions, HonestActions } from '../../../src/game/actions.js';
 import { checkProtocol } from '../../../src/game/conformance.js';
@@ -10,29 +9,13 @@ import { play } from '../../../src/play/play.js';
 import { getProtocol } from '../../../src/protocols/registry.js';
 import { automatonProtocol, type AutomatonProtocol } from '../../../src/protocols/thresholdAutomaton/protocol.js';
 import { RefusedError } from '../../../src/protocols/types.js';
+import { SMALLEST, ta } from './smallest.js';
 
-const BYMC = fileURLToPath(new URL('../../../examples/bymc', import.meta.url));
-const ta = (file: string, params = '') => `${BYMC}/${file}.ta${params ? `[${params}]` : ''}`;
 
 function scenario(n: number, f: number, faults: 'byzantine' | 'crash', extra: Record<string, unknown> = {}): Scenario {
   return parseScenario({ name: 'ta', n, f, faults, timing: 'async', maxDelay: 2, maxRounds: 10, honestActions: 'free', ...extra });
 }
 
-// Each file at its smallest size inside its assumptions with one fault (T = F = 1 where it has T).
-const SMALLEST: [file: string, n: number, f: number, faults: 'byzantine' | 'crash', params: string][] = [
-  ['strb', 4, 1, 'byzantine', 'T=1'],
-  ['aba', 4, 1, 'byzantine', 'T=1'],
-  ['bosco', 4, 1, 'byzantine', 'T=1'],
-  ['bcrb', 4, 1, 'byzantine', 'Tb=1,Tc=0,Fb=1,Fc=0'],
-  ['n-rabc', 4, 1, 'byzantine', 'T=1'],
-  ['ben-or', 3, 1, 'crash', 'T=1,Fi=0,Fe=1'],
-  ['cc', 3, 1, 'crash', 'T=1'],
-  ['c1cs', 4, 1, 'crash', 'T=1'],
-  ['cf1s', 4, 1, 'crash', 'T=1'],
-  ['frb', 2, 1, 'crash', 'T=1'],
-  ['nbacg', 2, 1, 'crash', ''],
-  ['nbacr', 2, 1, 'crash', ''],
-];
 
 describe('every ByMC file as a protocol, at its smallest size', () => {
   it.each(SMALLEST)('%s at n=%i, f=%i (%s) plays inside its assumptions, keeps agreement and conforms', (file, n, f, faults, params) => {

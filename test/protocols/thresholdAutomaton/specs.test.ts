@@ -2,7 +2,6 @@
 // published verdicts (every safety specification holds inside the assumptions: Konnov & Widder,
 // ISoLA 2018; TACO, CAV 2026 — examples/bymc/README.md) are what the runs must agree with.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../../src/game/scenario.js';
 import { createScriptedAdversary } from '../../../src/protocols/adversaries/scripted.js';
@@ -11,29 +10,16 @@ import { parseThresholdAutomaton } from '../../../src/protocols/thresholdAutomat
 import { fromAutomaton, type AutomatonProtocol } from '../../../src/protocols/thresholdAutomaton/protocol.js';
 import { randomTagsAdversary } from '../../../src/protocols/thresholdAutomaton/randomTags.js';
 import { checkSpecifications, specKind } from '../../../src/protocols/thresholdAutomaton/specs.js';
+import { BYMC, PUBLISHED, ta } from './smallest.js';
 
-const BYMC = fileURLToPath(new URL('../../../examples/bymc', import.meta.url));
 const scenario = (n: number, f: number, faults: 'byzantine' | 'crash') =>
   parseScenario({ name: 'ta', n, f, faults, timing: 'async', maxDelay: 2, maxRounds: 12, honestActions: 'free' });
 
-const SMALLEST: [file: string, n: number, f: number, faults: 'byzantine' | 'crash', params: string][] = [
-  ['strb', 4, 1, 'byzantine', 'T=1'],
-  ['aba', 4, 1, 'byzantine', 'T=1'],
-  ['bosco', 4, 1, 'byzantine', 'T=1'],
-  ['bcrb', 4, 1, 'byzantine', 'Tb=1,Tc=0,Fb=1,Fc=0'],
-  ['ben-or', 3, 1, 'crash', 'T=1,Fi=0,Fe=1'],
-  ['cc', 3, 1, 'crash', 'T=1'],
-  ['c1cs', 4, 1, 'crash', 'T=1'],
-  ['cf1s', 4, 1, 'crash', 'T=1'],
-  ['frb', 2, 1, 'crash', 'T=1'],
-  ['nbacg', 2, 1, 'crash', ''],
-  ['nbacr', 2, 1, 'crash', ''],
-];
 
 describe('the ByMC files against their own specifications', () => {
-  it.each(SMALLEST)('%s at n=%i, f=%i (%s): every safety specification holds, as published', (file, n, f, faults, params) => {
+  it.each(PUBLISHED)('%s at n=%i, f=%i (%s): every safety specification holds, as published', (file, n, f, faults, params) => {
     const s = scenario(n, f, faults);
-    const protocol = getProtocol(`${BYMC}/${file}.ta${params ? `[${params}]` : ''}`, s) as AutomatonProtocol;
+    const protocol = getProtocol(ta(file, params), s) as AutomatonProtocol;
     const adversaries = faults === 'crash' ? [getAdversary('crash', s), getAdversary('random', s)] : [getAdversary('equivocate', s), randomTagsAdversary];
     for (const adversary of adversaries) {
       const specs = checkSpecifications({ scenario: s, protocol, adversary, episodes: 300, seed: 2 });
