@@ -7,6 +7,7 @@ import { checkAdversary } from '../../src/game/conformance.js';
 import { GameBatch } from '../../src/game/GameBatch.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { PRESETS } from '../../src/game/presets.js';
+import type { Scenario } from '../../src/game/scenario.js';
 import { renderTrace } from '../../src/game/trace.js';
 import { play, playEpisode } from '../../src/play/play.js';
 import { FUZZ_FAULT_ROUNDS, fuzzAdversary, planFuzz } from '../../src/protocols/adversaries/fuzz.js';
@@ -63,24 +64,32 @@ describe('fuzz: deterministic under a seed', () => {
   });
 });
 
+/** Plays 64 episodes of `protocol` against fuzz round by round, calling `inspect` with each round's chosen actions before they are applied. */
+function playRounds(scenario: Scenario, protocolName: string, seed: number, inspect: (game: GameBatch, honest: HonestActions, out: AdversaryActions) => void): void {
+  const protocol = getProtocol(protocolName);
+  const size = 64;
+  const game = new GameBatch(scenario, { size, seed, memorySlots: protocol.memorySlots });
+  const honest = new HonestActions(size, scenario.n, scenario);
+  const out = new AdversaryActions(size, scenario.n, scenario);
+  game.reset(0);
+  while (!game.allDone) {
+    honest.clear();
+    protocol.act(game, honest);
+    out.clear();
+    fuzzAdversary.act(game, honest, out);
+    inspect(game, honest, out);
+    game.step(honest, out);
+  }
+}
+
 describe('fuzz: small-scope faults', () => {
   it('faulty agents send what the protocol would, except in the 1..3 planned fault rounds', () => {
     const scenario = loadScenario('phase-king-n5-f1');
-    const protocol = getProtocol('phase-king');
-    const size = 64;
-    const game = new GameBatch(scenario, { size, seed: 11, memorySlots: protocol.memorySlots });
-    const honest = new HonestActions(size, scenario.n, scenario);
-    const out = new AdversaryActions(size, scenario.n, scenario);
-    game.reset(0);
     const n = scenario.n;
     let corruptedOutside = 0;
     let corruptedInside = 0;
-    while (!game.allDone) {
-      honest.clear();
-      protocol.act(game, honest);
-      out.clear();
-      fuzzAdversary.act(game, honest, out);
-      for (let b = 0; b < size; b++) {
+    playRounds(scenario, 'phase-king', 11, (game, honest, out) => {
+      for (let b = 0; b < game.size; b++) {
         if (game.done[b]) continue;
         const plan = planFuzz(game, b);
         const faultRounds = plan.faultRound.slice(1, scenario.maxRounds + 1).reduce((x, y) => x + y, 0);
@@ -97,28 +106,17 @@ describe('fuzz: small-scope faults', () => {
           }
         }
       }
-      game.step(honest, out);
-    }
+    });
     expect(corruptedOutside).toBe(0);
     expect(corruptedInside).toBeGreaterThan(0);
   });
 
   it('under async, only messages across a planned partition are delayed', () => {
     const scenario = loadScenario('ba-n4-f1', ['timing=async', 'maxDelay=2', 'maxRounds=5']);
-    const protocol = getProtocol('eig');
-    const size = 64;
-    const game = new GameBatch(scenario, { size, seed: 2, memorySlots: protocol.memorySlots });
-    const honest = new HonestActions(size, scenario.n, scenario);
-    const out = new AdversaryActions(size, scenario.n, scenario);
-    game.reset(0);
     const n = scenario.n;
     let delayed = 0;
-    while (!game.allDone) {
-      honest.clear();
-      protocol.act(game, honest);
-      out.clear();
-      fuzzAdversary.act(game, honest, out);
-      for (let b = 0; b < size; b++) {
+    playRounds(scenario, 'eig', 2, (game, _honest, out) => {
+      for (let b = 0; b < game.size; b++) {
         if (game.done[b]) continue;
         const split = planFuzz(game, b).partition[game.round]!;
         for (let i = 0; i < n; i++)
@@ -130,8 +128,7 @@ describe('fuzz: small-scope faults', () => {
             delayed += delay > 0 ? 1 : 0;
           }
       }
-      game.step(honest, out);
-    }
+    });
     expect(delayed).toBeGreaterThan(0);
   });
 });
