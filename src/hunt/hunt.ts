@@ -122,6 +122,9 @@ export async function hunt(options: HuntOptions): Promise<HuntReport> {
   const original = getProtocol(honest, scenario);
   if (original.name.includes(':')) throw new RangeError(`hunt: --honest names a protocol, not a mutant (got ${honest}); its mutants are hunted with it`);
   if (learnedEpochs > 0 && options.out === undefined) throw new RangeError('hunt: a learned attacker (learnedEpochs > 0) needs an out folder for its runs');
+  // Refused before any work: otherwise the training refuses it after every other attacker has run.
+  if (learnedEpochs > 0 && scenario.f === 0)
+    throw new RangeError(`hunt: a learned attacker (learnedEpochs ${learnedEpochs}) needs faulty agents to play, and scenario ${scenario.name} has f=0 (leave out --learned-epochs, or --set f=1)`);
   const mutants = (original.mutants?.() ?? []).filter((m) => m.protocol.refuse(scenario) === undefined);
   const targets: Array<{ protocol: HonestProtocol; mutation: string | null; description: string }> = [
     { protocol: original, mutation: null, description: 'the original' },

@@ -69,6 +69,14 @@ describe('the learned attacker', () => {
     }
   }, 60_000);
 
+  it('refuses a learned attacker where no agent is faulty, before any attacker runs', async () => {
+    const said: string[] = [];
+    await expect(
+      hunt({ scenario: loadScenario('honest-consensus'), scenarioSource: 'honest-consensus', honest: 'majority', learnedEpochs: 1, out: '/nonexistent', onProgress: (line) => said.push(line) }),
+    ).rejects.toThrow('hunt: a learned attacker (learnedEpochs 1) needs faulty agents to play, and scenario honest-consensus has f=0');
+    expect(said).toEqual([]);
+  });
+
   it('needs an out folder', async () => {
     await expect(hunt({ scenario: loadScenario('byzantine-breaking'), scenarioSource: 'byzantine-breaking', honest: 'majority', learnedEpochs: 1 })).rejects.toThrow('hunt: a learned attacker (learnedEpochs > 0) needs an out folder for its runs');
   });
