@@ -4,8 +4,8 @@
  * so tests and the dashboard can read it) and rendered headless to SVG.
  *
  * A panel may carry a target (a dashed rule labelled "target ≥ 95%") and, where the runs have
- * finished, the final greedy evaluation of `summary.json` as a diamond at the last epoch: the number
- * a run is judged by, which a per-epoch curve of the sampled policy can sit well below.
+ * finished, the final greedy evaluation of `summary.json` as a diamond at the epoch of the policy it
+ * judged (the kept best one, `bestEpoch`, else the last): the number a run is judged by, which a per-epoch curve of the sampled policy can sit well below.
  *
  * Two ways to overlay runs:
  * - `run`: one line per run, coloured by run name;
@@ -72,7 +72,7 @@ export interface CurvesOptions {
    */
   targets?: Partial<Record<CurveMetric, CurveTarget>>;
   /**
-   * Also mark each series' final greedy evaluation (`summary.json`) at its last epoch, on the
+   * Also mark each series' final greedy evaluation (`summary.json`) at the judged policy's epoch, on the
    * panels whose metric it reports (win, break, majority-correct and violation rates); runs without
    * a summary are left out of it. Default false.
    */
@@ -105,7 +105,10 @@ export interface Curves {
   series: string[];
   /** Metrics plotted, one panel each, top to bottom. */
   metrics: CurveMetric[];
-  /** The final greedy evaluations marked (empty unless `finals`); `epoch` is the series' last. */
+  /**
+   * The final greedy evaluations marked (empty unless `finals`), at the epoch of the policy judged
+   * (a run's kept best, else its last); a group's seeds judged at different epochs get one each.
+   */
   finals: CurvePoint[];
 }
 
@@ -287,12 +290,19 @@ function finalPoint(runs: readonly RunFolder[], metric: CurveMetric, series: str
   const read = FINAL_VALUES[metric]!;
   const finished = runs.flatMap((run) => {
     const value = run.summary === null ? null : read(run.summary);
-    return typeof value === 'number' && Number.isFinite(value) ? [{ value, epoch: run.metrics.at(-1)!.epoch }] : [];
+    return typeof value === 'number' && Number.isFinite(value) ? [{ value, epoch: judgedEpoch(run) }] : [];
   });
   if (finished.length === 0) return [];
+  // Runs that kept their best policy are judged at different epochs: a diamond each, where it was judged.
+  if (new Set(finished.map((f) => f.epoch)).size > 1) return finished.map(({ value, epoch }) => ({ series, metric, epoch, value, lower: value, upper: value, runs: 1 }));
   const { mean, sd } = meanAndSd(finished.map((f) => f.value));
-  const epoch = Math.max(...finished.map((f) => f.epoch));
-  return [{ series, metric, epoch, value: mean, lower: mean - sd, upper: mean + sd, runs: finished.length }];
+  return [{ series, metric, epoch: finished[0]!.epoch, value: mean, lower: mean - sd, upper: mean + sd, runs: finished.length }];
+}
+
+/** The epoch of the policy the final evaluation judged: the kept best one (`bestEpoch`), else the last. */
+function judgedEpoch(run: RunFolder): number {
+  const best = run.summary?.['bestEpoch'];
+  return typeof best === 'number' ? best : run.metrics.at(-1)!.epoch;
 }
 
 /** Each panel's target: the explicit one, else the win-rate threshold on the win-rate panels. */

@@ -1,7 +1,7 @@
 /**
  * The figure of one of the paper's experiments (report/paper.ts): the metric the experiment is
  * judged by, per epoch, mean ± sd over its seeds, with its target as a rule and the final greedy
- * evaluation (the number in the results table) as a diamond at the last epoch; and, where the runs
+ * evaluation (the number in the results table) as a diamond at the judged policy's epoch; and, where the runs
  * were verified (`train --verify-every`), the verified worst-case loss with its target of 0.
  *
  * | judged by (`experiment.metric`) | per-epoch curve | why that one |

@@ -147,6 +147,27 @@ describe('mean ± sd over seeds', () => {
   });
 });
 
+describe('the final evaluation diamond', () => {
+  it("sits at the judged policy's epoch: the kept best one where a run kept it, else the last", () => {
+    const kept = runs(
+      { name: 'k0', seed: 0, epochs: risingEpochs(6, 0.5, 0.9), summary: { finalWinRate: 0.9, bestEpoch: 4 } },
+      { name: 'k1', seed: 1, epochs: risingEpochs(6, 0.5, 0.9), summary: { finalWinRate: 0.8, bestEpoch: 6 } },
+    );
+    const byRun = curvesSpec(kept, { metrics: ['winRate'], finals: true }).finals;
+    expect(byRun.map((p) => [p.series, p.epoch, p.value])).toEqual([['k0', 4, 0.9], ['k1', 6, 0.8]]);
+    // Seeds judged at different epochs: a diamond each, not a mean at an epoch no policy was judged at.
+    const grouped = curvesSpec(kept, { groupBy: 'seeds', metrics: ['winRate'], finals: true }).finals;
+    expect(grouped.map((p) => [p.epoch, p.value, p.runs])).toEqual([[4, 0.9, 1], [6, 0.8, 1]]);
+    // Without a kept best, the group's mean ± sd at the last epoch.
+    const last = runs(
+      { name: 'l0', seed: 0, epochs: risingEpochs(5, 0.5, 0.9), summary: { finalWinRate: 0.9 } },
+      { name: 'l1', seed: 1, epochs: risingEpochs(5, 0.5, 0.9), summary: { finalWinRate: 0.7 } },
+    );
+    const [mean] = curvesSpec(last, { groupBy: 'seeds', metrics: ['winRate'], finals: true }).finals;
+    expect([mean!.epoch, mean!.value, mean!.runs]).toEqual([5, 0.8, 2]);
+  });
+});
+
 describe('renderCurves', () => {
   it('renders well-formed SVG with the run names, the axis titles and the title', async () => {
     const root = tempDir();
