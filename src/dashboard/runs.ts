@@ -13,7 +13,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node
 import { hostname } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parseMetrics, type EpochRow } from '../report/runFolder.js';
-import { paths, readJsonLinesLenient } from '../train/runFolder.js';
+import { paths, processAlive, readJsonLinesLenient } from '../train/runFolder.js';
 
 /** How deep below the runs folder run folders are looked for. */
 export const MAX_DEPTH = 3;
@@ -151,7 +151,7 @@ export function runStatus(dir: string, updatedAt: number, now = Date.now()): Run
   const pid = lock?.['pid'];
   if (lock && typeof pid === 'number' && Number.isInteger(pid) && pid > 0) {
     if (lock['hostname'] !== hostname()) return now - updatedAt > STALE_AFTER_MS ? 'stale' : 'training';
-    if (alive(pid)) return 'training';
+    if (processAlive(pid)) return 'training';
   }
   return existsSync(paths(dir).summary) ? 'finished' : 'crashed';
 }
@@ -233,15 +233,6 @@ function readJsonObject(file: string): Record<string, unknown> | undefined {
     return isObject(parsed) ? parsed : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // another user's live process
   }
 }
 

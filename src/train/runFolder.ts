@@ -375,17 +375,29 @@ function createExclusive(file: string, holder: LockHolder): boolean {
   }
 }
 
-function alive(pid: number): boolean {
+/**
+ * Whether process `pid` on this host still runs. A zombie (exited, not yet reaped by its parent —
+ * common where a container's init does not reap) has stopped for good: it counts as gone, or its
+ * run's lock would never be taken over.
+ */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: alive, another user's
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // another user's live process
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) S …"; comm may hold spaces and parentheses, the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true; // no /proc (not Linux) or it just ended: kill(0) said it ran a moment ago
   }
 }
 
-/** A lock whose process is gone: on this host, and its pid answers ESRCH. */
-const isStale = (holder: LockHolder): boolean => holder.hostname === hostname() && !alive(holder.pid);
+/** A lock whose process is gone: on this host, and its pid answers ESRCH or is a zombie. */
+const isStale = (holder: LockHolder): boolean => holder.hostname === hostname() && !processAlive(holder.pid);
 
 function refusal(dir: string, file: string, read: LockRead): RunFolderError {
   if (read.kind === 'malformed') return new RunFolderError(`train: run folder ${dir} has a lock file this program did not write (${file}); remove it if no run uses the folder`);

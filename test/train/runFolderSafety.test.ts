@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { leaguePaths, readLeagueDraws, truncateLeagueDraws } from '../../src/train/league.js';
 import {
-  acquireRunLock, appendMetrics, configDigest, METRIC_KEYS, paths, prepareNewRunFolder, readJsonLinesLenient, readMetrics, readResumeState,
+  acquireRunLock, appendMetrics, configDigest, METRIC_KEYS, paths, prepareNewRunFolder, processAlive, readJsonLinesLenient, readMetrics, readResumeState,
   refuseRunFolderTarget, resumeAttacks, RunFolderError, truncateJsonLines, truncateMetrics, truncateToCheckpoint, writeCheckpoint, writeJson,
   type EpochMetrics,
 } from '../../src/train/runFolder.js';
@@ -223,6 +223,25 @@ describe('one process per run folder: acquireRunLock', () => {
     const lock = acquireRunLock(dir);
     expect(lockHolder(dir)).toMatchObject({ pid: process.pid });
     lock.release();
+  });
+
+  it('a zombie holder (exited, never reaped) is stale: its lock is taken over', async () => {
+    const dir = scratch();
+    // sh starts a short sleep in the background and execs into a long one, which never reaps it: once it ends, a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number((await new Promise<string>((done) => parent.stdout!.once('data', (d: Buffer) => done(d.toString())))).trim());
+      for (let i = 0; i < 100 && !readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z '); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(() => process.kill(zombie, 0)).not.toThrow(); // signal 0 alone calls it alive
+      expect(processAlive(zombie)).toBe(false);
+      writeFileSync(paths(dir).lock, JSON.stringify({ pid: zombie, hostname: hostname(), token: 'zombie', since: '' }));
+      const lock = acquireRunLock(dir);
+      expect(lockHolder(dir)).toMatchObject({ pid: process.pid });
+      lock.release();
+      expect(processAlive(process.pid)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('two processes racing for one stale lock: exactly one wins, the other refuses (in each of 200 folders)', async () => {
