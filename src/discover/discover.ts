@@ -26,7 +26,9 @@ import { play } from '../play/play.js';
 import { NeuralProtocol } from '../policy/NeuralProtocol.js';
 import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
 import { getAdversary, getProtocol } from '../protocols/registry.js';
-import { acquireRunLock, paths, readCheckpoint, readJson, readMetrics, writeCheckpoint, writeJson, type EpochMetrics } from '../train/runFolder.js';
+import {
+  acquireRunLock, paths, readCheckpoint, readJson, readMetrics, refuseRunFolderTarget, RunFolderError, writeCheckpoint, writeJson, type EpochMetrics,
+} from '../train/runFolder.js';
 import { train, type TrainHooks, type TrainOptions, type VerificationReport } from '../train/train.js';
 import { extractDecisionTable, type RoundRule } from '../verify/extract.js';
 import { verify } from '../verify/verify.js';
@@ -179,6 +181,11 @@ interface DiscoveryRequest {
 export async function discover(options: DiscoverOptions): Promise<DiscoveryReport> {
   const run = options.resume ? options.run : (options.run ?? runName(options.scenario ?? 'scenario', options.seed ?? 0));
   if (run === undefined) throw new RangeError('discover: resume needs the run folder to continue');
+  if (!options.resume) {
+    // Train refuses the same folders; checked here first so that the line names discover's own option.
+    const refused = refuseRunFolderTarget(run);
+    if (refused !== undefined) throw new RunFolderError(refused.replace(/^train: /, 'discover: ').replaceAll('--out', '--run'));
+  }
   const { best: bestFile, report: reportFile, request: requestFile } = discoveryPaths(run);
   // A resume continues the recorded run: its scenario and seed are the run's, whatever the call says.
   const request: DiscoveryRequest = options.resume

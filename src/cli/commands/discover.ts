@@ -78,7 +78,7 @@ export function formatDiscovery(r: DiscoveryReport): string {
       ['stopped', r.stoppedBecause === 'verified safe' ? `verified safe at epoch ${r.epochs}` : `budget of ${r.budget} epochs ended (best at epoch ${r.bestEpoch ?? '—'})`],
       ['verifications', String(r.verifications)],
       ['wall seconds', r.wallSeconds.toFixed(1)],
-    ], { align: ['left', 'right'], indent: '  ' }),
+    ], { align: ['left', 'right'], indent: '  ' }).trimEnd(),
     '',
   );
   lines.push(r.rules.length ? 'learned rules:' : 'learned rules: none explains any round', ...r.rules.map((rule) => `  round ${rule.round}: ${rule.rule} (${(100 * rule.share).toFixed(1)}% of ${count(rule.decisions)} decisions)`), '');
@@ -90,7 +90,7 @@ export function formatDiscovery(r: DiscoveryReport): string {
     rows.push([`${r.classic.classic}${played ? '' : ' (textbook)'}`, fixed(c.rounds), fixed(c.messagesPerDecision), played ? percent(c.winRate) : '—', played && c.verifiedWorstCaseLoss !== null ? percent(c.verifiedWorstCaseLoss) : '—']);
   }
   const against = r.learned ? ` (greedy, ${count(r.learned.episodes)} episodes against ${r.learned.adversary})` : '';
-  lines.push(`against the classic protocol${against}:`, formatTable(rows, { header: true, indent: '  ' }));
+  lines.push(`against the classic protocol${against}:`, formatTable(rows, { header: true, indent: '  ' }).trimEnd());
   if (r.classic) lines.push(`  classic: ${r.classic.classic} — ${r.classic.source}${r.classic.note ? `; ${r.classic.note}` : ''}`);
   lines.push('', `reproduce: ${r.reproduce}`, '');
   return lines.join('\n');
