@@ -31,7 +31,7 @@ import {
 } from '../train/runFolder.js';
 import { train, type TrainHooks, type TrainOptions, type VerificationReport } from '../train/train.js';
 import { extractDecisionTable, type RoundRule } from '../verify/extract.js';
-import { verify } from '../verify/verify.js';
+import { StateLimitError, verify } from '../verify/verify.js';
 import { classicFor, impossibility } from './classicProtocols.js';
 import { DISCOVERY_CONFIG, discoveryTrainConfig } from './discoveryConfig.js';
 
@@ -212,7 +212,17 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
       options.onEpoch?.(metrics);
     },
     verify: (s, honest, maxStates) => {
-      const report = verifyPolicy(s, honest, maxStates);
+      let report: VerificationReport;
+      try {
+        report = verifyPolicy(s, honest, maxStates);
+      } catch (error) {
+        if (!(error instanceof StateLimitError)) throw error;
+        // A young policy's ties can give the adversary more choices than the budget; a later,
+        // surer one may fit. The run goes on: this check proves nothing and adds no attacks
+        // (NaN: metrics.jsonl records it as null, not verified).
+        say(`epoch ${epoch + 1}: beyond the verifier's budget (${error.message})`);
+        return { worstCaseLoss: Number.NaN, attacks: [] };
+      }
       if (best === undefined || report.worstCaseLoss < best.worstCaseLoss) {
         best = { epoch: epoch + 1, worstCaseLoss: report.worstCaseLoss, policy: networkOf(honest).toJSON({ optimizer: false }) };
         writeJson(bestFile, best);

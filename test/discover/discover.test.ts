@@ -14,6 +14,7 @@ import { loadScenario } from '../../src/game/loadScenario.js';
 import { parseTrainConfig, resolveTrainConfig } from '../../src/train/config.js';
 import { readCheckpoint, readMetrics } from '../../src/train/runFolder.js';
 import type { TrainHooks } from '../../src/train/train.js';
+import { StateLimitError } from '../../src/verify/verify.js';
 
 /** The rows of issue 15's table, as `cgym discover` takes them. */
 const ROWS: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -68,6 +69,20 @@ describe('discover', () => {
     expect(report.verifiedWorstCaseLoss).toBe(0);
     expect(report.bestEpoch).toBe(10);
     expect(report.reproduce).toBe('npx cgym discover --scenario honest-consensus --seed 0 --epochs 50');
+  });
+
+  it('goes on past a verification beyond the verifier\'s budget, which proves nothing', async () => {
+    const run = freshRun();
+    let calls = 0;
+    const verify: NonNullable<TrainHooks['verify']> = () => {
+      if (calls++ === 0) throw new StateLimitError('verify: more than --max-states=1 states explored');
+      return { worstCaseLoss: 0, attacks: [] };
+    };
+    const lines: string[] = [];
+    const report = await discover({ scenario: 'honest-consensus', epochs: 50, run, verify, episodes: 100, onLine: (line) => lines.push(line) });
+    expect(lines[0]).toMatch(/^epoch 5: beyond the verifier's budget/);
+    expect(readMetrics(run).find((m) => m.epoch === 5)?.verifiedWorstCaseLoss).toBeNull();
+    expect(report).toMatchObject({ stoppedBecause: 'verified safe', epochs: 10, bestEpoch: 10, verifications: 1 });
   });
 
   it('when the budget ends first, the best verified policy stands for the run', async () => {
