@@ -21,7 +21,7 @@ export const DISCOVERY_CONFIG = {
   epochs: 300,
   batch: 256,
   /** Linear and permutation-equivariant: the other agents' blocks pooled by mean and max (EXPERIMENTS §11: 3/3 seeds on honest-consensus). */
-  honestNetwork: { kind: 'equivariant', encoder: [16] },
+  honestNetwork: { kind: 'equivariant', encoder: [] },
   honestHidden: [],
   adversaryHidden: [32, 16],
   /** Values relative to the own input, and a start that sends it: without it a relay team never learns to listen (EXPERIMENTS §5). */
