@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatDiscovery } from '../../src/cli/commands/discover.js';
 import { classicFor, impossibility } from '../../src/discover/classicProtocols.js';
 import { discover } from '../../src/discover/discover.js';
 import { discoveryTrainConfig } from '../../src/discover/discoveryConfig.js';
@@ -133,6 +134,13 @@ describe('discover', () => {
     expect(lines[0]).toMatch(/FLM bound/);
     expect(report.impossibility).toMatch(/FLM bound/);
     expect(report.classic?.note).toMatch(/n ≤ 3f/);
+    // What the terminal shows: the bound first, the verdict, the comparison and how to rerun it.
+    const shown = formatDiscovery(report);
+    expect(shown.split('\n')[3]).toMatch(/^bound: .*FLM bound/);
+    expect(shown).toMatch(/verified worst-case loss \(best\) +50\.00%/);
+    expect(shown).toMatch(/budget of 1 epochs ended \(best at epoch 1\)/);
+    expect(shown).toMatch(/^ {2}majority \(no protocol is correct here\) /m);
+    expect(shown).toMatch(/reproduce: npx cgym discover --scenario ba-n3-f1 --seed 0 --epochs 1\n$/);
   });
 });
 
