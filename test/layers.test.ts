@@ -1,4 +1,4 @@
-// The layering rule: `game` ← `protocols`, `policy` ← `play`, `train`, `verify` ← `report` ← `dashboard`, `hunt`, `cli`.
+// The layering rule: `game` ← `protocols`, `policy` ← `play`, `train`, `verify` ← `report` ← `dashboard`, `hunt`, `discover`, `cli`.
 // A lower layer never imports a higher one; this test reads every import in src/ and checks it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -16,6 +16,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   dashboard: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'dashboard'],
   // The tier of cli, beside it: the robustness hunt runs the verifier, the attackers and training.
   hunt: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'hunt'],
+  // The tier of cli, beside hunt: discovery trains with the verifier in the loop and reads the result back.
+  discover: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'discover'],
   // The tier of cli (which is not listed: it may import anything): sweeps run cli commands.
   sweep: ['game', 'protocols', 'policy', 'play', 'train', 'verify', 'report', 'cli', 'sweep'],
 };

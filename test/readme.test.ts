@@ -71,7 +71,7 @@ function helpFlags(command: string): Set<string> {
   return new Set([...run.stdout.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]!));
 }
 
-const COMMANDS = ['play', 'scenarios', 'protocols', 'verify', 'hunt', 'extract', 'train', 'eval', 'attack', 'paper', 'sweep', 'worker', 'plot', 'chart', 'dashboard'];
+const COMMANDS = ['play', 'scenarios', 'protocols', 'verify', 'hunt', 'discover', 'extract', 'train', 'eval', 'attack', 'paper', 'sweep', 'worker', 'plot', 'chart', 'dashboard'];
 
 /**
  * Flags the README documents ahead of the branch that adds them (issue 12: `cgym paper` runs 3

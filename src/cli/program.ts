@@ -43,6 +43,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['attack', async () => (await import('./commands/attack.js')).attackCommand()],
   ['verify', async () => (await import('./commands/verify.js')).verifyCommand()],
   ['hunt', async () => (await import('./commands/hunt.js')).huntCommand()],
+  ['discover', async () => (await import('./commands/discover.js')).discoverCommand()],
   ['extract', async () => (await import('./commands/extract.js')).extractCommand()],
   ['paper', async () => (await import('./commands/paper.js')).paperCommand()],
   ['sweep', async () => (await import('./commands/sweep.js')).sweepCommand()],

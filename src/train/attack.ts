@@ -33,6 +33,7 @@ export const AttackConfigSchema = TrainConfigSchema.omit({
   adversary: true,
   verifyEvery: true,
   verifyMaxStates: true,
+  stopWhenVerifiedSafe: true,
   counterexamples: true,
   honestHidden: true,
   honestNetwork: true,

@@ -137,6 +137,8 @@ export const TrainConfigSchema = z.strictObject({
   keepBest: z.boolean({ error: 'must be true or false' }).nullable().default(null),
   /** Epochs between verifications of the greedy honest policy (0: none). */
   verifyEvery: int(0, 1e6).default(0),
+  /** Stop once a verification proves the greedy honest policy safe (worst-case loss 0); needs verifyEvery > 0. */
+  stopWhenVerifiedSafe: z.boolean({ error: 'must be true or false' }).default(false),
   /** State budget of each verification. */
   verifyMaxStates: int(1, 1e12).default(2_000_000),
   /** Counterexample-guided training: the verifier's attacks join the honest side's opponents (null: off). */
@@ -263,6 +265,8 @@ export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: 
       ?? (config.honestNetwork.kind === 'equivariant' ? refuseEquivariant(scenario) : undefined);
     if (refused) throw new RangeError(`train: ${refused}`);
   }
+  if (config.stopWhenVerifiedSafe && config.verifyEvery === 0)
+    throw new RangeError('train: stopWhenVerifiedSafe=true needs a verification (verifyEvery > 0): only the verifier says the policy is safe');
   if (config.counterexamples) {
     if (config.verifyEvery === 0) throw new RangeError('train: counterexamples need a verification (--verify-every K): the attacks come from the verifier');
     if (schedule !== 'honest' && schedule !== 'league')

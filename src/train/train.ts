@@ -496,6 +496,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
     });
     options.onEpoch?.(metrics);
     if (o.stopAt !== null && judged !== null && judged >= o.stopAt) break;
+    if (o.stopWhenVerifiedSafe && verifiedWorstCaseLoss === 0) break;
   }
 
   // ---------------------------------------------------------------- final greedy evaluation and summary

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 
-const ALL = ['play', 'scenarios', 'protocols', 'plot', 'chart', 'train', 'eval', 'attack', 'verify', 'hunt', 'extract', 'paper', 'sweep', 'worker', 'dashboard'];
+const ALL = ['play', 'scenarios', 'protocols', 'plot', 'chart', 'train', 'eval', 'attack', 'verify', 'hunt', 'discover', 'extract', 'paper', 'sweep', 'worker', 'dashboard'];
 
 describe('commands are loaded lazily', () => {
   it('a named command builds a program with that command alone', async () => {

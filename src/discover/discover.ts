@@ -1,0 +1,287 @@
+/**
+ * `discover` (issue 15, item 2): one learner for every setting, with the verifier in the loop, until
+ * the greedy honest protocol is proven safe or the budget ends; then what was found, read back.
+ *
+ * ---------------------------------------------------------------- the loop, top to bottom
+ * up front:  the FLM / FLP bound where the setting has one (no protocol can be safe: say so)
+ * train:     the discovery config (discoveryConfig.ts) in a run folder like train's: league
+ *            self-play; every K epochs the verifier checks the greedy honest policy, its attacks
+ *            join the honest side's opponents, and a proof of safety stops the run
+ *            (stopWhenVerifiedSafe); every verification that beats the best so far saves that
+ *            policy (discovery-best.json), so a run that ends on its budget stands for its best
+ * after:     the best policy becomes the run's honest policy (checkpoint `best`: `cgym verify
+ *            --run`, `extract --run` read it); its rules (extract.ts); rounds to decide and
+ *            messages per decision against the setting's classic protocol (classicProtocols.ts);
+ *            the command that reproduces the run. All of it in discovery.json.
+ *
+ * The run folder is train's (train/runFolder.ts): a new discovery never goes into a folder that
+ * holds anything, one process at a time holds it, and `resume` continues it from its checkpoint.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario } from '../game/loadScenario.js';
+import type { Scenario } from '../game/scenario.js';
+import type { Adversary, HonestProtocol } from '../game/strategy.js';
+import { play } from '../play/play.js';
+import { NeuralProtocol } from '../policy/NeuralProtocol.js';
+import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
+import { getAdversary, getProtocol } from '../protocols/registry.js';
+import {
+  acquireRunLock, paths, readCheckpoint, readJson, readMetrics, refuseRunFolderTarget, RunFolderError, writeCheckpoint, writeJson, type EpochMetrics,
+} from '../train/runFolder.js';
+import { train, type TrainHooks, type TrainOptions, type VerificationReport } from '../train/train.js';
+import { extractDecisionTable, type RoundRule } from '../verify/extract.js';
+import { StateLimitError, verify } from '../verify/verify.js';
+import { classicFor, impossibility } from './classicProtocols.js';
+import { DISCOVERY_CONFIG, discoveryTrainConfig } from './discoveryConfig.js';
+
+export interface DiscoverOptions {
+  /** A preset name or a scenario file, and its `key=value` overrides (a resume reads them from the run). */
+  scenario?: string;
+  set?: readonly string[];
+  seed?: number;
+  /** The budget in epochs (default: the discovery config's). */
+  epochs?: number;
+  /** The run folder (default runs/discover__<scenario>__<seed>__<time>); must be missing or empty unless `resume`. */
+  run?: string;
+  /** Continue the discovery in `run` from its last checkpoint. */
+  resume?: boolean;
+  /** The verifier (default: `cgym verify`'s); tests stand in a stub to decide when the policy is safe. */
+  verify?: TrainHooks['verify'];
+  /** Episodes of the rounds-and-messages comparison and of the rule extraction (default 2000). */
+  episodes?: number;
+  /** `performance.now()` value the wall clock counts from. */
+  clockStart?: number;
+  onEpoch?: (metrics: EpochMetrics) => void;
+  /** One line at a time (the CLI prints them on stderr): the bound up front, then each new best verification. */
+  onLine?: (line: string) => void;
+}
+
+/** A protocol's rounds and messages, played against the same fixed adversary. */
+export interface ProtocolCost {
+  protocol: string;
+  adversary: string;
+  episodes: number;
+  /** Mean rounds an episode runs (until every honest agent has decided, or the horizon). */
+  rounds: number;
+  /** Mean messages an episode sends (every agent's), per honest decision (n − f a run). */
+  messagesPerDecision: number;
+  winRate: number;
+  /** The verifier's worst-case loss (null: not verified, or beyond its budget). */
+  verifiedWorstCaseLoss: number | null;
+}
+
+export interface ClassicCost {
+  classic: string;
+  source: string;
+  /** Measured (a registry protocol played here) or textbook (the registry has none: the literature's figures). */
+  kind: 'measured' | 'textbook';
+  cost: ProtocolCost | { rounds: number; messagesPerDecision: number };
+  /** Why the comparison is only a reference, or why the classic could not be played here. */
+  note: string | null;
+}
+
+export interface DiscoveryReport {
+  scenario: string;
+  set: string[];
+  seed: number;
+  run: string;
+  /** Why no protocol can be safe here (the FLM or FLP bound), or null. */
+  impossibility: string | null;
+  /** `verified safe`: the verifier proved the greedy honest policy safe; `budget`: the epochs ran out first. */
+  stoppedBecause: 'verified safe' | 'budget';
+  epochs: number;
+  budget: number;
+  wallSeconds: number;
+  /** The best verified worst-case loss of the run, and the epoch of the policy that had it (the run's result). */
+  verifiedWorstCaseLoss: number | null;
+  bestEpoch: number | null;
+  verifications: number;
+  /** The result's rules, one per round (extract.ts). */
+  rules: RoundRule[];
+  learned: ProtocolCost | null;
+  classic: ClassicCost | null;
+  reproduce: string;
+}
+
+/** The best verified policy so far, in the run folder (written whole or not at all). */
+interface BestVerified {
+  epoch: number;
+  worstCaseLoss: number;
+  policy: SavedPolicy;
+}
+
+export const discoveryPaths = (run: string) => ({ best: join(run, 'discovery-best.json'), report: join(run, 'discovery.json'), request: join(run, 'discovery-request.json') });
+
+const DEFAULT_EPISODES = 2000;
+/** The classic protocol's verification budget (train's default for the learned one). */
+const CLASSIC_MAX_STATES = 2_000_000;
+
+/** The fixed adversary both protocols' rounds and messages are measured against: train's default for the fault kind. */
+function measuringAdversary(scenario: Scenario): string {
+  if (scenario.f === 0) return 'silent';
+  return scenario.faults === 'byzantine' ? 'equivocate' : scenario.faults === 'crash' ? 'crash' : 'silent';
+}
+
+function runName(scenario: string, seed: number): string {
+  const time = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+  return join('runs', `discover__${scenario}__${seed}__${time}`);
+}
+
+/** `npx cgym discover …`: the command that reruns this discovery. */
+function reproduceCommand(request: DiscoveryRequest, budget: number): string {
+  const sets = request.set.map((s) => ` --set ${s}`).join('');
+  return `npx cgym discover --scenario ${request.scenario}${sets} --seed ${request.seed} --epochs ${budget}`;
+}
+
+/** The real verifier as train's hook: the worst-case loss and, where unsafe, the attacks behind it. */
+function verifierHook(scenario: Scenario, honest: HonestProtocol, maxStates: number): VerificationReport {
+  const result = verify({ scenario, honest, maxStates });
+  return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
+}
+
+function networkOf(honest: HonestProtocol): PolicyNetwork {
+  if (!(honest instanceof NeuralProtocol)) throw new TypeError('discover: the trainer verified a policy that is not a network');
+  return honest.network;
+}
+
+function cost(scenario: Scenario, honest: HonestProtocol, adversary: Adversary, episodes: number, seed: number, worst: number | null): ProtocolCost {
+  const result = play({ scenario, honest, adversary, episodes, seed });
+  return {
+    protocol: honest.name, adversary: adversary.name, episodes, rounds: result.meanRounds,
+    messagesPerDecision: result.meanMessages / (scenario.n - scenario.f), winRate: result.winRate, verifiedWorstCaseLoss: worst,
+  };
+}
+
+/** The classic protocol of the setting, played (and verified) where the registry has it. */
+function classicCost(scenario: Scenario, adversary: Adversary, episodes: number, seed: number, maxStates: number): ClassicCost | null {
+  const row = classicFor(scenario);
+  if (!row) return null;
+  const note = row.note ?? null;
+  if (row.protocol === null) return { classic: row.classic, source: row.source, kind: 'textbook', cost: row.textbook!(scenario.n, scenario.f), note };
+  const protocol = getProtocol(row.protocol, scenario);
+  const refused = protocol.refuse(scenario);
+  if (refused) return { classic: row.classic, source: row.source, kind: 'textbook', cost: { rounds: Number.NaN, messagesPerDecision: Number.NaN }, note: `not played: ${refused}` };
+  let worst: number | null = null;
+  try {
+    worst = verify({ scenario, honest: protocol, maxStates }).worstCaseLossRate;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error; // beyond the budget: reported as not verified
+  }
+  return { classic: row.classic, source: row.source, kind: 'measured', cost: cost(scenario, protocol, adversary, episodes, seed, worst), note };
+}
+
+/** How a discovery was asked for, kept in its run folder so that a resume reports the same reproduce command. */
+interface DiscoveryRequest {
+  scenario: string;
+  set: string[];
+  seed: number;
+}
+
+export async function discover(options: DiscoverOptions): Promise<DiscoveryReport> {
+  const run = options.resume ? options.run : (options.run ?? runName(options.scenario ?? 'scenario', options.seed ?? 0));
+  if (run === undefined) throw new RangeError('discover: resume needs the run folder to continue');
+  if (!options.resume) {
+    // Train refuses the same folders; checked here first so that the line names discover's own option.
+    const refused = refuseRunFolderTarget(run);
+    if (refused !== undefined) throw new RunFolderError(refused.replace(/^train: /, 'discover: ').replaceAll('--out', '--run'));
+  }
+  const { best: bestFile, report: reportFile, request: requestFile } = discoveryPaths(run);
+  // A resume continues the recorded run: its scenario and seed are the run's, whatever the call says.
+  const request: DiscoveryRequest = options.resume
+    ? readJson<DiscoveryRequest>(requestFile, `discover: ${run} (not a discovery run folder)`)
+    : { scenario: options.scenario ?? '', set: [...(options.set ?? [])], seed: options.seed ?? 0 };
+  if (request.scenario === '') throw new RangeError('discover: needs a scenario (a preset name or a scenario file)');
+  const { set, seed } = request;
+  const scenario = options.resume ? loadScenario(readJson<{ scenario: Record<string, unknown> }>(paths(run).config, `discover: ${run}`).scenario) : loadScenario(request.scenario, set);
+  const episodes = options.episodes ?? DEFAULT_EPISODES;
+  const say = options.onLine ?? (() => undefined);
+  const bound = impossibility(scenario);
+  if (bound) say(bound);
+
+  // ---------------------------------------------------------------- train, keeping the best verified policy
+  let best: BestVerified | undefined = options.resume && existsSync(bestFile) ? readJson<BestVerified>(bestFile, `discover: ${run}`) : undefined;
+  // The verifier runs after an epoch's update and before its metrics line: the epoch it checks is the one after the last line.
+  let epoch = options.resume ? (readCheckpoint(run)?.epoch ?? 0) : 0;
+  const verifyPolicy = options.verify ?? verifierHook;
+  const hooks: TrainHooks = {
+    ...(options.clockStart !== undefined && { clockStart: options.clockStart }),
+    onEpoch: (metrics) => {
+      if (metrics.epoch === 1) writeJson(requestFile, request);
+      epoch = metrics.epoch;
+      options.onEpoch?.(metrics);
+    },
+    verify: (s, honest, maxStates) => {
+      let report: VerificationReport;
+      try {
+        report = verifyPolicy(s, honest, maxStates);
+      } catch (error) {
+        if (!(error instanceof StateLimitError)) throw error;
+        // A young policy's ties can give the adversary more choices than the budget; a later,
+        // surer one may fit. The run goes on: this check proves nothing and adds no attacks
+        // (NaN: metrics.jsonl records it as null, not verified).
+        say(`epoch ${epoch + 1}: beyond the verifier's budget (${error.message})`);
+        return { worstCaseLoss: Number.NaN, attacks: [] };
+      }
+      if (best === undefined || report.worstCaseLoss < best.worstCaseLoss) {
+        best = { epoch: epoch + 1, worstCaseLoss: report.worstCaseLoss, policy: networkOf(honest).toJSON({ optimizer: false }) };
+        writeJson(bestFile, best);
+        say(`epoch ${best.epoch}: verified worst-case loss ${(100 * best.worstCaseLoss).toFixed(2)}%${best.worstCaseLoss === 0 ? ' (safe)' : ''}`);
+      }
+      return report;
+    },
+  };
+  const summary = options.resume
+    // A resume reads the run's recorded config (scenario included); only the budget may change.
+    ? await train({ out: run, resume: true, ...(options.epochs !== undefined && { epochs: options.epochs }), ...hooks } as TrainOptions)
+    : await train({ ...discoveryTrainConfig(scenario, { scenario: request.scenario, set, seed, out: run, ...(options.epochs !== undefined && { epochs: options.epochs }) }), ...hooks });
+  const budget = options.epochs ?? (options.resume ? readJson<{ epochs: number }>(paths(run).config, `discover: ${run}`).epochs : DISCOVERY_CONFIG.epochs);
+
+  // ---------------------------------------------------------------- the result: the best verified policy stands for the run
+  if (best === undefined && existsSync(bestFile)) best = readJson<BestVerified>(bestFile, `discover: ${run}`);
+  const found = best;
+  if (found) {
+    const lock = acquireRunLock(run);
+    try {
+      const checkpoint = readCheckpoint(run);
+      // `rate` is the verified worst-case win rate (1 − loss): what the verifier, not an evaluation, ranked it by.
+      if (checkpoint) writeCheckpoint(run, { ...checkpoint, best: { side: 'honest', epoch: found.epoch, rate: 1 - found.worstCaseLoss, policy: found.policy } });
+    } finally {
+      lock.release();
+    }
+  }
+  const adversary = getAdversary(measuringAdversary(scenario), scenario);
+  let learned: ProtocolCost | null = null;
+  let rules: RoundRule[] = [];
+  if (found) {
+    const network = PolicyNetwork.fromJSON(found.policy);
+    try {
+      const result = new NeuralProtocol(network, scenario, 'greedy', `run:${run}`);
+      rules = extractDecisionTable({ scenario, honest: result, adversary, episodes, seed }).rules;
+      learned = cost(scenario, result, adversary, episodes, seed, found.worstCaseLoss);
+    } finally {
+      network.dispose();
+    }
+  }
+  const verifiedLines = readMetrics(run).filter((m) => m.verifiedWorstCaseLoss !== null).length;
+  const report: DiscoveryReport = {
+    scenario: scenario.name,
+    set,
+    seed,
+    run,
+    impossibility: bound ?? null,
+    stoppedBecause: found?.worstCaseLoss === 0 ? 'verified safe' : 'budget',
+    epochs: summary.epochs,
+    budget,
+    wallSeconds: summary.wallSeconds,
+    verifiedWorstCaseLoss: found?.worstCaseLoss ?? null,
+    bestEpoch: found?.epoch ?? null,
+    verifications: verifiedLines,
+    rules,
+    learned,
+    classic: classicCost(scenario, adversary, episodes, seed, CLASSIC_MAX_STATES),
+    reproduce: reproduceCommand(request, budget),
+  };
+  writeJson(reportFile, report);
+  return report;
+}

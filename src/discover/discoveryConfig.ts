@@ -1,0 +1,74 @@
+/**
+ * The one learner `cgym discover` runs on every scenario (issue 15): a training config kept as
+ * data, with no per-scenario entries. Where a key cannot apply to a scenario the game itself says
+ * so, and `discoveryTrainConfig` derives it from the scenario by a rule that names no scenario:
+ *
+ * - league self-play needs an adversary to learn: with f = 0 the honest side learns alone;
+ * - "send my own input" as the first message is a head only free and relay actions have;
+ * - the history window is the whole episode (every round's frame), at most `maxRounds`.
+ *
+ * How the config was chosen (by trying, one row at a time): docs/EXPERIMENTS.md §12.
+ */
+import type { Scenario } from '../game/scenario.js';
+import type { TrainConfigInput } from '../train/config.js';
+
+/** The discovery learner: train's keys (config.ts), the scenario, seed, run folder and budget left to the call. */
+export const DISCOVERY_CONFIG = {
+  /** Both sides learn, each against the other's past snapshots or its current network (league.ts). */
+  schedule: 'league',
+  algo: 'reinforce',
+  /** The budget: discover stops earlier once the verifier proves the greedy honest policy safe. */
+  epochs: 300,
+  batch: 256,
+  /** Linear and permutation-equivariant: the other agents' blocks pooled by mean and max (EXPERIMENTS §11: 3/3 seeds on honest-consensus). */
+  honestNetwork: { kind: 'equivariant', encoder: [] },
+  honestHidden: [],
+  adversaryHidden: [32, 16],
+  /** Values relative to the own input, and a start that sends it: without it a relay team never learns to listen (EXPERIMENTS §5). */
+  observation: { valueFrame: 'own-input' },
+  messageBias: 2,
+  /** Waiting in the last round is a certain loss. */
+  commitAtHorizon: true,
+  /** The verifier in the loop: its attacks join the honest side's opponents, and a proof of safety ends the run. */
+  verifyEvery: 5,
+  /** The verifier's own default budget: a young policy's ties give the adversary many distinct choices (ba-n4-f1 passed 2,000,000 states at epoch 15). */
+  verifyMaxStates: 20_000_000,
+  counterexamples: {},
+  stopWhenVerifiedSafe: true,
+} as const satisfies Omit<TrainConfigInput, 'scenario'>;
+
+/** Whether the scenario's honest actions have a message head that "send my own input" can bias. */
+const hasMessageHead = (scenario: Scenario): boolean => scenario.honestActions === 'free' || scenario.honestActions === 'relay';
+
+export interface DiscoveryRun {
+  /** How the scenario was given (a preset name or a file) and its overrides. */
+  scenario: string;
+  set: readonly string[];
+  seed: number;
+  /** The budget in epochs (default: the config's). */
+  epochs?: number;
+  out: string;
+}
+
+/**
+ * The training config of one discovery run: the discovery config, with the keys a scenario cannot
+ * take derived from it (see the module comment), the run's scenario, seed, budget and folder.
+ */
+export function discoveryTrainConfig(scenario: Scenario, run: DiscoveryRun): TrainConfigInput {
+  const { schedule, messageBias, observation, ...rest } = DISCOVERY_CONFIG;
+  return {
+    ...rest,
+    scenario: run.scenario,
+    set: [...run.set],
+    seed: run.seed,
+    out: run.out,
+    epochs: run.epochs ?? DISCOVERY_CONFIG.epochs,
+    schedule: scenario.f > 0 ? schedule : 'honest',
+    messageBias: hasMessageHead(scenario) ? messageBias : 0,
+    observation: { ...observation, history: scenario.maxRounds },
+    honestNetwork: { ...DISCOVERY_CONFIG.honestNetwork, encoder: [...DISCOVERY_CONFIG.honestNetwork.encoder] },
+    honestHidden: [...DISCOVERY_CONFIG.honestHidden],
+    adversaryHidden: [...DISCOVERY_CONFIG.adversaryHidden],
+    counterexamples: { ...DISCOVERY_CONFIG.counterexamples },
+  };
+}

@@ -1,0 +1,166 @@
+// `discover` (src/discover): the one discovery config validates on every row of issue 15's table;
+// a run stops at the first verification that proves the policy safe, and otherwise stands for its
+// best verified policy; its run folder is train's (never overwritten, resumable); the FLM bound is
+// stated up front where no protocol can be safe. The verifier is a stub here (the options object's
+// `verify`), so when the run is "safe" is decided by the test, not by learning.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDiscovery } from '../../src/cli/commands/discover.js';
+import { classicFor, impossibility } from '../../src/discover/classicProtocols.js';
+import { discover } from '../../src/discover/discover.js';
+import { discoveryTrainConfig } from '../../src/discover/discoveryConfig.js';
+import { loadScenario } from '../../src/game/loadScenario.js';
+import { parseTrainConfig, resolveTrainConfig } from '../../src/train/config.js';
+import { readCheckpoint, readMetrics } from '../../src/train/runFolder.js';
+import type { TrainHooks } from '../../src/train/train.js';
+import { StateLimitError } from '../../src/verify/verify.js';
+
+/** The rows of issue 15's table, as `cgym discover` takes them. */
+const ROWS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['honest-consensus', []],
+  ['byzantine-breaking', []],
+  ['pki', []],
+  ['ba-n4-f1', []],
+  ['bb-pki-n3-f1', []],
+  ['phase-king-n5-f1', ['n=4', 'f=2', 'faults=crash', 'maxRounds=4']],
+  ['ba-n3-f1', []],
+];
+
+const freshRun = (): string => join(mkdtempSync(join(tmpdir(), 'cgym-discover-')), 'run');
+
+/** A verifier that answers the given worst-case losses in turn (the last one from then on). */
+function scriptedVerifier(losses: readonly number[]): { verify: NonNullable<TrainHooks['verify']>; calls: () => number } {
+  let calls = 0;
+  return {
+    verify: () => ({ worstCaseLoss: losses[Math.min(calls++, losses.length - 1)]!, attacks: [] }),
+    calls: () => calls,
+  };
+}
+
+describe('the discovery config', () => {
+  it.each(ROWS.map(([name, set]) => [name, set]))('validates on %s (one config, no per-scenario entries)', (name, set) => {
+    const scenario = loadScenario(name, set);
+    const config = discoveryTrainConfig(scenario, { scenario: name, set, seed: 0, out: freshRun() });
+    const resolved = resolveTrainConfig(parseTrainConfig(config));
+    expect(resolved.stopWhenVerifiedSafe).toBe(true);
+    expect(resolved.verifyEvery).toBeGreaterThan(0);
+    expect(resolved.counterexamples).not.toBeNull();
+    expect(resolved.honestNetwork.kind).toBe('equivariant');
+  });
+
+  it('stopWhenVerifiedSafe without a verification is refused, naming the key and the rule', () => {
+    expect(() => resolveTrainConfig(parseTrainConfig({ scenario: 'honest-consensus', stopWhenVerifiedSafe: true }))).toThrow(
+      /stopWhenVerifiedSafe=true needs a verification \(verifyEvery > 0\)/,
+    );
+    expect(() => parseTrainConfig({ scenario: 'honest-consensus', stopWhenVerifiedSafe: 'yes' })).toThrow(/stopWhenVerifiedSafe.*must be true or false/);
+  });
+});
+
+describe('discover', () => {
+  it('stops at the first verification that proves the greedy honest policy safe', async () => {
+    const run = freshRun();
+    const verifier = scriptedVerifier([0.5, 0]);
+    const report = await discover({ scenario: 'honest-consensus', epochs: 50, run, verify: verifier.verify, episodes: 200 });
+    expect(verifier.calls()).toBe(2);
+    expect(report.stoppedBecause).toBe('verified safe');
+    expect(report.epochs).toBe(10);
+    expect(readMetrics(run).map((m) => m.epoch).at(-1)).toBe(10);
+    expect(report.verifiedWorstCaseLoss).toBe(0);
+    expect(report.bestEpoch).toBe(10);
+    expect(report.reproduce).toBe('npx cgym discover --scenario honest-consensus --seed 0 --epochs 50');
+  });
+
+  it('goes on past a verification beyond the verifier\'s budget, which proves nothing', async () => {
+    const run = freshRun();
+    let calls = 0;
+    const verify: NonNullable<TrainHooks['verify']> = () => {
+      if (calls++ === 0) throw new StateLimitError('verify: more than --max-states=1 states explored');
+      return { worstCaseLoss: 0, attacks: [] };
+    };
+    const lines: string[] = [];
+    const report = await discover({ scenario: 'honest-consensus', epochs: 50, run, verify, episodes: 100, onLine: (line) => lines.push(line) });
+    expect(lines[0]).toMatch(/^epoch 5: beyond the verifier's budget/);
+    expect(readMetrics(run).find((m) => m.epoch === 5)?.verifiedWorstCaseLoss).toBeNull();
+    expect(report).toMatchObject({ stoppedBecause: 'verified safe', epochs: 10, bestEpoch: 10, verifications: 1 });
+  });
+
+  it('when the budget ends first, the best verified policy stands for the run', async () => {
+    const run = freshRun();
+    const report = await discover({ scenario: 'honest-consensus', epochs: 15, run, verify: scriptedVerifier([0.5, 0.25, 0.5]).verify, episodes: 200 });
+    expect(report.stoppedBecause).toBe('budget');
+    expect(report.epochs).toBe(15);
+    expect(report.verifiedWorstCaseLoss).toBe(0.25);
+    expect(report.bestEpoch).toBe(10);
+    // `cgym verify --run` and `extract --run` read the checkpoint's best: the policy of epoch 10.
+    expect(readCheckpoint(run)?.best).toMatchObject({ side: 'honest', epoch: 10, rate: 0.75 });
+    expect(report.learned?.verifiedWorstCaseLoss).toBe(0.25);
+    expect(JSON.parse(readFileSync(join(run, 'discovery.json'), 'utf8'))).toMatchObject({ stoppedBecause: 'budget', bestEpoch: 10 });
+  });
+
+  it('never writes into a folder that holds anything, and a finished run is not started over', async () => {
+    const dir = freshRun();
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    await expect(discover({ scenario: 'honest-consensus', epochs: 5, run: dir, verify: scriptedVerifier([0]).verify, episodes: 100 })).rejects.toThrow(/not empty|holds|exists/);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(dir, 'config.json'))).toBe(false);
+
+    const run = freshRun();
+    await discover({ scenario: 'honest-consensus', epochs: 5, run, verify: scriptedVerifier([0.5]).verify, episodes: 100 });
+    const before = readFileSync(join(run, 'metrics.jsonl'), 'utf8');
+    await expect(discover({ scenario: 'honest-consensus', epochs: 5, run, verify: scriptedVerifier([0]).verify, episodes: 100 })).rejects.toThrow();
+    expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8')).toBe(before);
+  });
+
+  it('resumes a run from its checkpoint, with the budget extended, and keeps its best', async () => {
+    const run = freshRun();
+    await discover({ scenario: 'honest-consensus', epochs: 5, run, verify: scriptedVerifier([0.25]).verify, episodes: 100 });
+    const report = await discover({ run, resume: true, epochs: 10, verify: scriptedVerifier([0.5]).verify, episodes: 100 });
+    expect(readMetrics(run).map((m) => m.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(report.verifiedWorstCaseLoss).toBe(0.25);
+    expect(report.bestEpoch).toBe(5);
+    expect(report.reproduce).toBe('npx cgym discover --scenario honest-consensus --seed 0 --epochs 10');
+  });
+
+  it('states the FLM bound up front on ba-n3-f1 (n ≤ 3f without signatures), and only where it holds', async () => {
+    expect(impossibility(loadScenario('ba-n3-f1'))).toMatch(/n=3 ≤ 3f=3 .*FLM bound: Fischer, Lynch & Merritt 1986/);
+    expect(impossibility(loadScenario('byzantine-breaking'))).toMatch(/FLM/);
+    for (const solvable of ['pki', 'ba-n4-f1', 'bb-pki-n3-f1', 'honest-consensus']) expect(impossibility(loadScenario(solvable))).toBeUndefined();
+
+    const lines: string[] = [];
+    const report = await discover({ scenario: 'ba-n3-f1', epochs: 1, run: freshRun(), verify: scriptedVerifier([0.5]).verify, episodes: 100, onLine: (line) => lines.push(line) });
+    expect(lines[0]).toMatch(/FLM bound/);
+    expect(report.impossibility).toMatch(/FLM bound/);
+    expect(report.classic?.note).toMatch(/n ≤ 3f/);
+    // What the terminal shows: the bound first, the verdict, the comparison and how to rerun it.
+    const shown = formatDiscovery(report);
+    expect(shown.split('\n')[3]).toMatch(/^bound: .*FLM bound/);
+    expect(shown).toMatch(/verified worst-case loss \(best\) +50\.00%/);
+    expect(shown).toMatch(/budget of 1 epochs ended \(best at epoch 1\)/);
+    expect(shown).toMatch(/^ {2}majority \(no protocol is correct here\) /m);
+    expect(shown).toMatch(/reproduce: npx cgym discover --scenario ba-n3-f1 --seed 0 --epochs 1\n$/);
+  });
+});
+
+describe('the classic protocol of a setting', () => {
+  it.each([
+    ['honest-consensus', [], 'majority'],
+    ['pki', [], 'eig'],
+    ['ba-n4-f1', [], 'eig'],
+    ['bb-pki-n3-f1', [], 'dolev-strong'],
+    ['phase-king-n5-f1', [], 'phase-king'],
+    ['slush-3v2', [], 'slush'],
+    ['phase-king-n5-f1', ['n=4', 'f=2', 'faults=crash', 'maxRounds=4'], null],
+  ] as const)('%s %j: %s', (name, set, protocol) => {
+    const row = classicFor(loadScenario(name, [...set]));
+    expect(row?.protocol).toBe(protocol);
+    if (protocol === null) expect(row?.classic).toBe('FloodSet');
+  });
+
+  it('FloodSet (not in the registry) is reported from the textbook: f+1 rounds', () => {
+    const row = classicFor(loadScenario('phase-king-n5-f1', ['n=4', 'f=2', 'faults=crash', 'maxRounds=4']))!;
+    expect(row.textbook!(4, 2)).toEqual({ rounds: 3, messagesPerDecision: 18 });
+  });
+});
