@@ -62,8 +62,10 @@ export interface SpecVerdict {
   kind: SpecKind;
   /** true / false: decided exactly within the horizon; null: not checked (`reason`). */
   holds: boolean | null;
-  /** Why it was not checked: a liveness specification, or a safety shape verify does not check exactly (one line). */
+  /** Why it was not checked: a liveness specification, a safety shape verify does not check exactly, or the budget (one line). */
   reason?: string;
+  /** Holds because its premise is false at every start of the scenario (bosco's and cf1s's `F == 0` at F = 1): nothing was checked. */
+  vacuous?: true;
   counterexample?: SpecCounterexample;
 }
 
@@ -77,6 +79,12 @@ export interface AutomatonSpecsResult {
   /** Distinct states explored (memo entries, summed over chance outcomes). */
   distinctStates: number;
   seconds: number;
+  /**
+   * Set when the search stopped at the budget (the StateLimitError's line): a violation found before
+   * is still a real counterexample, every other safety specification is `holds: null` — never a
+   * verdict on a partial search.
+   */
+  beyondBudget?: string;
 }
 
 export interface AutomatonSpecsOptions {
@@ -162,12 +170,19 @@ export function verifyAutomatonSpecs(options: AutomatonSpecsOptions): AutomatonS
   }
   const { total } = countChance(scenario);
   const search = new SpecSearch(scenario, protocol, model, monitors, maxStates);
-  if (monitors.length > 0) for (const { setup } of chanceOutcomes(scenario)) search.solve(setup);
+  let beyondBudget: string | undefined;
+  try {
+    if (monitors.length > 0) for (const { setup } of chanceOutcomes(scenario)) search.solve(setup);
+  } catch (error) {
+    if (!(error instanceof StateLimitError)) throw error;
+    beyondBudget = error.message;
+  }
 
   for (const [k, monitor] of monitors.entries()) {
     const witness = search.witnesses[k];
     if (!witness) {
-      specs[monitor.name] = { kind: 'safety', holds: true };
+      if (beyondBudget !== undefined) specs[monitor.name] = { kind: 'safety', holds: null, reason: `beyond the budget: ${beyondBudget}` };
+      else specs[monitor.name] = { kind: 'safety', holds: true, ...(((search.everActive >> k) & 1) === 0 && { vacuous: true as const }) };
       continue;
     }
     const counterexample = replaySpecCounterexample(scenario, protocol, witness, monitor.name);
@@ -176,7 +191,15 @@ export function verifyAutomatonSpecs(options: AutomatonSpecsOptions): AutomatonS
   // In the file's order.
   const ordered: Record<string, SpecVerdict> = {};
   for (const spec of protocol.automaton.specifications) ordered[spec.name] = specs[spec.name]!;
-  return { specs: ordered, horizon: scenario.maxRounds, chanceOutcomes: total, states: search.states, distinctStates: search.distinct, seconds: (performance.now() - started) / 1000 };
+  return {
+    specs: ordered,
+    horizon: scenario.maxRounds,
+    chanceOutcomes: total,
+    states: search.states,
+    distinctStates: search.distinct,
+    seconds: (performance.now() - started) / 1000,
+    ...(beyondBudget !== undefined && { beyondBudget }),
+  };
 }
 
 /**
@@ -218,6 +241,8 @@ class SpecSearch {
   private alive: number;
   /** Per chance outcome: monitors whose premise held at the start. */
   private active = 0;
+  /** Monitors whose premise held at the start of some chance outcome (the others hold vacuously). */
+  everActive = 0;
   private setup!: EpisodeSetup;
   private readonly byzantine: boolean;
   private readonly locations: number;
@@ -294,6 +319,7 @@ class SpecSearch {
     this.monitors.forEach((m, k) => {
       if (!m.premise || m.premise(config)) this.active |= 1 << k;
     });
+    this.everActive |= this.active;
     this.memo = new Set();
     const armed = this.check(config, 0, [], [], 1);
     try {

@@ -94,7 +94,7 @@ function specsSearch(r: AutomatonSpecsResult): Omit<AutomatonSpecsResult, 'specs
 export function formatAutomatonSpecs(r: AutomatonSpecsResult): string {
   const width = Math.max(...Object.keys(r.specs).map((name) => name.length), 4);
   const lines = Object.entries(r.specs).map(([name, s]) => {
-    const what = s.holds === true ? 'holds' : s.holds === false ? `VIOLATED in round ${s.counterexample!.round} (faulty ${s.counterexample!.setup.faulty.join(',') || 'none'}, inputs ${s.counterexample!.setup.inputs.join(',')})` : `not checked: ${s.reason}`;
+    const what = s.holds === true ? (s.vacuous ? 'holds (its premise is false at every start: nothing to check)' : 'holds') : s.holds === false ? `VIOLATED in round ${s.counterexample!.round} (faulty ${s.counterexample!.setup.faulty.join(',') || 'none'}, inputs ${s.counterexample!.setup.inputs.join(',')})` : `not checked: ${s.reason}`;
     return `  ${name.padEnd(width)}  ${s.kind.padEnd(8)}  ${what}`;
   });
   const header = `\nthe file's specifications (safety: every run of at most ${r.horizon} rounds, every adversary and chance outcome; ${count(r.states)} states, ${r.seconds.toFixed(2)} s):\n`;

@@ -1,0 +1,109 @@
+/**
+ * The ByMC table: every file of examples/bymc at its smallest (N, T, F) inside its assumptions
+ * (src/protocols/thresholdAutomaton/smallest.ts), its own safety specifications checked by `verify`
+ * (src/verify/automatonSpecs.ts: every run of at most R rounds, every adversary, every chance
+ * outcome), next to the published verdict. A file whose safety specifications all hold vacuously at
+ * F = 1 (their premise is `F == 0`) gets a second row at F = 0.
+ *
+ *   npm run build && node dist/bench/bymcTable.js [--rounds R] [--max-delay D] [--max-states M] [--only strb,aba]
+ *
+ * Prints the Markdown table and writes bench/bymc-table.md and bench/bymc-table.json. Defaults:
+ * R = 3, D = 1, M = 5,000,000 engine states per file (a file past it is "beyond budget"; a
+ * violation found before the budget ran out is still reported, with its replayable run).
+ */
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseScenario } from '../src/game/scenario.js';
+import { getProtocol } from '../src/protocols/registry.js';
+import type { AutomatonProtocol } from '../src/protocols/thresholdAutomaton/protocol.js';
+import { SMALLEST, type SmallestSize } from '../src/protocols/thresholdAutomaton/smallest.js';
+import { verifyAutomatonSpecs, type AutomatonSpecsResult } from '../src/verify/automatonSpecs.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Published verdicts (examples/bymc/README.md: ByMC, Konnov & Widder ISoLA 2018; TACO, CAV 2026): parameterized, for all sizes inside the assumptions. */
+const PUBLISHED: Record<string, string> = {
+  strb: 'safe', aba: 'safe', bosco: 'safe', bcrb: 'safe', c1cs: 'safe', cf1s: 'safe', frb: 'safe', nbacg: 'safe', nbacr: 'safe', cc: 'safe',
+  'ben-or': 'safe',
+  'n-rabc': 'none listed',
+};
+
+interface Row {
+  file: string;
+  size: string;
+  specs: string;
+  verdict: string;
+  published: string;
+  states: number;
+  seconds: number;
+  result: AutomatonSpecsResult;
+}
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`bymcTable: ${name} must be a number ≥ 0 (got ${process.argv[at + 1]})`);
+  return value;
+}
+
+function check([file, n, f, faults, params]: SmallestSize, rounds: number, maxDelay: number, maxStates: number): Row {
+  const scenario = parseScenario({ name: `${file}-smallest`, n, f, faults, timing: 'async', maxDelay, maxRounds: rounds, honestActions: 'free' });
+  const protocol = getProtocol(`${ROOT}/examples/bymc/${file}.ta${params ? `[${params}]` : ''}`, scenario) as AutomatonProtocol;
+  const result = verifyAutomatonSpecs({ scenario, protocol, maxStates });
+  const safety = Object.entries(result.specs).filter(([, s]) => s.kind === 'safety');
+  const cells = safety.map(([name, s]) =>
+    s.holds === true ? `${name} ${s.vacuous ? 'holds (premise false: vacuous)' : 'holds'}` : s.holds === false ? `**${name} violated** (round ${s.counterexample!.round})` : s.reason?.startsWith('beyond the budget') ? `${name} beyond budget` : `${name} not checked (shape)`,
+  );
+  const live = Object.entries(result.specs).filter(([, s]) => s.kind === 'liveness').map(([name]) => name);
+  if (live.length) cells.push(`liveness not checked: ${live.join(', ')}`);
+  const verdict = safety.some(([, s]) => s.holds === false) ? 'unsafe' : safety.every(([, s]) => s.holds === true) ? (safety.every(([, s]) => s.vacuous) ? 'vacuous' : 'safe') : 'beyond budget';
+  const parameters = params ? params.replace(/,/g, ', ') : '—';
+  return { file, size: `${n} / ${parameters} / ${f}`, specs: cells.join('; '), verdict, published: PUBLISHED[file] ?? '—', states: result.states, seconds: result.seconds, result };
+}
+
+function main(): void {
+  const rounds = option('--rounds', 3);
+  const maxDelay = option('--max-delay', 1);
+  const maxStates = option('--max-states', 5_000_000);
+  const at = process.argv.indexOf('--only');
+  const only = at >= 0 ? new Set(process.argv[at + 1]!.split(',')) : undefined;
+  const rows: Row[] = [];
+  for (const size of SMALLEST) {
+    if (only && !only.has(size[0])) continue;
+    const row = check(size, rounds, maxDelay, maxStates);
+    rows.push(row);
+    process.stderr.write(`${row.file}: ${row.verdict} (${row.states} states, ${row.seconds.toFixed(1)} s)\n`);
+    // Every safety specification's premise is `F == 0`: the smallest size where they say something has no fault.
+    if (row.verdict === 'vacuous') {
+      const [file, n, , faults, params] = size;
+      const fault0 = params.replace(/\bF=1\b/, 'F=0');
+      const again = check([file, n, 0, faults, fault0], rounds, maxDelay, maxStates);
+      rows.push(again);
+      process.stderr.write(`${again.file} at F=0: ${again.verdict} (${again.states} states, ${again.seconds.toFixed(1)} s)\n`);
+    }
+  }
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout: the table says so
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const header = `Safety specifications of each file checked by \`verify\` over every run of at most R = ${rounds} rounds (async, maxDelay ${maxDelay}), every adversary and chance outcome; budget ${maxStates.toLocaleString('en')} engine states per row; ${date}, commit ${commit}.\n\n`;
+  const table = [
+    '| file | N / params / F | specifications | verdict | published verdict | states | s |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.file} | ${r.size} | ${r.specs} | ${r.verdict} | ${r.published} | ${r.states.toLocaleString('en')} | ${r.seconds.toFixed(1)} |`),
+  ].join('\n');
+  const note = '\n\nPublished tool times (ByMC, TACO) for these files: not found offline (the suite\'s README and the TACO paper\'s pages available here list none).\n';
+  const markdown = header + table + note;
+  process.stdout.write(markdown);
+  const here = resolve(ROOT, 'bench');
+  writeFileSync(resolve(here, 'bymc-table.md'), markdown);
+  writeFileSync(resolve(here, 'bymc-table.json'), JSON.stringify({ date, commit, rounds, maxDelay, maxStates, rows: rows.map(({ result, ...row }) => ({ ...row, specs: result.specs, beyondBudget: result.beyondBudget ?? null })) }, null, 2) + '\n');
+}
+
+main();
