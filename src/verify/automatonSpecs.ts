@@ -10,18 +10,22 @@
  * (protocols/thresholdAutomaton/specs.ts: one configuration per rule taken, agent by agent, then
  * the round's crashes).
  *
- * **Safety** specifications are checked exactly, by reachability over those states, in the shapes
- * the ByMC files use (anything else is refused in one line naming the specification, never
- * approximated):
- * - `[] P`: P at every configuration of every run;
- * - `A -> [] P` (also `A -> (B -> [] P)`, and `A || [] P` read as `!A -> [] P`): where A holds at the
- *   initial configuration, P at every one;
- * - `[](P -> [] Q)`: once P held, Q at that and every later configuration (a one-bit monitor).
- * P, Q, A, B are formulas without temporal operators. A run is within the horizon (the scenario's
- * maxRounds): "holds" means no run of at most R rounds breaks it, exactly.
+ * Every specification is checked exactly over the runs of at most R rounds (the scenario's
+ * maxRounds), in the shapes the ByMC files use; anything else is refused in one line naming the
+ * specification, never approximated. A, F, G, P, Q below are formulas without temporal operators.
  *
- * **Liveness** specifications are not judged here: `holds: null` with the reason (`play` evaluates
- * them on played runs within the horizon).
+ * **Safety**, by reachability: `[] P` (P at every configuration of every run); `A -> [] P` (also
+ * `A -> (B -> [] P)`, and `A || [] P` read as `!A -> [] P`: A at the initial configuration); and
+ * `[](P -> [] Q)` (once P held, Q then and at every later configuration: a one-bit monitor).
+ *
+ * **Liveness, under fair bounded delivery within the horizon**: `premises -> promise`, the premises a
+ * conjunction of A (at the initial configuration), `<>[]F` and `[]F`, the promise `<>G` or
+ * `[](P -> <>Q)`, also behind `A ->`. Every run of the engine is fair in the bounded sense: the
+ * adversary delays a message by at most maxDelay rounds, and a process takes an enabled rule at once.
+ * A run is read to its end as `play` reads it (specs.ts): `<>[]F` holds when F holds at the last
+ * configuration, `[]F` when F held at every one, `<>G` when G held at some one, `[](P -> <>Q)` when
+ * no P is left without a Q at or after it. The promise must be met by the end of EVERY run whose
+ * premises hold; a violation means "not within R rounds" on that run, which a longer horizon may cure.
  *
  * The search: depth-first from each chance outcome's start. A state is remembered on its exact
  * joint key (`_internals/keys.ts`, the verdict search's) extended by the automaton's configuration
@@ -92,42 +96,80 @@ export interface AutomatonSpecsOptions {
   protocol: AutomatonProtocol;
   /** Stop with a StateLimitError after this many engine states (default 20,000,000): never a verdict on a partial search. */
   maxStates?: number;
+  /** Check only these specifications (by name; the others are left out of the result); default: every one. */
+  only?: readonly string[];
 }
 
-/** A safety specification as the monitor that checks it configuration by configuration. */
+type Test = (config: Configuration) => boolean;
+
+/** A specification as the monitor that checks it configuration by configuration (three bits of state each: `bit`). */
 interface Monitor {
   name: string;
+  kind: SpecKind;
   /** Tested once, on the initial configuration: the specification says nothing about a run that starts elsewhere. */
-  premise: ((config: Configuration) => boolean) | undefined;
-  /** `[](P -> [] Q)`: P, which arms the monitor. */
-  trigger: ((config: Configuration) => boolean) | undefined;
-  /** What must hold (once armed). */
-  invariant: (config: Configuration) => boolean;
+  premise: Test | undefined;
+  /** Safety `[](P -> [] Q)`: P, which arms the monitor (bit ARMED). */
+  trigger?: Test;
+  /** Safety: what must hold at every configuration (once armed). */
+  invariant?: Test;
+  /** Liveness premises `<>[]F`: F at the run's last configuration (the finite-trace reading, as play's). */
+  finally?: Test[];
+  /** Liveness premises `[]F`: F at every configuration (bit BROKEN once it failed). */
+  always?: Test[];
+  /** Liveness `<>G`: G at some configuration (bit ARMED: seen). */
+  goal?: Test;
+  /** Liveness `[](P -> <>Q)`: every P answered by a Q then or later (bit ARMED: a P waits for its Q). */
+  response?: { ask: Test; answer: Test };
 }
 
-/** The safety shapes checked exactly (module comment); anything else is a one-line reason. */
+/** Monitor bits: three per monitor. */
+const ARMED = 1, BROKEN = 2;
+const bit = (k: number, which: number): number => which << (3 * k);
+
+/** `A && B && …` as its conjuncts. */
+function conjuncts(e: LtlExpr): LtlExpr[] {
+  return e.kind === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/** The shapes checked exactly (module comment); anything else is a one-line reason. */
 function monitorOf(name: string, formula: LtlExpr, model: CompiledAutomaton): Monitor | string {
-  const premises: LtlExpr[] = [];
+  const kind = specKind(formula);
+  const test = (e: LtlExpr) => statePredicate(e, model);
+  const initial: LtlExpr[] = [], eventuallyAlways: LtlExpr[] = [], always: LtlExpr[] = [];
+  const refusal = `${model.automaton.file}: specification ${name}: verify checks exactly the shapes A -> [] P and [](P -> [] Q) (safety), and premises A, <>[]F, []F -> <>G or [](P -> <>Q) (liveness), with A, F, G, P, Q without temporal operators; this one is not checked`;
   let body = formula;
-  // `A -> φ`, and `A || φ` (nbacr's validity), read as `!A -> φ`.
+  // `A -> φ`, and `A || φ` (nbacr's validity), read as `!A -> φ`; a liveness premise may also hold <>[]F and []F.
   for (;;) {
-    if (body.kind === 'implies' && isStateFormula(body.left)) {
-      premises.push(body.left);
+    if (body.kind === 'implies') {
+      const parts = conjuncts(body.left);
+      const fits = parts.every((c) => isStateFormula(c) || (kind === 'liveness' && ((c.kind === 'eventually' && c.operand.kind === 'always' && isStateFormula(c.operand.operand)) || (c.kind === 'always' && isStateFormula(c.operand)))));
+      if (!fits) return refusal;
+      for (const c of parts) {
+        if (isStateFormula(c)) initial.push(c);
+        else if (c.kind === 'always') always.push(c.operand);
+        else if (c.kind === 'eventually' && c.operand.kind === 'always') eventuallyAlways.push(c.operand.operand);
+      }
       body = body.right;
     } else if (body.kind === 'or' && isStateFormula(body.left) !== isStateFormula(body.right)) {
       const [state, rest] = isStateFormula(body.left) ? [body.left, body.right] : [body.right, body.left];
-      premises.push({ kind: 'not', operand: state, at: body.at });
+      initial.push({ kind: 'not', operand: state, at: body.at });
       body = rest;
     } else break;
   }
-  const refusal = `${model.automaton.file}: specification ${name}: verify checks exactly the safety shapes [] P, A -> [] P and [](P -> [] Q) (P, Q, A without temporal operators); this one is not checked`;
-  if (body.kind !== 'always') return refusal;
-  const premiseTests = premises.map((p) => statePredicate(p, model));
+  const premiseTests = initial.map(test);
   const premise = premiseTests.length ? (c: Configuration) => premiseTests.every((t) => t(c)) : undefined;
-  const inner = body.operand;
-  if (isStateFormula(inner)) return { name, premise, trigger: undefined, invariant: statePredicate(inner, model) };
-  if (premises.length === 0 && inner.kind === 'implies' && isStateFormula(inner.left) && inner.right.kind === 'always' && isStateFormula(inner.right.operand))
-    return { name, premise: undefined, trigger: statePredicate(inner.left, model), invariant: statePredicate(inner.right.operand, model) };
+  if (kind === 'safety') {
+    if (body.kind !== 'always') return refusal;
+    const inner = body.operand;
+    if (isStateFormula(inner)) return { name, kind, premise, invariant: test(inner) };
+    if (initial.length === 0 && inner.kind === 'implies' && isStateFormula(inner.left) && inner.right.kind === 'always' && isStateFormula(inner.right.operand))
+      return { name, kind, premise, trigger: test(inner.left), invariant: test(inner.right.operand) };
+    return refusal;
+  }
+  const premises = { finally: eventuallyAlways.map(test), always: always.map(test) };
+  if (body.kind === 'eventually' && isStateFormula(body.operand)) return { name, kind, premise, ...premises, goal: test(body.operand) };
+  if (body.kind === 'always' && body.operand.kind === 'implies' && isStateFormula(body.operand.left) && body.operand.right.kind === 'eventually' && isStateFormula(body.operand.right.operand))
+    return { name, kind, premise, ...premises, response: { ask: test(body.operand.left), answer: test(body.operand.right.operand) } };
   return refusal;
 }
 
@@ -158,12 +200,10 @@ export function verifyAutomatonSpecs(options: AutomatonSpecsOptions): AutomatonS
   const model = protocol.compiled(scenario.n, scenario.f);
   const specs: Record<string, SpecVerdict> = {};
   const monitors: Monitor[] = [];
-  for (const spec of protocol.automaton.specifications) {
+  const chosen = protocol.automaton.specifications.filter((spec) => !options.only || options.only.includes(spec.name));
+  for (const name of options.only ?? []) if (!chosen.some((spec) => spec.name === name)) throw new RangeError(`verify: ${protocol.automaton.file} has no specification ${name} (it has ${protocol.automaton.specifications.map((spec) => spec.name).join(', ')})`);
+  for (const spec of chosen) {
     const kind = specKind(spec.formula);
-    if (kind === 'liveness') {
-      specs[spec.name] = { kind, holds: null, reason: 'liveness: not checked by verify (play judges it on the runs it plays, within the horizon)' };
-      continue;
-    }
     const monitor = monitorOf(spec.name, spec.formula, model);
     if (typeof monitor === 'string') specs[spec.name] = { kind, holds: null, reason: monitor };
     else monitors.push(monitor);
@@ -181,16 +221,16 @@ export function verifyAutomatonSpecs(options: AutomatonSpecsOptions): AutomatonS
   for (const [k, monitor] of monitors.entries()) {
     const witness = search.witnesses[k];
     if (!witness) {
-      if (beyondBudget !== undefined) specs[monitor.name] = { kind: 'safety', holds: null, reason: `beyond the budget: ${beyondBudget}` };
-      else specs[monitor.name] = { kind: 'safety', holds: true, ...(((search.everActive >> k) & 1) === 0 && { vacuous: true as const }) };
+      if (beyondBudget !== undefined) specs[monitor.name] = { kind: monitor.kind, holds: null, reason: `beyond the budget: ${beyondBudget}` };
+      else specs[monitor.name] = { kind: monitor.kind, holds: true, ...(((search.everActive >> k) & 1) === 0 && { vacuous: true as const }) };
       continue;
     }
     const counterexample = replaySpecCounterexample(scenario, protocol, witness, monitor.name);
-    specs[monitor.name] = { kind: 'safety', holds: false, counterexample };
+    specs[monitor.name] = { kind: monitor.kind, holds: false, counterexample };
   }
   // In the file's order.
   const ordered: Record<string, SpecVerdict> = {};
-  for (const spec of protocol.automaton.specifications) ordered[spec.name] = specs[spec.name]!;
+  for (const spec of chosen) ordered[spec.name] = specs[spec.name]!;
   return {
     specs: ordered,
     horizon: scenario.maxRounds,
@@ -256,6 +296,7 @@ class SpecSearch {
     readonly monitors: readonly Monitor[],
     readonly maxStates: number,
   ) {
+    if (monitors.length > 10) throw new RangeError(`verify: ${protocol.name}: more than 10 specifications to check at once (three monitor bits each in 32)`);
     this.R = scenario.maxRounds;
     this.witnesses = monitors.map(() => undefined);
     this.alive = (1 << monitors.length) - 1;
@@ -289,20 +330,52 @@ class SpecSearch {
   }
 
   /**
-   * Observes one configuration: arms triggers, and records a violation of every live monitor whose
-   * invariant fails. Returns the monitors' bits after it.
+   * Observes one configuration: updates every watched monitor's bits, and records a violation of
+   * every safety monitor whose invariant fails. Returns the bits after it.
    */
-  private check(config: Configuration, armed: number, path: readonly ScriptRound[], chance: readonly number[], round: number): number {
+  private check(config: Configuration, bits: number, path: readonly ScriptRound[], chance: readonly number[], round: number): number {
     const watch = this.alive & this.active;
     this.monitors.forEach((m, k) => {
       if (!((watch >> k) & 1)) return;
-      if (m.trigger && !((armed >> k) & 1) && m.trigger(config)) armed |= 1 << k;
-      if (m.trigger && !((armed >> k) & 1)) return;
-      if (m.invariant(config)) return;
-      this.witnesses[k] = { setup: this.setup, script: [...path], chance: [...chance], round };
-      this.alive &= ~(1 << k);
+      const armed = bit(k, ARMED);
+      if (m.kind === 'liveness') {
+        if (m.always!.some((t) => !t(config))) bits |= bit(k, BROKEN);
+        if (m.goal && m.goal(config)) bits |= armed;
+        if (m.response) {
+          if (m.response.answer(config)) bits &= ~armed;
+          else if (m.response.ask(config)) bits |= armed;
+        }
+        return;
+      }
+      if (m.trigger && !(bits & armed) && m.trigger(config)) bits |= armed;
+      if (m.trigger && !(bits & armed)) return;
+      if (m.invariant!(config)) return;
+      this.violated(k, path, chance, round);
     });
-    return armed;
+    return bits;
+  }
+
+  /** The end of a run (the episode is over, or the horizon): every liveness monitor whose premises held and whose promise is still open is violated. */
+  private leaf(config: Configuration, bits: number, path: readonly ScriptRound[], chance: readonly number[], round: number): void {
+    const watch = this.alive & this.active;
+    this.monitors.forEach((m, k) => {
+      if (m.kind !== 'liveness' || !((watch >> k) & 1)) return;
+      if (bits & bit(k, BROKEN) || !m.finally!.every((t) => t(config))) return;
+      const armed = (bits & bit(k, ARMED)) !== 0;
+      if (m.goal ? !armed : armed) this.violated(k, path, chance, round);
+    });
+  }
+
+  private violated(k: number, path: readonly ScriptRound[], chance: readonly number[], round: number): void {
+    this.witnesses[k] = { setup: this.setup, script: [...path], chance: [...chance], round };
+    this.alive &= ~(1 << k);
+  }
+
+  /** The bits of the monitors still watched (a key need not tell apart states that differ only in the dead ones). */
+  private liveBits(bits: number): number {
+    let mask = 0;
+    for (let k = 0; k < this.monitors.length; k++) if ((this.alive >> k) & 1) mask |= bit(k, 7);
+    return bits & mask;
   }
 
   solve(setup: EpisodeSetup): void {
@@ -333,8 +406,8 @@ class SpecSearch {
   /** Every run from slot b of `src` at the start of round r, with the configuration and monitor bits reached so far. */
   private explore(src: GameBatch, b: number, r: number, config: Configuration, armed: number, path: ScriptRound[], chance: number[]): void {
     if ((this.alive & this.active) === 0) return;
-    if (src.done[b] || r > this.R) return;
-    const key = `${jointKey(src, b)}|${String.fromCharCode(...config)}|${armed & this.alive}`;
+    if (src.done[b] || r > this.R) return this.leaf(config, armed, path, chance, r - 1);
+    const key = `${jointKey(src, b)}|${String.fromCharCode(...config)}|${this.liveBits(armed)}`;
     if (this.memo.has(key)) return;
     this.memo.add(key);
 

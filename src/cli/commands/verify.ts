@@ -97,10 +97,10 @@ export function formatAutomatonSpecs(r: AutomatonSpecsResult): string {
     const what = s.holds === true ? (s.vacuous ? 'holds (its premise is false at every start: nothing to check)' : 'holds') : s.holds === false ? `VIOLATED in round ${s.counterexample!.round} (faulty ${s.counterexample!.setup.faulty.join(',') || 'none'}, inputs ${s.counterexample!.setup.inputs.join(',')})` : `not checked: ${s.reason}`;
     return `  ${name.padEnd(width)}  ${s.kind.padEnd(8)}  ${what}`;
   });
-  const header = `\nthe file's specifications (safety: every run of at most ${r.horizon} rounds, every adversary and chance outcome; ${count(r.states)} states, ${r.seconds.toFixed(2)} s):\n`;
+  const header = `\nthe file's specifications, over every run of at most ${r.horizon} rounds, every adversary and chance outcome (liveness: met within the horizon; ${count(r.states)} states, ${r.seconds.toFixed(2)} s):\n`;
   const traces = Object.entries(r.specs)
     .filter(([, s]) => s.holds === false)
-    .map(([name, s]) => `\n${name} breaks on this run (script: ${s.counterexample!.script.map((round, k) => `${k + 1}: ${JSON.stringify(round)}`).join('; ')}${s.counterexample!.chance ? `; automaton choices ${s.counterexample!.chance.join(' ')}` : ''}):\n\n${s.counterexample!.trace}`);
+    .map(([name, s]) => `\n${name} breaks on this run (adversary script: ${s.counterexample!.script.map((round, k) => `${k + 1}: ${JSON.stringify(round)}`).join('; ') || 'none'}${s.counterexample!.chance ? `; automaton choices ${s.counterexample!.chance.join(' ')}` : ''}):\n\n${s.counterexample!.trace}`);
   return header + lines.join('\n') + '\n' + traces.join('');
 }
 
