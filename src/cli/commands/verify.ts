@@ -7,6 +7,10 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { availableParallelism } from 'node:os';
 import type { VerifyResult } from '../../verify/verify.js';
+import { StateLimitError } from '../../verify/verify.js';
+import { verifyAutomatonSpecs, type AutomatonSpecsResult } from '../../verify/automatonSpecs.js';
+import { getProtocol } from '../../protocols/registry.js';
+import { isAutomatonOrMutantName, type AutomatonProtocol } from '../../protocols/thresholdAutomaton/protocol.js';
 import { verifyOnAllCores } from '../../verify/verifyOnAllCores.js';
 import { flag, integer, oneOf, overrides, scenarioSource, text, version } from '../../game/parseConfig.js';
 import { addConfigOption, commandConfig, givenFlags, withDefault } from '../commandConfig.js';
@@ -55,19 +59,49 @@ export function verifyCommand(): Command {
 
 async function runVerify(config: VerifyConfig): Promise<void> {
   const { honest, scenario } = await honestAndScenario('verify', { ...config, honest: honestWithParams(config.honest, config.param) });
+  // A threshold automaton's own specifications are checked first: they are its judge, and the game's
+  // verdict may be out of the budget's reach where they are not (then `verdict` is null, with the reason).
+  const automaton = typeof honest === 'string' && isAutomatonOrMutantName(honest) ? (getProtocol(honest, scenario) as AutomatonProtocol) : undefined;
+  const specs = automaton && verifyAutomatonSpecs({ scenario, protocol: automaton, maxStates: config.maxStates });
   const progress = startProgress(config);
-  let result: VerifyResult;
+  let result: VerifyResult | undefined;
+  let beyond: string | undefined;
   try {
     result = await verifyOnAllCores({ scenario, honest, maxStates: config.maxStates, ...(config.workers !== null && { workers: config.workers }), ...(progress && { onProgress: progress.update }) });
+  } catch (error) {
+    if (!(specs && error instanceof StateLimitError)) throw error;
+    beyond = error.message;
   } finally {
     progress?.stop();
   }
   if (config.json) {
-    const { counterexample, ...rest } = result.verdict === 'unsafe' ? result : { ...result, counterexample: null };
-    process.stdout.write(JSON.stringify({ ...rest, set: config.set, counterexample }, null, 2) + '\n');
+    const verdict = result ? (({ counterexample, ...rest }) => ({ ...rest, counterexample }))(result.verdict === 'unsafe' ? result : { ...result, counterexample: null }) : { verdict: null, verdictBeyondBudget: beyond };
+    process.stdout.write(JSON.stringify({ ...verdict, set: config.set, ...(specs && { specs: specs.specs, specsSearch: specsSearch(specs) }) }, null, 2) + '\n');
     return;
   }
-  process.stdout.write(formatVerify(result, scenarioLabel(scenario, config.set)));
+  if (result) process.stdout.write(formatVerify(result, scenarioLabel(scenario, config.set)));
+  else process.stdout.write(`${scenarioLabel(scenario, config.set)} · honest ${typeof honest === 'string' ? honest : honest.name}\n\n  verdict (consistency, validity, termination): beyond the budget: ${beyond}\n`);
+  if (specs) process.stdout.write(formatAutomatonSpecs(specs));
+}
+
+/** The specification search's size, without the per-specification verdicts. */
+function specsSearch(r: AutomatonSpecsResult): Omit<AutomatonSpecsResult, 'specs'> {
+  const { specs: _specs, ...rest } = r;
+  return rest;
+}
+
+/** One line per specification of the file: holds / violated (with the counterexample's round) / not checked (why). */
+export function formatAutomatonSpecs(r: AutomatonSpecsResult): string {
+  const width = Math.max(...Object.keys(r.specs).map((name) => name.length), 4);
+  const lines = Object.entries(r.specs).map(([name, s]) => {
+    const what = s.holds === true ? (s.vacuous ? 'holds (its premise is false at every start: nothing to check)' : 'holds') : s.holds === false ? `VIOLATED in round ${s.counterexample!.round} (faulty ${s.counterexample!.setup.faulty.join(',') || 'none'}, inputs ${s.counterexample!.setup.inputs.join(',')})` : `not checked: ${s.reason}`;
+    return `  ${name.padEnd(width)}  ${s.kind.padEnd(8)}  ${what}`;
+  });
+  const header = `\nthe file's specifications, over every run of at most ${r.horizon} rounds, every adversary and chance outcome (liveness: met within the horizon; ${count(r.states)} states, ${r.seconds.toFixed(2)} s):\n`;
+  const traces = Object.entries(r.specs)
+    .filter(([, s]) => s.holds === false)
+    .map(([name, s]) => `\n${name} breaks on this run (adversary script: ${s.counterexample!.script.map((round, k) => `${k + 1}: ${JSON.stringify(round)}`).join('; ') || 'none'}${s.counterexample!.chance ? `; automaton choices ${s.counterexample!.chance.join(' ')}` : ''}):\n\n${s.counterexample!.trace}`);
+  return header + lines.join('\n') + '\n' + traces.join('');
 }
 
 /** A bar on stderr over the chance outcomes, only on a terminal and never with --json. */

@@ -57,19 +57,65 @@ function promisesEventually(e: LtlExpr, positive: boolean): boolean {
 export const specKind = (formula: LtlExpr): SpecKind => (promisesEventually(formula, true) ? 'liveness' : 'safety');
 
 /** A configuration: per location the processes in it, then per shared counter its value. */
-type Configuration = Int32Array;
+export type Configuration = Int32Array;
 
-/** Evaluates a specification on a finite run of configurations. */
-export function holdsOn(formula: LtlExpr, run: readonly Configuration[], model: CompiledAutomaton): boolean {
+/**
+ * A formula without temporal operators as a test of one configuration (the verifier's monitors and
+ * `holdsOn` share it): names are locations, then shared counters, then macros and parameters.
+ */
+export function statePredicate(e: LtlExpr, model: CompiledAutomaton): (config: Configuration) => boolean {
   const ta = model.automaton;
   const macros = new Map(ta.defines.map((d) => [d.name, d.expr]));
   const locationIndex = new Map(model.locations.map((name, k) => [name, k]));
   const counterIndex = new Map(ta.shared.map((name, k) => [name, model.locations.length + k]));
-  const at = (k: number) => (name: string): number => {
+  let config: Configuration = new Int32Array(0);
+  const lookup = (name: string): number => {
     const slot = locationIndex.get(name) ?? counterIndex.get(name);
-    if (slot !== undefined) return run[k]![slot]!;
-    return model.parameters[name]!;
+    return slot !== undefined ? config[slot]! : model.parameters[name]!;
   };
+  const test = (x: LtlExpr): boolean => {
+    switch (x.kind) {
+      case 'cmp': {
+        const l = evalArith(x.left, lookup, macros);
+        const r = evalArith(x.right, lookup, macros);
+        return x.op === '>' ? l > r : x.op === '>=' ? l >= r : x.op === '<' ? l < r : x.op === '<=' ? l <= r : x.op === '==' ? l === r : l !== r;
+      }
+      case 'not':
+        return !test(x.operand);
+      case 'and':
+        return test(x.left) && test(x.right);
+      case 'or':
+        return test(x.left) || test(x.right);
+      case 'implies':
+        return !test(x.left) || test(x.right);
+      case 'always':
+      case 'eventually':
+        throw new RangeError(`${ta.file}: statePredicate: a temporal operator is no state predicate`);
+    }
+  };
+  return (at: Configuration): boolean => {
+    config = at;
+    return test(e);
+  };
+}
+
+/** Whether φ has no temporal operator (a test of one configuration). */
+export function isStateFormula(e: LtlExpr): boolean {
+  switch (e.kind) {
+    case 'cmp':
+      return true;
+    case 'not':
+      return isStateFormula(e.operand);
+    case 'always':
+    case 'eventually':
+      return false;
+    default:
+      return isStateFormula(e.left) && isStateFormula(e.right);
+  }
+}
+
+/** Evaluates a specification on a finite run of configurations. */
+export function holdsOn(formula: LtlExpr, run: readonly Configuration[], model: CompiledAutomaton): boolean {
   const memo = new Map<LtlExpr, boolean[]>();
   // Truth at every position, last to first (so [] and <> are one pass each).
   const truth = (e: LtlExpr): boolean[] => {
@@ -79,11 +125,8 @@ export function holdsOn(formula: LtlExpr, run: readonly Configuration[], model: 
     let out: boolean[];
     switch (e.kind) {
       case 'cmp': {
-        out = run.map((_, k) => {
-          const l = evalArith(e.left, at(k), macros);
-          const r = evalArith(e.right, at(k), macros);
-          return e.op === '>' ? l > r : e.op === '>=' ? l >= r : e.op === '<' ? l < r : e.op === '<=' ? l <= r : e.op === '==' ? l === r : l !== r;
-        });
+        const test = statePredicate(e, model);
+        out = run.map((config) => test(config));
         break;
       }
       case 'not':
@@ -135,6 +178,8 @@ export function checkSpecifications(options: {
   batchSize?: number;
   /** Told after each batch, episode by episode in order, which specifications the episode broke (the hunt scores an attacker by them). */
   onEpisode?: (episode: number, violated: readonly string[]) => void;
+  /** Called after each batch's reset, before it plays: the verifier sets a counterexample's setup and coins here to replay it. */
+  prepare?: (game: GameBatch) => void;
 }): Record<string, SpecResult> {
   const { scenario, protocol, adversary, episodes } = options;
   const seed = options.seed ?? 0;
@@ -168,6 +213,7 @@ export function checkSpecifications(options: {
   try {
     for (let first = 0; first < episodes; first += size) {
       game.reset(first);
+      options.prepare?.(game);
       current = Array.from({ length: size }, (_, b) => {
         const config = new Int32Array(locations + model.counterTypes.length);
         for (let i = 0; i < n; i++) {

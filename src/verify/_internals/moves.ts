@@ -65,8 +65,12 @@ function protocolSends(game: GameBatch, b: number, j: number, honest: HonestActi
   return honest.message[a]! >= 0 || (game.hasRelays && honest.relay[a] === 1);
 }
 
-/** The moves available in slot b of `game` (round `game.round`), given this round's honest actions. */
-export function generateMoves(game: GameBatch, b: number, honest: HonestActions): GlobalMove[] {
+/**
+ * The moves available in slot b of `game` (round `game.round`), given this round's honest actions.
+ * `byzantineTags`: tags a Byzantine message may carry in every round besides those (a threshold
+ * automaton's message types, which a faulty process may send at any time: verify/automatonSpecs.ts).
+ */
+export function generateMoves(game: GameBatch, b: number, honest: HonestActions, byzantineTags: readonly number[] = []): GlobalMove[] {
   const { n, values: V, round: r } = game;
   const base = b * n;
   const faults = game.scenario.faults;
@@ -76,7 +80,7 @@ export function generateMoves(game: GameBatch, b: number, honest: HonestActions)
   const delayable = game.maxDelay > 0 && (timing === 'async' || (timing === 'partial-sync' && r < game.gst[b]!));
 
   // Tags a Byzantine message may carry this round: 0 and every tag an honest sender uses now.
-  const tags = new Set<number>([0]);
+  const tags = new Set<number>([0, ...byzantineTags]);
   for (let j = 0; j < n; j++) if (!game.faulty[base + j] && game.needsAction(b, j) && honest.message[base + j]! >= 0) tags.add(honest.tag[base + j]!);
   const messageChoices = [SILENT];
   for (let v = 0; v < V; v++) for (const t of tags) messageChoices.push(v * 256 + t);
