@@ -38,7 +38,7 @@ import { ExhaustiveSolver, ExpectimaxSolver, type ExhaustiveSolution, type Expec
 import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY } from './_internals/expectimax.js';
 import { PROPERTIES } from './_internals/outcomes.js';
 import { RandomisedProtocolError, RoundWidthError, StateLimitError, type SearchOptions } from './_internals/search.js';
-import { AgentRenamer, checkAgentRoles } from './_internals/symmetry.js';
+import { AgentRenamer, checkAgentRoles, verificationRoles } from './_internals/symmetry.js';
 
 export { StateLimitError };
 
@@ -292,9 +292,10 @@ export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { 
  */
 function checkedRoles(scenario: Scenario, protocol: HonestProtocol): number[] | undefined {
   if (!protocol.agentRoles || usesSamples(scenario)) return undefined;
-  const roles = [...protocol.agentRoles(scenario)];
+  const declared = [...protocol.agentRoles(scenario)];
+  const roles = verificationRoles(declared, scenario);
   if (new Set(roles).size === roles.length) return undefined;
-  const check = checkAgentRoles(protocol, scenario, roles);
+  const check = checkAgentRoles(protocol, scenario, declared);
   if (check.ok === false) throw new RefusedError(check.why);
   return check.ok === true ? roles : undefined;
 }

@@ -19,7 +19,9 @@
  *    and per chain from who is faulty, crashed, signed and sending — all renamed along — so the
  *    options at π·S are the renamed options at S (in another order, which no answer depends on).
  * 4. The verdict is invariant when π also keeps the chance outcome's roles: the properties (judge.ts,
- *    outcomes.ts) are symmetric in the honest agents given who is faulty and every input.
+ *    outcomes.ts) are symmetric in the honest agents given who is faulty and the inputs — agreement
+ *    reads the multiset of inputs, broadcast the sender's (agent 0, kept apart: `verificationRoles`),
+ *    interactive consistency agent j's input for entry j (so there π must keep inputs).
  * By induction over the rounds left, the optimal adversary breaks the same properties from π·S as
  * from S, in the same number of rounds, and its winning script at π·S is the renamed script.
  * Hence:
@@ -29,7 +31,8 @@
  *   the reduction — and counted with the orbit's size (every chance outcome is equally likely).
  *   A winning script for a member is the representative's, renamed.
  * - **Inside the search** (search.ts): within one chance outcome, the renamings in G that fix
- *   every faulty agent and keep every input (`searchClasses`) fix the verdict's context, so the memo
+ *   every faulty agent and keep every input (`searchClasses`) map the outcome to itself and keep
+ *   the verdict's context, so the memo
  *   is keyed by the least key over the state's renamings (sought among `candidateRenamings`), its answer stored renamed to that
  *   canonical state and renamed back where it is met (witness scripts, and the last-step outcome
  *   sets with the moves that reach them: `renameResult`). Faulty agents stay put, so the crash
@@ -100,7 +103,8 @@ export function inverse(perm: Permutation): number[] {
 
 /**
  * The renamings one chance outcome's search may use, as classes of interchangeable agents: honest
- * agents of equal role and equal input (every faulty agent stays put). Only classes of two or more;
+ * agents of equal role and equal input (every faulty agent stays put) — the renamings that map
+ * the outcome to itself, so that renamed states of one search meet. Only classes of two or more;
  * undefined when there is none.
  */
 export function searchClasses(roles: readonly number[], setup: EpisodeSetup): number[][] | undefined {
@@ -335,6 +339,16 @@ export class AgentRenamer {
     for (let j = this.n - 1; j >= 0; j--) out = out * V + entries[j]!;
     return out;
   }
+}
+
+/**
+ * The protocol's roles as the verifier uses them: broadcast's sender (agent 0) is judged apart
+ * (its input is the one to agree on), so it gets a role of its own whatever the protocol declares.
+ */
+export function verificationRoles(roles: readonly number[], scenario: Scenario): number[] {
+  const out = [...roles];
+  if (scenario.problem === 'broadcast' && out.some((role, i) => i > 0 && role === out[0])) out[0] = Math.min(...out) - 1;
+  return out;
 }
 
 // ---------------------------------------------------------------- checking a protocol's claim

@@ -1,0 +1,156 @@
+// The symmetry reduction (src/verify/_internals/symmetry.ts) must change nothing but the work:
+// the same verdict and rates with and without it, counterexamples and attacks that replay, a false
+// declaration refused, and a canonical key that really is one per orbit.
+import { describe, expect, it } from 'vitest';
+import { AdversaryActions, HonestActions } from '../../src/game/actions.js';
+import { GameBatch } from '../../src/game/GameBatch.js';
+import { loadScenario } from '../../src/game/loadScenario.js';
+import { everyAgentAlike, type HonestProtocol } from '../../src/game/strategy.js';
+import { createScriptedAdversary } from '../../src/protocols/adversaries/scripted.js';
+import { getProtocol } from '../../src/protocols/registry.js';
+import { RefusedError } from '../../src/protocols/types.js';
+import { jointKey } from '../../src/verify/_internals/keys.js';
+import { AgentRenamer, candidateRenamings, checkAgentRoles, permutationsPreserving, searchClasses, verificationRoles } from '../../src/verify/_internals/symmetry.js';
+import { replayCounterexample, verify, type VerifyResult } from '../../src/verify/verify.js';
+
+const STRB = 'examples/bymc/strb.ta[T=1]';
+
+/** What the reduction must not change. */
+const answer = (r: VerifyResult) => ({ verdict: r.verdict, violations: r.violations, worstCaseLossRate: r.worstCaseLossRate, breakRate: r.breakRate, chanceOutcomes: r.chanceOutcomes });
+
+describe('symmetry reduction: the same answers with less work', () => {
+  it.each([
+    ['ba-n3-f1', 'eig', [], 'unsafe', undefined],
+    ['ba-n4-f1', 'majority', [], 'unsafe', undefined],
+    ['ic-n4-f1', 'eig', [], 'safe', [[3]]],
+    ['bb-pki-n3-f1', 'dolev-strong', [], 'safe', undefined],
+    ['bb-pki-n3-f1', 'dolev-strong', ['identity=authenticated'], 'unsafe', undefined],
+    ['ba-n4-f1', 'phase-king', ['maxRounds=5', 'honestActions=free'], 'unsafe', [[1]]],
+    ['ba-n4-f1', 'majority', ['timing=async', 'maxDelay=1', 'maxRounds=3'], 'unsafe', undefined],
+    ['partial-sync-crash', 'majority', ['maxRounds=3'], 'unsafe', undefined],
+    ['ba-n4-f1', 'majority', ['faults=omission', 'maxRounds=3', 'honestActions=free'], 'unsafe', undefined],
+  ] as const)('%s %s %j: verdict, loss and break rates equal with and without it', (preset, honest, overrides, verdict, faultySets) => {
+    const scenario = loadScenario(preset, [...overrides]);
+    const options = { scenario, honest, ...(faultySets && { faultySets }) };
+    const reduced = verify(options);
+    const full = verify({ ...options, symmetry: false });
+    expect(reduced.verdict).toBe(verdict);
+    expect(answer(reduced)).toEqual(answer(full));
+    expect(full.orbits).toBeUndefined();
+    expect(reduced.states).toBeLessThan(full.states);
+    if (reduced.verdict === 'unsafe' && full.verdict === 'unsafe') {
+      // The first shortest counterexample falls on the same chance outcome, in as many rounds.
+      expect(reduced.counterexample.setup).toEqual(full.counterexample.setup);
+      expect(reduced.counterexample.rounds).toBe(full.counterexample.rounds);
+      // Every outcome the adversary wins has an attack, renamed from its orbit's representative.
+      expect(reduced.attacks.map((a) => a.setup)).toEqual(full.attacks.map((a) => a.setup));
+      for (const attack of reduced.attacks) expect(replayCounterexample(scenario, honest, attack.setup, attack.script).violated.length, JSON.stringify(attack.setup)).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports the orbits searched next to the chance outcomes: EIG at n=4, f=1 has 32 outcomes in 4 orbits', () => {
+    const result = verify({ scenario: loadScenario('ba-n4-f1'), honest: 'eig', maxStates: 1e6 });
+    expect(result).toMatchObject({ verdict: 'safe', chanceOutcomes: 32, orbits: 4 });
+  });
+});
+
+/** Agent 0 always proposes 0 (a tie rule that names an agent): not symmetric, whatever it declares. */
+const lopsided: HonestProtocol = {
+  ...getProtocol('majority'),
+  name: 'lopsided-majority',
+  agentRoles: everyAgentAlike,
+  act(game, out) {
+    getProtocol('majority').act(game, out);
+    for (let b = 0; b < game.size; b++) if (game.needsAction(b, 0) && out.message[b * game.n] >= 0) out.message[b * game.n] = 0;
+  },
+};
+
+describe('symmetry reduction: a declaration is checked before it is used', () => {
+  it('a protocol that falsely declares its agents alike is refused in one line', () => {
+    const scenario = loadScenario('ba-n4-f1');
+    expect(() => verify({ scenario, honest: lopsided })).toThrow(RefusedError);
+    expect(() => verify({ scenario, honest: lopsided })).toThrow(/^lopsided-majority: declares agents with equal agentRoles \[0,0,0,0\] interchangeable, but renaming them \(.*\) changes its message .* in round 1/);
+    // Switched off, the same protocol is verified as it is.
+    expect(verify({ scenario, honest: lopsided, symmetry: false }).verdict).toBe('unsafe');
+  });
+
+  it('a sender or a king declared like everyone else is caught', () => {
+    for (const [preset, name] of [['bb-pki-n3-f1', 'dolev-strong'], ['phase-king-n5-f1', 'phase-king'], ['ba-n4-f1', 'majority']] as const) {
+      const scenario = loadScenario(preset, name === 'majority' ? ['problem=broadcast'] : []);
+      const check = checkAgentRoles(getProtocol(name), scenario, everyAgentAlike(scenario));
+      expect(check.ok, `${name} on ${preset}`).toBe(false);
+    }
+  });
+
+  it('a threshold automaton declares every process a copy; its coins (a choice among enabled rules) keep it out of the reduction', () => {
+    const scenario = loadScenario('ba-n4-f1', ['timing=async', 'maxDelay=1', 'maxRounds=4', 'honestActions=free']);
+    const protocol = getProtocol(STRB, scenario);
+    expect(protocol.agentRoles!(scenario)).toEqual([0, 0, 0, 0]);
+    expect(checkAgentRoles(protocol, scenario, [0, 0, 0, 0]).ok).not.toBe(false);
+  });
+
+  it('broadcast\'s sender is judged apart, so it keeps a role of its own whatever a protocol declares', () => {
+    expect(verificationRoles([0, 0, 0, 0], loadScenario('bb-pki-n3-f1', ['n=4']))).toEqual([-1, 0, 0, 0]);
+    expect(verificationRoles([0, 0, 0, 0], loadScenario('ba-n4-f1'))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('the zoo\'s declarations hold', () => {
+    for (const [preset, name] of [['ba-n4-f1', 'eig'], ['ic-n4-f1', 'eig'], ['bb-pki-n4-f2', 'dolev-strong'], ['phase-king-n5-f1', 'phase-king'], ['ba-n4-f1', 'majority']] as const) {
+      const scenario = loadScenario(preset);
+      const protocol = getProtocol(name);
+      expect(checkAgentRoles(protocol, scenario, protocol.agentRoles!(scenario)), `${name} on ${preset}`).toEqual({ ok: true });
+    }
+  });
+});
+
+describe('symmetry reduction: the canonical key', () => {
+  it('is the same for a state and every renaming of it that keeps roles, inputs and faulty agents', () => {
+    const scenario = loadScenario('ba-n4-f1', ['n=5']);
+    const protocol = getProtocol('eig');
+    const renamer = new AgentRenamer(scenario);
+    const game = new GameBatch(scenario, { size: 1 });
+    const renamed = new GameBatch(scenario, { size: 1 });
+    const scratch = new GameBatch(scenario, { size: 1 });
+    const canonical = (g: GameBatch, classes: number[][]) => {
+      let best: string | undefined;
+      scratch.round = g.round;
+      for (const perm of candidateRenamings(g, 0, classes)) {
+        renamer.permuteEpisode(g, 0, scratch, 0, perm);
+        const key = jointKey(scratch, 0);
+        if (best === undefined || key < best) best = key;
+      }
+      return best!;
+    };
+    const setup = { faulty: [4], inputs: [1, 1, 1, 1, 0] };
+    const classes = searchClasses(protocol.agentRoles!(scenario), setup)!;
+    expect(classes).toEqual([[0, 1, 2, 3]]);
+    const group = permutationsPreserving(['a', 'a', 'a', 'a', 'f'])!;
+    let checked = 0;
+    // States after round 1 and 2 under a few adversaries, each renamed by all 24 renamings.
+    for (const script of [[{ messages: [[4, 0, 0, 0], [4, 1, 1, 0]] }], [{ messages: [[4, 2, 1, 0]] }, { relays: [[4, 0, 1, 0], [4, 3, 2, 1]] }]] as const) {
+      game.reset(0);
+      game.setup(0, setup);
+      const adversary = createScriptedAdversary(script as never);
+      const honest = new HonestActions(1, scenario.n, scenario);
+      const actions = new AdversaryActions(1, scenario.n, scenario);
+      for (let r = 1; r <= script.length; r++) {
+        honest.clear();
+        actions.clear();
+        protocol.act(game, honest);
+        adversary.act(game, honest, actions);
+        game.step(honest, actions);
+      }
+      const key = canonical(game, classes);
+      const distinct = new Set<string>();
+      for (const perm of group) {
+        renamed.round = game.round;
+        renamer.permuteEpisode(game, 0, renamed, 0, perm);
+        distinct.add(jointKey(renamed, 0));
+        expect(canonical(renamed, classes)).toBe(key);
+        checked++;
+      }
+      expect(distinct.size).toBeGreaterThan(1); // the renamings did make different states
+    }
+    expect(checked).toBe(48);
+  });
+});
