@@ -122,7 +122,7 @@ describe('symmetry reduction: the canonical key', () => {
       return best!;
     };
     const setup = { faulty: [4], inputs: [1, 1, 1, 1, 0] };
-    const classes = searchClasses(protocol.agentRoles!(scenario), setup)!;
+    const classes = searchClasses(protocol.agentRoles!(scenario), setup, true)!;
     expect(classes).toEqual([[0, 1, 2, 3]]);
     const group = permutationsPreserving(['a', 'a', 'a', 'a', 'f'])!;
     let checked = 0;

@@ -27,8 +27,8 @@
  *
  * 4. **Symmetry** (`SearchOptions.symmetry`, symmetry.ts, where the soundness argument is): when the
  *    protocol declares (and passed the check) which agents it treats alike, the memo is keyed by
- *    the least key over renamings of interchangeable honest agents (same role, same input; faulty
- *    agents stay put), the answer stored for that canonical state and renamed back where met. Then
+ *    the least key over renamings of interchangeable agents (honest ones of equal role and input,
+ *    Byzantine ones of equal role), the answer stored for that canonical state and renamed back where met. Then
  *    every state is memoised, the last steps too, since renamed copies of one are met often.
  * Values are not renamed: the zoo's protocols break value symmetry (ties go to 0).
  */
@@ -90,6 +90,12 @@ export interface StateResult {
 }
 
 const KIDS_CHUNK = 512;
+/**
+ * Last-step answers memoised per chance outcome under symmetry. They carry their outcome sets and
+ * moves (kilobytes each, against a few bytes for others), and Dolev–Strong at n=4, f=2 ran out of
+ * heap keeping them all; past this many, last steps are solved afresh as without symmetry.
+ */
+const MAX_LAST_STEP_MEMO = 100_000;
 
 /** Switches of the searches (`VerifyOptions` passes them; not on the command line). */
 export interface SearchOptions {
@@ -113,6 +119,7 @@ export class Search {
   private readonly probes: Bench[] = [];
   private readonly kids: Bench[] = [];
   private memo = new Map<string, StateResult>();
+  private lastStepsMemoised = 0;
   private honestIds: number[] = [];
   private ctx!: ValidityContext;
   private readonly rngBefore = new Uint32Array(RNG_WORDS);
@@ -177,6 +184,7 @@ export class Search {
   /** Solves the root state in slot b of `root` (round 1, chance moves set). */
   solveRoot(root: GameBatch, b: number): StateResult {
     this.memo = new Map();
+    this.lastStepsMemoised = 0;
     const n = root.n;
     this.honestIds = [];
     for (let i = 0; i < n; i++) if (!root.faulty[b * n + i]) this.honestIds.push(i);
@@ -185,7 +193,7 @@ export class Search {
     if (this.renamer) {
       const faulty = Array.from({ length: n }, (_, i) => i).filter((i) => root.faulty[b * n + i]);
       const inputs = Array.from(root.input.subarray(b * n, b * n + n));
-      const classes = searchClasses(this.options.symmetry!, { faulty, inputs });
+      const classes = searchClasses(this.options.symmetry!, { faulty, inputs }, root.byzantine);
       this.scratch ??= new GameBatch(this.scenario, { size: 1, memorySlots: this.protocol.memorySlots });
       if (classes) this.symmetry = { renamer: this.renamer, classes, scratch: this.scratch };
     }
@@ -224,7 +232,7 @@ export class Search {
     const known = key === undefined ? undefined : this.memo.get(key);
     if (known) return canonical ? this.rename(known, inverse(canonical)) : known;
     const result = this.solveFresh(src, b, r);
-    if (key !== undefined && (sym || !result.final)) this.memo.set(key, canonical ? this.rename(result, canonical) : result);
+    if (key !== undefined && (!result.final || (sym && this.lastStepsMemoised++ < MAX_LAST_STEP_MEMO))) this.memo.set(key, canonical ? this.rename(result, canonical) : result);
     return result;
   }
 

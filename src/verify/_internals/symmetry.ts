@@ -30,12 +30,12 @@
  *   enumeration order, so the first shortest counterexample falls on the same outcome as without
  *   the reduction — and counted with the orbit's size (every chance outcome is equally likely).
  *   A winning script for a member is the representative's, renamed.
- * - **Inside the search** (search.ts): within one chance outcome, the renamings in G that fix
- *   every faulty agent and keep every input (`searchClasses`) map the outcome to itself and keep
- *   the verdict's context, so the memo
+ * - **Inside the search** (search.ts): within one chance outcome, the renamings in G that map
+ *   honest agents to honest ones of equal input and Byzantine agents to Byzantine ones
+ *   (`searchClasses`) map the outcome to itself and keep the verdict's context, so the memo
  *   is keyed by the least key over the state's renamings (sought among `candidateRenamings`), its answer stored renamed to that
  *   canonical state and renamed back where it is met (witness scripts, and the last-step outcome
- *   sets with the moves that reach them: `renameResult`). Faulty agents stay put, so the crash
+ *   sets with the moves that reach them: `Search.rename`). Crashing agents stay put, so the crash
  *   choices (global moves) keep their order, which the last-step reduction relies on.
  * Randomised protocols are not reduced (their coins are drawn in agent order); the expectimax
  * search always runs every chance outcome.
@@ -102,16 +102,19 @@ export function inverse(perm: Permutation): number[] {
 }
 
 /**
- * The renamings one chance outcome's search may use, as classes of interchangeable agents: honest
- * agents of equal role and equal input (every faulty agent stays put) — the renamings that map
- * the outcome to itself, so that renamed states of one search meet. Only classes of two or more;
- * undefined when there is none.
+ * The renamings one chance outcome's search may use, as classes of interchangeable agents — the
+ * renamings that map the outcome to itself, so that renamed states of one search meet: honest
+ * agents of equal role and equal input; Byzantine agents of equal role (no rule reads their input,
+ * and they make no global move). Crashing and omitting agents stay put: their crash choices are
+ * the search's global moves, whose order the last-step reduction relies on, and their inputs are
+ * judged. Only classes of two or more; undefined when there is none.
  */
-export function searchClasses(roles: readonly number[], setup: EpisodeSetup): number[][] | undefined {
+export function searchClasses(roles: readonly number[], setup: EpisodeSetup, byzantine: boolean): number[][] | undefined {
   const classes = new Map<string, number[]>();
   roles.forEach((role, i) => {
-    if (setup.faulty.includes(i)) return;
-    const label = `${role}/${setup.inputs[i]}`;
+    const faulty = setup.faulty.includes(i);
+    if (faulty && !byzantine) return;
+    const label = faulty ? `byzantine/${role}` : `${role}/${setup.inputs[i]}`;
     const list = classes.get(label);
     if (list) list.push(i);
     else classes.set(label, [i]);
@@ -129,6 +132,8 @@ const NAMES_AGENTS: ReadonlySet<number> = new Set([Field.decisionVector, Field.c
  * envelopes it was sent (arrival, value, tag) — who sent which forgotten.
  */
 export function renameInvariant(game: GameBatch, b: number, h: number): string {
+  // What a Byzantine agent was sent is in no key (keys.ts): summarising it would only split ties.
+  if (game.byzantine && game.faulty[b * game.n + h]) return '';
   const parts: number[] = [];
   visitOwn(game, b, h, { cell: (field, _index, value) => void (NAMES_AGENTS.has(field) || parts.push(value)) });
   const n = game.n;
