@@ -10,6 +10,7 @@ import { createScriptedAdversary } from '../../src/protocols/adversaries/scripte
 import { getProtocol } from '../../src/protocols/registry.js';
 import { RefusedError } from '../../src/protocols/types.js';
 import { jointKey } from '../../src/verify/_internals/keys.js';
+import { generateMoves, writeOption } from '../../src/verify/_internals/moves.js';
 import { AgentRenamer, candidateRenamings, checkAgentRoles, permutationsPreserving, searchClasses, verificationRoles } from '../../src/verify/_internals/symmetry.js';
 import { replayCounterexample, verify, type VerifyResult } from '../../src/verify/verify.js';
 
@@ -152,5 +153,55 @@ describe('symmetry reduction: the canonical key', () => {
       expect(distinct.size).toBeGreaterThan(1); // the renamings did make different states
     }
     expect(checked).toBe(48);
+  });
+});
+
+describe('symmetry reduction: renamed answers', () => {
+  it('a renamed move, option by option, is the renamed adversary choice (what a memoised last step is replayed with)', () => {
+    const scenario = loadScenario('bb-pki-n3-f1', ['n=4', 'identity=authenticated']);
+    const protocol = getProtocol('dolev-strong');
+    const renamer = new AgentRenamer(scenario);
+    const perm = [0, 2, 3, 1]; // the sender stays, the others rotate
+    const game = new GameBatch(scenario, { size: 2 });
+    const renamed = new GameBatch(scenario, { size: 2 });
+    const expected = new GameBatch(scenario, { size: 1 });
+    game.reset(0);
+    game.setup(0, { faulty: [1], inputs: [1, 0, 0, 0] });
+    const honest = new HonestActions(2, scenario.n, scenario);
+    protocol.act(game, honest);
+    game.step(honest, new AdversaryActions(2, scenario.n, scenario)); // round 1, the faulty agent silent
+    game.round = renamed.round = expected.round = 2;
+    honest.clear();
+    protocol.act(game, honest);
+    const moves = generateMoves(game, 0, honest);
+    let compared = 0;
+    for (const m of moves[0]!.recipients) {
+      const m2 = renamer.renameMove(moves[0]!, perm).recipients.find((x) => x.recipient === perm[m.recipient])!;
+      for (let t = 0; t < m.count; t += Math.max(1, Math.floor(m.count / 7))) {
+        // Option t of the original on the original state, and option t of the renamed move on the renamed state.
+        game.copyEpisodeFrom(game, 0, 1);
+        renamer.permuteEpisode(game, 0, renamed, 1, perm);
+        const original = new AdversaryActions(2, scenario.n, scenario);
+        const copy = new AdversaryActions(2, scenario.n, scenario);
+        writeOption(game, 1, m, t, original);
+        writeOption(renamed, 1, m2, t, copy);
+        const honestOriginal = new HonestActions(2, scenario.n, scenario);
+        const honestRenamed = new HonestActions(2, scenario.n, scenario);
+        game.done[0] = renamed.done[0] = 1;
+        game.done[1] = renamed.done[1] = 0;
+        protocol.act(game, honestOriginal);
+        protocol.act(renamed, honestRenamed);
+        game.done[1] = renamed.done[1] = 0;
+        game.step(honestOriginal, original);
+        renamed.step(honestRenamed, copy);
+        expected.round = renamed.round;
+        renamer.permuteEpisode(game, 1, expected, 0, perm);
+        expect(jointKey(renamed, 1)).toBe(jointKey(expected, 0));
+        game.round = renamed.round = 2;
+        game.done[0] = 0;
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(5);
   });
 });
