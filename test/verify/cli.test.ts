@@ -30,6 +30,16 @@ describe('cgym verify', () => {
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
   });
 
+  it('--no-symmetry searches every chance outcome; by default the JSON reports the orbits searched, with the same answer', () => {
+    const args = ['verify', '--scenario', 'ba-n3-f1', '--honest', 'eig', '--workers', '1'];
+    const reduced = cgymJson<VerifyJson & { chanceOutcomes: number; orbits?: number; breakRate: unknown }>(args);
+    const full = cgymJson<VerifyJson & { chanceOutcomes: number; orbits?: number; breakRate: unknown }>([...args, '--no-symmetry']);
+    expect(reduced).toMatchObject({ chanceOutcomes: 12, orbits: 3 });
+    expect(full.orbits).toBeUndefined();
+    expect([reduced.verdict, reduced.worstCaseLossRate, reduced.breakRate]).toEqual([full.verdict, full.worstCaseLossRate, full.breakRate]);
+    expect(reduced.states).toBeLessThan(full.states);
+  });
+
   it('prints the verdict table and the counterexample with the adversary choices marked', () => {
     const run = cgym(['verify', '--scenario', 'bb-pki-n3-f1', '--honest', 'dolev-strong', '--set', 'identity=authenticated']);
     expect(run.status).toBe(0);
