@@ -205,3 +205,19 @@ describe('symmetry reduction: renamed answers', () => {
     expect(compared).toBeGreaterThan(5);
   });
 });
+
+describe('symmetry reduction: renamed outcome sets', () => {
+  it('moves each honest agent\'s set to its new name and, under interactive consistency, renames the decision vector\'s entries', () => {
+    const scenario = loadScenario('ic-n4-f1');
+    const renamer = new AgentRenamer(scenario);
+    const honestIds = [0, 1, 2]; // agent 3 faulty
+    const perm = [1, 2, 0, 3];
+    // Vectors coded base 2, entry j at 2^j (outcomes.ts): agent 0 can decide (1,0,0,0) = 1; agent 1 (0,0,1,0) = 4 or undecided.
+    const sets = [new Map([[1, 'a']]), new Map([[4, 'b'], [-1, 'c']]), new Map<number, string>()];
+    const renamed = renamer.renameSets(sets, honestIds, perm);
+    // Agent 0 is now agent 1, entry 0 now entry 1: (0,1,0,0) = 2; agent 1 is now agent 2, entry 2 now entry 0: (1,0,0,0) = 1.
+    expect(renamed).toEqual([new Map(), new Map([[2, 'a']]), new Map([[1, 'b'], [-1, 'c']])]);
+    // Under agreement the codes are values, kept.
+    expect(new AgentRenamer(loadScenario('ba-n4-f1')).renameSets(sets, honestIds, perm)[1]).toBe(sets[0]);
+  });
+});
