@@ -376,8 +376,8 @@ export function checkAgentRoles(protocol: HonestProtocol, scenario: Scenario, ro
   const { n } = scenario;
   const name = protocol.name;
   if (roles.length !== n || !roles.every((r) => Number.isInteger(r))) return { ok: false, why: `${name}: agentRoles must give an integer role to each of the n=${n} agents (got ${JSON.stringify(roles)})` };
-  const group = permutationsPreserving(roles, Infinity)!;
-  if (group.length === 1) return { ok: true };
+  const classes = [...new Set(roles)].map((role) => roles.flatMap((r, i) => (r === role ? [i] : []))).filter((members) => members.length > 1);
+  if (classes.length === 0) return { ok: true };
   const renamer = new AgentRenamer(scenario);
   const size = CHECK_EPISODES;
   const options = { size, memorySlots: protocol.memorySlots, seed: CHECK_SEED };
@@ -387,8 +387,20 @@ export function checkAgentRoles(protocol: HonestProtocol, scenario: Scenario, ro
   original.reset(0);
   const rng = new Uint32Array(RNG_WORDS);
   seedStream(rng, 0, CHECK_SEED, 0, Stream.adversary);
-  // The identity is group[0]: every episode gets a renaming that moves someone.
-  const perms = Array.from({ length: size }, () => group[1 + nextInt(rng, 0, group.length - 1)]!);
+  // A uniformly random role-keeping renaming per episode (drawn, not enumerated: n! grows fast), one that moves someone.
+  const randomRenaming = (): number[] => {
+    const perm = Array.from({ length: n }, (_, i) => i);
+    for (const members of classes) {
+      const images = [...members];
+      for (let k = images.length - 1; k > 0; k--) {
+        const t = nextInt(rng, 0, k + 1);
+        [images[k], images[t]] = [images[t]!, images[k]!];
+      }
+      members.forEach((agent, k) => (perm[agent] = images[k]!));
+    }
+    return perm.every((to, from) => to === from) ? randomRenaming() : perm;
+  };
+  const perms = Array.from({ length: size }, randomRenaming);
   for (let b = 0; b < size; b++) renamer.permuteEpisode(original, b, renamed, b, perms[b]!);
   const honest = [new HonestActions(size, n, scenario), new HonestActions(size, n, scenario)] as const;
   const adversary = [new AdversaryActions(size, n, scenario), new AdversaryActions(size, n, scenario)] as const;
