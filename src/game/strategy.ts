@@ -40,6 +40,26 @@ export interface HonestProtocol {
    * protocol is asked for (registry.ts), so a violating episode replays with `cgym play`.
    */
   mutants?(): readonly ProtocolMutant[];
+  /**
+   * Which agents it treats alike, for the verifier's symmetry reduction (src/verify/_internals/symmetry.ts):
+   * a role per agent, agents of equal role interchangeable — renaming such agents in a state
+   * (inputs, messages, relay chains, decision vectors; its memory holds no agent ids) renames its
+   * actions the same way. Optional: without it no symmetry is used. The claim is checked on seeded
+   * episodes before the verifier relies on it, and a false one is refused.
+   */
+  agentRoles?(scenario: Scenario): readonly number[];
+}
+
+/** `agentRoles` of a protocol that runs the same code for every agent. */
+export function everyAgentAlike(scenario: Scenario): number[] {
+  return new Array<number>(scenario.n).fill(0);
+}
+
+/** `agentRoles` of a protocol in which broadcast's sender, agent 0, is special and every other agent alike. */
+export function broadcastSenderApart(scenario: Scenario): number[] {
+  const roles = everyAgentAlike(scenario);
+  if (scenario.problem === 'broadcast') roles[0] = 1;
+  return roles;
 }
 
 /** One mutant of a protocol (`HonestProtocol.mutants`). */

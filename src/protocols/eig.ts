@@ -31,7 +31,7 @@ import type { RelayChains } from '../game/relayChains.js';
 import { MAX_AGENTS, relayDepthOf, type Scenario } from '../game/scenario.js';
 import { clearCounts, plurality } from './plurality.js';
 import { mutantOf, pluralityTiesLargest, refuseUnless } from './mutants.js';
-import type { HonestProtocol, ProtocolMutant } from './types.js';
+import { broadcastSenderApart, type HonestProtocol, type ProtocolMutant } from './types.js';
 
 const SENDER = 0;
 const SEND_ROUND = 1;
@@ -48,6 +48,7 @@ export const eigProtocol: HonestProtocol = {
   assumptions: 'n > 3f, sync, relay actions with chains of f+1 signatures (authenticated channels suffice); R ≥ f+2',
   source: 'Lamport, Shostak & Pease, The Byzantine Generals Problem (TOPLAS 1982), OM(f)',
   memorySlots: 0,
+  agentRoles: broadcastSenderApart,
 
   refuse(scenario: Scenario): string | undefined {
     const { honestActions, identity, f, maxRounds } = scenario;

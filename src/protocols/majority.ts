@@ -16,7 +16,7 @@ import type { GameBatch } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
 import { clearCounts, plurality } from './plurality.js';
 import { mutantOf, pluralityTiesLargest } from './mutants.js';
-import type { HonestProtocol, ProtocolMutant } from './types.js';
+import { broadcastSenderApart, type HonestProtocol, type ProtocolMutant } from './types.js';
 
 /** The designated sender of broadcast (GAME.md §3). */
 const SENDER = 0;
@@ -28,6 +28,7 @@ export const majorityProtocol: HonestProtocol = {
   assumptions: 'f = 0, sync; agreement or broadcast; paper, free or relay actions; R ≥ 2',
   source: 'the seed paper\'s optimum for honest-consensus (GAME.md §9)',
   memorySlots: 0,
+  agentRoles: broadcastSenderApart,
 
   refuse(scenario: Scenario): string | undefined {
     const { honestActions, problem, maxRounds } = scenario;

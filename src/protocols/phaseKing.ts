@@ -39,6 +39,8 @@ export const phaseKingProtocol: HonestProtocol = {
   assumptions: 'agreement, n > 4f, sync, identity authenticated or pki; R ≥ 2(f+1)+1',
   source: 'Berman, Garay & Perry, Towards optimal distributed consensus (FOCS 1989)',
   memorySlots: SLOTS,
+  // The king of phase p is agent p−1: agents 0..f each their own role, the rest alike.
+  agentRoles: (scenario) => Array.from({ length: scenario.n }, (_, i) => (i <= scenario.f ? i + 1 : 0)),
 
   refuse(scenario: Scenario): string | undefined {
     const { honestActions, problem, identity, f, maxRounds } = scenario;

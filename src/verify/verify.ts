@@ -38,6 +38,7 @@ import { ExhaustiveSolver, ExpectimaxSolver, type ExhaustiveSolution, type Expec
 import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY } from './_internals/expectimax.js';
 import { PROPERTIES } from './_internals/outcomes.js';
 import { RandomisedProtocolError, RoundWidthError, StateLimitError, type SearchOptions } from './_internals/search.js';
+import { AgentRenamer, checkAgentRoles, verificationRoles } from './_internals/symmetry.js';
 
 export { StateLimitError };
 
@@ -69,6 +70,12 @@ export interface VerifyOptions {
    * `distinctStates` is then 0.
    */
   memo?: boolean;
+  /**
+   * Use the protocol's declared symmetry (`HonestProtocol.agentRoles`, checked first; default true):
+   * one chance outcome per orbit of renamings, and states that differ by renaming interchangeable
+   * honest agents solved once (`_internals/symmetry.ts`). `false` (`--no-symmetry`) is the cross-check.
+   */
+  symmetry?: boolean;
 }
 
 export interface Counterexample {
@@ -104,8 +111,10 @@ interface VerifyStats {
   worstCaseMajorityCorrectRate?: number;
   /** Expectimax: Knuth's estimate of the search's size, made before it started. */
   estimatedStates?: number;
-  /** Chance outcomes searched. */
+  /** Chance outcomes of the scenario (those `faultySets` leaves), every one answered. */
   chanceOutcomes: number;
+  /** Chance outcomes searched after the symmetry reduction: one per orbit (absent without it). */
+  orbits?: number;
   /** Engine states produced (one per episode slot stepped). */
   states: number;
   /** Distinct joint states solved (memo entries, summed over chance outcomes). */
@@ -134,13 +143,20 @@ const DEFAULT_MAX_STATES = 20_000_000;
 
 /** The chance outcomes to search: counted up front, built one at a time (`chanceOutcomes`). */
 export interface ChanceOutcomes {
+  /** Outcomes to search. */
   total: number;
   each(): Iterable<ChanceOutcome>;
+  /** Chance outcomes they stand for (more than `total` when each is an orbit's representative). */
+  represented: number;
+  /** Orbits: every member's attack from its representative's (renamed), in chance-outcome order. */
+  expand?(attacks: readonly Attack[]): Attack[];
 }
 
 export interface ChanceOutcome {
   setup: EpisodeSetup;
   probability: number;
+  /** Chance outcomes this one stands for (its orbit's size; default 1), all equally likely. */
+  weight?: number;
 }
 
 /**
@@ -236,7 +252,7 @@ function chanceGsts(scenario: Scenario): Array<number | undefined> {
 export function verify(options: VerifyOptions): VerifyResult {
   const protocol = typeof options.honest === 'string' ? getProtocol(options.honest) : options.honest;
   const { scenario } = options;
-  const { maxStates, outcomes, search } = verifyPlan(options, protocol);
+  const { maxStates, outcomes, allOutcomes, search } = verifyPlan(options, protocol);
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
       return verifyDeterministic(scenario, protocol, outcomes, maxStates, options.onProgress, search);
@@ -245,11 +261,15 @@ export function verify(options: VerifyOptions): VerifyResult {
       if (!(error instanceof RandomisedProtocolError)) throw error;
     }
   }
-  return verifyRandomised(scenario, protocol, outcomes, maxStates, options.onProgress, search);
+  return verifyRandomised(scenario, protocol, allOutcomes, maxStates, options.onProgress, search);
 }
 
-/** What every executor checks and resolves before any search starts (refusals are one line, thrown here). */
-export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { maxStates: number; outcomes: ChanceOutcomes; search: SearchOptions } {
+/**
+ * What every executor checks and resolves before any search starts (refusals are one line, thrown
+ * here). `outcomes`: what the exhaustive search solves (one per orbit under the protocol's checked
+ * symmetry); `allOutcomes`: every chance outcome (the expectimax search, which is not reduced).
+ */
+export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { maxStates: number; outcomes: ChanceOutcomes; allOutcomes: ChanceOutcomes; search: SearchOptions } {
   const { scenario } = options;
   const why = protocol.refuse(scenario);
   if (why) throw new RefusedError(why);
@@ -259,13 +279,78 @@ export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { 
   const { total, factors } = countChance(scenario, options.faultySets);
   if (total > maxStates)
     throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), each searched from its own start: more than --max-states=${maxStates}; shrink the scenario (n, f, values, inputs) or raise --max-states`);
-  return { maxStates, outcomes: { total, each: () => chanceOutcomes(scenario, options.faultySets) }, search: { memo: options.memo ?? true } };
+  const allOutcomes: ChanceOutcomes = { total, represented: total, each: () => chanceOutcomes(scenario, options.faultySets) };
+  const roles = options.symmetry === false ? undefined : checkedRoles(scenario, protocol);
+  const search: SearchOptions = { memo: options.memo ?? true, ...(roles && { symmetry: roles }) };
+  return { maxStates, outcomes: roles ? chanceOrbits(scenario, roles, allOutcomes) : allOutcomes, allOutcomes, search };
+}
+
+/**
+ * The protocol's agent roles once its claim passed `checkAgentRoles` (a false claim is refused in one
+ * line); undefined where no symmetry is used: none declared, a game with chance inside the episode,
+ * a protocol that draws coins, or only one agent per role.
+ */
+function checkedRoles(scenario: Scenario, protocol: HonestProtocol): number[] | undefined {
+  if (!protocol.agentRoles || usesSamples(scenario)) return undefined;
+  const declared = [...protocol.agentRoles(scenario)];
+  const roles = verificationRoles(declared, scenario);
+  if (new Set(roles).size === roles.length) return undefined;
+  const check = checkAgentRoles(protocol, scenario, declared);
+  if (check.ok === false) throw new RefusedError(check.why);
+  return check.ok === true ? roles : undefined;
+}
+
+/**
+ * One chance outcome per orbit under the renamings that keep every agent's role: two outcomes are
+ * in one orbit iff, role by role, they have the same multiset of (faulty?, input) labels — then a
+ * renaming maps one to the other, matching labels. The representative is the orbit's first outcome
+ * in `chanceOutcomes` order, weighted by how many outcomes the scenario can draw in the orbit
+ * (soundness: _internals/symmetry.ts).
+ */
+export function chanceOrbits(scenario: Scenario, roles: readonly number[], all: ChanceOutcomes): ChanceOutcomes {
+  const labels = (setup: EpisodeSetup) => roles.map((role, i) => `${role}:${setup.faulty.includes(i) ? 'f' : 'h'}${setup.inputs[i]}`);
+  const orbitKey = (setup: EpisodeSetup) => `${[...labels(setup)].sort().join(' ')}|${setup.gst ?? ''}`;
+  let orbits: ChanceOutcome[] | undefined;
+  const build = (): ChanceOutcome[] => {
+    const byKey = new Map<string, ChanceOutcome & { weight: number }>();
+    for (const outcome of all.each()) {
+      const key = orbitKey(outcome.setup);
+      const seen = byKey.get(key);
+      if (seen) seen.weight++;
+      else byKey.set(key, { ...outcome, weight: 1 });
+    }
+    return [...byKey.values()];
+  };
+  /** The renaming that takes `from` to `to` (same orbit): equal labels matched in agent order. */
+  const renaming = (from: EpisodeSetup, to: EpisodeSetup): number[] => {
+    const targets = new Map<string, number[]>();
+    labels(to).forEach((label, i) => (targets.get(label) ?? targets.set(label, []).get(label)!).push(i));
+    return labels(from).map((label) => targets.get(label)!.shift()!);
+  };
+  const total = (orbits ??= build()).length;
+  return {
+    total,
+    represented: all.represented,
+    each: () => (orbits ??= build()),
+    expand(attacks: readonly Attack[]): Attack[] {
+      const renamer = new AgentRenamer(scenario);
+      const won = new Map(attacks.map((attack) => [orbitKey(attack.setup), attack]));
+      const out: Attack[] = [];
+      for (const { setup } of all.each()) {
+        const rep = won.get(orbitKey(setup));
+        if (!rep) continue;
+        const perm = renaming(rep.setup, setup);
+        out.push({ setup, script: rep.script.map((round) => renamer.renameRound(round, perm)) });
+      }
+      return out;
+    },
+  };
 }
 
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
 function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
   refuseProjectedStates(scenario, protocol, outcomes, maxStates, options);
-  const fold = new ExhaustiveFold(scenario, protocol, outcomes.total, maxStates);
+  const fold = new ExhaustiveFold(scenario, protocol, outcomes, maxStates);
   const solver = new ExhaustiveSolver(scenario, protocol, maxStates, options);
   for (const outcome of outcomes.each()) {
     fold.add(outcome, solver.solve(outcome.setup));
@@ -336,18 +421,18 @@ export class ExhaustiveFold {
   private best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
   private readonly attacks: Attack[] = [];
 
-  constructor(private readonly scenario: Scenario, private readonly protocol: HonestProtocol, private readonly total: number, private readonly maxStates: number) {}
+  constructor(private readonly scenario: Scenario, private readonly protocol: HonestProtocol, private readonly outcomes: ChanceOutcomes, private readonly maxStates: number) {}
 
-  /** The next chance outcome's answer (outcomes must come in `chanceOutcomes` order). */
-  add({ setup }: ChanceOutcome, solution: ExhaustiveSolution): void {
+  /** The next chance outcome's answer (outcomes must come in `outcomes.each()` order), counted `weight` times. */
+  add({ setup, weight = 1 }: ChanceOutcome, solution: ExhaustiveSolution): void {
     this.done++;
     this.states += solution.states;
     // Outcomes solved on several threads each stay under the budget; together they must too.
     if (this.states > this.maxStates) throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}); raise --max-states or shrink the scenario`);
     this.distinct += solution.distinct;
     if (!solution.mask) return;
-    this.losses++;
-    for (const [bit, name] of PROPERTIES) if (solution.mask & bit) this.breaks[name]++;
+    this.losses += weight;
+    for (const [bit, name] of PROPERTIES) if (solution.mask & bit) this.breaks[name] += weight;
     // Strictly shorter only: among equally short violations the first outcome in order wins.
     if (!this.best || solution.depth < this.best.depth) this.best = { setup, script: solution.witness!, depth: solution.depth };
     this.attacks.push({ setup, script: solution.witness! });
@@ -355,20 +440,22 @@ export class ExhaustiveFold {
 
   finish(): VerifyResult {
     const breakRate: Record<Property, number> = { consistency: 0, validity: 0, termination: 0 };
-    for (const [, name] of PROPERTIES) breakRate[name] = this.breaks[name] / this.total;
+    const total = this.outcomes.represented;
+    for (const [, name] of PROPERTIES) breakRate[name] = this.breaks[name] / total;
     const stats: VerifyStats = {
       scenario: this.scenario.name,
       honest: this.protocol.name,
       method: 'exhaustive',
       violations: PROPERTIES.filter(([, name]) => breakRate[name] > 0).map(([, name]) => name),
-      worstCaseLossRate: this.losses / this.total,
+      worstCaseLossRate: this.losses / total,
       breakRate,
-      chanceOutcomes: this.total,
+      chanceOutcomes: total,
+      ...(this.outcomes.expand && { orbits: this.outcomes.total }),
       states: this.states,
       distinctStates: this.distinct,
       seconds: (performance.now() - this.started) / 1000,
     };
-    return conclude(this.scenario, this.protocol, stats, this.best, this.attacks);
+    return conclude(this.scenario, this.protocol, stats, this.best, this.outcomes.expand ? this.outcomes.expand(this.attacks) : this.attacks);
   }
 }
 

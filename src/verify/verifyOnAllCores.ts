@@ -32,6 +32,8 @@ export interface VerifyJob {
   /** Each worker's own budget; the fold checks the sum against the same number. */
   maxStates: number;
   memo: boolean;
+  /** The protocol's checked agent roles (symmetry reduction inside each search), if used. */
+  symmetry?: number[];
 }
 export interface VerifyTask {
   index: number;
@@ -52,19 +54,19 @@ export async function verifyOnAllCores(options: ParallelVerifyOptions): Promise<
   const protocol = getProtocol(options.honest);
   // The same checks, in the same order, as `verify`: refused in one line before any thread starts.
   const plan = verifyPlan(options, protocol);
-  const job = { scenario, honest: options.honest, maxStates: plan.maxStates, memo: plan.search.memo ?? true };
+  const job = { scenario, honest: options.honest, maxStates: plan.maxStates, memo: plan.search.memo ?? true, ...(plan.search.symmetry && { symmetry: [...plan.search.symmetry] }) };
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
       refuseProjectedStates(scenario, protocol, plan.outcomes, plan.maxStates, plan.search);
-      const fold = new ExhaustiveFold(scenario, protocol, plan.outcomes.total, plan.maxStates);
+      const fold = new ExhaustiveFold(scenario, protocol, plan.outcomes, plan.maxStates);
       return await solveAll({ ...job, method: 'exhaustive' }, plan.outcomes, Math.min(workers, plan.outcomes.total), fold, options.onProgress);
     } catch (error) {
       if (!(error instanceof RandomisedProtocolError)) throw error;
     }
   }
-  const fold = new ExpectimaxFold(scenario, protocol, plan.outcomes, plan.maxStates);
+  const fold = new ExpectimaxFold(scenario, protocol, plan.allOutcomes, plan.maxStates);
   try {
-    return await solveAll({ ...job, method: 'expectimax' }, plan.outcomes, Math.min(workers, plan.outcomes.total), fold, options.onProgress);
+    return await solveAll({ ...job, method: 'expectimax' }, plan.allOutcomes, Math.min(workers, plan.allOutcomes.total), fold, options.onProgress);
   } catch (error) {
     throw fold.translate(error);
   }

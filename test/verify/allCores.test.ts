@@ -25,7 +25,7 @@ describe('verifyOnAllCores', () => {
   it('reports progress in order up to the total', async () => {
     const seen: number[] = [];
     const result = await verifyOnAllCores({ scenario: loadScenario('ba-n3-f1'), honest: 'eig', workers: 2, onProgress: (done) => seen.push(done) });
-    expect(seen).toEqual(Array.from({ length: result.chanceOutcomes }, (_, k) => k + 1));
+    expect(seen).toEqual(Array.from({ length: result.orbits ?? result.chanceOutcomes }, (_, k) => k + 1));
   });
 
   it('keeps the total under --max-states, as one thread does', async () => {

@@ -30,6 +30,16 @@ describe('cgym verify', () => {
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
   });
 
+  it('--no-symmetry searches every chance outcome; by default the JSON reports the orbits searched, with the same answer', () => {
+    const args = ['verify', '--scenario', 'ba-n3-f1', '--honest', 'eig', '--workers', '1'];
+    const reduced = cgymJson<VerifyJson & { chanceOutcomes: number; orbits?: number; breakRate: unknown }>(args);
+    const full = cgymJson<VerifyJson & { chanceOutcomes: number; orbits?: number; breakRate: unknown }>([...args, '--no-symmetry']);
+    expect(reduced).toMatchObject({ chanceOutcomes: 12, orbits: 3 });
+    expect(full.orbits).toBeUndefined();
+    expect([reduced.verdict, reduced.worstCaseLossRate, reduced.breakRate]).toEqual([full.verdict, full.worstCaseLossRate, full.breakRate]);
+    expect(reduced.states).toBeLessThan(full.states);
+  });
+
   it('prints the verdict table and the counterexample with the adversary choices marked', () => {
     const run = cgym(['verify', '--scenario', 'bb-pki-n3-f1', '--honest', 'dolev-strong', '--set', 'identity=authenticated']);
     expect(run.status).toBe(0);
@@ -39,7 +49,7 @@ describe('cgym verify', () => {
   });
 
   it('--max-states exceeded is one line and a non-zero exit', () => {
-    const run = cgym(['verify', '--scenario', 'ba-n4-f1', '--honest', 'eig', '--max-states', '100']);
+    const run = cgym(['verify', '--scenario', 'ba-n4-f1', '--honest', 'eig', '--max-states', '100', '--no-symmetry']);
     expect(run.status).not.toBe(0);
     expect(run.stderr.trim()).toMatch(/^cgym: verify: eig on ba-n4-f1 would explore at least ~\d+ states .*more than --max-states=100;/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);

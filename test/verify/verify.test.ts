@@ -99,18 +99,20 @@ describe('verify: results, limits and refusals', () => {
     expect(() => assertSafe({ scenario: loadScenario('byzantine-breaking'), honest: 'majority' })).toThrow(/unsafe: consistency/);
   });
 
-  it('reports progress once per chance outcome, ending at the result\'s own counts (both searches)', () => {
+  it('reports progress once per chance outcome searched (one per orbit under symmetry), ending at the result\'s own counts (both searches)', () => {
     for (const honest of ['majority', 'random']) {
       const calls: Array<[number, number, number]> = [];
       const result = verify({ scenario: loadScenario('byzantine-breaking'), honest, onProgress: (done, total, states) => calls.push([done, total, states]) });
-      expect(calls.map(([done]) => done)).toEqual(Array.from({ length: result.chanceOutcomes }, (_, k) => k + 1));
-      expect(calls.every(([, total]) => total === result.chanceOutcomes)).toBe(true);
+      const searched = result.orbits ?? result.chanceOutcomes;
+      expect(calls.map(([done]) => done)).toEqual(Array.from({ length: searched }, (_, k) => k + 1));
+      expect(calls.every(([, total]) => total === searched)).toBe(true);
       expect(calls.at(-1)![2]).toBe(result.states);
     }
   });
 
   it('exceeding maxStates is a one-line error, never a verdict', () => {
-    expect(() => verify({ scenario: loadScenario('ba-n4-f1'), honest: 'eig', maxStates: 500 })).toThrow(/^verify: eig on ba-n4-f1 would explore at least ~\d+ states .*more than --max-states=500;/);
+    // Without symmetry: 32 chance outcomes to project from (under it, 4 orbits are too few to sample).
+    expect(() => verify({ scenario: loadScenario('ba-n4-f1'), honest: 'eig', maxStates: 500, symmetry: false })).toThrow(/^verify: eig on ba-n4-f1 would explore at least ~\d+ states .*more than --max-states=500;/);
   });
 
 });

@@ -39,6 +39,8 @@ export const VerifyConfigSchema = z.strictObject({
   maxStates: integer(1, 1e12).default(20_000_000),
   /** Worker threads, one chance outcome at a time each; null: every core. The result does not depend on it. */
   workers: integer(1, 256).nullable().default(null),
+  /** Use the protocol's declared (and checked) agent symmetry; false (`--no-symmetry`) searches every chance outcome and state as they are. */
+  symmetry: z.boolean({ error: 'must be true or false' }).default(true),
 });
 export type VerifyConfig = z.output<typeof VerifyConfigSchema>;
 
@@ -53,8 +55,10 @@ export function verifyCommand(): Command {
     .option('--play <mode>', withDefault("how a run's learned policy plays: greedy (deterministic: the exhaustive search) or sample (its stochastic policy: expectimax over its choices)", VerifyConfigSchema, 'play'), oneOfArgs(PLAY_MODES))
     .option('--json', 'print one JSON object (verdict, method, violations, worstCaseLossRate, states, seconds, counterexample)')
     .option('--max-states <n>', withDefault('give up (with an error, never a verdict) after this many engine states', VerifyConfigSchema, 'maxStates'), integerIn(1, 1e12))
+    .option('--no-symmetry', 'search every chance outcome and state as they are (default: one per orbit of the agents the protocol declares interchangeable, the claim checked first)')
     .option('--workers <w>', `worker threads, each solving one chance outcome at a time; results do not depend on it (default: every core, ${availableParallelism()} here; one for a run's learned policy)`, integerIn(1, 256));
-  return addConfigOption(command).action((flags: object, self: Command) => runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags(flags))));
+  // Commander sets `symmetry: true` unless --no-symmetry is given: only the flag itself is passed on (a --config file may set it).
+  return addConfigOption(command).action((flags: { symmetry?: boolean }, self: Command) => runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags({ ...flags, symmetry: flags.symmetry === false ? false : undefined }))));
 }
 
 async function runVerify(config: VerifyConfig): Promise<void> {
@@ -67,7 +71,7 @@ async function runVerify(config: VerifyConfig): Promise<void> {
   let result: VerifyResult | undefined;
   let beyond: string | undefined;
   try {
-    result = await verifyOnAllCores({ scenario, honest, maxStates: config.maxStates, ...(config.workers !== null && { workers: config.workers }), ...(progress && { onProgress: progress.update }) });
+    result = await verifyOnAllCores({ scenario, honest, maxStates: config.maxStates, symmetry: config.symmetry, ...(config.workers !== null && { workers: config.workers }), ...(progress && { onProgress: progress.update }) });
   } catch (error) {
     if (!(specs && error instanceof StateLimitError)) throw error;
     beyond = error.message;
@@ -129,7 +133,8 @@ function startProgress(config: VerifyConfig): { update: (done: number, total: nu
 export function formatVerify(r: VerifyResult, scenario: string = r.scenario): string {
   const randomised = r.method === 'expectimax';
   const how = randomised ? 'the optimal adaptive adversary, expectimax over every coin and draw' : 'every adversary';
-  const header = `${scenario} · honest ${r.honest} · ${how} · ${count(r.chanceOutcomes)} chance outcomes\n\n`;
+  const orbits = r.orbits !== undefined ? ` (${count(r.orbits)} up to symmetry)` : '';
+  const header = `${scenario} · honest ${r.honest} · ${how} · ${count(r.chanceOutcomes)} chance outcomes${orbits}\n\n`;
   // Exhaustive: the share of chance outcomes where a property can be broken; expectimax: the probability an adversary aiming at it achieves.
   const breakable = randomised ? 'probability of breaking' : 'breakable in';
   const rows: string[][] = [

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import type { HonestActions } from '../../game/actions.js';
 import type { GameBatch } from '../../game/GameBatch.js';
 import type { Scenario } from '../../game/scenario.js';
-import type { HonestProtocol, ProtocolMutant } from '../types.js';
+import { everyAgentAlike, type HonestProtocol, type ProtocolMutant } from '../types.js';
 import { AutomatonRefusal, compileAutomaton, type CompiledAutomaton, type CompiledRule } from './compile.js';
 import { parseThresholdAutomaton } from './parse.js';
 import type { ThresholdAutomaton } from './ast.js';
@@ -121,6 +121,7 @@ export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Read
     assumptions: 'the file\'s assumptions; async timing, its fault model',
     source: ta.file,
     memorySlots: SLOTS,
+    agentRoles: everyAgentAlike,
     automaton: ta,
     compiled,
     observe(next: RuleListener | undefined): void {

@@ -25,8 +25,12 @@
  *    max_h |views with signature α_h| joint states per α, not their product. Where a covered
  *    state is not itself a last step, the search falls back to the full product for that α.
  *
- * No symmetry reduction is applied: the zoo's protocols break value symmetry (ties go to 0) and
- * agent symmetry (kings, the broadcast sender), and a black-box protocol declares neither.
+ * 4. **Symmetry** (`SearchOptions.symmetry`, symmetry.ts, where the soundness argument is): when the
+ *    protocol declares (and passed the check) which agents it treats alike, the memo is keyed by
+ *    the least key over renamings of interchangeable agents (honest ones of equal role and input,
+ *    Byzantine ones of equal role), the answer stored for that canonical state and renamed back where met. Then
+ *    every state is memoised, the last steps too, since renamed copies of one are met often.
+ * Values are not renamed: the zoo's protocols break value symmetry (ties go to 0).
  */
 import { AdversaryActions, HonestActions, usesRelays } from '../../game/actions.js';
 import { RelayChains } from '../../game/relayChains.js';
@@ -39,6 +43,7 @@ import type { HonestProtocol } from '../../protocols/types.js';
 import { jointKey, viewKey } from './keys.js';
 import { describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove, type RecipientMoves } from './moves.js';
 import { judgeSets, outcomeCode, pendingOutcome, validityContext, type OutcomeSets, type ValidityContext } from './outcomes.js';
+import { AgentRenamer, candidateRenamings, inverse, searchClasses } from './symmetry.js';
 
 /** Too many states: `--max-states`. A RangeError, so the command line shows it as one line. */
 export class StateLimitError extends RangeError {
@@ -85,11 +90,26 @@ export interface StateResult {
 }
 
 const KIDS_CHUNK = 512;
+/**
+ * Last-step answers memoised per chance outcome under symmetry. They carry their outcome sets and
+ * moves (kilobytes each, against a few bytes for others), and Dolev–Strong at n=4, f=2 ran out of
+ * heap keeping them all; past this many, last steps are solved afresh as without symmetry.
+ */
+const MAX_LAST_STEP_MEMO = 100_000;
 
 /** Switches of the searches (`VerifyOptions` passes them; not on the command line). */
 export interface SearchOptions {
   /** Memoise states and merge options on their exact keys (keys.ts); default true. */
   memo?: boolean;
+  /** The protocol's agent roles, checked (symmetry.ts): canonical memo keys under renamings of interchangeable honest agents. */
+  symmetry?: readonly number[];
+}
+
+/** This chance outcome's classes of interchangeable agents, and a slot to build renamed states in. */
+interface Symmetry {
+  renamer: AgentRenamer;
+  classes: number[][];
+  scratch: GameBatch;
 }
 
 export class Search {
@@ -99,11 +119,16 @@ export class Search {
   private readonly probes: Bench[] = [];
   private readonly kids: Bench[] = [];
   private memo = new Map<string, StateResult>();
+  private lastStepsMemoised = 0;
   private honestIds: number[] = [];
   private ctx!: ValidityContext;
   private readonly rngBefore = new Uint32Array(RNG_WORDS);
   /** The scenario's relay chains (to name a relay choice in a witness), if it relays. */
   private readonly chains: RelayChains | undefined;
+  private readonly renamer: AgentRenamer | undefined;
+  private scratch: GameBatch | undefined;
+  /** Set per chance outcome (`solveRoot`) when its group has more than the identity. */
+  private symmetry: Symmetry | undefined;
 
   /**
    * `memo: false` (the keys' cross-check, `VerifyOptions.memo`) solves every state afresh and merges no recipient
@@ -112,6 +137,7 @@ export class Search {
   constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
     this.R = scenario.maxRounds;
     this.chains = usesRelays(scenario) ? RelayChains.of(scenario.n, relayDepthOf(scenario)) : undefined;
+    if (options.symmetry && options.memo !== false) this.renamer = new AgentRenamer(scenario);
   }
 
   get distinctStates(): number {
@@ -158,10 +184,19 @@ export class Search {
   /** Solves the root state in slot b of `root` (round 1, chance moves set). */
   solveRoot(root: GameBatch, b: number): StateResult {
     this.memo = new Map();
+    this.lastStepsMemoised = 0;
     const n = root.n;
     this.honestIds = [];
     for (let i = 0; i < n; i++) if (!root.faulty[b * n + i]) this.honestIds.push(i);
     this.ctx = validityContext(root, b);
+    this.symmetry = undefined;
+    if (this.renamer) {
+      const faulty = Array.from({ length: n }, (_, i) => i).filter((i) => root.faulty[b * n + i]);
+      const inputs = Array.from(root.input.subarray(b * n, b * n + n));
+      const classes = searchClasses(this.options.symmetry!, { faulty, inputs }, root.byzantine);
+      this.scratch ??= new GameBatch(this.scenario, { size: 1, memorySlots: this.protocol.memorySlots });
+      if (classes) this.symmetry = { renamer: this.renamer, classes, scratch: this.scratch };
+    }
     return this.solve(root, b, 1);
   }
 
@@ -187,11 +222,51 @@ export class Search {
   }
 
   private solve(src: GameBatch, b: number, r: number): StateResult {
-    // States one round before the horizon are never memoised (see the end), so they need no key.
-    const key = r + 1 < this.R && this.options.memo !== false ? jointKey(src, b) : undefined;
+    const sym = this.symmetry;
+    // Without symmetry, states one round before the horizon are never memoised (see the end), so
+    // they need no key; with it, every state before the horizon is, under its canonical key.
+    let key: string | undefined;
+    let canonical: number[] | undefined; // the renaming that gives the canonical state; undefined: the identity
+    if (sym && r < this.R) ({ key, canonical } = this.canonicalKey(sym, src, b));
+    else if (r + 1 < this.R && this.options.memo !== false) key = jointKey(src, b);
     const known = key === undefined ? undefined : this.memo.get(key);
-    if (known) return known;
+    if (known) return canonical ? this.rename(known, inverse(canonical)) : known;
+    const result = this.solveFresh(src, b, r);
+    if (key !== undefined && (!result.final || (sym && this.lastStepsMemoised++ < MAX_LAST_STEP_MEMO))) this.memo.set(key, canonical ? this.rename(result, canonical) : result);
+    return result;
+  }
 
+  /** The least joint key over the state's candidate renamings (symmetry.ts), and the renaming that gives it. */
+  private canonicalKey(sym: Symmetry, src: GameBatch, b: number): { key: string; canonical: number[] | undefined } {
+    let key: string | undefined;
+    let canonical: number[] | undefined;
+    sym.scratch.round = src.round;
+    for (const perm of candidateRenamings(src, b, sym.classes)) {
+      const identity = perm.every((to, from) => to === from);
+      if (!identity) sym.renamer.permuteEpisode(src, b, sym.scratch, 0, perm);
+      const renamed = identity ? jointKey(src, b) : jointKey(sym.scratch, 0);
+      if (key === undefined || renamed < key) {
+        key = renamed;
+        canonical = identity ? undefined : perm;
+      }
+    }
+    return { key: key!, canonical };
+  }
+
+  /** A state's answer for the state renamed by `perm`: the witness and the last-step sets (with the moves reaching them) renamed. */
+  private rename(result: StateResult, perm: readonly number[]): StateResult {
+    const renamer = this.symmetry!.renamer;
+    const out: StateResult = { mask: result.mask, depth: result.depth };
+    if (result.witness) out.witness = result.witness.map((round) => renamer.renameRound(round, perm));
+    if (result.final)
+      out.final = {
+        terminal: result.final.terminal,
+        globals: result.final.globals.map((g) => ({ move: g.move && renamer.renameMove(g.move, perm), sets: renamer.renameSets(g.sets, this.honestIds, perm) })),
+      };
+    return out;
+  }
+
+  private solveFresh(src: GameBatch, b: number, r: number): StateResult {
     // The honest actions of this round, on one copy: they fix the adversary's options.
     const head = this.level(this.probes, r, 0);
     const offset = head.game.streamOffset(0, Stream.honest);
@@ -258,9 +333,9 @@ export class Search {
       this.solveCoupled(r, move, probe.game, views!, result);
     }
     // A last-step state is cheap to solve again (one probe) and its key is never met twice in
-    // practice (the full history is in it): only the others are memoised.
+    // practice (the full history is in it): only the others are memoised (`solve`), unless
+    // renamed copies of it are met (symmetry).
     if (allFinal) result.final = { terminal: false, globals: finals };
-    else if (key !== undefined) this.memo.set(key, result);
     return result;
   }
 
