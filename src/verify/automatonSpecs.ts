@@ -48,6 +48,7 @@ import { jointKey, viewKey } from './_internals/keys.js';
 import { describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove } from './_internals/moves.js';
 import { StateLimitError } from './_internals/search.js';
 import { chanceOutcomes, countChance, replayCounterexample } from './verify.js';
+import { HeapGuard } from './_internals/heapGuard.js';
 
 /** A violated specification's run: replay it with `replaySpecCounterexample` (the engine, a scripted adversary, these coins). */
 export interface SpecCounterexample {
@@ -98,6 +99,8 @@ export interface AutomatonSpecsOptions {
   maxStates?: number;
   /** Check only these specifications (by name; the others are left out of the result); default: every one. */
   only?: readonly string[];
+  /** Called after each chance outcome is searched (done of total; states so far); a StateLimitError it throws ends the search as beyond the budget. */
+  onProgress?: (done: number, total: number, states: number) => void;
 }
 
 type Test = (config: Configuration) => boolean;
@@ -212,7 +215,13 @@ export function verifyAutomatonSpecs(options: AutomatonSpecsOptions): AutomatonS
   const search = new SpecSearch(scenario, protocol, model, monitors, maxStates);
   let beyondBudget: string | undefined;
   try {
-    if (monitors.length > 0) for (const { setup } of chanceOutcomes(scenario)) search.solve(setup);
+    if (monitors.length > 0) {
+      let done = 0;
+      for (const { setup } of chanceOutcomes(scenario)) {
+        search.solve(setup);
+        options.onProgress?.(++done, total, search.states);
+      }
+    }
   } catch (error) {
     if (!(error instanceof StateLimitError)) throw error;
     beyondBudget = error.message;
@@ -267,6 +276,7 @@ export function replaySpecCounterexample(scenario: Scenario, protocol: Automaton
 }
 
 class SpecSearch {
+  private readonly heap = new HeapGuard();
   states = 0;
   distinct = 0;
   /** Per monitor, the first violation found (chance outcomes in order), or undefined. */
@@ -314,6 +324,8 @@ class SpecSearch {
     this.states += k;
     if (this.states > this.maxStates)
       throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored checking the specifications of ${this.protocol.name} on ${this.scenario.name}; raise --max-states or shrink the scenario (maxRounds, maxDelay)`);
+    const full = this.heap.check(this.states);
+    if (full !== undefined) throw new StateLimitError(`verify: ${full} (${this.scenario.name}, ${this.protocol.name}); lower --max-states or shrink the scenario`);
   }
 
   private level(list: Bench[], r: number, size: number): Bench {

@@ -493,7 +493,8 @@ export class ExpectimaxFold {
   /** Estimates the search's size first (on this thread) and refuses one far past the budget. */
   constructor(private readonly scenario: Scenario, private readonly protocol: HonestProtocol, private readonly outcomes: ChanceOutcomes, private readonly maxStates: number) {
     const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
-    this.estimate = estimateStates(new Expectimax(scenario, protocol, Infinity), root, outcomes);
+    // Bounded by the budget too: one node's choices past it would be allocated before any refusal.
+    this.estimate = estimateStates(new Expectimax(scenario, protocol, maxStates), root, outcomes);
     if (this.estimate > ESTIMATE_REFUSAL * maxStates) throw this.refuse(`that is far beyond --max-states=${maxStates}`);
   }
 

@@ -36,6 +36,7 @@ import { ChanceTapes } from './chance.js';
 import { jointKey, viewKey } from './keys.js';
 import { describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove } from './moves.js';
 import { StateLimitError, type SearchOptions } from './search.js';
+import { HeapGuard } from './heapGuard.js';
 
 /** Indices of the value vector. */
 export const LOSS = 0, CONSISTENCY = 1, VALIDITY = 2, TERMINATION = 3, MAJORITY_MISSED = 4;
@@ -88,6 +89,7 @@ interface Choice {
 const WAVE = 256;
 
 export class Expectimax {
+  private readonly heap = new HeapGuard();
   readonly R: number;
   states = 0;
   private memo = new Map<string, RoundValue>();
@@ -262,6 +264,10 @@ export class Expectimax {
           return true;
         });
       });
+      // The product is materialised below: refused first where it alone is past the budget (each choice costs a state at least).
+      const joint = representatives.reduce((product, list) => product * list.length, 1);
+      if (this.states + out.length + joint > this.maxStates)
+        throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}): round ${r} alone offers the adversary ${joint < 1e6 ? joint : joint.toPrecision(3)} joint choices over its recipients; raise --max-states or shrink the scenario`);
       const index = new Array<number>(representatives.length).fill(0);
       for (;;) {
         out.push({ move, options: representatives.map((list, k) => list[index[k]!]!) });
@@ -400,6 +406,8 @@ export class Expectimax {
     this.states += k;
     if (this.states > this.maxStates)
       throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}, expectimax over chance)`);
+    const full = this.heap.check(this.states);
+    if (full !== undefined) throw new StateLimitError(`verify: ${full} (${this.scenario.name}, ${this.protocol.name}); lower --max-states or shrink the scenario`);
   }
 }
 

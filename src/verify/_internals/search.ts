@@ -44,6 +44,7 @@ import { jointKey, viewKey } from './keys.js';
 import { describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove, type RecipientMoves } from './moves.js';
 import { judgeSets, outcomeCode, pendingOutcome, validityContext, type OutcomeSets, type ValidityContext } from './outcomes.js';
 import { AgentRenamer, candidateRenamings, inverse, searchClasses } from './symmetry.js';
+import { HeapGuard } from './heapGuard.js';
 
 /** Too many states: `--max-states`. A RangeError, so the command line shows it as one line. */
 export class StateLimitError extends RangeError {
@@ -113,6 +114,7 @@ interface Symmetry {
 }
 
 export class Search {
+  private readonly heap = new HeapGuard();
   readonly R: number;
   states = 0;
   /** Per round: the probe batch (slot 0 = the head) and the children batch (slot 0 = a copy of it). */
@@ -179,6 +181,8 @@ export class Search {
     this.states += k;
     if (this.states > this.maxStates)
       throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}); raise --max-states or shrink the scenario`);
+    const full = this.heap.check(this.states);
+    if (full !== undefined) throw new StateLimitError(`verify: ${full} (${this.scenario.name}, ${this.protocol.name}); lower --max-states or shrink the scenario`);
   }
 
   /** Solves the root state in slot b of `root` (round 1, chance moves set). */
