@@ -21,7 +21,10 @@ import type { EpisodeSetup } from '../game/GameBatch.js';
 import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from '../game/strategy.js';
 import { getProtocol } from '../protocols/registry.js';
-import { StateLimitError, verify, type Property } from '../verify/verify.js';
+import { specKind } from '../protocols/thresholdAutomaton/specs.js';
+import type { AutomatonProtocol } from '../protocols/thresholdAutomaton/protocol.js';
+import { verifyAutomatonSpecs } from '../verify/automatonSpecs.js';
+import { StateLimitError, verify } from '../verify/verify.js';
 import { isAutomaton, registryAttackers, scoreAttacker, type AttackerScore } from './attackers.js';
 import { learnedAttacker } from './learnedAttacker.js';
 
@@ -53,13 +56,16 @@ export type Verdict = 'safe' | 'unsafe' | 'beyond reach';
 
 export interface GroundTruth {
   verdict: Verdict;
-  /** Unsafe: the property its shortest counterexample breaks; beyond reach: why. */
+  /** Unsafe: the property its shortest counterexample breaks (an automaton: the specifications broken); beyond reach: why. */
   detail: string | null;
   worstCaseLossRate: number | null;
   states: number | null;
   seconds: number;
-  /** Unsafe: the verifier's counterexample (setup and adversary script, replayed in the engine). */
-  counterexample: { setup: EpisodeSetup; violated: Property[]; trace: string } | null;
+  /**
+   * Unsafe: the verifier's counterexample (setup and adversary script, replayed in the engine);
+   * `violated` names the game's properties, or for a threshold automaton its file's specifications.
+   */
+  counterexample: { setup: EpisodeSetup; violated: string[]; trace: string } | null;
 }
 
 export interface HuntedProtocol {
@@ -178,23 +184,21 @@ export async function hunt(options: HuntOptions): Promise<HuntReport> {
   };
 }
 
+/** A search's progress check: past a few chance outcomes, its states so far extrapolated to all of them must stay within the budget's slack. */
+const refuseProjectedPast = (maxStates: number) => (done: number, total: number, states: number): void => {
+  if (done >= Math.min(PROJECT_AFTER, total) && done < total && (states / done) * total > PROJECTION_SLACK * maxStates)
+    throw new StateLimitError(`projected ${formatCount((states / done) * total)} states from ${done} of ${total} chance outcomes, over --max-states=${maxStates}`);
+};
+
 /** The verifier's verdict within `maxStates`, or "beyond reach" with the reason. */
 export function groundTruth(scenario: Scenario, protocol: HonestProtocol, maxStates: number): GroundTruth {
   const started = performance.now();
   const beyond = (detail: string): GroundTruth => ({ verdict: 'beyond reach', detail, worstCaseLossRate: null, states: null, seconds: (performance.now() - started) / 1000, counterexample: null });
   if (maxStates === 0) return beyond('verifier skipped (--max-states 0)');
-  // The verifier judges the game's agreement properties; the hunt judges an automaton by its file's safety specifications (attackers.ts).
-  if (isAutomaton(protocol)) return beyond('the verifier does not judge a .ta file\'s specifications, which the hunt scores');
+  // The hunt judges an automaton by its file's safety specifications (attackers.ts): so does its ground truth.
+  if (isAutomaton(protocol)) return automatonGroundTruth(scenario, protocol, maxStates, started);
   try {
-    const result = verify({
-      scenario,
-      honest: protocol,
-      maxStates,
-      onProgress: (done, total, states) => {
-        if (done >= Math.min(PROJECT_AFTER, total) && done < total && (states / done) * total > PROJECTION_SLACK * maxStates)
-          throw new StateLimitError(`projected ${formatCount((states / done) * total)} states from ${done} of ${total} chance outcomes, over --max-states=${maxStates}`);
-      },
-    });
+    const result = verify({ scenario, honest: protocol, maxStates, onProgress: refuseProjectedPast(maxStates) });
     const base = { worstCaseLossRate: result.worstCaseLossRate, states: result.states, seconds: result.seconds };
     if (result.verdict === 'safe') return { verdict: 'safe', detail: null, ...base, counterexample: null };
     const { setup, violated, trace } = result.counterexample;
@@ -203,6 +207,27 @@ export function groundTruth(scenario: Scenario, protocol: HonestProtocol, maxSta
     if (error instanceof StateLimitError) return beyond(error.message.replace(/^verify: /, ''));
     throw error;
   }
+}
+
+/**
+ * An automaton's ground truth: the verifier's exact check of the file's safety specifications over
+ * every run within the horizon (verify/automatonSpecs.ts). Unsafe as soon as one is violated (a
+ * violation found before the budget ran out is real); safe only when every one was decided holding.
+ */
+function automatonGroundTruth(scenario: Scenario, protocol: AutomatonProtocol, maxStates: number, started: number): GroundTruth {
+  const safety = protocol.automaton.specifications.filter((spec) => specKind(spec.formula) === 'safety').map((spec) => spec.name);
+  const seconds = () => (performance.now() - started) / 1000;
+  if (safety.length === 0) return { verdict: 'beyond reach', detail: `${protocol.automaton.file} has no safety specification to judge it by`, worstCaseLossRate: null, states: null, seconds: seconds(), counterexample: null };
+  const result = verifyAutomatonSpecs({ scenario, protocol, maxStates, only: safety, onProgress: refuseProjectedPast(maxStates) });
+  const verdicts = Object.entries(result.specs);
+  const broken = verdicts.filter(([, v]) => v.holds === false);
+  if (broken.length > 0) {
+    const { setup, trace } = broken[0]![1].counterexample!;
+    return { verdict: 'unsafe', detail: broken.map(([name]) => name).join(', '), worstCaseLossRate: null, states: result.states, seconds: seconds(), counterexample: { setup, violated: broken.map(([name]) => name), trace } };
+  }
+  const open = verdicts.filter(([, v]) => v.holds !== true);
+  if (open.length > 0) return { verdict: 'beyond reach', detail: open.map(([name, v]) => `${name}: ${v.reason ?? 'not decided'}`).join('; '), worstCaseLossRate: null, states: null, seconds: seconds(), counterexample: null };
+  return { verdict: 'safe', detail: null, worstCaseLossRate: null, states: result.states, seconds: seconds(), counterexample: null };
 }
 
 function detectionRates(hunted: readonly HuntedProtocol[]): DetectionRate[] {
