@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkProtocol } from '../../src/game/conformance.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { scoreAttacker } from '../../src/hunt/attackers.js';
-import { hunt } from '../../src/hunt/hunt.js';
+import { groundTruth, hunt } from '../../src/hunt/hunt.js';
 import { play } from '../../src/play/play.js';
 import { getAdversary, getProtocol, isProtocolName } from '../../src/protocols/registry.js';
 import { isRunName } from '../../src/cli/learned.js';
@@ -80,6 +80,25 @@ describe('guard mutants of strb.ta', () => {
     expect(report.protocols.map((h) => h.protocol)).toEqual([STRB, ...mutants.map((m) => m.protocol.name)]);
     expect(report.protocols[0]!.attackers.every((a) => !a.detected)).toBe(true);
     expect(report.detection.find((d) => d.attacker === 'fuzz')!.brokenBeyondReach).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("the hunt's ground truth for a .ta file", () => {
+  // honestActions=free and delay 1 (bench/bymcTable.ts's reading): small enough to search in full.
+  const small = (rounds: number) => loadScenario('ba-n4-f1', ['timing=async', 'honestActions=free', 'maxDelay=1', `maxRounds=${rounds}`]);
+
+  it("is the verifier's exact check of its safety specifications: the original safe, guard3-minus-1 unsafe on unforg", () => {
+    expect(groundTruth(small(2), getProtocol(STRB), 20_000_000)).toMatchObject({ verdict: 'safe', detail: null, states: 8792 });
+    const broken = groundTruth(small(3), getProtocol(`${STRB}:guard3-minus-1`), 20_000_000);
+    expect(broken).toMatchObject({ verdict: 'unsafe', detail: 'unforg', worstCaseLossRate: null });
+    expect(broken.counterexample!.violated).toEqual(['unforg']);
+    expect(broken.counterexample!.trace).toContain('counterexample');
+  });
+
+  it('past the budget it is "beyond reach" with the reason, never a verdict', () => {
+    const truth = groundTruth(small(3), getProtocol(STRB), 100_000);
+    expect(truth.verdict).toBe('beyond reach');
+    expect(truth.detail).toMatch(/^unforg: beyond the budget: /);
   });
 });
 
