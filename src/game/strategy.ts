@@ -48,6 +48,13 @@ export interface HonestProtocol {
    * episodes before the verifier relies on it, and a false one is refused.
    */
   agentRoles?(scenario: Scenario): readonly number[];
+  /**
+   * Every message tag its messages may carry (besides 0), for the verifier's Byzantine moves: without
+   * it a Byzantine message carries 0 or a tag some honest agent sends in the same round (the
+   * verifier's documented bound), which under-approximates the adversary of a protocol whose tags
+   * are message types (a `.ta` file's echo must be forgeable before any honest agent echoes).
+   */
+  messageTags?(scenario: Scenario): readonly number[];
 }
 
 /** `agentRoles` of a protocol that runs the same code for every agent. */

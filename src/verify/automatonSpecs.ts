@@ -313,7 +313,7 @@ class SpecSearch {
     // As specs.ts: faulty agents are copies of the automaton only when the file models them (a crash location) and they only crash.
     this.byzantine = scenario.faults === 'byzantine' || model.crashLocations.length === 0;
     this.locations = model.locations.length;
-    this.byzantineTags = model.messageTypes.map((_, k) => k + 1);
+    this.byzantineTags = [...(protocol.messageTags?.(scenario) ?? [])];
   }
 
   private copies(game: GameBatch, b: number, i: number): boolean {

@@ -16,8 +16,9 @@
  * `sampling` draw whom a sample queries), go to the expectimax search (`_internals/expectimax.ts`):
  * the exact probability that the optimal adaptive adversary makes the honest side lose, for small
  * settings; one out of reach is refused with Knuth's estimate of its size. The adversary covered is
- * GAME.md §6's, with one bound: a Byzantine message carries tag 0 or a tag some honest agent sends
- * in the same round (`_internals/moves.ts`). Exceeding `maxStates` throws a StateLimitError: never a verdict on a partial search.
+ * GAME.md §6's, with one bound: a Byzantine message carries tag 0, a tag some honest agent sends
+ * in the same round, or one of the protocol's declared `messageTags` (a `.ta` file's message types,
+ * so an echo can be forged before any honest echo; `_internals/moves.ts`). Exceeding `maxStates` throws a StateLimitError: never a verdict on a partial search.
  *
  * @example
  * const result = verify({ scenario: loadScenario('ba-n3-f1'), honest: 'eig' });

@@ -29,7 +29,7 @@ describe('budgets that guard memory', () => {
   it("refuses a node whose joint adversary choices alone are past the budget, before allocating them (strb async: it used to fill the heap and crash)", () => {
     const scenario = loadScenario('ba-n4-f1', ['timing=async']);
     expect(() => verify({ scenario, honest: 'examples/bymc/strb.ta[T=1]', maxStates: 2_000_000 })).toThrow(
-      /^verify: more than --max-states=2000000 states explored \(ba-n4-f1, examples\/bymc\/strb\.ta\[T=1\]\): round 1 alone offers the adversary 4\.17e\+6 joint choices over its recipients/,
+      /^verify: more than --max-states=2000000 states explored \(ba-n4-f1, examples\/bymc\/strb\.ta\[T=1\]\): round 1 alone offers the adversary \S+ joint choices over its recipients/,
     );
   });
 

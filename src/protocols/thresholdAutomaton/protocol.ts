@@ -122,6 +122,8 @@ export function fromAutomaton(ta: ThresholdAutomaton, name: string, params: Read
     source: ta.file,
     memorySlots: SLOTS,
     agentRoles: everyAgentAlike,
+    // A message type is the tag k + 1 (docs/THRESHOLD_AUTOMATA.md): a Byzantine process may send any of them.
+    messageTags: (scenario: Scenario): readonly number[] => compiled(scenario.n, scenario.f).messageTypes.map((_, k) => k + 1),
     automaton: ta,
     compiled,
     observe(next: RuleListener | undefined): void {

@@ -90,6 +90,8 @@ const WAVE = 256;
 
 export class Expectimax {
   private readonly heap = new HeapGuard();
+  /** Tags a Byzantine message may carry whatever the honest agents send (the protocol's `messageTags`). */
+  private readonly messageTags: readonly number[];
   readonly R: number;
   states = 0;
   private memo = new Map<string, RoundValue>();
@@ -106,6 +108,7 @@ export class Expectimax {
   constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
     this.R = scenario.maxRounds;
     this.chains = usesRelays(scenario) ? RelayChains.of(scenario.n, relayDepthOf(scenario)) : undefined;
+    this.messageTags = protocol.messageTags?.(scenario) ?? [];
   }
 
   get distinctStates(): number {
@@ -235,7 +238,7 @@ export class Expectimax {
   private choices(r: number, t: number): Choice[] {
     const leaves = this.leafBenches[r]!;
     const out: Choice[] = [];
-    for (const move of generateMoves(leaves.game, t, leaves.honest)) {
+    for (const move of generateMoves(leaves.game, t, leaves.honest, this.messageTags)) {
       const K = move.width;
       this.refuseWidth(K, r);
       if (K === 1) {

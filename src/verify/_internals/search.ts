@@ -115,6 +115,8 @@ interface Symmetry {
 
 export class Search {
   private readonly heap = new HeapGuard();
+  /** Tags a Byzantine message may carry whatever the honest agents send (the protocol's `messageTags`). */
+  private readonly messageTags: readonly number[];
   readonly R: number;
   states = 0;
   /** Per round: the probe batch (slot 0 = the head) and the children batch (slot 0 = a copy of it). */
@@ -139,6 +141,7 @@ export class Search {
   constructor(readonly scenario: Scenario, readonly protocol: HonestProtocol, readonly maxStates: number, private readonly options: SearchOptions = {}) {
     this.R = scenario.maxRounds;
     this.chains = usesRelays(scenario) ? RelayChains.of(scenario.n, relayDepthOf(scenario)) : undefined;
+    this.messageTags = protocol.messageTags?.(scenario) ?? [];
     if (options.symmetry && options.memo !== false) this.renamer = new AgentRenamer(scenario);
   }
 
@@ -290,7 +293,7 @@ export class Search {
     for (const h of this.honestIds) if (head.game.decisionRound[h] === 0 && head.honest.decision[h]! < 0) undecided++;
     if (undecided === 0 || r === this.R) return this.terminal(head, r);
 
-    const moves = generateMoves(head.game, 0, head.honest);
+    const moves = generateMoves(head.game, 0, head.honest, this.messageTags);
     const result: StateResult = { mask: 0, depth: Infinity };
     const finals: FinalGlobal[] = [];
     let allFinal = true;

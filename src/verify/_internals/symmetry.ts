@@ -423,7 +423,7 @@ export function checkAgentRoles(protocol: HonestProtocol, scenario: Scenario, ro
       const mismatch = compareActions(original, honest[0], honest[1], b, perm);
       if (mismatch)
         return { ok: false, why: `${name}: declares agents with equal agentRoles ${JSON.stringify(roles)} interchangeable, but renaming them (${describePerm(perm)}) changes its ${mismatch} in round ${r}: the symmetry reduction is refused (fix agentRoles, or verify with --no-symmetry)` };
-      const moves = generateMoves(original, b, honest[0]);
+      const moves = generateMoves(original, b, honest[0], protocol.messageTags?.(scenario));
       const move = moves[nextInt(rng, 0, moves.length)]!;
       const choice: ScriptRound = move.crashes.length ? { crashes: [...move.crashes] } : {};
       // Field by field: an option's index can pass 2^53 with deep relay chains.
