@@ -109,3 +109,8 @@ export { ReportError } from './report/ReportError.js';
 // The robustness hunt: mutants, the verifier's ground truth, every attacker's score.
 export { hunt, groundTruth, type HuntOptions, type HuntReport, type HuntedProtocol, type GroundTruth, type DetectionRate, type FalseAlarm } from './hunt/hunt.js';
 export { type AttackerScore, type FirstViolation } from './hunt/attackers.js';
+
+// Discovery: one learner with the verifier in the loop, against the classic protocol of the setting.
+export { discover, type DiscoverOptions, type DiscoveryReport } from './discover/discover.js';
+export { CLASSIC_PROTOCOLS, classicFor, impossibility, type ClassicRow } from './discover/classicProtocols.js';
+export { DISCOVERY_CONFIG, discoveryTrainConfig } from './discover/discoveryConfig.js';
