@@ -45,7 +45,7 @@ import type { AutomatonProtocol } from '../protocols/thresholdAutomaton/protocol
 import { checkSpecifications, isStateFormula, specKind, statePredicate, type Configuration, type SpecKind } from '../protocols/thresholdAutomaton/specs.js';
 import { ChanceTapes, ReplayChance } from './_internals/chance.js';
 import { jointKey, viewKey } from './_internals/keys.js';
-import { describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove } from './_internals/moves.js';
+import { combinations, describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove } from './_internals/moves.js';
 import { StateLimitError } from './_internals/search.js';
 import { chanceOutcomes, countChance, replayCounterexample } from './verify.js';
 import { HeapGuard } from './_internals/heapGuard.js';
@@ -296,8 +296,8 @@ class SpecSearch {
   private setup!: EpisodeSetup;
   private readonly byzantine: boolean;
   private readonly locations: number;
-  /** Every message type's tag: a Byzantine process may send any type in any round (moves.ts bounds the game's search to the tags honest agents use). */
-  private readonly byzantineTags: number[];
+  /** The protocol's `messageTags` (every message type): a Byzantine process may send any type in any round, as in the game verdict's search. */
+  private readonly messageTags: readonly number[];
 
   constructor(
     readonly scenario: Scenario,
@@ -313,7 +313,7 @@ class SpecSearch {
     // As specs.ts: faulty agents are copies of the automaton only when the file models them (a crash location) and they only crash.
     this.byzantine = scenario.faults === 'byzantine' || model.crashLocations.length === 0;
     this.locations = model.locations.length;
-    this.byzantineTags = [...(protocol.messageTags?.(scenario) ?? [])];
+    this.messageTags = protocol.messageTags?.(scenario) ?? [];
   }
 
   private copies(game: GameBatch, b: number, i: number): boolean {
@@ -454,7 +454,7 @@ class SpecSearch {
       this.count(1);
       prefixes.push(...this.tapes.siblings(0));
       const drawn = [...chance, ...this.tapes.drawn(0)];
-      for (const move of generateMoves(game, 0, head.honest, this.byzantineTags)) this.expand(head, r, move, now, bits, path, drawn);
+      for (const move of generateMoves(game, 0, head.honest, this.messageTags)) this.expand(head, r, move, now, bits, path, drawn);
       if ((this.alive & this.active) === 0) return;
     }
   }
@@ -503,14 +503,7 @@ class SpecSearch {
       });
     }
 
-    const combos: number[][] = [];
-    const idx = new Array<number>(representatives.length).fill(0);
-    for (;;) {
-      combos.push(representatives.map((list, k) => list[idx[k]!]!));
-      let k = 0;
-      while (k < idx.length && ++idx[k]! === representatives[k]!.length) idx[k++] = 0;
-      if (k === idx.length) break;
-    }
+    const combos = combinations(representatives);
     for (let first = 0; first < combos.length; first += KIDS_CHUNK) {
       const chunk = combos.slice(first, first + KIDS_CHUNK);
       const kids = this.level(this.kids, r, chunk.length);

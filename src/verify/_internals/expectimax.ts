@@ -34,7 +34,7 @@ import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
 import { ChanceTapes } from './chance.js';
 import { jointKey, viewKey } from './keys.js';
-import { describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove } from './moves.js';
+import { combinations, describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove } from './moves.js';
 import { StateLimitError, type SearchOptions } from './search.js';
 import { HeapGuard } from './heapGuard.js';
 
@@ -271,13 +271,7 @@ export class Expectimax {
       const joint = representatives.reduce((product, list) => product * list.length, 1);
       if (this.states + out.length + joint > this.maxStates)
         throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}): round ${r} alone offers the adversary ${joint < 1e6 ? joint : joint.toPrecision(3)} joint choices over its recipients; raise --max-states or shrink the scenario`);
-      const index = new Array<number>(representatives.length).fill(0);
-      for (;;) {
-        out.push({ move, options: representatives.map((list, k) => list[index[k]!]!) });
-        let k = 0;
-        while (k < index.length && ++index[k]! === representatives[k]!.length) index[k++] = 0;
-        if (k === index.length) break;
-      }
+      for (const options of combinations(representatives)) out.push({ move, options });
     }
     return out;
   }

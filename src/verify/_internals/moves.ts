@@ -211,3 +211,18 @@ export function describeOption(chains: RelayChains | undefined, m: RecipientMove
     }
   }
 }
+
+/**
+ * Every combination that picks one entry of each list, the first list varying fastest (the order
+ * the searches solve and report children in). One empty combination for no lists.
+ */
+export function combinations<T>(lists: readonly (readonly T[])[]): T[][] {
+  const out: T[][] = [];
+  const index = new Array<number>(lists.length).fill(0);
+  for (;;) {
+    out.push(lists.map((list, k) => list[index[k]!]!));
+    let k = 0;
+    while (k < index.length && ++index[k]! === lists[k]!.length) index[k++] = 0;
+    if (k === index.length) return out;
+  }
+}

@@ -41,7 +41,7 @@ import { envelopeIndex, visitEnvelope, type ViewVisitor } from '../../game/view.
 import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
 import { jointKey, viewKey } from './keys.js';
-import { describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove, type RecipientMoves } from './moves.js';
+import { combinations, describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove, type RecipientMoves } from './moves.js';
 import { judgeSets, outcomeCode, pendingOutcome, validityContext, type OutcomeSets, type ValidityContext } from './outcomes.js';
 import { AgentRenamer, candidateRenamings, inverse, searchClasses } from './symmetry.js';
 import { HeapGuard } from './heapGuard.js';
@@ -481,14 +481,7 @@ export class Search {
     }
 
     // Fallback: every combination of the members.
-    const combos: number[][] = [];
-    const idx = new Array<number>(members.length).fill(0);
-    for (;;) {
-      combos.push(members.map((m, k) => m[idx[k]!]!));
-      let k = 0;
-      while (k < idx.length && ++idx[k]! === members[k]!.length) idx[k++] = 0;
-      if (k === idx.length) break;
-    }
+    const combos = combinations(members);
     for (const { options, result: child } of this.solveChildren(r, move, combos)) {
       if (!child.mask) continue;
       const now: ScriptRound = {};
