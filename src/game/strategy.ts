@@ -55,6 +55,15 @@ export interface HonestProtocol {
    * are message types (a `.ta` file's echo must be forgeable before any honest agent echoes).
    */
   messageTags?(scenario: Scenario): readonly number[];
+  /**
+   * The only agents whose content its honest agents read: their direct messages, and relay chains
+   * that start at them (broadcast's Dolev–Strong and EIG: the sender). What any other agent sends,
+   * or relays of another origin's chains, never changes what an honest agent does. The verifier
+   * then leaves such content out of the adversary's moves (src/verify/_internals/visibleOrigins.ts,
+   * where the soundness argument is). Optional: undefined (or every agent) means all are read. The
+   * claim is checked on seeded episodes before the verifier relies on it; a false one is refused.
+   */
+  visibleOrigins?(scenario: Scenario): readonly number[] | undefined;
 }
 
 /** `agentRoles` of a protocol that runs the same code for every agent. */
@@ -67,6 +76,11 @@ export function broadcastSenderApart(scenario: Scenario): number[] {
   const roles = everyAgentAlike(scenario);
   if (scenario.problem === 'broadcast') roles[0] = 1;
   return roles;
+}
+
+/** `visibleOrigins` of a protocol that, under broadcast, reads only the sender's (agent 0's) value and chains. */
+export function broadcastSenderOnly(scenario: Scenario): number[] | undefined {
+  return scenario.problem === 'broadcast' ? [0] : undefined;
 }
 
 /** One mutant of a protocol (`HonestProtocol.mutants`). */

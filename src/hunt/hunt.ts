@@ -24,7 +24,7 @@ import { getProtocol } from '../protocols/registry.js';
 import { specKind } from '../protocols/thresholdAutomaton/specs.js';
 import type { AutomatonProtocol } from '../protocols/thresholdAutomaton/protocol.js';
 import { verifyAutomatonSpecs } from '../verify/automatonSpecs.js';
-import { StateLimitError, verify } from '../verify/verify.js';
+import { DeclarationCheckError, StateLimitError, verify, type VerifyResult } from '../verify/verify.js';
 import { isAutomaton, registryAttackers, scoreAttacker, type AttackerScore } from './attackers.js';
 import { learnedAttacker } from './learnedAttacker.js';
 
@@ -198,7 +198,15 @@ export function groundTruth(scenario: Scenario, protocol: HonestProtocol, maxSta
   // The hunt judges an automaton by its file's safety specifications (attackers.ts): so does its ground truth.
   if (isAutomaton(protocol)) return automatonGroundTruth(scenario, protocol, maxStates, started);
   try {
-    const result = verify({ scenario, honest: protocol, maxStates, onProgress: refuseProjectedPast(maxStates) });
+    const options = { scenario, honest: protocol, maxStates, onProgress: refuseProjectedPast(maxStates) };
+    let result: VerifyResult;
+    try {
+      result = verify(options);
+    } catch (error) {
+      // A mutant inherits its original's declarations; where its mistake breaks one, it is verified without them.
+      if (!(error instanceof DeclarationCheckError)) throw error;
+      result = verify({ ...options, symmetry: false, originPruning: false });
+    }
     const base = { worstCaseLossRate: result.worstCaseLossRate, states: result.states, seconds: result.seconds };
     if (result.verdict === 'safe') return { verdict: 'safe', detail: null, ...base, counterexample: null };
     const { setup, violated, trace } = result.counterexample;

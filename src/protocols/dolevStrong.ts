@@ -28,7 +28,7 @@ import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import { relayDepthOf, type Scenario } from '../game/scenario.js';
 import { mutantOf, refuseUnless } from './mutants.js';
-import { broadcastSenderApart, type HonestProtocol, type ProtocolMutant } from './types.js';
+import { broadcastSenderApart, broadcastSenderOnly, type HonestProtocol, type ProtocolMutant } from './types.js';
 
 const SENDER = 0;
 const SEND_ROUND = 1;
@@ -41,6 +41,7 @@ export const dolevStrongProtocol: HonestProtocol = {
   source: 'Dolev & Strong, Authenticated algorithms for Byzantine agreement (SIAM J. Comput. 1983)',
   memorySlots: 0,
   agentRoles: broadcastSenderApart,
+  visibleOrigins: broadcastSenderOnly,
 
   refuse(scenario: Scenario): string | undefined {
     const { honestActions, problem, identity, f, maxRounds } = scenario;

@@ -31,7 +31,7 @@ import type { RelayChains } from '../game/relayChains.js';
 import { MAX_AGENTS, relayDepthOf, type Scenario } from '../game/scenario.js';
 import { clearCounts, plurality } from './plurality.js';
 import { mutantOf, pluralityTiesLargest, refuseUnless } from './mutants.js';
-import { broadcastSenderApart, type HonestProtocol, type ProtocolMutant } from './types.js';
+import { broadcastSenderApart, broadcastSenderOnly, type HonestProtocol, type ProtocolMutant } from './types.js';
 
 const SENDER = 0;
 const SEND_ROUND = 1;
@@ -49,6 +49,7 @@ export const eigProtocol: HonestProtocol = {
   source: 'Lamport, Shostak & Pease, The Byzantine Generals Problem (TOPLAS 1982), OM(f)',
   memorySlots: 0,
   agentRoles: broadcastSenderApart,
+  visibleOrigins: broadcastSenderOnly,
 
   refuse(scenario: Scenario): string | undefined {
     const { honestActions, identity, f, maxRounds } = scenario;

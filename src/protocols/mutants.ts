@@ -10,7 +10,10 @@ import type { HonestProtocol, ProtocolMutant } from './types.js';
 
 /**
  * The mutant `<base.name>:<mutation>` of `base`, running `act` (and `memorySlots`, `refuse` when
- * given) instead of the original's; everything else is the original's.
+ * given) instead of the original's; everything else is the original's — its declarations for the
+ * verifier too (agent roles, message tags, visible origins): one mistake keeps what the program
+ * reads and whom it treats alike, and the verifier checks each declaration on the mutant before
+ * relying on it (the hunt verifies without them where a check fails: hunt.ts).
  */
 export function mutantOf(base: HonestProtocol, mutation: string, description: string, changed: Pick<HonestProtocol, 'act'> & Partial<Pick<HonestProtocol, 'memorySlots' | 'refuse'>>): ProtocolMutant {
   const name = `${base.name}:${mutation}`;
@@ -23,6 +26,9 @@ export function mutantOf(base: HonestProtocol, mutation: string, description: st
     // The original's refusals, under the mutant's name: it runs where the original runs.
     refuse: changed.refuse ?? ((scenario) => base.refuse(scenario)?.replace(new RegExp(`^${base.name}:`), `${name}:`)),
     act: changed.act,
+    ...(base.agentRoles && { agentRoles: base.agentRoles }),
+    ...(base.messageTags && { messageTags: base.messageTags }),
+    ...(base.visibleOrigins && { visibleOrigins: base.visibleOrigins }),
   };
   return { mutation, description, protocol };
 }

@@ -40,6 +40,7 @@ import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY }
 import { PROPERTIES } from './_internals/outcomes.js';
 import { RandomisedProtocolError, RoundWidthError, StateLimitError, type SearchOptions } from './_internals/search.js';
 import { AgentRenamer, checkAgentRoles, verificationRoles } from './_internals/symmetry.js';
+import { checkVisibleOrigins, compatibleWithRoles } from './_internals/visibleOrigins.js';
 
 export { StateLimitError };
 
@@ -77,6 +78,11 @@ export interface VerifyOptions {
    * honest agents solved once (`_internals/symmetry.ts`). `false` (`--no-symmetry`) is the cross-check.
    */
   symmetry?: boolean;
+  /**
+   * Leave out the adversary's content the protocol declares it never reads (`HonestProtocol.visibleOrigins`,
+   * checked first; default true): `_internals/visibleOrigins.ts`. `false` (`--no-origin-pruning`) is the cross-check.
+   */
+  originPruning?: boolean;
 }
 
 export interface Counterexample {
@@ -116,6 +122,8 @@ interface VerifyStats {
   chanceOutcomes: number;
   /** Chance outcomes searched after the symmetry reduction: one per orbit (absent without it). */
   orbits?: number;
+  /** The agents whose messages and chains the adversary's moves were limited to (origin pruning; absent without it). */
+  visibleOrigins?: number[];
   /** Engine states produced (one per episode slot stepped). */
   states: number;
   /** Distinct joint states solved (memo entries, summed over chance outcomes). */
@@ -141,6 +149,11 @@ export interface Unsafe extends VerifyStats {
 export type VerifyResult = Safe | Unsafe;
 
 const DEFAULT_MAX_STATES = 20_000_000;
+
+/** A protocol's declaration for the verifier (agent roles, visible origins) failed its check: verifying without it is still possible. */
+export class DeclarationCheckError extends RefusedError {
+  override name = 'DeclarationCheckError';
+}
 
 /** The chance outcomes to search: counted up front, built one at a time (`chanceOutcomes`). */
 export interface ChanceOutcomes {
@@ -282,7 +295,8 @@ export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { 
     throw new StateLimitError(`verify: ${scenario.name} has ${formatCount(total)} chance outcomes (${factors}), each searched from its own start: more than --max-states=${maxStates}; shrink the scenario (n, f, values, inputs) or raise --max-states`);
   const allOutcomes: ChanceOutcomes = { total, represented: total, each: () => chanceOutcomes(scenario, options.faultySets) };
   const roles = options.symmetry === false ? undefined : checkedRoles(scenario, protocol);
-  const search: SearchOptions = { memo: options.memo ?? true, ...(roles && { symmetry: roles }) };
+  const origins = options.originPruning === false ? undefined : checkedOrigins(scenario, protocol, roles);
+  const search: SearchOptions = { memo: options.memo ?? true, ...(roles && { symmetry: roles }), ...(origins && { visibleOrigins: origins }) };
   return { maxStates, outcomes: roles ? chanceOrbits(scenario, roles, allOutcomes) : allOutcomes, allOutcomes, search };
 }
 
@@ -297,8 +311,23 @@ function checkedRoles(scenario: Scenario, protocol: HonestProtocol): number[] | 
   const roles = verificationRoles(declared, scenario);
   if (new Set(roles).size === roles.length) return undefined;
   const check = checkAgentRoles(protocol, scenario, declared);
-  if (check.ok === false) throw new RefusedError(check.why);
+  if (check.ok === false) throw new DeclarationCheckError(check.why);
   return check.ok === true ? roles : undefined;
+}
+
+/**
+ * The protocol's visible origins once its claim passed `checkVisibleOrigins` (a false claim is
+ * refused in one line); undefined where none is declared or every agent is one.
+ */
+function checkedOrigins(scenario: Scenario, protocol: HonestProtocol, roles: readonly number[] | undefined): number[] | undefined {
+  const declared = protocol.visibleOrigins?.(scenario);
+  if (!declared || declared.length >= scenario.n) return undefined;
+  const origins = [...declared].sort((a, b) => a - b);
+  if (roles && !compatibleWithRoles(origins, roles))
+    throw new DeclarationCheckError(`${protocol.name}: visibleOrigins ${JSON.stringify(origins)} splits agents its agentRoles ${JSON.stringify(roles)} call interchangeable; declare whole role classes, or verify with --no-origin-pruning`);
+  const check = checkVisibleOrigins(protocol, scenario, origins);
+  if (!check.ok) throw new DeclarationCheckError(check.why);
+  return origins;
 }
 
 /**
@@ -351,7 +380,7 @@ export function chanceOrbits(scenario: Scenario, roles: readonly number[], all: 
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
 function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
   refuseProjectedStates(scenario, protocol, outcomes, maxStates, options);
-  const fold = new ExhaustiveFold(scenario, protocol, outcomes, maxStates);
+  const fold = new ExhaustiveFold(scenario, protocol, outcomes, maxStates, options);
   const solver = new ExhaustiveSolver(scenario, protocol, maxStates, options);
   for (const outcome of outcomes.each()) {
     fold.add(outcome, solver.solve(outcome.setup));
@@ -422,7 +451,13 @@ export class ExhaustiveFold {
   private best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
   private readonly attacks: Attack[] = [];
 
-  constructor(private readonly scenario: Scenario, private readonly protocol: HonestProtocol, private readonly outcomes: ChanceOutcomes, private readonly maxStates: number) {}
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly protocol: HonestProtocol,
+    private readonly outcomes: ChanceOutcomes,
+    private readonly maxStates: number,
+    private readonly search: SearchOptions = {},
+  ) {}
 
   /** The next chance outcome's answer (outcomes must come in `outcomes.each()` order), counted `weight` times. */
   add({ setup, weight = 1 }: ChanceOutcome, solution: ExhaustiveSolution): void {
@@ -452,6 +487,7 @@ export class ExhaustiveFold {
       breakRate,
       chanceOutcomes: total,
       ...(this.outcomes.expand && { orbits: this.outcomes.total }),
+      ...(this.search.visibleOrigins && { visibleOrigins: [...this.search.visibleOrigins] }),
       states: this.states,
       distinctStates: this.distinct,
       seconds: (performance.now() - this.started) / 1000,
@@ -466,7 +502,7 @@ export class ExhaustiveFold {
  * the size; a search clearly out of reach is refused with that estimate instead of started.
  */
 function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
-  const fold = new ExpectimaxFold(scenario, protocol, outcomes, maxStates);
+  const fold = new ExpectimaxFold(scenario, protocol, outcomes, maxStates, options);
   const solver = new ExpectimaxSolver(scenario, protocol, maxStates, options);
   for (const outcome of outcomes.each()) {
     let solution: ExpectimaxSolution;
@@ -492,7 +528,13 @@ export class ExpectimaxFold {
   private best: { setup: EpisodeSetup; script: AdversaryScript; chance: number[]; loss: number } | undefined;
 
   /** Estimates the search's size first (on this thread) and refuses one far past the budget. */
-  constructor(private readonly scenario: Scenario, private readonly protocol: HonestProtocol, private readonly outcomes: ChanceOutcomes, private readonly maxStates: number) {
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly protocol: HonestProtocol,
+    private readonly outcomes: ChanceOutcomes,
+    private readonly maxStates: number,
+    private readonly search: SearchOptions = {},
+  ) {
     const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
     // Bounded by the budget too: one node's choices past it would be allocated before any refusal.
     this.estimate = estimateStates(new Expectimax(scenario, protocol, maxStates), root, outcomes);
@@ -530,6 +572,7 @@ export class ExpectimaxFold {
       breakRate,
       worstCaseMajorityCorrectRate: 1 - sum[MAJORITY_MISSED]!,
       chanceOutcomes: this.outcomes.total,
+      ...(this.search.visibleOrigins && { visibleOrigins: [...this.search.visibleOrigins] }),
       states: this.states,
       distinctStates: this.distinct,
       estimatedStates: this.estimate,

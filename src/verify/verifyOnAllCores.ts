@@ -16,7 +16,7 @@ import type { Scenario } from '../game/scenario.js';
 import { getProtocol } from '../protocols/registry.js';
 import { RefusedError } from '../protocols/types.js';
 import type { OutcomeSolution } from './_internals/solveOutcome.js';
-import { RandomisedProtocolError, StateLimitError } from './_internals/search.js';
+import { RandomisedProtocolError, StateLimitError, type SearchOptions } from './_internals/search.js';
 import { ExhaustiveFold, ExpectimaxFold, refuseProjectedStates, verify, verifyPlan, type ChanceOutcome, type ChanceOutcomes, type VerifyOptions, type VerifyResult } from './verify.js';
 
 export interface ParallelVerifyOptions extends VerifyOptions {
@@ -31,9 +31,8 @@ export interface VerifyJob {
   method: 'exhaustive' | 'expectimax';
   /** Each worker's own budget; the fold checks the sum against the same number. */
   maxStates: number;
-  memo: boolean;
-  /** The protocol's checked agent roles (symmetry reduction inside each search), if used. */
-  symmetry?: number[];
+  /** The search's switches as the plan resolved them (memo; checked agent roles and visible origins, if used). */
+  search: SearchOptions;
 }
 export interface VerifyTask {
   index: number;
@@ -54,17 +53,17 @@ export async function verifyOnAllCores(options: ParallelVerifyOptions): Promise<
   const protocol = getProtocol(options.honest);
   // The same checks, in the same order, as `verify`: refused in one line before any thread starts.
   const plan = verifyPlan(options, protocol);
-  const job = { scenario, honest: options.honest, maxStates: plan.maxStates, memo: plan.search.memo ?? true, ...(plan.search.symmetry && { symmetry: [...plan.search.symmetry] }) };
+  const job = { scenario, honest: options.honest, maxStates: plan.maxStates, search: plan.search };
   if (!usesSamples(scenario) && options.method !== 'expectimax') {
     try {
       refuseProjectedStates(scenario, protocol, plan.outcomes, plan.maxStates, plan.search);
-      const fold = new ExhaustiveFold(scenario, protocol, plan.outcomes, plan.maxStates);
+      const fold = new ExhaustiveFold(scenario, protocol, plan.outcomes, plan.maxStates, plan.search);
       return await solveAll({ ...job, method: 'exhaustive' }, plan.outcomes, Math.min(workers, plan.outcomes.total), fold, options.onProgress);
     } catch (error) {
       if (!(error instanceof RandomisedProtocolError)) throw error;
     }
   }
-  const fold = new ExpectimaxFold(scenario, protocol, plan.allOutcomes, plan.maxStates);
+  const fold = new ExpectimaxFold(scenario, protocol, plan.allOutcomes, plan.maxStates, plan.search);
   try {
     return await solveAll({ ...job, method: 'expectimax' }, plan.allOutcomes, Math.min(workers, plan.allOutcomes.total), fold, options.onProgress);
   } catch (error) {

@@ -12,7 +12,7 @@ parentPort!.on('message', (task: VerifyTask) => {
     if (!solver) {
       const protocol = getProtocol(job.honest, job.scenario);
       const Solver = job.method === 'exhaustive' ? ExhaustiveSolver : ExpectimaxSolver;
-      solver = new Solver(job.scenario, protocol, job.maxStates, { memo: job.memo, ...(job.symmetry && { symmetry: job.symmetry }) });
+      solver = new Solver(job.scenario, protocol, job.maxStates, job.search);
     }
     post({ kind: 'solved', index: task.index, solution: solver.solve(task.setup) });
   } catch (error) {

@@ -106,6 +106,17 @@ describe('ground truth', () => {
   });
 });
 
+describe('ground truth of a mutant whose inherited declaration fails its check', () => {
+  it('is verified without the declarations instead of refused', () => {
+    // Dolev–Strong claiming to read agent 0 alone under interactive consistency, where every agent sends its own value.
+    const overclaiming = { ...getProtocol('dolev-strong'), name: 'overclaiming-dolev-strong', visibleOrigins: () => [0] };
+    const scenario = loadScenario('bb-pki-n3-f1', ['problem=interactive-consistency']);
+    const truth = groundTruth(scenario, overclaiming, 20_000_000);
+    expect(truth.verdict).not.toBe('beyond reach');
+    expect(truth.verdict).toBe(groundTruth(scenario, getProtocol('dolev-strong'), 20_000_000).verdict);
+  });
+});
+
 describe('false alarms', () => {
   /** A wrong ground truth: everything "proved safe". */
   const everythingSafe = (): GroundTruth => ({ verdict: 'safe', detail: null, worstCaseLossRate: 0, states: 0, seconds: 0, counterexample: null });

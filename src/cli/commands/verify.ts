@@ -41,6 +41,8 @@ export const VerifyConfigSchema = z.strictObject({
   workers: integer(1, 256).nullable().default(null),
   /** Use the protocol's declared (and checked) agent symmetry; false (`--no-symmetry`) searches every chance outcome and state as they are. */
   symmetry: z.boolean({ error: 'must be true or false' }).default(true),
+  /** Leave out the adversary's content the protocol declares (and the check confirms) it never reads; false (`--no-origin-pruning`) offers all of it. */
+  originPruning: z.boolean({ error: 'must be true or false' }).default(true),
 });
 export type VerifyConfig = z.output<typeof VerifyConfigSchema>;
 
@@ -56,9 +58,12 @@ export function verifyCommand(): Command {
     .option('--json', 'print one JSON object (verdict, method, violations, worstCaseLossRate, states, seconds, counterexample)')
     .option('--max-states <n>', withDefault('give up (with an error, never a verdict) after this many engine states', VerifyConfigSchema, 'maxStates'), integerIn(1, 1e12))
     .option('--no-symmetry', 'search every chance outcome and state as they are (default: one per orbit of the agents the protocol declares interchangeable, the claim checked first)')
+    .option('--no-origin-pruning', "offer the adversary every message and chain (default: only those from the agents the protocol declares it reads, e.g. broadcast's sender for dolev-strong and eig, the claim checked first)")
     .option('--workers <w>', `worker threads, each solving one chance outcome at a time; results do not depend on it (default: every core, ${availableParallelism()} here; one for a run's learned policy)`, integerIn(1, 256));
-  // Commander sets `symmetry: true` unless --no-symmetry is given: only the flag itself is passed on (a --config file may set it).
-  return addConfigOption(command).action((flags: { symmetry?: boolean }, self: Command) => runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags({ ...flags, symmetry: flags.symmetry === false ? false : undefined }))));
+  // Commander sets `symmetry: true` unless --no-symmetry is given (likewise --no-origin-pruning): only the flag itself is passed on (a --config file may set it).
+  return addConfigOption(command).action((flags: { symmetry?: boolean; originPruning?: boolean }, self: Command) =>
+    runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags({ ...flags, symmetry: flags.symmetry === false ? false : undefined, originPruning: flags.originPruning === false ? false : undefined }))),
+  );
 }
 
 async function runVerify(config: VerifyConfig): Promise<void> {
@@ -71,7 +76,7 @@ async function runVerify(config: VerifyConfig): Promise<void> {
   let result: VerifyResult | undefined;
   let beyond: string | undefined;
   try {
-    result = await verifyOnAllCores({ scenario, honest, maxStates: config.maxStates, symmetry: config.symmetry, ...(config.workers !== null && { workers: config.workers }), ...(progress && { onProgress: progress.update }) });
+    result = await verifyOnAllCores({ scenario, honest, maxStates: config.maxStates, symmetry: config.symmetry, originPruning: config.originPruning, ...(config.workers !== null && { workers: config.workers }), ...(progress && { onProgress: progress.update }) });
   } catch (error) {
     if (!(specs && error instanceof StateLimitError)) throw error;
     beyond = error.message;
@@ -134,7 +139,8 @@ export function formatVerify(r: VerifyResult, scenario: string = r.scenario): st
   const randomised = r.method === 'expectimax';
   const how = randomised ? 'the optimal adaptive adversary, expectimax over every coin and draw' : 'every adversary';
   const orbits = r.orbits !== undefined ? ` (${count(r.orbits)} up to symmetry)` : '';
-  const header = `${scenario} · honest ${r.honest} · ${how} · ${count(r.chanceOutcomes)} chance outcomes${orbits}\n\n`;
+  const pruned = r.visibleOrigins ? ` · the adversary's content from ${r.visibleOrigins.length === 1 ? 'agent' : 'agents'} ${r.visibleOrigins.join(', ')} only (the protocol reads no other)` : '';
+  const header = `${scenario} · honest ${r.honest} · ${how} · ${count(r.chanceOutcomes)} chance outcomes${orbits}${pruned}\n\n`;
   // Exhaustive: the share of chance outcomes where a property can be broken; expectimax: the probability an adversary aiming at it achieves.
   const breakable = randomised ? 'probability of breaking' : 'breakable in';
   const rows: string[][] = [

@@ -238,7 +238,7 @@ export class Expectimax {
   private choices(r: number, t: number): Choice[] {
     const leaves = this.leafBenches[r]!;
     const out: Choice[] = [];
-    for (const move of generateMoves(leaves.game, t, leaves.honest, this.messageTags)) {
+    for (const move of generateMoves(leaves.game, t, leaves.honest, this.messageTags, this.options.visibleOrigins)) {
       const K = move.width;
       this.refuseWidth(K, r);
       if (K === 1) {

@@ -69,8 +69,11 @@ function protocolSends(game: GameBatch, b: number, j: number, honest: HonestActi
  * The moves available in slot b of `game` (round `game.round`), given this round's honest actions.
  * `byzantineTags`: tags a Byzantine message may carry in every round besides those (a threshold
  * automaton's message types, which a faulty process may send at any time: verify/automatonSpecs.ts).
+ * `visibleOrigins`: the only agents whose direct messages and chains the protocol reads, checked
+ * (visibleOrigins.ts): a Byzantine agent's direct message is offered only if it is one of them, a
+ * relay claim only on a chain that starts at one of them.
  */
-export function generateMoves(game: GameBatch, b: number, honest: HonestActions, byzantineTags: readonly number[] = []): GlobalMove[] {
+export function generateMoves(game: GameBatch, b: number, honest: HonestActions, byzantineTags: readonly number[] = [], visibleOrigins?: readonly number[]): GlobalMove[] {
   const { n, values: V, round: r } = game;
   const base = b * n;
   const faults = game.scenario.faults;
@@ -105,11 +108,12 @@ export function generateMoves(game: GameBatch, b: number, honest: HonestActions,
         if (j === h) continue;
         const byzantineSender = game.byzantine && game.faulty[base + j] === 1;
         if (byzantineSender) {
-          fields.push({ kind: MSG, sender: j, origin: -1, choices: messageChoices });
+          if (!visibleOrigins || visibleOrigins.includes(j)) fields.push({ kind: MSG, sender: j, origin: -1, choices: messageChoices });
           if (game.hasRelays) {
             const chains = game.chains!;
             for (let p = 0, P = game.chainSlots; p < P; p++) {
               if (chains.contains(p, j)) continue;
+              if (visibleOrigins && !visibleOrigins.includes(chains.first[p]!)) continue;
               const claims = [WITHHOLD];
               const legal = game.legalChainValues(b, p);
               for (let v = 0; v < V; v++) if ((legal >> v) & 1) claims.push(v);

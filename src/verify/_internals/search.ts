@@ -30,6 +30,9 @@
  *    the least key over renamings of interchangeable agents (honest ones of equal role and input,
  *    Byzantine ones of equal role), the answer stored for that canonical state and renamed back where met. Then
  *    every state is memoised, the last steps too, since renamed copies of one are met often.
+ * 5. **Origin pruning** (`SearchOptions.visibleOrigins`, visibleOrigins.ts, where the soundness
+ *    argument is): content from agents whose messages and chains the protocol never reads (a
+ *    declaration, checked) is not offered to the adversary.
  * Values are not renamed: the zoo's protocols break value symmetry (ties go to 0).
  */
 import { AdversaryActions, HonestActions, usesRelays } from '../../game/actions.js';
@@ -104,6 +107,8 @@ export interface SearchOptions {
   memo?: boolean;
   /** The protocol's agent roles, checked (symmetry.ts): canonical memo keys under renamings of interchangeable honest agents. */
   symmetry?: readonly number[];
+  /** The agents whose messages and chains the protocol reads, checked (visibleOrigins.ts): the adversary's other content is not enumerated. */
+  visibleOrigins?: readonly number[];
 }
 
 /** This chance outcome's classes of interchangeable agents, and a slot to build renamed states in. */
@@ -293,7 +298,7 @@ export class Search {
     for (const h of this.honestIds) if (head.game.decisionRound[h] === 0 && head.honest.decision[h]! < 0) undecided++;
     if (undecided === 0 || r === this.R) return this.terminal(head, r);
 
-    const moves = generateMoves(head.game, 0, head.honest, this.messageTags);
+    const moves = generateMoves(head.game, 0, head.honest, this.messageTags, this.options.visibleOrigins);
     const result: StateResult = { mask: 0, depth: Infinity };
     const finals: FinalGlobal[] = [];
     let allFinal = true;
