@@ -127,7 +127,7 @@ function main(): void {
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(({ safety: r, liveness: l }) => `| ${r.file} | ${r.size} | ${horizon(r)} | ${r.specs} | ${r.verdict} | ${r.published} | ${r.states.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${l ? `${horizon(l)} | ${l.specs} | ${l.states.toLocaleString('en')} | ${l.seconds.toFixed(1)}` : '— | none | | '} |`),
   ].join('\n');
-  const note = '\n\nPublished tool times (ByMC, TACO) for these files: not found offline (the suite\'s README and the TACO paper\'s pages available here list none).\n';
+  const note = '\n\nPublished tool times (ByMC, TACO) for these files: not found offline (the suite\'s README and the TACO paper\'s pages available here list none; TACO: Eichler et al., arXiv 2605.06118, 2026). They would not be like for like: ByMC and TACO prove a file for every N at once (parameterized), this table searches one size within a horizon.\n';
   const markdown = header + table + note;
   process.stdout.write(markdown);
   const here = resolve(ROOT, 'bench');

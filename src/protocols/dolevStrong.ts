@@ -118,7 +118,8 @@ function dolevStrongAct(mutation: DolevStrongMutation): HonestProtocol['act'] {
  * The mutants of `dolev-strong`. The verifier at bb-pki-n3-f1: one-round-short, never-relays and
  * trust-direct-value are unsafe (a faulty sender splits the honest agents); default-largest is
  * equivalent (honest agents extract the same set of values, so any default is common to them).
- * accept-one-signature-fewer needs f ≥ 2 (bb-pki-n4-f2, beyond the verifier's default budget).
+ * accept-one-signature-fewer needs f ≥ 2: at bb-pki-n4-f2 the verifier proves it unsafe (a faulty sender
+ * and a faulty relayer give one honest agent a late chain the other never sees), as it does the three above.
  */
 const DOLEV_STRONG_MUTANTS: readonly ProtocolMutant[] = [
   mutantOf(dolevStrongProtocol, 'one-round-short', 'a round short: f−1 relay rounds, deciding in round f+1 instead of f+2', { act: dolevStrongAct({ roundsShort: 1 }) }),
