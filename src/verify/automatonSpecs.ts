@@ -34,6 +34,18 @@
  * recipient its t-th option) and merged where they leave that recipient the same view: what a
  * recipient sees depends only on what is sent to it (moves.ts), so the children are exactly the
  * product of the distinct views. In the last round only crashes still change a configuration.
+ *
+ * **Chance orbits.** Chance outcomes that differ by renaming processes of equal role (the file's
+ * processes are all alike: `agentRoles`) are searched once, the first of each orbit in enumeration
+ * order (verify.ts `chanceOrbits`): at N=4, F=1, 32 outcomes make 4 orbits. Sound because the
+ * interpreter (protocols/thresholdAutomaton/protocol.ts) runs one copy of the automaton per process,
+ * reading only its own location and its counts of distinct senders, so renaming processes renames
+ * runs; the adversary's options are equivariant (moves.ts); every rule choice is explored here,
+ * whichever process draws it; and every specification reads counters of locations, which no renaming
+ * changes. (The exhaustive search checks a protocol's `agentRoles` claim on renamed episodes first;
+ * that check cannot run here — the automaton's draws come in process order — so the argument above
+ * stands for it, and tests compare the verdicts with and without: `symmetry: false`.) The first
+ * violating outcome is its orbit's first member, so counterexamples fall where they did without.
  */
 import { AdversaryActions, HonestActions } from '../game/actions.js';
 import { GameBatch, type EpisodeSetup } from '../game/GameBatch.js';
@@ -47,7 +59,8 @@ import { ChanceTapes, ReplayChance } from './_internals/chance.js';
 import { jointKey, viewKey } from './_internals/keys.js';
 import { combinations, describeOption, generateMoves, writeGlobal, writeOption, type GlobalMove } from './_internals/moves.js';
 import { StateLimitError } from './_internals/search.js';
-import { chanceOutcomes, countChance, replayCounterexample } from './verify.js';
+import { chanceOrbits, chanceOutcomes, countChance, replayCounterexample, type ChanceOutcomes } from './verify.js';
+import { verificationRoles } from './_internals/symmetry.js';
 import { HeapGuard } from './_internals/heapGuard.js';
 
 /** A violated specification's run: replay it with `replaySpecCounterexample` (the engine, a scripted adversary, these coins). */
@@ -79,6 +92,8 @@ export interface AutomatonSpecsResult {
   /** Rounds every run was followed for (the scenario's maxRounds). */
   horizon: number;
   chanceOutcomes: number;
+  /** Chance outcomes searched: one per orbit of renamings (absent with `symmetry: false`, or where every process has a role of its own). */
+  orbits?: number;
   /** Engine states produced (one per slot stepped or acted). */
   states: number;
   /** Distinct states explored (memo entries, summed over chance outcomes). */
@@ -101,6 +116,8 @@ export interface AutomatonSpecsOptions {
   only?: readonly string[];
   /** Called after each chance outcome is searched (done of total; states so far); a StateLimitError it throws ends the search as beyond the budget. */
   onProgress?: (done: number, total: number, states: number) => void;
+  /** Search one chance outcome per orbit of renamings of alike processes (default true; the module comment says why it is sound). */
+  symmetry?: boolean;
 }
 
 type Test = (config: Configuration) => boolean;
@@ -212,14 +229,17 @@ export function verifyAutomatonSpecs(options: AutomatonSpecsOptions): AutomatonS
     else monitors.push(monitor);
   }
   const { total } = countChance(scenario);
+  const all: ChanceOutcomes = { total, represented: total, each: () => chanceOutcomes(scenario) };
+  const roles = options.symmetry === false || !protocol.agentRoles ? undefined : verificationRoles([...protocol.agentRoles(scenario)], scenario);
+  const outcomes = roles && new Set(roles).size < roles.length ? chanceOrbits(scenario, roles, all) : all;
   const search = new SpecSearch(scenario, protocol, model, monitors, maxStates);
   let beyondBudget: string | undefined;
   try {
     if (monitors.length > 0) {
       let done = 0;
-      for (const { setup } of chanceOutcomes(scenario)) {
+      for (const { setup } of outcomes.each()) {
         search.solve(setup);
-        options.onProgress?.(++done, total, search.states);
+        options.onProgress?.(++done, outcomes.total, search.states);
       }
     }
   } catch (error) {
@@ -244,6 +264,7 @@ export function verifyAutomatonSpecs(options: AutomatonSpecsOptions): AutomatonS
     specs: ordered,
     horizon: scenario.maxRounds,
     chanceOutcomes: total,
+    ...(outcomes !== all && { orbits: outcomes.total }),
     states: search.states,
     distinctStates: search.distinct,
     seconds: (performance.now() - started) / 1000,

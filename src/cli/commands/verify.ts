@@ -71,7 +71,7 @@ async function runVerify(config: VerifyConfig): Promise<void> {
   // A threshold automaton's own specifications are checked first: they are its judge, and the game's
   // verdict may be out of the budget's reach where they are not (then `verdict` is null, with the reason).
   const automaton = typeof honest === 'string' && isAutomatonOrMutantName(honest) ? (getProtocol(honest, scenario) as AutomatonProtocol) : undefined;
-  const specs = automaton && verifyAutomatonSpecs({ scenario, protocol: automaton, maxStates: config.maxStates });
+  const specs = automaton && verifyAutomatonSpecs({ scenario, protocol: automaton, maxStates: config.maxStates, symmetry: config.symmetry });
   const progress = startProgress(config);
   let result: VerifyResult | undefined;
   let beyond: string | undefined;
@@ -106,7 +106,7 @@ export function formatAutomatonSpecs(r: AutomatonSpecsResult): string {
     const what = s.holds === true ? (s.vacuous ? 'holds (its premise is false at every start: nothing to check)' : 'holds') : s.holds === false ? `VIOLATED in round ${s.counterexample!.round} (faulty ${s.counterexample!.setup.faulty.join(',') || 'none'}, inputs ${s.counterexample!.setup.inputs.join(',')})` : `not checked: ${s.reason}`;
     return `  ${name.padEnd(width)}  ${s.kind.padEnd(8)}  ${what}`;
   });
-  const header = `\nthe file's specifications, over every run of at most ${r.horizon} rounds, every adversary and chance outcome (liveness: met within the horizon; ${count(r.states)} states, ${r.seconds.toFixed(2)} s):\n`;
+  const header = `\nthe file's specifications, over every run of at most ${r.horizon} rounds, every adversary and chance outcome (liveness: met within the horizon; ${r.orbits !== undefined ? `${count(r.orbits)} of ${count(r.chanceOutcomes)} chance outcomes, one per orbit of renamed processes; ` : ''}${count(r.states)} states, ${r.seconds.toFixed(2)} s):\n`;
   const traces = Object.entries(r.specs)
     .filter(([, s]) => s.holds === false)
     .map(([name, s]) => `\n${name} breaks on this run (adversary script: ${s.counterexample!.script.map((round, k) => `${k + 1}: ${JSON.stringify(round)}`).join('; ') || 'none'}${s.counterexample!.chance ? `; automaton choices ${s.counterexample!.chance.join(' ')}` : ''}):\n\n${s.counterexample!.trace}`);
