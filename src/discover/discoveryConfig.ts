@@ -33,8 +33,10 @@ export const DISCOVERY_CONFIG = {
   verifyEvery: 5,
   /** The verifier's own default budget: a young policy's ties give the adversary many distinct choices (ba-n4-f1 passed 2,000,000 states at epoch 15). */
   verifyMaxStates: 20_000_000,
-  counterexamples: {},
+  /** A quarter of the honest side's episodes replay the latest verification's attacks whole (their inputs too): a counterexample as rare as its chance outcome never moves the team (EXPERIMENTS §12). */
+  counterexamples: { replayShare: 0.25 },
   stopWhenVerifiedSafe: true,
+  sharedDraws: true,
 } as const satisfies Omit<TrainConfigInput, 'scenario'>;
 
 /** Whether the scenario's honest actions have a message head that "send my own input" can bias. */

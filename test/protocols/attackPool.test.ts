@@ -73,6 +73,38 @@ describe('AttackPool', () => {
     expect(pool.add([attack!])).toBe(1); // it had left the pool
   });
 
+  it('replays the latest attacks whole, chance outcome included, in replayShare of the episodes', () => {
+    // One attack on majority: faulty agent 2, honest inputs 0 and 1, a script that splits them.
+    const attack = attacksOnMajority().find((a) => a.setup.faulty[0] === 2)!;
+    const size = 400;
+    const replaying = (replayShare: number) => {
+      const pool = new AttackPool(silent, { share: 0, perOutcome: 4, replayShare });
+      pool.add([attack]);
+      const game = new GameBatch(scenario, { size, seed: 3 });
+      game.reset(0);
+      pool.replaySetups(game);
+      const setups = Array.from({ length: size }, (_, b) => `${game.faulty.slice(b * 3, b * 3 + 3).join('')}|${game.input.slice(b * 3, b * 3 + 3).join('')}`);
+      runEpisodes(game, majority, pool, new HonestActions(size, scenario.n, scenario), new AdversaryActions(size, scenario.n, scenario));
+      const outcomes = new Outcomes(size);
+      judgeBatch(game, outcomes);
+      return { setups, win: outcomes.win };
+    };
+    const attackSetup = `001|${attack.setup.inputs.join('')}`;
+    // Without whole replays (and share 0) the attack's outcome comes up by chance only, and silence never wins it.
+    const none = replaying(0);
+    expect(none.win.every((w) => w === 1)).toBe(true);
+    // With a quarter: about a quarter of the episodes are set to the attack's outcome and lose to its script.
+    const quarter = replaying(0.25);
+    const lost = quarter.win.reduce((s, w) => s + (1 - w), 0);
+    expect(lost / size).toBeGreaterThan(0.18);
+    expect(lost / size).toBeLessThan(0.32);
+    quarter.win.forEach((w, b) => {
+      if (w === 0) expect(quarter.setups[b]).toBe(attackSetup);
+    });
+    expect(replaying(0.25).win).toEqual(quarter.win);
+    expect(() => new AttackPool(silent, { share: 0, perOutcome: 1, replayShare: 1.5 })).toThrow('attack pool: replayShare must be in 0..1 (got 1.5)');
+  });
+
   it('withholds a scripted pki relay of a value the honest origin did not sign in this episode', () => {
     const pki = loadScenario('pki');
     const eig = getProtocol('eig', pki);
