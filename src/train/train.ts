@@ -304,7 +304,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
     digest = configDigest(record);
   }
   // Counterexample-guided training: the verifier's attacks, replayed in the honest side's rollouts.
-  const attackPool = o.counterexamples ? new AttackPool(adversary, o.counterexamples) : null;
+  const attackPool = o.counterexamples ? new AttackPool(adversary, { ...o.counterexamples, faultyInputsCount: scenario.faults !== 'byzantine' }) : null;
   if (attackPool) for (const line of resumeAttacks(o.out, checkpoint?.epoch ?? 0)) attackPool.add(line.attacks);
   const replayAttacks = attackPool && ((g: GameBatch, groupSize: number) => attackPool.replaySetups(g, groupSize));
   const sides = {

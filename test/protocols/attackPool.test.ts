@@ -8,6 +8,7 @@ import { loadScenario } from '../../src/game/loadScenario.js';
 import { runEpisodes } from '../../src/play/play.js';
 import { AttackPool, type Attack } from '../../src/protocols/adversaries/attackPool.js';
 import { getAdversary, getProtocol } from '../../src/protocols/registry.js';
+import type { Adversary } from '../../src/protocols/types.js';
 import { verify } from '../../src/verify/verify.js';
 
 const scenario = loadScenario('byzantine-breaking');
@@ -103,6 +104,43 @@ describe('AttackPool', () => {
     });
     expect(replaying(0.25).win).toEqual(quarter.win);
     expect(() => new AttackPool(silent, { share: 0, perOutcome: 1, replayShare: 1.5 })).toThrow('attack pool: replayShare must be in 0..1 (got 1.5)');
+  });
+
+  it('under crash faults matches an attack on every agent\'s input, the faulty agents\' too', () => {
+    const crash = loadScenario('phase-king-n5-f1', ['n=4', 'f=2', 'faults=crash', 'maxRounds=4']);
+    const never: Adversary = { name: 'never-crash', summary: 'crashes nobody', refuse: () => undefined, act: () => {} };
+    // Agent 0 crashes in round 1 where agents 0, 1 are faulty and every input is 1.
+    const attack: Attack = { setup: { faulty: [0, 1], inputs: [1, 1, 1, 1] }, script: [{ crashes: [0] }] };
+    const crashedWhere = (faultyInputsCount: boolean) => {
+      const pool = new AttackPool(never, { share: 1, perOutcome: 1, faultyInputsCount });
+      pool.add([attack]);
+      const size = 800;
+      const game = new GameBatch(crash, { size, seed: 2 });
+      game.reset(0);
+      runEpisodes(game, getProtocol('majority', crash), pool, new HonestActions(size, 4, crash), new AdversaryActions(size, 4, crash));
+      const seen = { matching: 0, crashedAtMatching: 0, crashedElsewhere: 0, honestOnly: 0 };
+      for (let b = 0; b < size; b++) {
+        const faulty01 = game.faulty[b * 4] === 1 && game.faulty[b * 4 + 1] === 1;
+        const inputs = Array.from(game.input.slice(b * 4, b * 4 + 4)).join('');
+        const crashed = game.crashedAt[b * 4] !== 0;
+        if (faulty01 && inputs === '1111') {
+          seen.matching++;
+          if (crashed) seen.crashedAtMatching++;
+        } else if (crashed) {
+          seen.crashedElsewhere++;
+          if (faulty01 && inputs.endsWith('11')) seen.honestOnly++;
+        }
+      }
+      return seen;
+    };
+    const every = crashedWhere(true);
+    expect(every.matching).toBeGreaterThan(3);
+    expect(every.crashedAtMatching).toBe(every.matching);
+    expect(every.crashedElsewhere).toBe(0);
+    // Matching on the honest inputs alone plays the script where the faulty inputs differ too.
+    const honestOnly = crashedWhere(false);
+    expect(honestOnly.crashedAtMatching).toBe(honestOnly.matching);
+    expect(honestOnly.honestOnly).toBeGreaterThan(5);
   });
 
   it('withholds a scripted pki relay of a value the honest origin did not sign in this episode', () => {

@@ -2,8 +2,9 @@
  * `AttackPool`: the verifier's attacks, played where they apply. An attack is a chance outcome
  * (faulty set and inputs) with the adversary script that beat a protocol there; the verifier
  * returns one per chance outcome it can win (`verify(...).attacks`). In an episode whose faulty set
- * and honest inputs match an attack's, the pool plays one of the attacks it holds for that outcome
- * (with probability `share`); every other episode plays the `fallback` adversary.
+ * and honest inputs (under crash and omission faults: every input) match an attack's, the pool
+ * plays one of the attacks it holds for that outcome (with probability `share`); every other
+ * episode plays the `fallback` adversary.
  *
  * Why: an honest side trained against a learned adversary only meets the attacks that adversary
  * happened to find; the verifier finds every one. Training against the attacks the verifier returns
@@ -41,11 +42,18 @@ export interface AttackPoolOptions {
   perOutcome: number;
   /** Probability that an episode replays one of the latest verification's attacks whole, chance outcome included (default 0). */
   replayShare?: number;
+  /**
+   * The faulty agents' inputs are part of the chance outcome (crash and omission faults: those agents
+   * propose honestly until they fail, and their inputs count for validity, judge.ts), so an attack
+   * matches only episodes with the same input at every agent. Default false: a Byzantine agent's own
+   * input is never used, and an attack matches on the honest inputs.
+   */
+  faultyInputsCount?: boolean;
 }
 
-/** Faulty set and honest inputs: what an attack's script depends on (a Byzantine agent's own input is never used). */
-function outcomeKey(faulty: readonly number[], inputs: readonly number[]): string {
-  return `${[...faulty].sort((a, b) => a - b).join(',')}|${inputs.map((v, i) => (faulty.includes(i) ? '*' : v)).join('')}`;
+/** Faulty set and the inputs an attack's script depends on (the faulty agents' too when they count). */
+function outcomeKey(faulty: readonly number[], inputs: readonly number[], faultyInputsCount: boolean): string {
+  return `${[...faulty].sort((a, b) => a - b).join(',')}|${inputs.map((v, i) => (!faultyInputsCount && faulty.includes(i) ? '*' : v)).join('')}`;
 }
 
 export class AttackPool implements Adversary {
@@ -83,7 +91,7 @@ export class AttackPool implements Adversary {
     if (attacks.length > 0) this.latest = [...attacks];
     let added = 0;
     for (const attack of attacks) {
-      const key = outcomeKey(attack.setup.faulty, attack.setup.inputs);
+      const key = outcomeKey(attack.setup.faulty, attack.setup.inputs, this.options.faultyInputsCount === true);
       const id = `${key}#${JSON.stringify(attack.script)}`;
       const list = this.byOutcome.get(key) ?? [];
       if (list.includes(id)) continue;
@@ -151,7 +159,7 @@ export class AttackPool implements Adversary {
         if (game.faulty[b * n + i]) faulty.push(i);
         inputs[i] = game.input[b * n + i]!;
       }
-      const list = this.byOutcome.get(outcomeKey(faulty, inputs));
+      const list = this.byOutcome.get(outcomeKey(faulty, inputs, this.options.faultyInputsCount === true));
       if (!list) continue;
       // Integer odds on the adversary stream: share in 1/1024 steps.
       if (game.adversaryRandomInt(b, 1024) >= Math.round(this.options.share * 1024)) continue;
