@@ -12,11 +12,12 @@
  * oracle with the verifier as the adversary's best response), the way CEGIS uses a model checker.
  *
  * Replaying a chance outcome only where the engine happens to draw it leaves a counterexample as
- * rare as its outcome: a constant commit's one losing input vector is 1 episode in 2^n, and its
- * gradient drowns in the others (docs/EXPERIMENTS.md §12, crash n=4 f=2). So the pool can also
- * replay an attack whole (`replayShare`): before round 1 (`replaySetups`), that share of the
- * episodes takes the chance outcome (faulty set and inputs) and the script of one of the latest
- * verification's attacks — the verifier's current best response, drawn uniformly.
+ * rare as its outcome (a constant commit's one losing input vector: 1 episode in 2^n). So the pool
+ * can also replay an attack whole (`replayShare`): before round 1 (`replaySetups`), that share of
+ * the episodes takes the chance outcome (faulty set and inputs) and the script of one of the latest
+ * verification's attacks — the verifier's current best response, drawn uniformly. Alone this did
+ * not move a team out of a constant commit (the losing outcome's gradient points back into it:
+ * NeuralProtocol.sharedDraws); with the honest team's shared draws it did (docs/EXPERIMENTS.md §12).
  *
  * Scripts are replayed as recorded, except for choices the rules forbid in the episode at hand: a
  * script made against a greedy policy can ask a faulty relayer under pki to forward a value an
