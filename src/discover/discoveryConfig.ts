@@ -33,8 +33,15 @@ export const DISCOVERY_CONFIG = {
   verifyEvery: 5,
   /** The verifier's own default budget: a young policy's ties give the adversary many distinct choices (ba-n4-f1 passed 2,000,000 states at epoch 15). */
   verifyMaxStates: 20_000_000,
-  counterexamples: {},
+  /** A quarter of the honest side's episodes replay the latest verification's attacks whole (their inputs too), not only where chance draws their outcome. */
+  counterexamples: { replayShare: 0.25 },
   stopWhenVerifiedSafe: true,
+  /**
+   * The honest agents of an episode share their draws while they learn: with independent draws, one
+   * agent leaving a constant commit alone makes the team lose twice, so the team never leaves it.
+   * With both (config F), crash n=4 f=2 is proven safe on 3/3 seeds (EXPERIMENTS §12).
+   */
+  sharedDraws: true,
 } as const satisfies Omit<TrainConfigInput, 'scenario'>;
 
 /** Whether the scenario's honest actions have a message head that "send my own input" can bias. */

@@ -13,6 +13,7 @@ import { ActionSpace } from '../game/actionSpace.js';
 import type { HonestActions } from '../game/actions.js';
 import type { GameBatch } from '../game/GameBatch.js';
 import { Observer, type ObserverOptions } from '../game/observation.js';
+import { pickWeighted } from '../game/rng.js';
 import type { Scenario } from '../game/scenario.js';
 import type { HonestProtocol } from '../game/strategy.js';
 import { chooseHeads } from './chooseHeads.js';
@@ -49,6 +50,18 @@ export class NeuralProtocol implements HonestProtocol {
   values: Float32Array | undefined;
   /** Compute the value head beside the logits in `act` (same forward pass). */
   recordValues = false;
+  /**
+   * `sample` mode only: the honest agents of an episode share their draws — one uniform per head
+   * each round, read through each agent's own distribution — so agents whose distributions agree
+   * choose alike, as every agent that sees the same does in the greedy protocol. Each agent's
+   * choice keeps its own distribution; only the agents' choices are correlated. Why: with
+   * independent draws a team that switches a convention only as a whole (all commit the other
+   * value) meets the switch through single agents that break ranks and lose more (a consistency
+   * violation on top): docs/EXPERIMENTS.md §12. Not with a `chanceSource` (the verifier enumerates
+   * each agent's draw): there the draws stay independent.
+   */
+  sharedDraws = false;
+  private draws = new Float64Array(0);
   /** The own-input frame, when the network reads one (spec.valueFrame). */
   private readonly frame: OwnInputFrame | undefined;
   /** The canonical order of the others, when the network reads one (spec.symmetricOthers). */
@@ -114,9 +127,15 @@ export class NeuralProtocol implements HonestProtocol {
     this.logits = logits;
     const heads = network.spec.heads;
     const n = game.n;
+    const shared = this.mode === 'sample' && this.sharedDraws && !game.chanceSource;
+    if (shared && this.draws.length !== heads.length) this.draws = new Float64Array(heads.length);
+    let head = 0;
+    const sharedPick = (weights: Float64Array, count: number) => pickWeighted(this.draws[head++]!, weights, 0, count);
     for (let b = 0; b < game.size; b++) {
-      const pick = this.mode === 'sample' ? (weights: Float64Array, count: number) => game.honestPick(b, weights, 0, count) : undefined;
+      if (shared) for (let h = 0; h < heads.length; h++) this.draws[h] = game.honestRandom(b);
+      const pick = this.mode !== 'sample' ? undefined : shared ? sharedPick : (weights: Float64Array, count: number) => game.honestPick(b, weights, 0, count);
       for (let i = 0; i < n; i++) {
+        head = 0;
         const row = b * n + i;
         if (!game.needsAction(b, i)) {
           this.choices.fill(0, row * heads.length, (row + 1) * heads.length);

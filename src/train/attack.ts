@@ -41,6 +41,7 @@ export const AttackConfigSchema = TrainConfigSchema.omit({
   messageBias: true,
   commitAtHorizon: true,
   centerInputs: true,
+  sharedDraws: true,
   init: true,
   observation: true,
   alternateEvery: true,

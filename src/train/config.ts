@@ -92,6 +92,8 @@ const CounterexamplesSchema = z.strictObject({
   share: rate().default(0.5),
   /** Attacks kept per chance outcome. */
   perOutcome: int(1, 1e6).default(8),
+  /** Probability that an episode replays one of the latest verification's attacks whole: its chance outcome (faulty set, inputs) too. */
+  replayShare: rate().default(0),
 });
 
 /**
@@ -147,6 +149,8 @@ export const TrainConfigSchema = z.strictObject({
   adversaryHidden: layers().default([...DEFAULT_HIDDEN]),
   /** The honest network's kind; `honestHidden` are the layers after its pooling when equivariant. */
   honestNetwork: HonestNetworkSchema.default(() => HonestNetworkSchema.parse({})),
+  /** The honest agents of a training episode share their random draws (NeuralProtocol.sharedDraws): they explore a convention together. */
+  sharedDraws: z.boolean({ error: 'must be true or false' }).default(false),
   /** Initial logit of the honest commit options (negative: start patient). */
   commitBias: finite().default(DEFAULT_COMMIT_BIAS),
   /** Initial logit of "send my own input" (own-input or symmetric frame only). */

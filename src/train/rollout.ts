@@ -177,6 +177,8 @@ export interface Recordable {
 export interface RolloutSides {
   honest: HonestProtocol;
   adversary: Adversary;
+  /** Sets some slots' chance moves after the reset, before round 1 (the attack pool's whole replays: attackPool.ts). */
+  prepare?: (game: GameBatch, groupSize: number) => void;
   /** Record the honest side (it must be a Recordable NeuralProtocol). */
   honestStorage?: { storage: SideStorage; agent: Recordable; used: HeadUsed };
   adversaryStorage?: { storage: SideStorage; agent: Recordable };
@@ -214,6 +216,7 @@ export function rollout(game: GameBatch, firstEpisode: number, sides: RolloutSid
   adversaryStorage?.storage.clear();
   game.reset(firstEpisode);
   if (groupSize > 1) shareChance(game, groupSize);
+  sides.prepare?.(game, groupSize);
   const n = game.n;
   let decisions = 0;
   while (!game.allDone) {

@@ -268,6 +268,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
     network, player, storage: new SideStorage(R, B * rowsPerEpisode, rowsPerEpisode, obsSize, network.spec.heads, network.maskWidth, learner.recordsValues), returns: new Float64Array(B), pool: null,
   });
   const honestPlayer = honestNet && new NeuralProtocol(honestNet, scenario, 'sample');
+  if (honestPlayer) honestPlayer.sharedDraws = o.sharedDraws;
   const adversaryPlayer = adversaryNet && new NeuralAdversary(adversaryNet, scenario, 'sample');
   if (learner.recordsValues) for (const player of [honestPlayer, adversaryPlayer]) if (player) player.recordValues = true;
   const learningHonest = honestPlayer && side(honestNet!, honestPlayer, honestPlayer.observer.size, scenario.n);
@@ -303,11 +304,13 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
     digest = configDigest(record);
   }
   // Counterexample-guided training: the verifier's attacks, replayed in the honest side's rollouts.
-  const attackPool = o.counterexamples ? new AttackPool(adversary, o.counterexamples) : null;
+  const attackPool = o.counterexamples ? new AttackPool(adversary, { ...o.counterexamples, faultyInputsCount: scenario.faults !== 'byzantine' }) : null;
   if (attackPool) for (const line of resumeAttacks(o.out, checkpoint?.epoch ?? 0)) attackPool.add(line.attacks);
+  const replayAttacks = attackPool && ((g: GameBatch, groupSize: number) => attackPool.replaySetups(g, groupSize));
   const sides = {
     honest,
     adversary: attackPool ?? adversary,
+    ...(replayAttacks && { prepare: replayAttacks }),
     ...(honestRecording && { honestStorage: honestRecording }),
     ...(adversaryRecording && { adversaryStorage: adversaryRecording }),
   };
@@ -400,7 +403,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
         vsAdversary = attackPool;
       }
       const vsHonest = adversaryOpponent === 'latest' ? honest : learningHonest!.pool!.player(adversaryOpponent, pool);
-      decisions = rollout(game, (epoch - 1) * 2 * B, { honest, adversary: vsAdversary, honestStorage: honestRecording! }, honestActions, adversaryActions, groupSize);
+      decisions = rollout(game, (epoch - 1) * 2 * B, { honest, adversary: vsAdversary, honestStorage: honestRecording!, ...(replayAttacks && { prepare: replayAttacks }) }, honestActions, adversaryActions, groupSize);
       judgeBatch(game, outcomes);
       learningHonest!.returns.set(outcomes.honestReward);
       const honestOutcomes = tally(outcomes);

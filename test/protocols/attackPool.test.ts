@@ -8,6 +8,7 @@ import { loadScenario } from '../../src/game/loadScenario.js';
 import { runEpisodes } from '../../src/play/play.js';
 import { AttackPool, type Attack } from '../../src/protocols/adversaries/attackPool.js';
 import { getAdversary, getProtocol } from '../../src/protocols/registry.js';
+import type { Adversary } from '../../src/protocols/types.js';
 import { verify } from '../../src/verify/verify.js';
 
 const scenario = loadScenario('byzantine-breaking');
@@ -71,6 +72,75 @@ describe('AttackPool', () => {
     expect(pool.add([variant(0), variant(1)])).toBe(2);
     expect(pool.size).toBe(2);
     expect(pool.add([attack!])).toBe(1); // it had left the pool
+  });
+
+  it('replays the latest attacks whole, chance outcome included, in replayShare of the episodes', () => {
+    // One attack on majority: faulty agent 2, honest inputs 0 and 1, a script that splits them.
+    const attack = attacksOnMajority().find((a) => a.setup.faulty[0] === 2)!;
+    const size = 400;
+    const replaying = (replayShare: number) => {
+      const pool = new AttackPool(silent, { share: 0, perOutcome: 4, replayShare });
+      pool.add([attack]);
+      const game = new GameBatch(scenario, { size, seed: 3 });
+      game.reset(0);
+      pool.replaySetups(game);
+      const setups = Array.from({ length: size }, (_, b) => `${game.faulty.slice(b * 3, b * 3 + 3).join('')}|${game.input.slice(b * 3, b * 3 + 3).join('')}`);
+      runEpisodes(game, majority, pool, new HonestActions(size, scenario.n, scenario), new AdversaryActions(size, scenario.n, scenario));
+      const outcomes = new Outcomes(size);
+      judgeBatch(game, outcomes);
+      return { setups, win: outcomes.win };
+    };
+    const attackSetup = `001|${attack.setup.inputs.join('')}`;
+    // Without whole replays (and share 0) the attack's outcome comes up by chance only, and silence never wins it.
+    const none = replaying(0);
+    expect(none.win.every((w) => w === 1)).toBe(true);
+    // With a quarter: about a quarter of the episodes are set to the attack's outcome and lose to its script.
+    const quarter = replaying(0.25);
+    const lost = quarter.win.reduce((s, w) => s + (1 - w), 0);
+    expect(lost / size).toBeGreaterThan(0.18);
+    expect(lost / size).toBeLessThan(0.32);
+    quarter.win.forEach((w, b) => {
+      if (w === 0) expect(quarter.setups[b]).toBe(attackSetup);
+    });
+    expect(replaying(0.25).win).toEqual(quarter.win);
+    expect(() => new AttackPool(silent, { share: 0, perOutcome: 1, replayShare: 1.5 })).toThrow('attack pool: replayShare must be in 0..1 (got 1.5)');
+  });
+
+  it('under crash faults matches an attack on every agent\'s input, the faulty agents\' too', () => {
+    const crash = loadScenario('phase-king-n5-f1', ['n=4', 'f=2', 'faults=crash', 'maxRounds=4']);
+    const never: Adversary = { name: 'never-crash', summary: 'crashes nobody', refuse: () => undefined, act: () => {} };
+    // Agent 0 crashes in round 1 where agents 0, 1 are faulty and every input is 1.
+    const attack: Attack = { setup: { faulty: [0, 1], inputs: [1, 1, 1, 1] }, script: [{ crashes: [0] }] };
+    const crashedWhere = (faultyInputsCount: boolean) => {
+      const pool = new AttackPool(never, { share: 1, perOutcome: 1, faultyInputsCount });
+      pool.add([attack]);
+      const size = 800;
+      const game = new GameBatch(crash, { size, seed: 2 });
+      game.reset(0);
+      runEpisodes(game, getProtocol('majority', crash), pool, new HonestActions(size, 4, crash), new AdversaryActions(size, 4, crash));
+      const seen = { matching: 0, crashedAtMatching: 0, crashedElsewhere: 0, honestOnly: 0 };
+      for (let b = 0; b < size; b++) {
+        const faulty01 = game.faulty[b * 4] === 1 && game.faulty[b * 4 + 1] === 1;
+        const inputs = Array.from(game.input.slice(b * 4, b * 4 + 4)).join('');
+        const crashed = game.crashedAt[b * 4] !== 0;
+        if (faulty01 && inputs === '1111') {
+          seen.matching++;
+          if (crashed) seen.crashedAtMatching++;
+        } else if (crashed) {
+          seen.crashedElsewhere++;
+          if (faulty01 && inputs.endsWith('11')) seen.honestOnly++;
+        }
+      }
+      return seen;
+    };
+    const every = crashedWhere(true);
+    expect(every.matching).toBeGreaterThan(3);
+    expect(every.crashedAtMatching).toBe(every.matching);
+    expect(every.crashedElsewhere).toBe(0);
+    // Matching on the honest inputs alone plays the script where the faulty inputs differ too.
+    const honestOnly = crashedWhere(false);
+    expect(honestOnly.crashedAtMatching).toBe(honestOnly.matching);
+    expect(honestOnly.honestOnly).toBeGreaterThan(5);
   });
 
   it('withholds a scripted pki relay of a value the honest origin did not sign in this episode', () => {

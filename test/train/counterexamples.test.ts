@@ -25,7 +25,7 @@ describe('counterexample-guided training', () => {
     const verification = { verifyEvery: 2 };
     expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', schedule: 'alternating', counterexamples: {}, ...verification })).toThrow(/^train: counterexamples need schedule honest or league \(got alternating\)/);
     expect(() => resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: { share: 2 }, ...verification })).toThrow('train: counterexamples.share=2: must be in 0..1');
-    expect(resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: {}, ...verification }).counterexamples).toEqual({ share: 0.5, perOutcome: 8 });
+    expect(resolveTrainOptions({ scenario: 'byzantine-breaking', out: 'unused', counterexamples: {}, ...verification }).counterexamples).toEqual({ share: 0.5, perOutcome: 8, replayShare: 0 });
   });
 
   it('keeps each verification\'s attacks and plays them from the next epoch on', async () => {
@@ -49,6 +49,12 @@ describe('counterexample-guided training', () => {
     expect(g.map((m) => m.verifiedWorstCaseLoss)).toEqual(p.map((m) => m.verifiedWorstCaseLoss));
     expect(guided.verifiedWorstCaseLoss).toBe(g[7]!.verifiedWorstCaseLoss);
     expect(guided.verifiedWorstCaseLoss).toBeGreaterThan(0);
+    // Whole replays (replayShare 1, no matching): every episode after the first verification takes an
+    // attack's chance outcome and script, so the frozen policy loses nearly all of them.
+    const replayed = readMetrics((await train({ ...frozen, counterexamples: { share: 0, replayShare: 1 }, out: fresh('replayed') })).run);
+    expect(untimed(replayed.slice(0, 2))).toEqual(untimed(p.slice(0, 2)));
+    expect(winsAfter(replayed)).toBeLessThan(winsAfter(g) - 100);
+    expect(winsAfter(replayed)).toBeLessThan(0.1 * 6 * 64);
   });
 
   it('a killed run resumes from its last checkpoint: the same metric lines and attacks as an uninterrupted run', async () => {
@@ -61,7 +67,7 @@ describe('counterexample-guided training', () => {
     expect(untimed(readMetrics(out))).toEqual(untimed(readMetrics(whole.run)));
     expect(attackLines(out)).toEqual(attackLines(whole.run));
     expect(readCheckpoint(out)!.honest!.weights).toEqual(readCheckpoint(whole.run)!.honest!.weights);
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).counterexamples).toEqual({ share: 1, perOutcome: 8 });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).counterexamples).toEqual({ share: 1, perOutcome: 8, replayShare: 0 });
   });
 });
 
