@@ -18,7 +18,7 @@ export const DISCOVERY_CONFIG = {
   schedule: 'league',
   algo: 'reinforce',
   /** The budget: discover stops earlier once the verifier proves the greedy honest policy safe. */
-  epochs: 300,
+  epochs: 600,
   batch: 256,
   /** Linear and permutation-equivariant: the other agents' blocks pooled by mean and max (EXPERIMENTS §11: 3/3 seeds on honest-consensus). */
   honestNetwork: { kind: 'equivariant', encoder: [] },
