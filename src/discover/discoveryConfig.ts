@@ -17,10 +17,13 @@ export const DISCOVERY_CONFIG = {
   /** Both sides learn, each against the other's past snapshots or its current network (league.ts). */
   schedule: 'league',
   algo: 'reinforce',
-  /** The budget: discover stops earlier once the verifier proves the greedy honest policy safe. */
-  epochs: 300,
+  /** The budget: discover stops earlier once the verifier proves the greedy honest policy safe (bb-pki-n3-f1's second proven seed needed 520 epochs: EXPERIMENTS §12, config G). */
+  epochs: 600,
   batch: 256,
-  /** Linear and permutation-equivariant: the other agents' blocks pooled by mean and max (EXPERIMENTS §11: 3/3 seeds on honest-consensus). */
+  /**
+   * Linear and permutation-equivariant: the other agents' blocks pooled by mean and max (EXPERIMENTS §11: 3/3 seeds on
+   * honest-consensus), and in broadcast the sender's block apart (the network's template does it wherever there is a sender).
+   */
   honestNetwork: { kind: 'equivariant', encoder: [] },
   honestHidden: [],
   adversaryHidden: [32, 16],

@@ -223,7 +223,7 @@ export class PolicyNetwork {
         out.push({ shape: [input, e], scale: 1 }, { shape: [e], scale: 0 });
         input = encoded = e;
       }
-      width = own + 2 * encoded; // own part, mean and max of the encoded blocks
+      width = own + (equivariant.senderBlock ? 3 : 2) * encoded; // own part, mean and max of the encoded blocks (and the sender's block)
     }
     for (const h of hidden) {
       out.push({ shape: [width, h], scale: 1 }, { shape: [h], scale: 0 });

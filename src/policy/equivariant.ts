@@ -52,6 +52,13 @@ export interface EquivariantSpec {
   readonly slices: readonly TemplateSlice[];
   /** Hidden sizes of the encoder every other agent's block goes through (ReLU); [] reads the blocks as they are. */
   readonly encoder: readonly number[];
+  /**
+   * The sender's block is pooled apart (beside the mean and max of all blocks): the broadcast sender
+   * is a role of its own, and "commit what the sender said" is a product of "+p is the sender" and
+   * "+p said v" that no linear read of the mean and max gives (EXPERIMENTS §12). Set by the template
+   * wherever a frame has a `sender` slice; absent (networks saved before it): not pooled apart.
+   */
+  readonly senderBlock?: boolean;
 }
 
 /** The network kinds an honest side may have. */
@@ -79,7 +86,8 @@ export function equivariantTemplate(observer: Observer, encoder: readonly number
     if (slice.others === 'pair') return { name: slice.name, role: 'pair', width: slice.width, groups: 1 };
     return { name: slice.name, role: 'own', width: slice.width, groups: slice.groups };
   });
-  return { history: observer.history, slices, encoder: [...encoder] };
+  const senderBlock = slices.some((s) => s.role === 'sender');
+  return { history: observer.history, slices, encoder: [...encoder], ...(senderBlock && { senderBlock }) };
 }
 
 /** Numbers per frame at n agents. */
@@ -137,6 +145,11 @@ export interface FeatureMap {
   readonly ownSource: Int32Array;
   readonly blockSource: Int32Array;
   readonly weighted: { readonly feature: Int32Array; readonly source: Int32Array; readonly weight: Float32Array };
+  /**
+   * spec.senderBlock only: row[senderSource[(p−1)·history + t]] is "+p is the sender" in frame t
+   * (other +p is the sender where any frame says so: frames of rounds not yet played are zeros).
+   */
+  readonly senderSource?: Int32Array;
 }
 
 export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
@@ -148,6 +161,7 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
   const weighted: [number, number, number][] = [];
   const pairIndex = (p: number, q: number) => (p - 1) * (n - 1) + (q < p ? q : q - 1);
   const others = n - 2;
+  const senderSource = spec.senderBlock ? new Int32Array((n - 1) * spec.history) : undefined;
   for (let t = 0; t < spec.history; t++) {
     let at = t * frame;
     let ownAt = t * O;
@@ -162,6 +176,7 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
       } else if (s.role === 'sender') {
         ownSource[ownAt] = at; // relative position 0: I am the sender
         for (let p = 1; p < n; p++) blockSource[block(p, 0)] = at + p;
+        if (senderSource) for (let p = 1; p < n; p++) senderSource[(p - 1) * spec.history + t] = at + p;
         ownAt += 1;
         blockAt += 1;
         at += n;
@@ -188,6 +203,7 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
   return {
     n, rowSize: spec.history * frame, ownWidth: O * spec.history, blockWidth: P * spec.history, ownSource, blockSource,
     weighted: { feature: Int32Array.from(weighted, (x) => x[0]), source: Int32Array.from(weighted, (x) => x[1]), weight: Float32Array.from(weighted, (x) => x[2]) },
+    ...(senderSource && { senderSource }),
   };
 }
 
@@ -220,4 +236,25 @@ export function readFeatures(map: FeatureMap, obs: Float32Array, rows: number, m
     }
   }
   return { own, blocks };
+}
+
+/**
+ * `[rows·(n−1)]`: 1 where other +p is the sender of row r's broadcast (any frame says so), else 0
+ * (`map.senderSource`; zeros without it). Read from the raw row, before any input mean.
+ */
+export function senderWeights(map: FeatureMap, obs: Float32Array, rows: number): Float32Array {
+  const others = map.n - 1;
+  const out = new Float32Array(rows * others);
+  const source = map.senderSource;
+  if (!source) return out;
+  const history = source.length / others;
+  for (let r = 0; r < rows; r++) {
+    const base = r * map.rowSize;
+    for (let p = 0; p < others; p++) {
+      let flag = 0;
+      for (let t = 0; t < history; t++) flag = Math.max(flag, obs[base + source[p * history + t]!]!);
+      out[r * others + p] = flag;
+    }
+  }
+  return out;
 }

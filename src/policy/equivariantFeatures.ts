@@ -11,7 +11,7 @@
  * gradient flows into them) and the own part is copied beside every block there too.
  */
 import { dense } from './dense.js';
-import { readFeatures, type FeatureMap } from './equivariant.js';
+import { readFeatures, senderWeights, type FeatureMap } from './equivariant.js';
 import { tf } from './tf.js';
 
 /**
@@ -19,25 +19,32 @@ import { tf } from './tf.js';
  * `inputMean` `[O + P]` subtracted when given; `ownBeside`: each block row also carries its row's own
  * part after it (`[rows·(n−1), P + O]`), what the encoder's first layer reads.
  */
-function select(map: FeatureMap, obs: tf.Tensor2D, inputMean: Float32Array | undefined, ownBeside: boolean): { own: tf.Tensor2D; blocks: tf.Tensor2D } {
-  const rows = obs.shape[0];
+function select(map: FeatureMap, obs: Float32Array, rows: number, inputMean: Float32Array | undefined, ownBeside: boolean): { own: tf.Tensor2D; blocks: tf.Tensor2D } {
   const O = map.ownWidth, P = map.blockWidth, others = map.n - 1;
   const stride = ownBeside ? P + O : P;
-  const { own, blocks } = readFeatures(map, obs.dataSync() as Float32Array, rows, inputMean, stride);
+  const { own, blocks } = readFeatures(map, obs, rows, inputMean, stride);
   if (ownBeside) for (let r = 0; r < rows; r++) for (let p = 0; p < others; p++) blocks.set(own.subarray(r * O, (r + 1) * O), (r * others + p) * stride + P);
   return { own: tf.tensor2d(own, [rows, O]), blocks: tf.tensor2d(blocks, [rows * others, stride]) };
 }
 
 /**
  * `[rows, O + 2E]`: the own part, then the mean and the max over the other agents of the encoded
- * blocks. `encoder` holds [W0, b0, W1, b1, …] (W0 `[P + O, e0]` reads a block with the own part
- * beside it); with no encoder layers the blocks are pooled as they are (E = P).
+ * blocks; with `map.senderSource` (spec.senderBlock) `[rows, O + 3E]`, the sender's encoded block
+ * after them (zeros where the agent is the sender itself). `encoder` holds [W0, b0, W1, b1, …]
+ * (W0 `[P + O, e0]` reads a block with the own part beside it); with no encoder layers the blocks are pooled as they are (E = P).
  */
 export function pooledFeatures(map: FeatureMap, obs: tf.Tensor2D, encoder: readonly tf.Variable[], inputMean: Float32Array | undefined): tf.Tensor2D {
   const { n } = map;
-  const { own, blocks } = select(map, obs, inputMean, encoder.length > 0);
+  const rows = obs.shape[0];
+  const rowData = obs.dataSync() as Float32Array;
+  const { own, blocks } = select(map, rowData, rows, inputMean, encoder.length > 0);
   let x: tf.Tensor2D = blocks;
   for (let l = 0; l < encoder.length; l += 2) x = tf.relu(dense(x, encoder[l] as tf.Tensor2D, encoder[l + 1] as tf.Tensor1D, l === 0)) as tf.Tensor2D;
   const pooled = tf.reshape(x, [-1, n - 1, x.shape[1]]) as tf.Tensor3D;
-  return tf.concat([own, tf.mean(pooled, 1), tf.max(pooled, 1)], 1) as tf.Tensor2D;
+  const parts: tf.Tensor2D[] = [own, tf.mean(pooled, 1) as tf.Tensor2D, tf.max(pooled, 1) as tf.Tensor2D];
+  if (map.senderSource) {
+    const weights = tf.tensor3d(senderWeights(map, rowData, rows), [rows, n - 1, 1]);
+    parts.push(tf.sum(tf.mul(pooled, weights), 1) as tf.Tensor2D);
+  }
+  return tf.concat(parts, 1) as tf.Tensor2D;
 }
