@@ -20,6 +20,7 @@
 import { NO_ANSWER, SILENT, WITHHOLD, type AdversaryActions, type HonestActions } from '../../game/actions.js';
 import type { GameBatch } from '../../game/GameBatch.js';
 import type { RelayChains } from '../../game/relayChains.js';
+import { nextInt } from '../../game/rng.js';
 import type { ScriptRound } from '../../protocols/adversaries/scripted.js';
 
 export const MSG = 0, RELAY = 1, DELAY = 2, DELIVER = 3, DROP = 4, SAMPLE = 5;
@@ -137,6 +138,20 @@ export function generateMoves(game: GameBatch, b: number, honest: HonestActions,
     for (const m of recipients) width = Math.max(width, m.count);
     return { crashes, recipients, width };
   });
+}
+
+/**
+ * One uniformly random choice among the moves of slot b, drawn field by field from `rng` (an
+ * option's index can pass 2^53 with deep relay chains): what the declaration checks play
+ * (symmetry.ts, visibleOrigins.ts).
+ */
+export function randomChoice(game: GameBatch, b: number, honest: HonestActions, byzantineTags: readonly number[] | undefined, rng: Uint32Array): ScriptRound {
+  const moves = generateMoves(game, b, honest, byzantineTags);
+  const move = moves[nextInt(rng, 0, moves.length)]!;
+  const choice: ScriptRound = move.crashes.length ? { crashes: [...move.crashes] } : {};
+  for (const m of move.recipients)
+    for (const field of m.fields) describeOption(game.chains, { recipient: m.recipient, fields: [field], count: field.choices.length }, nextInt(rng, 0, field.choices.length), choice);
+  return choice;
 }
 
 /** Writes the global choice into slot b. */

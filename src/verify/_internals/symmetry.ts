@@ -49,7 +49,7 @@ import { writeRound, type RelayChoice, type ScriptRound } from '../../protocols/
 import type { HonestProtocol } from '../../protocols/types.js';
 import { Field, envelopeIndex, visitOwn } from '../../game/view.js';
 import { jointKey } from './keys.js';
-import { describeOption, generateMoves, RELAY, type GlobalMove } from './moves.js';
+import { randomChoice, RELAY, type GlobalMove } from './moves.js';
 import { UNDECIDED, type OutcomeSets } from './outcomes.js';
 
 /** π[i] = the new name of agent i. */
@@ -423,12 +423,7 @@ export function checkAgentRoles(protocol: HonestProtocol, scenario: Scenario, ro
       const mismatch = compareActions(original, honest[0], honest[1], b, perm);
       if (mismatch)
         return { ok: false, why: `${name}: declares agents with equal agentRoles ${JSON.stringify(roles)} interchangeable, but renaming them (${describePerm(perm)}) changes its ${mismatch} in round ${r}: the symmetry reduction is refused (fix agentRoles, or verify with --no-symmetry)` };
-      const moves = generateMoves(original, b, honest[0], protocol.messageTags?.(scenario));
-      const move = moves[nextInt(rng, 0, moves.length)]!;
-      const choice: ScriptRound = move.crashes.length ? { crashes: [...move.crashes] } : {};
-      // Field by field: an option's index can pass 2^53 with deep relay chains.
-      for (const m of move.recipients)
-        for (const field of m.fields) describeOption(original.chains, { recipient: m.recipient, fields: [field], count: field.choices.length }, nextInt(rng, 0, field.choices.length), choice);
+      const choice = randomChoice(original, b, honest[0], protocol.messageTags?.(scenario), rng);
       writeRound(original, b, choice, adversary[0]);
       writeRound(renamed, b, renamer.renameRound(choice, perm), adversary[1]);
     }

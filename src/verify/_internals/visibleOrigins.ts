@@ -32,11 +32,11 @@
  */
 import { AdversaryActions, HonestActions } from '../../game/actions.js';
 import { GameBatch } from '../../game/GameBatch.js';
-import { nextInt, RNG_WORDS, seedStream, Stream } from '../../game/rng.js';
+import { RNG_WORDS, seedStream, Stream } from '../../game/rng.js';
 import type { Scenario } from '../../game/scenario.js';
 import { writeRound, type ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
-import { describeOption, generateMoves } from './moves.js';
+import { randomChoice } from './moves.js';
 
 const CHECK_EPISODES = 32;
 const CHECK_SEED = 0x0519;
@@ -89,11 +89,7 @@ export function checkVisibleOrigins(protocol: HonestProtocol, scenario: Scenario
       const mismatch = firstDifference(full, honest[0], honest[1], b);
       if (mismatch)
         return { ok: false, why: `${name}: declares it reads only agents ${JSON.stringify(origins)}' messages and chains (visibleOrigins), but leaving the others' out changes its ${mismatch} in round ${r}: origin pruning is refused (fix visibleOrigins, or verify with --no-origin-pruning)` };
-      const moves = generateMoves(full, b, honest[0], tags);
-      const move = moves[nextInt(rng, 0, moves.length)]!;
-      const choice: ScriptRound = move.crashes.length ? { crashes: [...move.crashes] } : {};
-      for (const m of move.recipients)
-        for (const field of m.fields) describeOption(full.chains, { recipient: m.recipient, fields: [field], count: field.choices.length }, nextInt(rng, 0, field.choices.length), choice);
+      const choice = randomChoice(full, b, honest[0], tags, rng);
       writeRound(full, b, choice, adversary[0]);
       writeRound(pruned, b, withoutInvisible(choice, origins), adversary[1]);
     }
