@@ -204,6 +204,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
   // The verifier runs after an epoch's update and before its metrics line: the epoch it checks is the one after the last line.
   let epoch = options.resume ? (readCheckpoint(run)?.epoch ?? 0) : 0;
   const verifyPolicy = options.verify ?? verifierHook;
+  let beyondBudget = 0;
   const hooks: TrainHooks = {
     ...(options.clockStart !== undefined && { clockStart: options.clockStart }),
     onEpoch: (metrics) => {
@@ -220,7 +221,9 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
         // A young policy's ties can give the adversary more choices than the budget; a later,
         // surer one may fit. The run goes on: this check proves nothing and adds no attacks
         // (NaN: metrics.jsonl records it as null, not verified).
-        say(`epoch ${epoch + 1}: beyond the verifier's budget (${error.message})`);
+        // The reason once; after it a short line (a setting the verifier never reaches, like slush-3v2, would repeat it every check).
+        beyondBudget++;
+        say(beyondBudget === 1 ? `epoch ${epoch + 1}: beyond the verifier's budget (${error.message})` : `epoch ${epoch + 1}: beyond the verifier's budget again (${beyondBudget} checks so far)`);
         return { worstCaseLoss: Number.NaN, attacks: [] };
       }
       if (best === undefined || report.worstCaseLoss < best.worstCaseLoss) {

@@ -72,18 +72,19 @@ describe('discover', () => {
     expect(report.reproduce).toBe('npx cgym discover --scenario honest-consensus --seed 0 --epochs 50');
   });
 
-  it('goes on past a verification beyond the verifier\'s budget, which proves nothing', async () => {
+  it('goes on past a verification beyond the verifier\'s budget, which proves nothing, and gives the reason once', async () => {
     const run = freshRun();
     let calls = 0;
     const verify: NonNullable<TrainHooks['verify']> = () => {
-      if (calls++ === 0) throw new StateLimitError('verify: more than --max-states=1 states explored');
+      if (calls++ < 2) throw new StateLimitError('verify: more than --max-states=1 states explored');
       return { worstCaseLoss: 0, attacks: [] };
     };
     const lines: string[] = [];
     const report = await discover({ scenario: 'honest-consensus', epochs: 50, run, verify, episodes: 100, onLine: (line) => lines.push(line) });
-    expect(lines[0]).toMatch(/^epoch 5: beyond the verifier's budget/);
+    expect(lines[0]).toBe("epoch 5: beyond the verifier's budget (verify: more than --max-states=1 states explored)");
+    expect(lines[1]).toBe("epoch 10: beyond the verifier's budget again (2 checks so far)");
     expect(readMetrics(run).find((m) => m.epoch === 5)?.verifiedWorstCaseLoss).toBeNull();
-    expect(report).toMatchObject({ stoppedBecause: 'verified safe', epochs: 10, bestEpoch: 10, verifications: 1 });
+    expect(report).toMatchObject({ stoppedBecause: 'verified safe', epochs: 15, bestEpoch: 15, verifications: 1 });
   });
 
   it('when the budget ends first, the best verified policy stands for the run', async () => {
