@@ -13,6 +13,7 @@ import { slushEarlyCommitProtocol } from './slushEarlyCommit.js';
 import { slushTrackingProtocol } from './slushTracking.js';
 import { snowflakeProtocol } from './snowflake.js';
 import { benOrProtocol } from './benOr.js';
+import { floodSetProtocol } from './floodSet.js';
 import { silentAdversary } from './adversaries/silent.js';
 import { randomAdversary } from './adversaries/random.js';
 import { equivocateAdversary } from './adversaries/equivocate.js';
@@ -34,6 +35,7 @@ export const PROTOCOLS: readonly HonestProtocol[] = [
   slushTrackingProtocol,
   snowflakeProtocol,
   benOrProtocol,
+  floodSetProtocol,
 ];
 export const ADVERSARIES: readonly Adversary[] = [
   silentAdversary,

@@ -6,7 +6,8 @@
 //   EIG / OM(f) — Lamport, Shostak & Pease 1982: n > 3f (here n = 4, f = 1 and n = 7, f = 2, relay
 //     chains of 3 signatures);
 //   Dolev–Strong — Dolev & Strong 1983: broadcast with signatures for any f < n (here n = 3, f = 1
-//     and n = 4, f = 2).
+//     and n = 4, f = 2);
+//   FloodSet — Lynch 1996 §6.2: crash (and send-omission) faults, any f < n, f+1 rounds.
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { play } from '../../src/play/play.js';
@@ -29,6 +30,8 @@ const SETTINGS: Setting[] = [
   { protocol: 'phase-king', preset: 'phase-king-n5-f1', overrides: [], mustRun: ['silent', 'random', 'equivocate', 'crash'] },
   { protocol: 'phase-king', preset: 'phase-king-n5-f1', overrides: ['faults=crash'], mustRun: ['random', 'crash'] },
   { protocol: 'phase-king', preset: 'phase-king-n5-f1', overrides: ['faults=omission'], mustRun: ['random', 'crash'] },
+  { protocol: 'floodset', preset: 'phase-king-n5-f1', overrides: ['n=4', 'f=2', 'faults=crash', 'maxRounds=4'], mustRun: ['random', 'crash', 'fuzz'] },
+  { protocol: 'floodset', preset: 'phase-king-n5-f1', overrides: ['n=6', 'f=3', 'faults=omission', 'maxRounds=5'], mustRun: ['random', 'crash', 'fuzz'] },
   { protocol: 'eig', preset: 'ba-n4-f1', overrides: [], mustRun: ['random', 'equivocate', 'crash', 'lie-relays'] },
   { protocol: 'eig', preset: 'ic-n4-f1', overrides: [], mustRun: ['random', 'equivocate', 'crash', 'lie-relays'] },
   { protocol: 'eig', preset: 'ba-n4-f1', overrides: ['problem=broadcast'], mustRun: ['random', 'equivocate', 'crash', 'lie-relays'] },
