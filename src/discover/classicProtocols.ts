@@ -37,11 +37,7 @@ export const CLASSIC_PROTOCOLS: readonly ClassicRow[] = [
   { bound: 'any', problem: ['broadcast', 'interactive-consistency'], faults: ['byzantine'], timing: ['sync'], identity: ['pki'], actions: ['relay'], classic: 'Dolev–Strong', protocol: 'dolev-strong', source: 'Dolev & Strong, SIAM J. Comput. 1983' },
   { bound: 'n>3f', faults: ['byzantine'], timing: ['sync'], identity: ['authenticated', 'pki'], actions: ['relay'], classic: 'OM(f) / EIG', protocol: 'eig', source: 'Lamport, Shostak & Pease, TOPLAS 1982' },
   { bound: 'n>4f', problem: ['agreement'], faults: ['byzantine'], timing: ['sync'], identity: ['authenticated', 'pki'], actions: ['free'], classic: 'phase king', protocol: 'phase-king', source: 'Berman, Garay & Perry, FOCS 1989' },
-  {
-    bound: 'any', problem: ['agreement'], faults: ['crash'], timing: ['sync'], classic: 'FloodSet', protocol: null, source: 'Lynch, Distributed Algorithms (1996), §6.2',
-    // f+1 rounds of every agent sending its set to every other (one value each with two values after the first round in the best case); counted as n(n−1) messages a round.
-    textbook: (n, f) => ({ rounds: f + 1, messagesPerDecision: (n * (n - 1) * (f + 1)) / (n - f) }),
-  },
+  { bound: 'any', problem: ['agreement'], faults: ['crash'], timing: ['sync'], classic: 'FloodSet', protocol: 'floodset', source: 'Lynch, Distributed Algorithms (1996), §6.2' },
   { bound: 'any', problem: ['agreement'], faults: ['crash', 'omission'], classic: 'Ben-Or', protocol: 'ben-or', source: 'Ben-Or, PODC 1983' },
   {
     bound: 'n<=3f', faults: ['byzantine'], identity: ['authenticated', 'anonymous'], actions: ['paper', 'free', 'relay'], classic: 'majority (no protocol is correct here)', protocol: 'majority',
