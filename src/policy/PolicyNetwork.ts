@@ -12,7 +12,7 @@
  */
 import { adamUpdate, clipGlobalNorm } from './adam.js';
 import { dense } from './dense.js';
-import { agentsForRowSize, blockWidth, featureMap, ownWidth, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
+import { agentsForRowSize, blockWidth, featureMap, ownWidth, pooledWidth, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
 import { pooledFeatures } from './equivariantFeatures.js';
 import { tf } from './tf.js';
 
@@ -216,14 +216,12 @@ export class PolicyNetwork {
     const out: Array<{ shape: number[]; scale: number }> = [];
     let width = obsSize;
     if (equivariant) {
-      const own = ownWidth(equivariant);
-      let encoded = blockWidth(equivariant);
-      let input = encoded + own; // the encoder reads a block with the own part beside it
+      let input = blockWidth(equivariant) + ownWidth(equivariant); // the encoder reads a block with the own part beside it
       for (const e of equivariant.encoder) {
         out.push({ shape: [input, e], scale: 1 }, { shape: [e], scale: 0 });
-        input = encoded = e;
+        input = e;
       }
-      width = own + (equivariant.senderBlock ? 3 : 2) * encoded; // own part, mean and max of the encoded blocks (and the sender's block)
+      width = pooledWidth(equivariant);
     }
     for (const h of hidden) {
       out.push({ shape: [width, h], scale: 1 }, { shape: [h], scale: 0 });
@@ -245,7 +243,7 @@ export class PolicyNetwork {
     const v = this.variables;
     const first = this.firstLayer;
     let x: tf.Tensor2D = this.spec.equivariant
-      ? pooledFeatures(this.featureMap(obs.shape[1]), obs, v.slice(0, first), this.inputMean && (this.inputMean.dataSync() as Float32Array))
+      ? pooledFeatures(this.featureMap(obs.shape[1]), obs, v.slice(0, first), this.inputMean && (this.inputMean.dataSync() as Float32Array), this.spec.equivariant.skip)
       : this.inputMean ? tf.sub(obs, this.inputMean) : obs;
     for (let l = 0; l < this.spec.hidden.length; l++) x = tf.relu(dense(x, v[first + 2 * l] as tf.Tensor2D, v[first + 2 * l + 1] as tf.Tensor1D, l === 0 && first === 0)) as tf.Tensor2D;
     return x;

@@ -59,6 +59,15 @@ export interface EquivariantSpec {
    * wherever a frame has a `sender` slice; absent (networks saved before it): not pooled apart.
    */
   readonly senderBlock?: boolean;
+  /**
+   * The blocks are also pooled as they are, beside the encoded ones (mean, max, and the sender's
+   * block where there is one): a network with an encoder keeps the linear network's reading and
+   * adds per-block features no linear read of the pools has — "+p signed v, directly or through a
+   * relay", an OR within one block that a faulty relayer's withheld relays cannot move
+   * (EXPERIMENTS §12, config H). Set by the template wherever the encoder has layers; absent
+   * (networks saved before it): the encoded blocks alone.
+   */
+  readonly skip?: boolean;
 }
 
 /** The network kinds an honest side may have. */
@@ -87,7 +96,8 @@ export function equivariantTemplate(observer: Observer, encoder: readonly number
     return { name: slice.name, role: 'own', width: slice.width, groups: slice.groups };
   });
   const senderBlock = slices.some((s) => s.role === 'sender');
-  return { history: observer.history, slices, encoder: [...encoder], ...(senderBlock && { senderBlock }) };
+  const skip = encoder.length > 0;
+  return { history: observer.history, slices, encoder: [...encoder], ...(senderBlock && { senderBlock }), ...(skip && { skip }) };
 }
 
 /** Numbers per frame at n agents. */
@@ -108,6 +118,17 @@ export function ownWidth(spec: EquivariantSpec): number {
   for (const s of spec.slices) if (s.role === 'own') width += s.groups * s.width;
   else if (s.role === 'sender') width += 1;
   return width * spec.history;
+}
+
+/** Pools per block feature: mean and max, and the sender's block where it is pooled apart. */
+export function poolsPerFeature(spec: EquivariantSpec): number {
+  return spec.senderBlock ? 3 : 2;
+}
+
+/** Width of the pooled features the heads (or `hidden`) read: the own part, then the pools of the raw blocks (spec.skip), then of the encoded ones. */
+export function pooledWidth(spec: EquivariantSpec): number {
+  const encoded = spec.encoder.length > 0 ? spec.encoder[spec.encoder.length - 1]! : blockWidth(spec);
+  return ownWidth(spec) + poolsPerFeature(spec) * (encoded + (spec.skip && spec.encoder.length > 0 ? blockWidth(spec) : 0));
 }
 
 /** Width of one other agent's block (n-independent). */

@@ -32,19 +32,25 @@ function select(map: FeatureMap, obs: Float32Array, rows: number, inputMean: Flo
  * blocks; with `map.senderSource` (spec.senderBlock) `[rows, O + 3E]`, the sender's encoded block
  * after them (zeros where the agent is the sender itself). `encoder` holds [W0, b0, W1, b1, …]
  * (W0 `[P + O, e0]` reads a block with the own part beside it); with no encoder layers the blocks are pooled as they are (E = P).
+ * `skip` (spec.skip) with encoder layers: the raw blocks' pools come first, `[rows, O + 2P + 2E]`
+ * (`O + 3P + 3E` with the sender's block).
  */
-export function pooledFeatures(map: FeatureMap, obs: tf.Tensor2D, encoder: readonly tf.Variable[], inputMean: Float32Array | undefined): tf.Tensor2D {
+export function pooledFeatures(map: FeatureMap, obs: tf.Tensor2D, encoder: readonly tf.Variable[], inputMean: Float32Array | undefined, skip = false): tf.Tensor2D {
   const { n } = map;
   const rows = obs.shape[0];
   const rowData = obs.dataSync() as Float32Array;
   const { own, blocks } = select(map, rowData, rows, inputMean, encoder.length > 0);
+  const weights = map.senderSource ? tf.tensor3d(senderWeights(map, rowData, rows), [rows, n - 1, 1]) : undefined;
+  const pools = (x: tf.Tensor2D): tf.Tensor2D[] => {
+    const pooled = tf.reshape(x, [-1, n - 1, x.shape[1]]) as tf.Tensor3D;
+    const parts = [tf.mean(pooled, 1) as tf.Tensor2D, tf.max(pooled, 1) as tf.Tensor2D];
+    if (weights) parts.push(tf.sum(tf.mul(pooled, weights), 1) as tf.Tensor2D);
+    return parts;
+  };
+  const parts: tf.Tensor2D[] = [own];
+  if (skip && encoder.length > 0) parts.push(...pools(tf.slice(blocks, [0, 0], [-1, map.blockWidth])));
   let x: tf.Tensor2D = blocks;
   for (let l = 0; l < encoder.length; l += 2) x = tf.relu(dense(x, encoder[l] as tf.Tensor2D, encoder[l + 1] as tf.Tensor1D, l === 0)) as tf.Tensor2D;
-  const pooled = tf.reshape(x, [-1, n - 1, x.shape[1]]) as tf.Tensor3D;
-  const parts: tf.Tensor2D[] = [own, tf.mean(pooled, 1) as tf.Tensor2D, tf.max(pooled, 1) as tf.Tensor2D];
-  if (map.senderSource) {
-    const weights = tf.tensor3d(senderWeights(map, rowData, rows), [rows, n - 1, 1]);
-    parts.push(tf.sum(tf.mul(pooled, weights), 1) as tf.Tensor2D);
-  }
+  parts.push(...pools(x));
   return tf.concat(parts, 1) as tf.Tensor2D;
 }

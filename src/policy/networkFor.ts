@@ -54,6 +54,12 @@ export interface HonestNetworkOptions {
    * seeds 0–2; with +2, 100%).
    */
   messageBias?: number;
+  /**
+   * Relay actions: initial logit of "relay what arrived" (0: uniform relay head). A forwarded value
+   * helps only a listener that reads it, and a listener learns to read only what is forwarded: from a
+   * uniform start the relay head drifts with nothing to hold it (pki, EXPERIMENTS §12, config H).
+   */
+  relayBias?: number;
   /** No waiting in the last round (PolicyNetworkSpec.commitAtHorizon; default false). */
   commitAtHorizon?: boolean;
   /** `equivariant`: the other agents read alike by one shared encoder (policy/equivariant.ts; default mlp). */
@@ -112,6 +118,11 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
     if (valueFrame !== 'own-input' && valueFrame !== 'symmetric') throw new RangeError(`messageBias=${options.messageBias}: needs valueFrame=own-input or symmetric (only there is "send my input" one option)`);
     if (!message) throw new RangeError(`messageBias=${options.messageBias}: the ${scenario.honestActions} action space has no message head`);
     initialBias[message.offset + 1] = options.messageBias;
+  }
+  if (options.relayBias !== undefined && options.relayBias !== 0) {
+    const relay = space.head('relay');
+    if (!relay) throw new RangeError(`relayBias=${options.relayBias}: the ${scenario.honestActions} action space has no relay head`);
+    initialBias[relay.offset + 1] = options.relayBias;
   }
   if (symmetricOthers) {
     const why = refuseSymmetricOthers(scenario);

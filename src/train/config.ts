@@ -20,6 +20,7 @@ import { DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HON
 import { DEFAULT_ENCODER, NETWORK_KINDS, refuseEquivariant } from '../policy/equivariant.js';
 import { refuseSymmetricOthers } from '../policy/othersOrder.js';
 import { VALUE_FRAMES } from '../policy/valueFrame.js';
+import { REPLAY_FROM } from '../protocols/adversaries/attackPool.js';
 import { LEAGUE_DEFAULTS } from './league.js';
 import { ALGOS, EVAL_METRICS, SCHEDULES } from './names.js';
 import { PPO_DEFAULTS } from './ppo.js';
@@ -94,6 +95,8 @@ const CounterexamplesSchema = z.strictObject({
   perOutcome: int(1, 1e6).default(8),
   /** Probability that an episode replays one of the latest verification's attacks whole: its chance outcome (faulty set, inputs) too. */
   replayShare: rate().default(0),
+  /** Which attacks a whole replay draws from: the latest verification's (absent), or every attack held (perOutcome per chance outcome). */
+  replayFrom: oneOf(REPLAY_FROM).optional(),
 });
 
 /**
@@ -155,6 +158,8 @@ export const TrainConfigSchema = z.strictObject({
   commitBias: finite().default(DEFAULT_COMMIT_BIAS),
   /** Initial logit of "send my own input" (own-input or symmetric frame only). */
   messageBias: finite().default(0),
+  /** Initial logit of "relay what arrived" (relay actions only): a listener can learn to read only what is forwarded. */
+  relayBias: finite().default(0),
   /** The honest policy may not wait in the last round. */
   commitAtHorizon: z.boolean({ error: 'must be true or false' }).default(false),
   /** Centre the honest network's observations on a running mean. */
@@ -265,6 +270,8 @@ export function resolveTrainConfig(config: TrainConfig, initNetwork?: { hidden: 
       throw new RangeError(`train: messageBias=${config.messageBias} needs valueFrame=own-input or symmetric (only there is "send my input" one option)`);
     if (config.messageBias !== 0 && scenario.honestActions !== 'free' && scenario.honestActions !== 'relay')
       throw new RangeError(`train: messageBias=${config.messageBias} needs a message head (free or relay actions; scenario ${scenario.name} has ${scenario.honestActions})`);
+    if (config.relayBias !== 0 && scenario.honestActions !== 'relay')
+      throw new RangeError(`train: relayBias=${config.relayBias} needs a relay head (relay actions; scenario ${scenario.name} has ${scenario.honestActions})`);
     const refused = (symmetricOthers ? refuseSymmetricOthers(scenario) : undefined) ?? refuseMessageView(scenario, messageView) ?? refuseSampleView(scenario, sampleView)
       ?? (config.honestNetwork.kind === 'equivariant' ? refuseEquivariant(scenario) : undefined);
     if (refused) throw new RangeError(`train: ${refused}`);

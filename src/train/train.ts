@@ -130,7 +130,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainConfig 
   try {
     const resolved = resolveTrainConfig(config, { hidden: network.spec.hidden, observation: observationOf(network.spec) });
     new NeuralProtocol(network, resolved.scenario, 'greedy', `run:${config.init}`); // refuses a network that does not fit the scenario
-    const given = (['observation', 'honestHidden', 'commitBias', 'messageBias', 'commitAtHorizon'] as const).filter((key) => options[key] !== undefined);
+    const given = (['observation', 'honestHidden', 'commitBias', 'messageBias', 'relayBias', 'commitAtHorizon'] as const).filter((key) => options[key] !== undefined);
     if (given.length > 0) throw new RangeError(`train: init ${config.init} brings its network and options; drop ${given.join(', ')}`);
     return { ...resolved, commitAtHorizon: network.spec.commitAtHorizon === true };
   } finally {
@@ -257,7 +257,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
   const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(runPolicyJSON(o.init, 'honest'), { optimizer: false }) : undefined;
   const honestNet = o.honest === LEARNED
     ? checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest)
-      : initial ?? honestNetwork(scenario, { hidden: o.honestHidden, value, seed, commitBias: o.commitBias, centerInputs: o.centerInputs, messageBias: o.messageBias, commitAtHorizon: o.commitAtHorizon, observation: o.observation, kind: o.honestNetwork.kind, encoder: o.honestNetwork.encoder })
+      : initial ?? honestNetwork(scenario, { hidden: o.honestHidden, value, seed, commitBias: o.commitBias, centerInputs: o.centerInputs, messageBias: o.messageBias, relayBias: o.relayBias, commitAtHorizon: o.commitAtHorizon, observation: o.observation, kind: o.honestNetwork.kind, encoder: o.honestNetwork.encoder })
     : undefined;
   const adversaryNet = o.adversary === LEARNED
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.adversaryHidden, value, seed: seed + 1 })

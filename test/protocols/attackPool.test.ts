@@ -106,6 +106,31 @@ describe('AttackPool', () => {
     expect(() => new AttackPool(silent, { share: 0, perOutcome: 1, replayShare: 1.5 })).toThrow('attack pool: replayShare must be in 0..1 (got 1.5)');
   });
 
+  it('replays from every attack held with replayFrom held, from the latest verification\'s only by default', () => {
+    // Two verifications' worth: first an attack with faulty agent 2, then one with faulty agent 0.
+    const attacks = attacksOnMajority();
+    const first = attacks.find((a) => a.setup.faulty[0] === 2)!;
+    const second = attacks.find((a) => a.setup.faulty[0] === 0)!;
+    const size = 400;
+    const replayedFaulty = (replayFrom: 'latest' | 'held' | undefined) => {
+      const pool = new AttackPool(silent, { share: 0, perOutcome: 4, replayShare: 1, ...(replayFrom && { replayFrom }) });
+      pool.add([first]);
+      pool.add([second]);
+      const game = new GameBatch(scenario, { size, seed: 3 });
+      game.reset(0);
+      pool.replaySetups(game);
+      const counts = [0, 0, 0];
+      for (let b = 0; b < size; b++) for (let i = 0; i < 3; i++) counts[i]! += game.faulty[b * 3 + i]!;
+      return counts;
+    };
+    expect(replayedFaulty(undefined)).toEqual([size, 0, 0]);
+    expect(replayedFaulty('latest')).toEqual([size, 0, 0]);
+    const held = replayedFaulty('held');
+    expect(held[0]! + held[2]!).toBe(size);
+    expect(held[2]! / size).toBeGreaterThan(0.4);
+    expect(held[2]! / size).toBeLessThan(0.6);
+  });
+
   it('under crash faults matches an attack on every agent\'s input, the faulty agents\' too', () => {
     const crash = loadScenario('phase-king-n5-f1', ['n=4', 'f=2', 'faults=crash', 'maxRounds=4']);
     const never: Adversary = { name: 'never-crash', summary: 'crashes nobody', refuse: () => undefined, act: () => {} };

@@ -44,6 +44,13 @@ export interface AttackPoolOptions {
   /** Probability that an episode replays one of the latest verification's attacks whole, chance outcome included (default 0). */
   replayShare?: number;
   /**
+   * Which attacks a whole replay draws from: `latest` (default), the latest verification's; `held`,
+   * every attack the pool holds (`perOutcome` per chance outcome), the counterexamples accumulated
+   * as CEGIS keeps them. Replaying only the latest ones, a team that mends them breaks the ones
+   * before, which come back only where chance draws their outcome (pki: EXPERIMENTS §12, config H).
+   */
+  replayFrom?: ReplayFrom;
+  /**
    * The faulty agents' inputs are part of the chance outcome (crash and omission faults: those agents
    * propose honestly until they fail, and their inputs count for validity, judge.ts), so an attack
    * matches only episodes with the same input at every agent. Default false: a Byzantine agent's own
@@ -51,6 +58,9 @@ export interface AttackPoolOptions {
    */
   faultyInputsCount?: boolean;
 }
+
+export type ReplayFrom = 'latest' | 'held';
+export const REPLAY_FROM: readonly ReplayFrom[] = ['latest', 'held'];
 
 /** Faulty set and the inputs an attack's script depends on (the faulty agents' too when they count). */
 function outcomeKey(faulty: readonly number[], inputs: readonly number[], faultyInputsCount: boolean): string {
@@ -62,6 +72,8 @@ export class AttackPool implements Adversary {
   readonly summary = "the verifier's attacks where their chance outcome comes up, a fallback adversary elsewhere";
   private readonly byOutcome = new Map<string, string[]>();
   private readonly scripts = new Map<string, AdversaryScript>();
+  /** Every attack held, by id (as `scripts`): what a `held` replay draws from, in the order added. */
+  private readonly held = new Map<string, Attack>();
   /** Per episode slot: the attack it plays (its script), or undefined (fallback). */
   private chosen: (AdversaryScript | undefined)[] = [];
   /** The attacks of the latest `add` call: what `replaySetups` draws from. */
@@ -98,7 +110,12 @@ export class AttackPool implements Adversary {
       if (list.includes(id)) continue;
       list.push(id);
       this.scripts.set(id, attack.script);
-      if (list.length > this.options.perOutcome) this.scripts.delete(list.shift()!);
+      this.held.set(id, attack);
+      if (list.length > this.options.perOutcome) {
+        const dropped = list.shift()!;
+        this.scripts.delete(dropped);
+        this.held.delete(dropped);
+      }
       this.byOutcome.set(key, list);
       added++;
     }
@@ -130,11 +147,12 @@ export class AttackPool implements Adversary {
   replaySetups(game: GameBatch, groupSize = 1): void {
     const share = Math.round((this.options.replayShare ?? 0) * 1024);
     this.replayed = new Array<AdversaryScript | undefined>(game.size);
-    if (share === 0 || this.latest.length === 0) return;
+    const from = this.options.replayFrom === 'held' ? [...this.held.values()] : this.latest;
+    if (share === 0 || from.length === 0) return;
     for (let first = 0; first < game.size; first += groupSize) {
       // Integer odds on the adversary stream of the group's first slot: share in 1/1024 steps.
       if (game.adversaryRandomInt(first, 1024) >= share) continue;
-      const attack = this.latest[game.adversaryRandomInt(first, this.latest.length)]!;
+      const attack = from[game.adversaryRandomInt(first, from.length)]!;
       for (let b = first; b < Math.min(game.size, first + groupSize); b++) {
         game.setup(b, attack.setup);
         this.replayed[b] = attack.script;
