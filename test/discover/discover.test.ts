@@ -164,3 +164,11 @@ describe('the classic protocol of a setting', () => {
     for (const row of CLASSIC_PROTOCOLS) if (row.protocol !== null) expect(() => getProtocol(row.protocol!)).not.toThrow();
   });
 });
+
+describe('cgym discover --help', () => {
+  it('names the discovery config\'s own budget as the default', async () => {
+    const { discoverCommand } = await import('../../src/cli/commands/discover.js');
+    const { DISCOVERY_CONFIG } = await import('../../src/discover/discoveryConfig.js');
+    expect(discoverCommand().helpInformation()).toContain(`(default: ${DISCOVERY_CONFIG.epochs})`);
+  });
+});

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { flag, integer, overrides, text, version } from '../../game/parseConfig.js';
 import type { DiscoveryReport } from '../../discover/discover.js';
+import { DISCOVERY_CONFIG } from '../../discover/discoveryConfig.js';
 import { addConfigOption, commandConfig, givenFlags } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
 import { needs } from '../needs.js';
@@ -20,7 +21,7 @@ export const DiscoverConfigSchema = z.strictObject({
   scenario: text('a preset name or a scenario file').nullable().default(null),
   set: overrides(),
   seed: integer(0, 2 ** 32 - 1).default(0),
-  /** The budget in epochs; null: the discovery config's (300). */
+  /** The budget in epochs; null: the discovery config's (DISCOVERY_CONFIG.epochs). */
   epochs: integer(1, 1e6).nullable().default(null),
   /** The run folder; null: runs/discover__<scenario>__<seed>__<time>. */
   run: text('a folder').nullable().default(null),
@@ -35,7 +36,7 @@ export function discoverCommand(): Command {
     .option('--scenario <name|file>', 'a preset name (see `cgym scenarios`) or a JSON scenario file (required)')
     .option('--set <key=value>', 'override a scenario key (repeatable)', collect)
     .option('--seed <k>', 'the run seed (default: 0)', integerIn(0, 2 ** 32 - 1))
-    .option('--epochs <n>', 'the budget in epochs; the run stops earlier once the verifier proves the policy safe (default: 300)', integerIn(1, 1e6))
+    .option('--epochs <n>', `the budget in epochs; the run stops earlier once the verifier proves the policy safe (default: ${DISCOVERY_CONFIG.epochs})`, integerIn(1, 1e6))
     .option('--run <dir>', 'run folder, missing or empty (default: runs/discover__<scenario>__<seed>__<time>)')
     .option('--resume', 'continue the discovery in --run from its last checkpoint (--epochs may extend its budget)')
     .option('--json', 'print the discovery report as one JSON object');
@@ -47,7 +48,7 @@ async function runDiscover(config: DiscoverConfig): Promise<void> {
   const { discover } = await import('../../discover/discover.js');
   if (config.resume && config.run === null) throw needs('discover', '--run <dir> with --resume (the run folder to continue)');
   if (config.scenario === null && !config.resume) throw needs('discover', '--scenario <name|file> (the presets: `cgym scenarios`)');
-  const budget = config.epochs ?? 300;
+  const budget = config.epochs ?? DISCOVERY_CONFIG.epochs;
   const report = await discover({
     ...(config.scenario !== null && { scenario: config.scenario }),
     set: config.set,
