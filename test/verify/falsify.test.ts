@@ -68,6 +68,16 @@ describe('verify with a falsification pass', () => {
     }
   });
 
+  it('a hint the rules would refuse here (a pki forgery, from another policy\'s attack) is played as the nearest legal move, not thrown', () => {
+    const scenario = loadScenario('bb-pki-n3-f1');
+    // The honest sender 0 signs 0; faulty 1 then "forwards" a 1 signed by 0 to agent 2: a forgery.
+    const forged = { setup: { faulty: [1], inputs: [0, 0, 0] }, script: [{}, { relays: [[1, 2, 0, 1]] as [number, number, number, number][] }] };
+    expect(() => replayCounterexample(scenario, 'dolev-strong', forged.setup, forged.script)).toThrow(/cannot forge/);
+    const result = verify({ scenario, honest: 'dolev-strong', falsify: { episodes: 2, hints: [forged] } });
+    expect(result.verdict).toBe('safe');
+    expect(result.falsified).toBe(0);
+  });
+
   it('`enough`: stops before any search once the attacks lose that share, with a lower bound; below it, the exact answer', () => {
     const scenario = loadScenario('ba-n4-f1');
     const exact = verify({ scenario, honest: 'majority' });

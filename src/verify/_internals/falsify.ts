@@ -21,7 +21,7 @@ import type { Scenario } from '../../game/scenario.js';
 import type { Attack } from '../../protocols/adversaries/attackPool.js';
 import { writeRound, type AdversaryScript, type ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
-import { randomChoice } from './moves.js';
+import { describeOption, DELAY, DELIVER, DROP, generateMoves, MSG, randomChoice, RELAY, type Field } from './moves.js';
 import { CONSISTENCY, TERMINATION, VALIDITY } from './outcomes.js';
 import { RandomisedProtocolError } from './search.js';
 
@@ -53,6 +53,48 @@ export interface FalsifiedOutcome {
 const FALSIFY_SEED = 0xfa15;
 
 const outcomeKey = (setup: EpisodeSetup): string => `${setup.faulty.join(',')}|${setup.inputs.join(',')}|${setup.gst ?? ''}`;
+
+/**
+ * A hint's round as the adversary can play it here: each of moves.ts's fields (what the exhaustive
+ * search would offer) takes the hint's choice where it is one of the field's, else its first
+ * (silent, withheld, no delay, not delivered). A hint was another policy's attack: under pki its
+ * relays may claim values this policy never signed, which the rules refuse, and a tag may lie
+ * outside what the search covers; so a hint attack is always one the search could have found.
+ */
+function legalised(game: GameBatch, b: number, honest: HonestActions, tags: readonly number[] | undefined, hint: ScriptRound): ScriptRound {
+  const moves = generateMoves(game, b, honest, tags);
+  const crashes = [...(hint.crashes ?? [])].sort((x, y) => x - y).join(',');
+  const move = moves.find((m) => [...m.crashes].sort((x, y) => x - y).join(',') === crashes) ?? moves[0]!;
+  const chains = game.chains;
+  const wanted = (field: Field, h: number): number | undefined => {
+    const { sender } = field;
+    switch (field.kind) {
+      case MSG: {
+        const m = hint.messages?.find(([i, j]) => i === sender && j === h);
+        return m && m[2] * 256 + m[3];
+      }
+      case RELAY: {
+        const m = hint.relays?.find(([i, j, o, , via]) => i === sender && j === h && (via === undefined || via.length === 0 ? o : chains!.index([o, ...via])) === field.origin);
+        return m?.[3];
+      }
+      case DELAY:
+        return hint.delays?.find(([i, j]) => i === sender && j === h)?.[2];
+      case DELIVER:
+        return hint.crashDeliver?.some(([i, j]) => i === sender && j === h) ? 1 : undefined;
+      case DROP:
+        return hint.drops?.some(([i, j]) => i === sender && j === h) ? 1 : undefined;
+      default:
+        return hint.sampleAnswers?.find(([i, j]) => i === sender && j === h)?.[2];
+    }
+  };
+  const out: ScriptRound = move.crashes.length ? { crashes: [...move.crashes] } : {};
+  for (const m of move.recipients)
+    for (const field of m.fields) {
+      const at = field.choices.indexOf(wanted(field, m.recipient) ?? Number.NaN);
+      describeOption(chains, { recipient: m.recipient, fields: [field], count: field.choices.length }, Math.max(at, 0), out);
+    }
+  return out;
+}
 
 /** FNV-1a of a string: an outcome's stream index. */
 function hashKey(key: string): number {
@@ -126,7 +168,7 @@ export class Falsifier {
         if (game.done[b]) continue;
         this.played++;
         // Slots: the hints, then the silent adversary, then random strategies.
-        const choice: ScriptRound = b < hints.length ? (hints[b]![r - 1] ?? {}) : b === hints.length ? {} : randomChoice(game, b, honest, this.tags, rng);
+        const choice: ScriptRound = b < hints.length ? legalised(game, b, honest, this.tags, hints[b]![r - 1] ?? {}) : b === hints.length ? {} : randomChoice(game, b, honest, this.tags, rng);
         scripts[b]!.push(choice);
         writeRound(game, b, choice, adversary);
       }
