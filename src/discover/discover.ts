@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../game/loadScenario.js';
 import type { Scenario } from '../game/scenario.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
+import type { Attack } from '../protocols/adversaries/attackPool.js';
 import { play } from '../play/play.js';
 import { NeuralProtocol } from '../policy/NeuralProtocol.js';
 import { PolicyNetwork, type SavedPolicy } from '../policy/PolicyNetwork.js';
@@ -31,7 +32,7 @@ import {
 } from '../train/runFolder.js';
 import { train, type TrainHooks, type TrainOptions, type VerificationReport } from '../train/train.js';
 import { extractDecisionTable, type RoundRule } from '../verify/extract.js';
-import { StateLimitError, verify } from '../verify/verify.js';
+import { DeclarationCheckError, StateLimitError, verify, type VerifyResult } from '../verify/verify.js';
 import { classicFor, impossibility } from './classicProtocols.js';
 import { DISCOVERY_CONFIG, discoveryTrainConfig } from './discoveryConfig.js';
 
@@ -97,6 +98,8 @@ export interface DiscoveryReport {
   verifiedWorstCaseLoss: number | null;
   bestEpoch: number | null;
   verifications: number;
+  /** Checks that stopped at cheap attacks: already no better than the best verified policy, so not proven (verify's `falsify.enough`). */
+  refutedCheaply: number;
   /** The result's rules, one per round (extract.ts). */
   rules: RoundRule[];
   learned: ProtocolCost | null;
@@ -134,10 +137,38 @@ function reproduceCommand(request: DiscoveryRequest, budget: number): string {
   return `npx cgym discover --scenario ${request.scenario}${sets} --seed ${request.seed} --epochs ${budget}`;
 }
 
-/** The real verifier as train's hook: the worst-case loss and, where unsafe, the attacks behind it. */
-function verifierHook(scenario: Scenario, honest: HonestProtocol, maxStates: number): VerificationReport {
-  const result = verify({ scenario, honest, maxStates });
-  return { worstCaseLoss: result.worstCaseLossRate, attacks: result.verdict === 'unsafe' ? result.attacks : [] };
+/** Cheap attacks tried per chance outcome before its search (verify's `falsify`): the hints, the silent adversary, random strategies. */
+const FALSIFY_EPISODES = 128;
+/** Verifications whose attacks are tried first on the next ones: a policy that fixed an attack may fall to it again a few checks later. */
+const HINT_VERIFICATIONS = 4;
+
+/**
+ * The real verifier as train's hook: the worst-case loss and, where unsafe, the attacks behind it.
+ * Each chance outcome is first attacked cheaply (the last verifications' attacks on it, the silent
+ * adversary, random strategies) and searched only where none wins: young policies lose most
+ * outcomes to such attacks, and their searches were 99% of a run's time (EXPERIMENTS §12, ba-n4-f1).
+ * The loss rate is exact either way.
+ */
+function realVerifier(bestLoss: () => number | undefined): TrainHooks['verify'] & {} {
+  const recent: Attack[][] = [];
+  return (scenario, honest, maxStates) => {
+    // A policy the cheap attacks already show to be no better than the best so far cannot become the
+    // run's result: those attacks are what training needs of it, and no proof is run (NaN: not verified).
+    const best = bestLoss();
+    const falsify = { episodes: FALSIFY_EPISODES, hints: recent.flat(), ...(best !== undefined && { enough: best }) };
+    let result: VerifyResult;
+    try {
+      result = verify({ scenario, honest, maxStates, falsify });
+    } catch (error) {
+      // A symmetry the network declares but that its check refuted (rounding at a tie): the proof without it.
+      if (!(error instanceof DeclarationCheckError)) throw error;
+      result = verify({ scenario, honest, maxStates, falsify, symmetry: false });
+    }
+    const attacks = result.verdict === 'unsafe' ? result.attacks : [];
+    recent.push(attacks);
+    if (recent.length > HINT_VERIFICATIONS) recent.shift();
+    return { worstCaseLoss: result.lowerBound ? Number.NaN : result.worstCaseLossRate, attacks, ...(result.lowerBound && { lowerBound: result.worstCaseLossRate }) };
+  };
 }
 
 function networkOf(honest: HonestProtocol): PolicyNetwork {
@@ -203,8 +234,9 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
   let best: BestVerified | undefined = options.resume && existsSync(bestFile) ? readJson<BestVerified>(bestFile, `discover: ${run}`) : undefined;
   // The verifier runs after an epoch's update and before its metrics line: the epoch it checks is the one after the last line.
   let epoch = options.resume ? (readCheckpoint(run)?.epoch ?? 0) : 0;
-  const verifyPolicy = options.verify ?? verifierHook;
+  const verifyPolicy = options.verify ?? realVerifier(() => best?.worstCaseLoss);
   let beyondBudget = 0;
+  let refutedCheaply = 0;
   const hooks: TrainHooks = {
     ...(options.clockStart !== undefined && { clockStart: options.clockStart }),
     onEpoch: (metrics) => {
@@ -226,7 +258,8 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
         say(beyondBudget === 1 ? `epoch ${epoch + 1}: beyond the verifier's budget (${error.message})` : `epoch ${epoch + 1}: beyond the verifier's budget again (${beyondBudget} checks so far)`);
         return { worstCaseLoss: Number.NaN, attacks: [] };
       }
-      if (best === undefined || report.worstCaseLoss < best.worstCaseLoss) {
+      if (report.lowerBound !== undefined) refutedCheaply++;
+      if (!Number.isNaN(report.worstCaseLoss) && (best === undefined || report.worstCaseLoss < best.worstCaseLoss)) {
         best = { epoch: epoch + 1, worstCaseLoss: report.worstCaseLoss, policy: networkOf(honest).toJSON({ optimizer: false }) };
         writeJson(bestFile, best);
         say(`epoch ${best.epoch}: verified worst-case loss ${(100 * best.worstCaseLoss).toFixed(2)}%${best.worstCaseLoss === 0 ? ' (safe)' : ''}`);
@@ -280,6 +313,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
     verifiedWorstCaseLoss: found?.worstCaseLoss ?? null,
     bestEpoch: found?.epoch ?? null,
     verifications: verifiedLines,
+    refutedCheaply,
     rules,
     learned,
     classic: classicCost(scenario, adversary, episodes, seed, CLASSIC_MAX_STATES),

@@ -15,7 +15,7 @@ import type { GameBatch } from '../game/GameBatch.js';
 import { Observer, type ObserverOptions } from '../game/observation.js';
 import { pickWeighted } from '../game/rng.js';
 import type { Scenario } from '../game/scenario.js';
-import type { HonestProtocol } from '../game/strategy.js';
+import { broadcastSenderApart, type HonestProtocol } from '../game/strategy.js';
 import { chooseHeads } from './chooseHeads.js';
 import { agentsForRowSize } from './equivariant.js';
 import type { PolicyNetwork, PolicyNetworkSpec } from './PolicyNetwork.js';
@@ -67,6 +67,14 @@ export class NeuralProtocol implements HonestProtocol {
   /** The canonical order of the others, when the network reads one (spec.symmetricOthers). */
   private readonly symmetric: SymmetricOthers | undefined;
   private absoluteChoices = new Int32Array(0);
+  /**
+   * An equivariant network treats the other agents alike by construction (shared weights over their
+   * blocks, pooled by mean and max: policy/equivariant.ts), so every agent is interchangeable with
+   * every other — broadcast's sender apart. Declared for the verifier's symmetry reduction, which
+   * checks the claim on seeded episodes first and refuses a false one (verify/_internals/symmetry.ts):
+   * a young policy of ba-n4-f1 verifies in a tenth of the states with it (EXPERIMENTS §12).
+   */
+  readonly agentRoles?: (scenario: Scenario) => readonly number[];
 
   constructor(readonly network: PolicyNetwork, readonly scenario: Scenario, public mode: PolicyMode = 'greedy', name = 'learned') {
     this.name = name;
@@ -78,6 +86,7 @@ export class NeuralProtocol implements HonestProtocol {
     const frame = network.spec.valueFrame ?? 'absolute';
     this.frame = frame === 'absolute' ? undefined : new OwnInputFrame(this.observer, this.actionSpace, frame === 'symmetric');
     this.symmetric = network.spec.symmetricOthers ? new SymmetricOthers(this.observer) : undefined;
+    if (network.spec.equivariant) this.agentRoles = broadcastSenderApart;
   }
 
   private mismatch(scenario: Scenario): string | undefined {

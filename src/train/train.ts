@@ -72,6 +72,8 @@ export interface VerificationReport {
   worstCaseLoss: number;
   /** A winning script per chance outcome the adversary wins (empty when safe). */
   attacks: Attack[];
+  /** The check stopped at cheap attacks (worstCaseLoss NaN: not verified): the loss is at least this. */
+  lowerBound?: number;
 }
 
 export interface TrainSummary {

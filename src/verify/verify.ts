@@ -38,6 +38,7 @@ import { ReplayChance } from './_internals/chance.js';
 import { ExhaustiveSolver, ExpectimaxSolver, type ExhaustiveSolution, type ExpectimaxSolution } from './_internals/solveOutcome.js';
 import { CONSISTENCY, Expectimax, LOSS, MAJORITY_MISSED, TERMINATION, VALIDITY } from './_internals/expectimax.js';
 import { PROPERTIES } from './_internals/outcomes.js';
+import type { FalsifyOptions } from './_internals/falsify.js';
 import { RandomisedProtocolError, RoundWidthError, StateLimitError, type SearchOptions } from './_internals/search.js';
 import { AgentRenamer, checkAgentRoles, verificationRoles } from './_internals/symmetry.js';
 import { checkVisibleOrigins, compatibleWithRoles } from './_internals/visibleOrigins.js';
@@ -83,6 +84,14 @@ export interface VerifyOptions {
    * checked first; default true): `_internals/visibleOrigins.ts`. `false` (`--no-origin-pruning`) is the cross-check.
    */
   originPruning?: boolean;
+  /**
+   * Before each chance outcome's exhaustive search, play this many cheap adversary strategies on it
+   * (`hints` first: a previous verification's attacks; then the silent adversary; then random ones:
+   * `_internals/falsify.ts`); an outcome one of them wins is counted lost without its search. The
+   * worst-case loss rate stays exact; `breakRate` counts only the found attack's properties for
+   * such an outcome, and the counterexample need not be the shortest. Default: off (every outcome searched).
+   */
+  falsify?: FalsifyOptions;
 }
 
 export interface Counterexample {
@@ -124,6 +133,14 @@ interface VerifyStats {
   orbits?: number;
   /** The agents whose messages and chains the adversary's moves were limited to (origin pruning; absent without it). */
   visibleOrigins?: number[];
+  /** Chance outcomes searched that the falsification pass settled with an attack instead (`falsify`; absent without it). */
+  falsified?: number;
+  /**
+   * The falsification pass lost `falsify.enough` of the outcomes before any search, and the
+   * verification stopped there: `worstCaseLossRate` and `breakRate` are lower bounds (the outcomes
+   * no attack won were not searched). Absent otherwise.
+   */
+  lowerBound?: true;
   /** Engine states produced (one per episode slot stepped). */
   states: number;
   /** Distinct joint states solved (memo entries, summed over chance outcomes). */
@@ -296,7 +313,7 @@ export function verifyPlan(options: VerifyOptions, protocol: HonestProtocol): { 
   const allOutcomes: ChanceOutcomes = { total, represented: total, each: () => chanceOutcomes(scenario, options.faultySets) };
   const roles = options.symmetry === false ? undefined : checkedRoles(scenario, protocol);
   const origins = options.originPruning === false ? undefined : checkedOrigins(scenario, protocol, roles);
-  const search: SearchOptions = { memo: options.memo ?? true, ...(roles && { symmetry: roles }), ...(origins && { visibleOrigins: origins }) };
+  const search: SearchOptions = { memo: options.memo ?? true, ...(roles && { symmetry: roles }), ...(origins && { visibleOrigins: origins }), ...(options.falsify && { falsify: options.falsify }) };
   return { maxStates, outcomes: roles ? chanceOrbits(scenario, roles, allOutcomes) : allOutcomes, allOutcomes, search };
 }
 
@@ -379,15 +396,36 @@ export function chanceOrbits(scenario: Scenario, roles: readonly number[], all: 
 
 /** The exhaustive adversary search (`_internals/search.ts`) over every chance outcome. */
 function verifyDeterministic(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, onProgress: VerifyOptions['onProgress'], options: SearchOptions): VerifyResult {
-  refuseProjectedStates(scenario, protocol, outcomes, maxStates, options);
   const fold = new ExhaustiveFold(scenario, protocol, outcomes, maxStates, options);
   const solver = new ExhaustiveSolver(scenario, protocol, maxStates, options);
+  // With `falsify.enough`, every outcome is attacked cheaply first, and the searches stop as soon as
+  // the outcomes lost reach that share: the answer asked for ("at least this much") is then known.
+  const enough = options.falsify?.enough;
+  const falsifier = enough === undefined ? undefined : solver.falsifier;
+  let lost = 0;
+  if (falsifier) for (const outcome of outcomes.each()) if (falsifier.attack(outcome.setup)) lost += outcome.weight ?? 1;
+  const reached = () => falsifier !== undefined && lost >= enough! * outcomes.represented;
+  let stopped = reached();
+  if (!stopped) refuseProjectedStates(scenario, protocol, outcomes, maxStates, options);
   for (const outcome of outcomes.each()) {
-    fold.add(outcome, solver.solve(outcome.setup));
+    const falsified = falsifier?.attack(outcome.setup) !== undefined;
+    if (stopped && !falsified) {
+      fold.add(outcome, UNSEARCHED);
+      continue;
+    }
+    const solution = solver.solve(outcome.setup);
+    fold.add(outcome, solution);
+    if (!falsified && solution.mask) {
+      lost += outcome.weight ?? 1;
+      stopped = reached();
+    }
     onProgress?.(fold.done, outcomes.total, fold.states);
   }
-  return fold.finish();
+  return fold.finish(stopped);
 }
+
+/** An outcome left unsearched by a verification that stopped at its falsification pass (`falsify.enough`). */
+const UNSEARCHED: ExhaustiveSolution = { kind: 'exhaustive', mask: 0, depth: Infinity, states: 0, distinct: 0 };
 
 /** Chance outcomes solved to project the whole exhaustive search (`refuseProjectedStates`). */
 const PROJECTION_SAMPLES = 3;
@@ -444,6 +482,7 @@ export class ExhaustiveFold {
   done = 0;
   states = 0;
   private distinct = 0;
+  private falsified = 0;
   // Every chance outcome is equally likely (uniform faulty set, inputs and GST; under `split`,
   // uniform over the two values and the subset), so rates are exact ratios of counts.
   private losses = 0;
@@ -466,6 +505,7 @@ export class ExhaustiveFold {
     // Outcomes solved on several threads each stay under the budget; together they must too.
     if (this.states > this.maxStates) throw new StateLimitError(`verify: more than --max-states=${this.maxStates} states explored (${this.scenario.name}, ${this.protocol.name}); raise --max-states or shrink the scenario`);
     this.distinct += solution.distinct;
+    if (solution.falsified) this.falsified++;
     if (!solution.mask) return;
     this.losses += weight;
     for (const [bit, name] of PROPERTIES) if (solution.mask & bit) this.breaks[name] += weight;
@@ -474,7 +514,8 @@ export class ExhaustiveFold {
     this.attacks.push({ setup, script: solution.witness! });
   }
 
-  finish(): VerifyResult {
+  /** `lowerBound`: outcomes were left unsearched (answered `UNSEARCHED`), so the rates are lower bounds. */
+  finish(lowerBound = false): VerifyResult {
     const breakRate: Record<Property, number> = { consistency: 0, validity: 0, termination: 0 };
     const total = this.outcomes.represented;
     for (const [, name] of PROPERTIES) breakRate[name] = this.breaks[name] / total;
@@ -488,6 +529,8 @@ export class ExhaustiveFold {
       chanceOutcomes: total,
       ...(this.outcomes.expand && { orbits: this.outcomes.total }),
       ...(this.search.visibleOrigins && { visibleOrigins: [...this.search.visibleOrigins] }),
+      ...(this.search.falsify && { falsified: this.falsified }),
+      ...(lowerBound && { lowerBound: true as const }),
       states: this.states,
       distinctStates: this.distinct,
       seconds: (performance.now() - this.started) / 1000,

@@ -78,6 +78,7 @@ export function formatDiscovery(r: DiscoveryReport): string {
       ['verified worst-case loss (best)', verdict],
       ['stopped', r.stoppedBecause === 'verified safe' ? `verified safe at epoch ${r.epochs}` : `budget of ${r.budget} epochs ended (best at epoch ${r.bestEpoch ?? '—'})`],
       ['verifications', String(r.verifications)],
+      ...(r.refutedCheaply ? [['checks stopped at cheap attacks (no better than the best)', String(r.refutedCheaply)]] : []),
       ['wall seconds', r.wallSeconds.toFixed(1)],
     ], { align: ['left', 'right'], indent: '  ' }).trimEnd(),
     '',

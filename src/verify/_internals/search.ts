@@ -48,6 +48,7 @@ import { combinations, describeOption, generateMoves, writeGlobal, writeOption, 
 import { judgeSets, outcomeCode, pendingOutcome, validityContext, type OutcomeSets, type ValidityContext } from './outcomes.js';
 import { AgentRenamer, candidateRenamings, inverse, searchClasses } from './symmetry.js';
 import { HeapGuard } from './heapGuard.js';
+import type { FalsifyOptions } from './falsify.js';
 
 /** Too many states: `--max-states`. A RangeError, so the command line shows it as one line. */
 export class StateLimitError extends RangeError {
@@ -109,6 +110,12 @@ export interface SearchOptions {
   symmetry?: readonly number[];
   /** The agents whose messages and chains the protocol reads, checked (visibleOrigins.ts): the adversary's other content is not enumerated. */
   visibleOrigins?: readonly number[];
+  /**
+   * Cheap attacks tried on each chance outcome before its search (falsify.ts); an outcome one of them
+   * wins is not searched, and a search stops at the first attack it finds: whether the adversary
+   * can win stays exact, which properties and how fast does not.
+   */
+  falsify?: FalsifyOptions;
 }
 
 /** This chance outcome's classes of interchangeable agents, and a slot to build renamed states in. */
@@ -138,6 +145,8 @@ export class Search {
   private scratch: GameBatch | undefined;
   /** Set per chance outcome (`solveRoot`) when its group has more than the identity. */
   private symmetry: Symmetry | undefined;
+  /** Stop at the first winning attack (`SearchOptions.falsify`): a state's mask is then exact only as zero or not. */
+  private readonly untilWin: boolean;
 
   /**
    * `memo: false` (the keys' cross-check, `VerifyOptions.memo`) solves every state afresh and merges no recipient
@@ -148,6 +157,7 @@ export class Search {
     this.chains = usesRelays(scenario) ? RelayChains.of(scenario.n, relayDepthOf(scenario)) : undefined;
     this.messageTags = protocol.messageTags?.(scenario) ?? [];
     if (options.symmetry && options.memo !== false) this.renamer = new AgentRenamer(scenario);
+    this.untilWin = options.falsify !== undefined;
   }
 
   get distinctStates(): number {
@@ -339,10 +349,12 @@ export class Search {
         finals.push({ move, sets });
         const verdict = judgeSets(sets, this.ctx);
         if (verdict.mask) this.merge(result, verdict.mask, r + 1, [this.describe(move, verdict.picks!)]);
+        if (this.untilWin && result.mask) return result; // not `final`: its sets cover only the moves seen
         continue;
       }
       allFinal = false;
       this.solveCoupled(r, move, probe.game, views!, result);
+      if (this.untilWin && result.mask) return result;
     }
     // A last-step state is cheap to solve again (one probe) and its key is never met twice in
     // practice (the full history is in it): only the others are memoised (`solve`), unless
@@ -432,6 +444,7 @@ export class Search {
     for (;;) {
       const members = classes.map((c, k) => c[alpha[k]!]!);
       this.solveClass(r, move, members, result);
+      if (this.untilWin && result.mask) return;
       let k = 0;
       while (k < alpha.length && ++alpha[k]! === classes[k]!.length) alpha[k++] = 0;
       if (k === alpha.length) break;
@@ -493,6 +506,7 @@ export class Search {
       if (move.crashes.length) now.crashes = [...move.crashes];
       move.recipients.forEach((m, k) => describeOption(this.chains, m, options[k]!, now));
       this.merge(result, child.mask, child.depth, [now, ...child.witness!]);
+      if (this.untilWin) return;
     }
   }
 
@@ -516,7 +530,12 @@ export class Search {
       });
       kids.game.step(kids.honest, kids.adversary);
       this.count(chunk.length);
-      chunk.forEach((options, t) => out.push({ options, result: this.solve(kids.game, 1 + t, r + 1) }));
+      for (let t = 0; t < chunk.length; t++) {
+        const result = this.solve(kids.game, 1 + t, r + 1);
+        out.push({ options: chunk[t]!, result });
+        // Only the fallback reads a child's mask alone; a covered child's sets are unioned with the others'.
+        if (this.untilWin && result.mask && !result.final) return out;
+      }
     }
     return out;
   }

@@ -9,6 +9,7 @@ import type { Scenario } from '../../game/scenario.js';
 import type { AdversaryScript, ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
 import { Expectimax, LOSS, type RoundValue } from './expectimax.js';
+import { Falsifier } from './falsify.js';
 import { Search, type SearchOptions } from './search.js';
 
 /** The exhaustive search's answer for one chance outcome. */
@@ -21,6 +22,8 @@ export interface ExhaustiveSolution {
   witness?: AdversaryScript;
   states: number;
   distinct: number;
+  /** Decided by an attack of the falsification pass (falsify.ts), not searched: `mask` holds only that attack's properties. */
+  falsified?: true;
 }
 
 /** The expectimax search's answer for one chance outcome. */
@@ -43,15 +46,21 @@ export interface OutcomeSolver {
 export class ExhaustiveSolver implements OutcomeSolver {
   private readonly search: Search;
   private readonly root: GameBatch;
+  /** The falsification pass tried before each search (`SearchOptions.falsify`). */
+  readonly falsifier: Falsifier | undefined;
 
   /** `maxStates` bounds the states this solver explores over all its outcomes (a StateLimitError past it). */
   constructor(scenario: Scenario, protocol: HonestProtocol, maxStates: number, options: SearchOptions) {
     this.search = new Search(scenario, protocol, maxStates, options);
     this.root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
+    if (options.falsify) this.falsifier = new Falsifier(scenario, protocol, options.falsify);
   }
 
   solve(setup: EpisodeSetup): ExhaustiveSolution {
-    const before = this.search.states;
+    const found = this.falsifier?.attack(setup);
+    const played = this.falsifier?.takeStates() ?? 0;
+    if (found) return { kind: 'exhaustive', mask: found.mask, depth: found.rounds, witness: found.script, states: played, distinct: 0, falsified: true };
+    const before = this.search.states - played;
     this.root.reset(0);
     this.root.setup(0, setup);
     const result = this.search.solveRoot(this.root, 0);
