@@ -16,15 +16,66 @@ import { tf } from './tf.js';
 
 /**
  * Own part `[rows, O]` and blocks `[rows·(n−1), P]` of `obs` `[rows, rowSize]`, split in JS, with
- * `inputMean` `[O + P]` subtracted when given; `ownBeside`: each block row also carries its row's own
- * part after it (`[rows·(n−1), P + O]`), what the encoder's first layer reads.
+ * `inputMean` `[O + P]` subtracted when given, and each row's blocks in their canonical order
+ * (`canonicalBlockOrder`, `senderWeights` moved along); `ownBeside`: each block row also carries its
+ * row's own part after it (`[rows·(n−1), P + O]`), what the encoder's first layer reads.
  */
-function select(map: FeatureMap, obs: Float32Array, rows: number, inputMean: Float32Array | undefined, ownBeside: boolean): { own: tf.Tensor2D; blocks: tf.Tensor2D } {
+function select(map: FeatureMap, obs: Float32Array, rows: number, inputMean: Float32Array | undefined, ownBeside: boolean, senderWeights: Float32Array | undefined): { own: tf.Tensor2D; blocks: tf.Tensor2D } {
   const O = map.ownWidth, P = map.blockWidth, others = map.n - 1;
   const stride = ownBeside ? P + O : P;
   const { own, blocks } = readFeatures(map, obs, rows, inputMean, stride);
+  canonicalBlockOrder(blocks, rows, others, stride, P, senderWeights);
   if (ownBeside) for (let r = 0; r < rows; r++) for (let p = 0; p < others; p++) blocks.set(own.subarray(r * O, (r + 1) * O), (r * others + p) * stride + P);
   return { own: tf.tensor2d(own, [rows, O]), blocks: tf.tensor2d(blocks, [rows * others, stride]) };
+}
+
+/**
+ * Puts each row's `others` blocks (`stride` numbers apart, compared on their first `width`) in
+ * lexicographic order, in place, moving `weights` (one per block) along.
+ *
+ * Why: the pools are sums, and a float sum depends on its order. Without this, renaming the other
+ * agents — which only reorders a row's blocks — could change a logit by a rounding, and a greedy
+ * tie with it; the verifier's symmetry reduction (NeuralProtocol.agentRoles) needs the network to
+ * read renamed agents bit for bit alike. Sorted, every ordering of the same blocks is pooled in the
+ * same order (test/policy/equivariantExact.test.ts). Equal blocks are interchangeable, so ties
+ * need no rule.
+ */
+export function canonicalBlockOrder(blocks: Float32Array, rows: number, others: number, stride: number, width: number, weights?: Float32Array): void {
+  const order = new Int32Array(others);
+  const rowCopy = new Float32Array(others * stride);
+  const weightCopy = new Float32Array(others);
+  const before = (a: number, b: number, at: number): boolean => {
+    for (let k = 0; k < width; k++) {
+      const x = blocks[at + a * stride + k]!, y = blocks[at + b * stride + k]!;
+      if (x !== y) return x < y;
+    }
+    return false;
+  };
+  for (let r = 0; r < rows; r++) {
+    const at = r * others * stride;
+    let sorted = true;
+    for (let p = 0; p < others; p++) {
+      order[p] = p;
+      if (p > 0 && before(p, p - 1, at)) sorted = false;
+    }
+    if (sorted) continue;
+    // Insertion sort of block indices: n − 1 is small, and most rows are nearly sorted.
+    for (let p = 1; p < others; p++) {
+      const block = order[p]!;
+      let q = p;
+      while (q > 0 && before(block, order[q - 1]!, at)) {
+        order[q] = order[q - 1]!;
+        q--;
+      }
+      order[q] = block;
+    }
+    rowCopy.set(blocks.subarray(at, at + others * stride));
+    for (let p = 0; p < others; p++) blocks.set(rowCopy.subarray(order[p]! * stride, (order[p]! + 1) * stride), at + p * stride);
+    if (weights) {
+      weightCopy.set(weights.subarray(r * others, (r + 1) * others));
+      for (let p = 0; p < others; p++) weights[r * others + p] = weightCopy[order[p]!]!;
+    }
+  }
 }
 
 /**
@@ -39,8 +90,9 @@ export function pooledFeatures(map: FeatureMap, obs: tf.Tensor2D, encoder: reado
   const { n } = map;
   const rows = obs.shape[0];
   const rowData = obs.dataSync() as Float32Array;
-  const { own, blocks } = select(map, rowData, rows, inputMean, encoder.length > 0);
-  const weights = map.senderSource ? tf.tensor3d(senderWeights(map, rowData, rows), [rows, n - 1, 1]) : undefined;
+  const senderFlags = map.senderSource ? senderWeights(map, rowData, rows) : undefined;
+  const { own, blocks } = select(map, rowData, rows, inputMean, encoder.length > 0, senderFlags);
+  const weights = senderFlags ? tf.tensor3d(senderFlags, [rows, n - 1, 1]) : undefined;
   const pools = (x: tf.Tensor2D): tf.Tensor2D[] => {
     const pooled = tf.reshape(x, [-1, n - 1, x.shape[1]]) as tf.Tensor3D;
     const parts = [tf.mean(pooled, 1) as tf.Tensor2D, tf.max(pooled, 1) as tf.Tensor2D];

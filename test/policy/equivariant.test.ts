@@ -10,7 +10,7 @@ import type { Scenario } from '../../src/game/scenario.js';
 import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
 import { honestNetwork } from '../../src/policy/networkFor.js';
 import { maskBias, PolicyNetwork } from '../../src/policy/PolicyNetwork.js';
-import { seededRows } from './equivariantHelpers.js';
+import { renumberOthers, seededRows } from './equivariantHelpers.js';
 import { play } from '../../src/play/play.js';
 import { getAdversary } from '../../src/protocols/registry.js';
 import { verify } from '../../src/verify/verify.js';
@@ -19,30 +19,6 @@ import { ready, tf } from '../../src/policy/tf.js';
 beforeAll(async () => {
   await ready();
 });
-
-/**
- * Row `row` with the other agents renumbered: other +p's numbers move to position `position[p]`
- * (position[0] = 0, the agent itself), in every slice that names other agents, every frame.
- */
-function renumberOthers(observer: Observer, row: Float32Array, position: readonly number[]): Float32Array {
-  const n = observer.scenario.n;
-  const out = Float32Array.from(row);
-  const pairIndex = (p: number, q: number) => (p - 1) * (n - 1) + (q < p ? q : q - 1);
-  for (let t = 0; t < observer.history; t++)
-    for (const slice of observer.slices) {
-      const at = t * observer.frameSize + slice.offset;
-      const move = (from: number, to: number) => {
-        for (let c = 0; c < slice.width; c++) out[at + to * slice.width + c] = row[at + from * slice.width + c]!;
-      };
-      if (slice.name === 'senderIndex') for (let p = 1; p < n; p++) out[at + position[p]!] = row[at + p]!;
-      else if (slice.others === 'other') {
-        const per = slice.groups / (n - 1);
-        for (let p = 1; p < n; p++) for (let g = 0; g < per; g++) move((p - 1) * per + g, (position[p]! - 1) * per + g);
-      } else if (slice.others === 'pair')
-        for (let p = 1; p < n; p++) for (let q = 0; q < n; q++) if (q !== p) move(pairIndex(p, q), pairIndex(position[p]!, position[q]!));
-    }
-  return out;
-}
 
 const CASES: Array<[string, Scenario, { sampleView?: 'record'; history?: number }]> = [
   ['slush-3v2, sample record', loadScenario('slush-3v2'), { sampleView: 'record' }],

@@ -1,3 +1,5 @@
+import type { Observer } from '../../src/game/observation.js';
+
 /** `rows` rows of `size` numbers in [0, 1) from a seeded generator (mulberry32): test observations. */
 export function seededRows(rows: number, size: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -9,4 +11,28 @@ export function seededRows(rows: number, size: number, seed: number): Float32Arr
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   return Float32Array.from({ length: rows * size }, next);
+}
+
+/**
+ * Row `row` with the other agents renumbered: other +p's numbers move to position `position[p]`
+ * (position[0] = 0, the agent itself), in every slice that names other agents, every frame.
+ */
+export function renumberOthers(observer: Observer, row: Float32Array, position: readonly number[]): Float32Array {
+  const n = observer.scenario.n;
+  const out = Float32Array.from(row);
+  const pairIndex = (p: number, q: number) => (p - 1) * (n - 1) + (q < p ? q : q - 1);
+  for (let t = 0; t < observer.history; t++)
+    for (const slice of observer.slices) {
+      const at = t * observer.frameSize + slice.offset;
+      const move = (from: number, to: number) => {
+        for (let c = 0; c < slice.width; c++) out[at + to * slice.width + c] = row[at + from * slice.width + c]!;
+      };
+      if (slice.name === 'senderIndex') for (let p = 1; p < n; p++) out[at + position[p]!] = row[at + p]!;
+      else if (slice.others === 'other') {
+        const per = slice.groups / (n - 1);
+        for (let p = 1; p < n; p++) for (let g = 0; g < per; g++) move((p - 1) * per + g, (position[p]! - 1) * per + g);
+      } else if (slice.others === 'pair')
+        for (let p = 1; p < n; p++) for (let q = 0; q < n; q++) if (q !== p) move(pairIndex(p, q), pairIndex(position[p]!, position[q]!));
+    }
+  return out;
 }
