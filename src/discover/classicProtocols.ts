@@ -1,8 +1,7 @@
 /**
  * The classic protocol of a setting, in one table: what a learned protocol's rounds and messages
  * are measured against. The first row whose conditions the scenario meets is its classic. A row
- * names a registry protocol (played and verified in the engine), or, where the registry has none,
- * the textbook's rounds and messages (reported as such, never as a measurement).
+ * names a registry protocol, played and verified in the engine: a comparison is a measurement.
  */
 import type { Scenario } from '../game/scenario.js';
 
@@ -19,11 +18,9 @@ export interface ClassicRow {
   bound: Bound;
   /** The classic protocol's name, as the literature calls it. */
   classic: string;
-  /** Its registry name (`cgym protocols`), or null where the registry has none. */
-  protocol: string | null;
+  /** Its registry name (`cgym protocols`). */
+  protocol: string;
   source: string;
-  /** Where the registry has none: the textbook's rounds to decide and messages per honest decision at (n, f). */
-  textbook?: (n: number, f: number) => { rounds: number; messagesPerDecision: number };
   /** Said beside the comparison (an impossible setting's classic is a reference, not a correct protocol). */
   note?: string;
 }

@@ -68,6 +68,8 @@ export interface ProtocolCost {
   /** Mean messages an episode sends (every agent's), per honest decision (n − f a run). */
   messagesPerDecision: number;
   winRate: number;
+  /** Episodes where every honest agent committed the majority of the honest inputs (the Slush experiments' measure). */
+  majorityCorrectRate: number;
   /** The verifier's worst-case loss (null: not verified, or beyond its budget). */
   verifiedWorstCaseLoss: number | null;
 }
@@ -75,9 +77,8 @@ export interface ProtocolCost {
 export interface ClassicCost {
   classic: string;
   source: string;
-  /** Measured (a registry protocol played here) or textbook (the registry has none: the literature's figures). */
-  kind: 'measured' | 'textbook';
-  cost: ProtocolCost | { rounds: number; messagesPerDecision: number };
+  /** Its rounds and messages here, or null where it refuses the scenario (`note` says why). */
+  cost: ProtocolCost | null;
   /** Why the comparison is only a reference, or why the classic could not be played here. */
   note: string | null;
 }
@@ -97,6 +98,11 @@ export interface DiscoveryReport {
   /** The best verified worst-case loss of the run, and the epoch of the policy that had it (the run's result). */
   verifiedWorstCaseLoss: number | null;
   bestEpoch: number | null;
+  /**
+   * Which policy the rules and costs describe: the best verified one, or — where no verification
+   * judged any (the verifier's budget never reached, as on slush-3v2) — the last one trained.
+   */
+  result: 'best verified' | 'last trained' | null;
   verifications: number;
   /** Checks that stopped at cheap attacks: already no better than the best verified policy, so not proven (verify's `falsify.enough`). */
   refutedCheaply: number;
@@ -180,7 +186,7 @@ function cost(scenario: Scenario, honest: HonestProtocol, adversary: Adversary, 
   const result = play({ scenario, honest, adversary, episodes, seed });
   return {
     protocol: honest.name, adversary: adversary.name, episodes, rounds: result.meanRounds,
-    messagesPerDecision: result.meanMessages / (scenario.n - scenario.f), winRate: result.winRate, verifiedWorstCaseLoss: worst,
+    messagesPerDecision: result.meanMessages / (scenario.n - scenario.f), winRate: result.winRate, majorityCorrectRate: result.majorityCorrectRate, verifiedWorstCaseLoss: worst,
   };
 }
 
@@ -189,17 +195,16 @@ function classicCost(scenario: Scenario, adversary: Adversary, episodes: number,
   const row = classicFor(scenario);
   if (!row) return null;
   const note = row.note ?? null;
-  if (row.protocol === null) return { classic: row.classic, source: row.source, kind: 'textbook', cost: row.textbook!(scenario.n, scenario.f), note };
   const protocol = getProtocol(row.protocol, scenario);
   const refused = protocol.refuse(scenario);
-  if (refused) return { classic: row.classic, source: row.source, kind: 'textbook', cost: { rounds: Number.NaN, messagesPerDecision: Number.NaN }, note: `not played: ${refused}` };
+  if (refused) return { classic: row.classic, source: row.source, cost: null, note: `not played: ${refused}` };
   let worst: number | null = null;
   try {
     worst = verify({ scenario, honest: protocol, maxStates }).worstCaseLossRate;
   } catch (error) {
     if (!(error instanceof RangeError)) throw error; // beyond the budget: reported as not verified
   }
-  return { classic: row.classic, source: row.source, kind: 'measured', cost: cost(scenario, protocol, adversary, episodes, seed, worst), note };
+  return { classic: row.classic, source: row.source, cost: cost(scenario, protocol, adversary, episodes, seed, worst), note };
 }
 
 /** How a discovery was asked for, kept in its run folder so that a resume reports the same reproduce command. */
@@ -289,12 +294,14 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
   const adversary = getAdversary(measuringAdversary(scenario), scenario);
   let learned: ProtocolCost | null = null;
   let rules: RoundRule[] = [];
-  if (found) {
-    const network = PolicyNetwork.fromJSON(found.policy);
+  // Where no verification judged any policy, the last one trained is what the run found: unverified, and reported so.
+  const resultPolicy = found?.policy ?? readCheckpoint(run)?.honest;
+  if (resultPolicy) {
+    const network = PolicyNetwork.fromJSON(resultPolicy);
     try {
       const result = new NeuralProtocol(network, scenario, 'greedy', `run:${run}`);
       rules = extractDecisionTable({ scenario, honest: result, adversary, episodes, seed }).rules;
-      learned = cost(scenario, result, adversary, episodes, seed, found.worstCaseLoss);
+      learned = cost(scenario, result, adversary, episodes, seed, found?.worstCaseLoss ?? null);
     } finally {
       network.dispose();
     }
@@ -312,6 +319,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
     wallSeconds: summary.wallSeconds,
     verifiedWorstCaseLoss: found?.worstCaseLoss ?? null,
     bestEpoch: found?.epoch ?? null,
+    result: found ? 'best verified' : resultPolicy ? 'last trained' : null,
     verifications: verifiedLines,
     refutedCheaply,
     rules,

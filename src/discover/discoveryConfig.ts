@@ -5,10 +5,15 @@
  *
  * - league self-play needs an adversary to learn: with f = 0 the honest side learns alone;
  * - "send my own input" as the first message is a head only free and relay actions have;
- * - the history window is the whole episode (every round's frame), at most `maxRounds`.
+ * - the history window is the whole episode (every round's frame), at most `maxRounds`;
+ * - where agents sample each other, the observation is the sample record (who answered what, each
+ *   round: the whole record, as for messages), not §7's counts of the last sample;
+ * - where the rewards make missing the majority of the inputs the worst outcome (the Slush
+ *   settings), the greedy evaluation judges majority-correct episodes, else won ones.
  *
  * How the config was chosen (by trying, one row at a time): docs/EXPERIMENTS.md §12.
  */
+import { usesSamples } from '../game/actions.js';
 import type { Scenario } from '../game/scenario.js';
 import type { TrainConfigInput } from '../train/config.js';
 
@@ -50,6 +55,9 @@ export const DISCOVERY_CONFIG = {
 /** Whether the scenario's honest actions have a message head that "send my own input" can bias. */
 const hasMessageHead = (scenario: Scenario): boolean => scenario.honestActions === 'free' || scenario.honestActions === 'relay';
 
+/** Whether the scenario's rewards punish missing the inputs' majority more than disagreeing or an invalid commit. */
+const majorityIsWorst = ({ rewards }: Scenario): boolean => rewards.majorityViolation < Math.min(rewards.consistencyViolation, rewards.validityViolation);
+
 export interface DiscoveryRun {
   /** How the scenario was given (a preset name or a file) and its overrides. */
   scenario: string;
@@ -75,7 +83,8 @@ export function discoveryTrainConfig(scenario: Scenario, run: DiscoveryRun): Tra
     epochs: run.epochs ?? DISCOVERY_CONFIG.epochs,
     schedule: scenario.f > 0 ? schedule : 'honest',
     messageBias: hasMessageHead(scenario) ? messageBias : 0,
-    observation: { ...observation, history: scenario.maxRounds },
+    observation: { ...observation, history: scenario.maxRounds, ...(usesSamples(scenario) && { sampleView: 'record' as const }) },
+    evalMetric: majorityIsWorst(scenario) ? 'majorityCorrectRate' : 'winRate',
     honestNetwork: { ...DISCOVERY_CONFIG.honestNetwork, encoder: [...DISCOVERY_CONFIG.honestNetwork.encoder] },
     honestHidden: [...DISCOVERY_CONFIG.honestHidden],
     adversaryHidden: [...DISCOVERY_CONFIG.adversaryHidden],

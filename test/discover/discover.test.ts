@@ -51,6 +51,19 @@ describe('the discovery config', () => {
     expect(resolved.honestNetwork.kind).toBe('equivariant');
   });
 
+  it('reads the sample record and judges majority-correct episodes where agents sample and the majority is rewarded, by rules that name no scenario', () => {
+    const slush = discoveryTrainConfig(loadScenario('slush-3v2'), { scenario: 'slush-3v2', set: [], seed: 0, out: freshRun() });
+    expect(slush.observation).toMatchObject({ sampleView: 'record' });
+    expect(slush.evalMetric).toBe('majorityCorrectRate');
+    const consensus = discoveryTrainConfig(loadScenario('honest-consensus'), { scenario: 'honest-consensus', set: [], seed: 0, out: freshRun() });
+    expect(consensus.observation).not.toHaveProperty('sampleView');
+    expect(consensus.evalMetric).toBe('winRate');
+    // A sampling setting whose rewards do not count the majority is judged on wins.
+    const slushScenario = loadScenario('slush-3v2');
+    const noMajority = { ...slushScenario, rewards: { ...slushScenario.rewards, majorityViolation: 0 } };
+    expect(discoveryTrainConfig(noMajority, { scenario: 'slush-3v2', set: [], seed: 0, out: freshRun() }).evalMetric).toBe('winRate');
+  });
+
   it('stopWhenVerifiedSafe without a verification is refused, naming the key and the rule', () => {
     expect(() => resolveTrainConfig(parseTrainConfig({ scenario: 'honest-consensus', stopWhenVerifiedSafe: true }))).toThrow(
       /stopWhenVerifiedSafe=true needs a verification \(verifyEvery > 0\)/,
@@ -88,6 +101,18 @@ describe('discover', () => {
     expect(report).toMatchObject({ stoppedBecause: 'verified safe', epochs: 15, bestEpoch: 15, verifications: 1 });
   });
 
+  it('where no verification judges any policy, the last one trained is reported, as not verified', async () => {
+    const run = freshRun();
+    const verify: NonNullable<TrainHooks['verify']> = () => {
+      throw new StateLimitError('verify: more than --max-states=1 states explored');
+    };
+    const report = await discover({ scenario: 'honest-consensus', epochs: 10, run, verify, episodes: 100 });
+    expect(report).toMatchObject({ stoppedBecause: 'budget', verifiedWorstCaseLoss: null, bestEpoch: null, result: 'last trained' });
+    expect(report.learned).toMatchObject({ episodes: 100, verifiedWorstCaseLoss: null });
+    expect(report.learned!.majorityCorrectRate).toBeGreaterThanOrEqual(0);
+    expect(formatDiscovery(report)).toContain('the last policy trained (no verification judged any)');
+  });
+
   it('when the budget ends first, the best verified policy stands for the run', async () => {
     const run = freshRun();
     const report = await discover({ scenario: 'honest-consensus', epochs: 15, run, verify: scriptedVerifier([0.5, 0.25, 0.5]).verify, episodes: 200 });
@@ -98,6 +123,7 @@ describe('discover', () => {
     // `cgym verify --run` and `extract --run` read the checkpoint's best: the policy of epoch 10.
     expect(readCheckpoint(run)?.best).toMatchObject({ side: 'honest', epoch: 10, rate: 0.75 });
     expect(report.learned?.verifiedWorstCaseLoss).toBe(0.25);
+    expect(report.result).toBe('best verified');
     expect(JSON.parse(readFileSync(join(run, 'discovery.json'), 'utf8'))).toMatchObject({ stoppedBecause: 'budget', bestEpoch: 10 });
   });
 

@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { flag, integer, overrides, text, version } from '../../game/parseConfig.js';
-import type { DiscoveryReport } from '../../discover/discover.js';
+import type { DiscoveryReport, ProtocolCost } from '../../discover/discover.js';
 import { DISCOVERY_CONFIG } from '../../discover/discoveryConfig.js';
 import { addConfigOption, commandConfig, givenFlags } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
@@ -59,7 +59,10 @@ async function runDiscover(config: DiscoverConfig): Promise<void> {
     clockStart: 0,
     onLine: (line) => process.stderr.write(`discover: ${line}\n`),
     onEpoch: (m) => {
-      if (!config.json && m.epoch % 25 === 0) process.stderr.write(`discover: epoch ${m.epoch} | greedy ${m.evalWinRate === null ? '—' : percent(m.evalWinRate)}\n`);
+      if (!config.json && m.epoch % 25 === 0) {
+        const majority = m.evalMajorityCorrectRate === null ? '' : ` | greedy majority-correct ${percent(m.evalMajorityCorrectRate)}`;
+        process.stderr.write(`discover: epoch ${m.epoch} | greedy ${m.evalWinRate === null ? '—' : percent(m.evalWinRate)}${majority}\n`);
+      }
       sendEpochToParent(m, budget);
     },
   });
@@ -73,24 +76,24 @@ export function formatDiscovery(r: DiscoveryReport): string {
   const lines: string[] = [`${r.scenario}${r.set.length ? ` (${r.set.join(', ')})` : ''} · discover · seed ${r.seed}`, `run folder: ${r.run}`, ''];
   if (r.impossibility) lines.push(`bound: ${r.impossibility}`, '');
   const verdict = r.verifiedWorstCaseLoss === null ? 'not verified' : r.verifiedWorstCaseLoss === 0 ? '0% — proven safe' : percent(r.verifiedWorstCaseLoss);
+  const described = r.result === 'last trained' ? 'the last policy trained (no verification judged any)' : r.result === 'best verified' ? `the best verified policy (epoch ${r.bestEpoch})` : '—';
   lines.push(
     formatTable([
       ['verified worst-case loss (best)', verdict],
       ['stopped', r.stoppedBecause === 'verified safe' ? `verified safe at epoch ${r.epochs}` : `budget of ${r.budget} epochs ended (best at epoch ${r.bestEpoch ?? '—'})`],
       ['verifications', String(r.verifications)],
+      ['rules and costs below describe', described],
       ...(r.refutedCheaply ? [['checks stopped at cheap attacks (no better than the best)', String(r.refutedCheaply)]] : []),
       ['wall seconds', r.wallSeconds.toFixed(1)],
     ], { align: ['left', 'right'], indent: '  ' }).trimEnd(),
     '',
   );
   lines.push(r.rules.length ? 'learned rules:' : 'learned rules: none explains any round', ...r.rules.map((rule) => `  round ${rule.round}: ${rule.rule} (${(100 * rule.share).toFixed(1)}% of ${count(rule.decisions)} decisions)`), '');
-  const rows: string[][] = [['protocol', 'rounds', 'messages / decision', 'win rate', 'verified worst-case loss']];
-  if (r.learned) rows.push(['learned', fixed(r.learned.rounds), fixed(r.learned.messagesPerDecision), percent(r.learned.winRate), percent(r.learned.verifiedWorstCaseLoss ?? Number.NaN)]);
-  if (r.classic) {
-    const c = r.classic.cost;
-    const played = 'winRate' in c;
-    rows.push([`${r.classic.classic}${played ? '' : ' (textbook)'}`, fixed(c.rounds), fixed(c.messagesPerDecision), played ? percent(c.winRate) : '—', played && c.verifiedWorstCaseLoss !== null ? percent(c.verifiedWorstCaseLoss) : '—']);
-  }
+  const rows: string[][] = [['protocol', 'rounds', 'messages / decision', 'win rate', 'majority-correct', 'verified worst-case loss']];
+  const costRow = (name: string, c: ProtocolCost | null): string[] =>
+    c === null ? [name, '—', '—', '—', '—', '—'] : [name, fixed(c.rounds), fixed(c.messagesPerDecision), percent(c.winRate), percent(c.majorityCorrectRate), c.verifiedWorstCaseLoss === null ? '—' : percent(c.verifiedWorstCaseLoss)];
+  if (r.learned) rows.push(costRow('learned', r.learned));
+  if (r.classic) rows.push(costRow(r.classic.classic, r.classic.cost));
   const against = r.learned ? ` (greedy, ${count(r.learned.episodes)} episodes against ${r.learned.adversary})` : '';
   lines.push(`against the classic protocol${against}:`, formatTable(rows, { header: true, indent: '  ' }).trimEnd());
   if (r.classic) lines.push(`  classic: ${r.classic.classic} — ${r.classic.source}${r.classic.note ? `; ${r.classic.note}` : ''}`);
