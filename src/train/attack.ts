@@ -39,6 +39,7 @@ export const AttackConfigSchema = TrainConfigSchema.omit({
   honestNetwork: true,
   commitBias: true,
   messageBias: true,
+  relayBias: true,
   commitAtHorizon: true,
   centerInputs: true,
   sharedDraws: true,
