@@ -241,6 +241,9 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
   let epoch = options.resume ? (readCheckpoint(run)?.epoch ?? 0) : 0;
   const verifyPolicy = options.verify ?? realVerifier(() => best?.worstCaseLoss);
   let beyondBudget = 0;
+  // Checks in a row beyond the budget, and the checks still to skip before the next try.
+  let beyondInARow = 0;
+  let skipChecks = 0;
   let refutedCheaply = 0;
   const hooks: TrainHooks = {
     ...(options.clockStart !== undefined && { clockStart: options.clockStart }),
@@ -250,6 +253,11 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
       options.onEpoch?.(metrics);
     },
     verify: (s, honest, maxStates) => {
+      const notVerified: VerificationReport = { worstCaseLoss: Number.NaN, attacks: [] };
+      if (skipChecks > 0) {
+        skipChecks--;
+        return notVerified;
+      }
       let report: VerificationReport;
       try {
         report = verifyPolicy(s, honest, maxStates);
@@ -257,12 +265,19 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
         if (!(error instanceof StateLimitError)) throw error;
         // A young policy's ties can give the adversary more choices than the budget; a later,
         // surer one may fit. The run goes on: this check proves nothing and adds no attacks
-        // (NaN: metrics.jsonl records it as null, not verified).
-        // The reason once; after it a short line (a setting the verifier never reaches, like slush-3v2, would repeat it every check).
+        // (NaN: metrics.jsonl records it as null, not verified). Each check beyond the budget
+        // in a row doubles the wait before the next (5, 10, 20, … epochs, at most 160): a
+        // setting the verifier never reaches (slush-3v2's sampling coins, ~1e29–1e63 states)
+        // would otherwise spend most of its run on refusals, one reachable soon after a young
+        // policy's ties loses a few epochs. The reason once, then a short line.
         beyondBudget++;
-        say(beyondBudget === 1 ? `epoch ${epoch + 1}: beyond the verifier's budget (${error.message})` : `epoch ${epoch + 1}: beyond the verifier's budget again (${beyondBudget} checks so far)`);
-        return { worstCaseLoss: Number.NaN, attacks: [] };
+        beyondInARow++;
+        skipChecks = 2 ** Math.min(beyondInARow, 5) - 1;
+        const next = `the next check in ${(skipChecks + 1) * DISCOVERY_CONFIG.verifyEvery} epochs`;
+        say(beyondBudget === 1 ? `epoch ${epoch + 1}: beyond the verifier's budget (${error.message}); ${next}` : `epoch ${epoch + 1}: beyond the verifier's budget again (${beyondBudget} checks so far); ${next}`);
+        return notVerified;
       }
+      beyondInARow = 0;
       if (report.lowerBound !== undefined) refutedCheaply++;
       if (!Number.isNaN(report.worstCaseLoss) && (best === undefined || report.worstCaseLoss < best.worstCaseLoss)) {
         best = { epoch: epoch + 1, worstCaseLoss: report.worstCaseLoss, policy: networkOf(honest).toJSON({ optimizer: false }) };

@@ -86,19 +86,21 @@ describe('discover', () => {
     expect(report.reproduce).toBe('npx cgym discover --scenario honest-consensus --seed 0 --epochs 50');
   });
 
-  it('goes on past a verification beyond the verifier\'s budget, which proves nothing, and gives the reason once', async () => {
+  it('goes on past a verification beyond the verifier\'s budget, which proves nothing, gives the reason once, and waits twice as long after each', async () => {
     const run = freshRun();
-    let calls = 0;
+    const checkedAt: number[] = [];
     const verify: NonNullable<TrainHooks['verify']> = () => {
-      if (calls++ < 2) throw new StateLimitError('verify: more than --max-states=1 states explored');
+      checkedAt.push(readMetrics(run).length + 1);
+      if (checkedAt.length <= 3) throw new StateLimitError('verify: more than --max-states=1 states explored');
       return { worstCaseLoss: 0, attacks: [] };
     };
     const lines: string[] = [];
-    const report = await discover({ scenario: 'honest-consensus', epochs: 50, run, verify, episodes: 100, onLine: (line) => lines.push(line) });
-    expect(lines[0]).toBe("epoch 5: beyond the verifier's budget (verify: more than --max-states=1 states explored)");
-    expect(lines[1]).toBe("epoch 10: beyond the verifier's budget again (2 checks so far)");
+    const report = await discover({ scenario: 'honest-consensus', epochs: 100, run, verify, episodes: 100, onLine: (line) => lines.push(line) });
+    expect(checkedAt).toEqual([5, 15, 35, 75]);
+    expect(lines[0]).toBe("epoch 5: beyond the verifier's budget (verify: more than --max-states=1 states explored); the next check in 10 epochs");
+    expect(lines[1]).toBe("epoch 15: beyond the verifier's budget again (2 checks so far); the next check in 20 epochs");
     expect(readMetrics(run).find((m) => m.epoch === 5)?.verifiedWorstCaseLoss).toBeNull();
-    expect(report).toMatchObject({ stoppedBecause: 'verified safe', epochs: 15, bestEpoch: 15, verifications: 1 });
+    expect(report).toMatchObject({ stoppedBecause: 'verified safe', epochs: 75, bestEpoch: 75, verifications: 1 });
   });
 
   it('where no verification judges any policy, the last one trained is reported, as not verified', async () => {
