@@ -99,8 +99,9 @@ export interface DiscoveryReport {
   verifiedWorstCaseLoss: number | null;
   bestEpoch: number | null;
   /**
-   * Which policy the rules and costs describe: the best verified one, or — where no verification
-   * judged any (the verifier's budget never reached, as on slush-3v2) — the last one trained.
+   * Which policy the rules and costs describe (and `cgym verify --run` reads): the best verified
+   * one, or — where no check reached a policy in the second half of the run (the verifier's budget
+   * left behind, as on slush-3v2) — the last one trained, not verified.
    */
   result: 'best verified' | 'last trained' | null;
   verifications: number;
@@ -245,6 +246,8 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
   let beyondInARow = 0;
   let skipChecks = 0;
   let refutedCheaply = 0;
+  // The last epoch whose policy a check reached (a loss or a cheap refutation; a resume knows only the recorded losses).
+  let lastReached = options.resume ? (readMetrics(run).filter((m) => m.verifiedWorstCaseLoss !== null).at(-1)?.epoch ?? 0) : 0;
   const hooks: TrainHooks = {
     ...(options.clockStart !== undefined && { clockStart: options.clockStart }),
     onEpoch: (metrics) => {
@@ -278,6 +281,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
         return notVerified;
       }
       beyondInARow = 0;
+      lastReached = epoch + 1;
       if (report.lowerBound !== undefined) refutedCheaply++;
       if (!Number.isNaN(report.worstCaseLoss) && (best === undefined || report.worstCaseLoss < best.worstCaseLoss)) {
         best = { epoch: epoch + 1, worstCaseLoss: report.worstCaseLoss, policy: networkOf(honest).toJSON({ optimizer: false }) };
@@ -295,7 +299,11 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
 
   // ---------------------------------------------------------------- the result: the best verified policy stands for the run
   if (best === undefined && existsSync(bestFile)) best = readJson<BestVerified>(bestFile, `discover: ${run}`);
-  const found = best;
+  // ... if the verifier kept up with the learner: where no check reached a policy in the second
+  // half of the run (slush-3v2: only the first epochs' policies, which commit at once, fit the
+  // budget), the best verified is a beginner, and the last policy trained stands, as not verified.
+  const verifierKeptUp = best !== undefined && (best.worstCaseLoss === 0 || lastReached > summary.epochs / 2);
+  const found = verifierKeptUp ? best : undefined;
   if (found) {
     const lock = acquireRunLock(run);
     try {
@@ -328,12 +336,12 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
     seed,
     run,
     impossibility: bound ?? null,
-    stoppedBecause: found?.worstCaseLoss === 0 ? 'verified safe' : 'budget',
+    stoppedBecause: best?.worstCaseLoss === 0 ? 'verified safe' : 'budget',
     epochs: summary.epochs,
     budget,
     wallSeconds: summary.wallSeconds,
-    verifiedWorstCaseLoss: found?.worstCaseLoss ?? null,
-    bestEpoch: found?.epoch ?? null,
+    verifiedWorstCaseLoss: best?.worstCaseLoss ?? null,
+    bestEpoch: best?.epoch ?? null,
     result: found ? 'best verified' : resultPolicy ? 'last trained' : null,
     verifications: verifiedLines,
     refutedCheaply,

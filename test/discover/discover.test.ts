@@ -112,7 +112,20 @@ describe('discover', () => {
     expect(report).toMatchObject({ stoppedBecause: 'budget', verifiedWorstCaseLoss: null, bestEpoch: null, result: 'last trained' });
     expect(report.learned).toMatchObject({ episodes: 100, verifiedWorstCaseLoss: null });
     expect(report.learned!.majorityCorrectRate).toBeGreaterThanOrEqual(0);
-    expect(formatDiscovery(report)).toContain('the last policy trained (no verification judged any)');
+    expect(formatDiscovery(report)).toContain('the last policy trained (not verified: no check reached the later policies)');
+  });
+
+  it('where the checks stop reaching the policies in the run\'s second half, the last one trained stands, not an early verified beginner', async () => {
+    const run = freshRun();
+    let calls = 0;
+    const verify: NonNullable<TrainHooks['verify']> = () => {
+      if (calls++ === 0) return { worstCaseLoss: 1, attacks: [] };
+      throw new StateLimitError('verify: more than --max-states=1 states explored');
+    };
+    const report = await discover({ scenario: 'honest-consensus', epochs: 40, run, verify, episodes: 100 });
+    expect(report).toMatchObject({ verifiedWorstCaseLoss: 1, bestEpoch: 5, result: 'last trained', stoppedBecause: 'budget' });
+    expect(readCheckpoint(run)?.best).toBeUndefined();
+    expect(report.learned?.verifiedWorstCaseLoss).toBeNull();
   });
 
   it('when the budget ends first, the best verified policy stands for the run', async () => {

@@ -76,7 +76,7 @@ export function formatDiscovery(r: DiscoveryReport): string {
   const lines: string[] = [`${r.scenario}${r.set.length ? ` (${r.set.join(', ')})` : ''} · discover · seed ${r.seed}`, `run folder: ${r.run}`, ''];
   if (r.impossibility) lines.push(`bound: ${r.impossibility}`, '');
   const verdict = r.verifiedWorstCaseLoss === null ? 'not verified' : r.verifiedWorstCaseLoss === 0 ? '0% — proven safe' : percent(r.verifiedWorstCaseLoss);
-  const described = r.result === 'last trained' ? 'the last policy trained (no verification judged any)' : r.result === 'best verified' ? `the best verified policy (epoch ${r.bestEpoch})` : '—';
+  const described = r.result === 'last trained' ? 'the last policy trained (not verified: no check reached the later policies)' : r.result === 'best verified' ? `the best verified policy (epoch ${r.bestEpoch})` : '—';
   lines.push(
     formatTable([
       ['verified worst-case loss (best)', verdict],
