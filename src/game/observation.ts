@@ -23,9 +23,9 @@
  * | `sampleCounts` | slush, sampling | 1 × V | fraction: answers of each value in the agent's last sample, / k |
  * | `sampleRecord` | sample view record (slush, sampling) | (n−1)R × (1+V) | one-hot {none} ∪ V per (other +p, round s), other-major: the answer +p gave to the agent's round-s sample (none: not asked, no answer, or round s not played yet) |
  * | `sampleInput` | sample view summary (slush, sampling) | (n−1) × (1+V) | one-hot {unknown} ∪ V per other: its answer to the agent's round-1 sample, which is its input (a preference starts as the input) |
+ * | `sampleKept` | sample view summary | (n−1) × V | bits per other: it answered v to the agent's samples of rounds 1 and 2 (it kept its input through its first sample) |
  * | `sampleLast` | sample view summary | (n−1) × (1+V) | one-hot {none} ∪ V per other: the latest answer it gave the agent |
- * | `sampleSteady` | sample view summary | (n−1) × V | bits per other: it gave the agent two answers or more, all v |
- * | `sampleMoved` | sample view summary | (n−1) × V | bits per other: its latest answer is v and an earlier one was not |
+ * | `sampleMoved` | sample view summary | (n−1) × V | bits per other: it answered the agent's round-2 sample and later v, a different value (it changed its preference after round 1) |
  *
  * (V values, n agents, R rounds, k sample size, D max delay; groups are in the order listed, relay
  * groups relayer-major.) With a history window H > 1, a row stacks H frames, frame t (t = 0 the
@@ -66,8 +66,8 @@ export type SliceName =
   | 'sampleCounts'
   | 'sampleRecord'
   | 'sampleInput'
+  | 'sampleKept'
   | 'sampleLast'
-  | 'sampleSteady'
   | 'sampleMoved';
 
 /** How a slice's numbers read: one-hot per group, independent bits, or fractions in [0, 1]. */
@@ -120,9 +120,10 @@ export interface ObserverOptions {
    * sample of that round — the agent's whole sample view, who said what when, which counts lose
    * (a proposed amendment: docs/GAME.md §10).
    * `summary` (slush, sampling): instead of the record, per other agent what its answers say in a
-   * few numbers — its input if the agent's round-1 sample heard it, its latest answer, the value it
-   * held in two answers or more, the value it moved to — so that "who kept its input" and "who
-   * changed its mind, and to what" are single numbers a small network reads directly (GAME.md §10.16).
+   * few numbers — its input if the agent's round-1 sample heard it, whether it answered that input
+   * again in round 2, its latest answer, whether that differs from its round-2 answer — so that "who
+   * kept its input" and "who changed its mind after round 1, and to what" are single numbers a
+   * small network reads directly (GAME.md §10.16).
    */
   sampleView?: SampleView;
 }
@@ -259,8 +260,8 @@ export class Observer {
       // The input slice comes first: a canonical order of the others (policy/othersOrder.ts) then
       // puts the agents whose inputs are known first, by input, and the unheard ones last.
       add('sampleInput', n - 1, 1 + V, 'one-hot', others, ['unknown', ...valueLabels], { ...noneThenValues, others: 'other' });
+      add('sampleKept', n - 1, V, 'bit', others, valueLabels, { ...values, others: 'other' });
       add('sampleLast', n - 1, 1 + V, 'one-hot', others, noneOrValue, { ...noneThenValues, others: 'other' });
-      add('sampleSteady', n - 1, V, 'bit', others, valueLabels, { ...values, others: 'other' });
       add('sampleMoved', n - 1, V, 'bit', others, valueLabels, { ...values, others: 'other' });
     }
 
@@ -448,8 +449,11 @@ export class Observer {
 
   /**
    * Per other agent (relative order), its answers to agent i's samples of rounds s < r summed up:
-   * the round-1 answer (its input), the latest answer, the value of two or more answers that never
-   * varied, the latest value after a change.
+   * the round-1 answer (its input), the round-1 answer repeated in round 2, the latest answer, and
+   * the latest answer where it differs from the round-2 one. Rounds 1 and 2 are singled out because
+   * they bracket every agent's first sample: an agent that kept its input through it saw that input
+   * held by a majority of what it heard, and one that changed later had been outvoted
+   * (protocols/slushTracking.ts reads the same two facts).
    */
   private writeSampleSummary(game: GameBatch, b: number, i: number, r: number, out: Float32Array, row: number): void {
     const { n, V, R } = this;
@@ -458,19 +462,13 @@ export class Observer {
     for (let p = 1; p < n; p++) {
       const j = i + p < n ? i + p : i + p - n;
       const input = last >= 1 ? sampleAnswerFrom(game, b, i, 1, j) : NO_ANSWER;
+      const second = last >= 2 ? sampleAnswerFrom(game, b, i, 2, j) : NO_ANSWER;
+      let latest = NO_ANSWER;
+      for (let s = last; s >= 1 && latest === NO_ANSWER; s--) latest = sampleAnswerFrom(game, b, i, s, j);
       out[row + at.sampleInput! + (p - 1) * (1 + V) + 1 + input] = 1;
-      let first = NO_ANSWER, latest = NO_ANSWER, answers = 0, varied = false;
-      for (let s = 1; s <= last; s++) {
-        const answer = sampleAnswerFrom(game, b, i, s, j);
-        if (answer === NO_ANSWER) continue;
-        if (answers === 0) first = answer;
-        else if (answer !== first) varied = true;
-        latest = answer;
-        answers++;
-      }
+      if (input !== NO_ANSWER && second === input) out[row + at.sampleKept! + (p - 1) * V + input] = 1;
       out[row + at.sampleLast! + (p - 1) * (1 + V) + 1 + latest] = 1;
-      if (answers >= 2 && !varied) out[row + at.sampleSteady! + (p - 1) * V + first] = 1;
-      if (varied) out[row + at.sampleMoved! + (p - 1) * V + latest] = 1;
+      if (second !== NO_ANSWER && latest !== second) out[row + at.sampleMoved! + (p - 1) * V + latest] = 1;
     }
   }
 
