@@ -22,6 +22,10 @@
  * | `accepted` | message view accepted (pki, relay actions, sync) | (n−1) × V | bits per other +1..+(n−1): the values of it accepted by Dolev–Strong's rule (its own round-1 message, or a relay sent in round 2) |
  * | `sampleCounts` | slush, sampling | 1 × V | fraction: answers of each value in the agent's last sample, / k |
  * | `sampleRecord` | sample view record (slush, sampling) | (n−1)R × (1+V) | one-hot {none} ∪ V per (other +p, round s), other-major: the answer +p gave to the agent's round-s sample (none: not asked, no answer, or round s not played yet) |
+ * | `sampleInput` | sample view summary (slush, sampling) | (n−1) × (1+V) | one-hot {unknown} ∪ V per other: its answer to the agent's round-1 sample, which is its input (a preference starts as the input) |
+ * | `sampleKept` | sample view summary | (n−1) × V | bits per other: it answered v to the agent's samples of rounds 1 and 2 (it kept its input through its first sample) |
+ * | `sampleLast` | sample view summary | (n−1) × (1+V) | one-hot {none} ∪ V per other: the latest answer it gave the agent |
+ * | `sampleMoved` | sample view summary | (n−1) × V | bits per other: it answered the agent's round-2 sample and later v, a different value (it changed its preference after round 1) |
  *
  * (V values, n agents, R rounds, k sample size, D max delay; groups are in the order listed, relay
  * groups relayer-major.) With a history window H > 1, a row stacks H frames, frame t (t = 0 the
@@ -37,7 +41,7 @@
  * signed: `relayedVerified` is 1 exactly where a value arrived. It is there so that one network
  * can tell proofs (pki) from hearsay (authenticated) — same slot, different meaning.
  */
-import { SILENT, usesSamples } from './actions.js';
+import { NO_ANSWER, SILENT, usesSamples } from './actions.js';
 import type { GameBatch } from './GameBatch.js';
 import { MAX_ROUNDS, relayDepthOf, type Scenario } from './scenario.js';
 import * as view from './view.js';
@@ -60,7 +64,11 @@ export type SliceName =
   | 'relayedVerified'
   | 'accepted'
   | 'sampleCounts'
-  | 'sampleRecord';
+  | 'sampleRecord'
+  | 'sampleInput'
+  | 'sampleKept'
+  | 'sampleLast'
+  | 'sampleMoved';
 
 /** How a slice's numbers read: one-hot per group, independent bits, or fractions in [0, 1]. */
 export type SliceEncoding = 'one-hot' | 'bit' | 'fraction';
@@ -111,17 +119,22 @@ export interface ObserverOptions {
    * `record` (slush, sampling): also, per other agent and round, the answer it gave to the agent's
    * sample of that round — the agent's whole sample view, who said what when, which counts lose
    * (a proposed amendment: docs/GAME.md §10).
+   * `summary` (slush, sampling): instead of the record, per other agent what its answers say in a
+   * few numbers — its input if the agent's round-1 sample heard it, whether it answered that input
+   * again in round 2, its latest answer, whether that differs from its round-2 answer — so that "who
+   * kept its input" and "who changed its mind after round 1, and to what" are single numbers a
+   * small network reads directly (GAME.md §10.16).
    */
   sampleView?: SampleView;
 }
 
-export type SampleView = 'counts' | 'record';
-export const SAMPLE_VIEWS: readonly SampleView[] = ['counts', 'record'];
+export type SampleView = 'counts' | 'record' | 'summary';
+export const SAMPLE_VIEWS: readonly SampleView[] = ['counts', 'record', 'summary'];
 
 /** Why a scenario cannot use sample view `view`, or undefined. */
 export function refuseSampleView(scenario: Scenario, view: SampleView): string | undefined {
-  if (view === 'record' && !usesSamples(scenario))
-    return `sampleView record: needs the slush or sampling action space (got ${scenario.honestActions})`;
+  if (view !== 'counts' && !usesSamples(scenario))
+    return `sampleView ${view}: needs the slush or sampling action space (got ${scenario.honestActions})`;
   return undefined;
 }
 
@@ -243,6 +256,14 @@ export class Observer {
       for (const other of others) for (let s = 1; s <= R; s++) pairs.push(`${other}@r${s}`);
       add('sampleRecord', (n - 1) * R, 1 + V, 'one-hot', pairs, noneOrValue, { ...noneThenValues, others: 'other' });
     }
+    if (sampleView === 'summary') {
+      // The input slice comes first: a canonical order of the others (policy/othersOrder.ts) then
+      // puts the agents whose inputs are known first, by input, and the unheard ones last.
+      add('sampleInput', n - 1, 1 + V, 'one-hot', others, ['unknown', ...valueLabels], { ...noneThenValues, others: 'other' });
+      add('sampleKept', n - 1, V, 'bit', others, valueLabels, { ...values, others: 'other' });
+      add('sampleLast', n - 1, 1 + V, 'one-hot', others, noneOrValue, { ...noneThenValues, others: 'other' });
+      add('sampleMoved', n - 1, V, 'bit', others, valueLabels, { ...values, others: 'other' });
+    }
 
     this.slices = slices;
     this.frameSize = offset;
@@ -310,6 +331,7 @@ export class Observer {
     const relayed = at.relayed ?? -1;
     const sampleCounts = at.sampleCounts ?? -1;
     const sampleRecord = at.sampleRecord ?? -1;
+    const sampleSummary = at.sampleInput ?? -1;
     const accepted = at.accepted ?? -1;
     const ownInput = at.ownInput!;
     const decided = at.decided!;
@@ -338,6 +360,7 @@ export class Observer {
         if (relayed >= 0) this.writeRelays(game, b, i, r, out, row);
         if (sampleCounts >= 0) this.writeSampleCounts(game, b, i, r, out, row + sampleCounts);
         if (sampleRecord >= 0) this.writeSampleRecord(game, b, i, r, out, row + sampleRecord);
+        if (sampleSummary >= 0) this.writeSampleSummary(game, b, i, r, out, row);
       }
     }
   }
@@ -421,6 +444,31 @@ export class Observer {
       const group = at + (p - 1) * R * (1 + V);
       for (let s = 1; s <= last; s++) out[group + (s - 1) * (1 + V) + 1 + sampleAnswerFrom(game, b, i, s, j)] = 1;
       for (let s = last + 1; s <= R; s++) out[group + (s - 1) * (1 + V)] = 1;
+    }
+  }
+
+  /**
+   * Per other agent (relative order), its answers to agent i's samples of rounds s < r summed up:
+   * the round-1 answer (its input), the round-1 answer repeated in round 2, the latest answer, and
+   * the latest answer where it differs from the round-2 one. Rounds 1 and 2 are singled out because
+   * they bracket every agent's first sample: an agent that kept its input through it saw that input
+   * held by a majority of what it heard, and one that changed later had been outvoted
+   * (protocols/slushTracking.ts reads the same two facts).
+   */
+  private writeSampleSummary(game: GameBatch, b: number, i: number, r: number, out: Float32Array, row: number): void {
+    const { n, V, R } = this;
+    const at = this.at;
+    const last = Math.min(r - 1, R);
+    for (let p = 1; p < n; p++) {
+      const j = i + p < n ? i + p : i + p - n;
+      const input = last >= 1 ? sampleAnswerFrom(game, b, i, 1, j) : NO_ANSWER;
+      const second = last >= 2 ? sampleAnswerFrom(game, b, i, 2, j) : NO_ANSWER;
+      let latest = NO_ANSWER;
+      for (let s = last; s >= 1 && latest === NO_ANSWER; s--) latest = sampleAnswerFrom(game, b, i, s, j);
+      out[row + at.sampleInput! + (p - 1) * (1 + V) + 1 + input] = 1;
+      if (input !== NO_ANSWER && second === input) out[row + at.sampleKept! + (p - 1) * V + input] = 1;
+      out[row + at.sampleLast! + (p - 1) * (1 + V) + 1 + latest] = 1;
+      if (second !== NO_ANSWER && latest !== second) out[row + at.sampleMoved! + (p - 1) * V + latest] = 1;
     }
   }
 

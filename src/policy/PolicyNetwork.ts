@@ -10,6 +10,7 @@
  * adversary). Sampling happens in JS (policy/heads.ts) from the episodes' own random streams, so
  * this class never draws random numbers except to initialise weights, from its own seed.
  */
+import type { SampleView } from '../game/observation.js';
 import { adamUpdate, clipGlobalNorm } from './adam.js';
 import { dense } from './dense.js';
 import { agentsForRowSize, blockWidth, featureMap, ownWidth, pooledWidth, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
@@ -58,7 +59,7 @@ export interface PolicyNetworkSpec {
   /** Honest networks: how messages and relays are observed (game/observation.ts; default per-sender). */
   messageView?: 'per-sender' | 'accepted';
   /** Honest networks: how samples are observed (game/observation.ts; default counts). */
-  sampleView?: 'counts' | 'record';
+  sampleView?: SampleView;
   /**
    * Honest networks: read the other agents alike (policy/equivariant.ts): one encoder shared by
    * every other agent's block, pooled, before `hidden`; the same weights run at any n. Absent: an MLP

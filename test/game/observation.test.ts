@@ -266,6 +266,7 @@ describe('Observer: reads only what the agent can see (view.ts)', () => {
     ['bb-pki-n3-f1', [], {}],
     ['ic-n4-f1', [], {}],
     ['slush-3v2', [], { sampleView: 'record', history: 2 }],
+    ['slush-3v2', [], { sampleView: 'summary', history: 2 }],
     ['slush-n5', [], { history: 3 }],
     ['async-crash', ['maxRounds=8'], { history: 3 }],
     ['async-crash', ['maxRounds=8', 'identity=anonymous'], { history: 2 }],

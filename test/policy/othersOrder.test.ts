@@ -91,6 +91,7 @@ describe('SymmetricOthers', () => {
   it('without relay pairs, sorting the others gives the smallest of the (n−1)! reorderings, on every row', () => {
     const cases = [
       { scenario: loadScenario('slush-3v2'), protocol: 'slush', views: { sampleView: 'record' as const } },
+      { scenario: loadScenario('slush-3v2'), protocol: 'slush', views: { sampleView: 'summary' as const } },
       { scenario: pki, protocol: 'eig', views: { messageView: 'accepted' as const, history: 2 } },
     ];
     for (const { scenario, protocol, views } of cases) {

@@ -125,7 +125,7 @@ export function trainCommand(): Command {
     .option('--history <h>', "the honest observation's history window: frames of the last h rounds (default: 1)", integerIn(1, 64))
     .option('--commit-at-horizon', 'the honest policy may not wait in the last round (there waiting is a certain loss)')
     .option('--message-view <view>', `how the honest network observes messages: ${MESSAGE_VIEWS.join(', ')} (accepted: pki only, per other agent the values accepted by Dolev–Strong's rule) (default: per-sender)`, oneOf(MESSAGE_VIEWS))
-    .option('--sample-view <view>', `how the honest network observes samples: ${SAMPLE_VIEWS.join(', ')} (record: also, per other agent and round, the answer it gave to the agent's sample) (default: counts)`, oneOf(SAMPLE_VIEWS))
+    .option('--sample-view <view>', `how the honest network observes samples: ${SAMPLE_VIEWS.join(', ')} (record: also, per other agent and round, the answer it gave to the agent's sample; summary: instead, per other agent its input if heard in round 1, whether it kept it in round 2, its latest answer, whether it changed after round 2) (default: counts)`, oneOf(SAMPLE_VIEWS))
     .option('--symmetric-others', 'the honest network sees the other agents in a canonical order (the smallest of the (n−1)! numberings), so it treats them alike')
     .option('--no-keep-best', 'the run stands for its last policy (default: for its best greedy evaluation, where one side learns against a fixed opponent)')
     .option('--no-center-inputs', 'feed the honest network the raw observations (default: centred on a running mean before the first layer)')
