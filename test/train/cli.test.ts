@@ -1,6 +1,6 @@
 // The learning commands through the built command line (`npm test` builds dist first): train
 // prints its summary, eval replays a saved run, attack reports a break rate; misuse is one line.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,8 +32,20 @@ describe('cgym train / eval / attack', () => {
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { reinforce: { learningRate: number; entropyCoef: number; groupSize: number } };
     expect(config.reinforce).toMatchObject({ learningRate: 0.02, entropyCoef: 0.05, groupSize: 8 });
     expect(cgym(['train', '--scenario', 'honest-consensus', '--batch', '64', '--group-size', '6', '--out', join(dir, 'g6')]).stderr).toBe('cgym: train: reinforce.groupSize must be a positive integer dividing batch=64 (got 6)\n');
-    expect(cgym(['train', '--scenario', 'honest-consensus', '--algo', 'ppo', '--group-size', '8', '--out', join(dir, 'gppo')]).stderr).toBe('cgym: train: --group-size applies to --algo reinforce (got --algo ppo)\n');
+    expect(cgym(['train', '--scenario', 'honest-consensus', '--algo', 'ppo', '--group-size', '8', '--out', join(dir, 'gppo')]).stderr).toBe("cgym: train: --group-size applies to --algo reinforce (the run's algo is ppo)\n");
     expect(cgym(['train', '--scenario', 'honest-consensus', '--algo', 'ppo', '--learning-rate', '0', '--out', join(dir, 'lr0')]).stderr).toBe('cgym: train: ppo.learningRate=0: must be a positive number\n');
+  });
+
+  it('--learning-rate and --entropy reach the algorithm a --config file (or recipe) names, without --algo', () => {
+    const file = join(dir, 'ppo-config.json');
+    writeFileSync(file, JSON.stringify({ scenario: 'honest-consensus', algo: 'ppo', epochs: 1, batch: 32, evalEpisodes: 100, finalEpisodes: 100 }));
+    const out = join(dir, 'ppo-from-config');
+    const run = cgym(['train', '--config', file, '--learning-rate', '0.002', '--entropy', '0.05', '--out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { ppo: { learningRate: number; entropyCoef: number }; reinforce: { learningRate: number; entropyCoef: number } };
+    expect(config.ppo).toMatchObject({ learningRate: 0.002, entropyCoef: 0.05 });
+    expect(config.reinforce).toMatchObject({ learningRate: 0.01, entropyCoef: 0.01 });
+    expect(cgym(['train', '--config', file, '--group-size', '8', '--out', join(dir, 'ppo-group')]).stderr).toBe("cgym: train: --group-size applies to --algo reinforce (the run's algo is ppo)\n");
   });
 
   it('misuse is one line', () => {

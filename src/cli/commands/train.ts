@@ -138,8 +138,11 @@ export function trainCommand(): Command {
 async function runTrain(flags: TrainFlags): Promise<void> {
   // Loaded here, not at the top: TensorFlow.js takes ~1 s to load, and other commands do not need it.
   const [{ train }, { verify }] = await Promise.all([import('../../train/train.js'), import('../../verify/verify.js')]);
-  const given = flagsAsConfig(flags);
-  const input = flags.resume ? given : mergeConfigInput(startingConfig(flags), given, 'train');
+  const start = flags.resume ? {} : startingConfig(flags);
+  // --learning-rate and --entropy belong to the algorithm the run uses, which a recipe or --config may name.
+  const algo = flags.algo ?? (start['algo'] === 'ppo' ? 'ppo' : 'reinforce');
+  const given = flagsAsConfig(flags, algo);
+  const input = flags.resume ? given : mergeConfigInput(start, given, 'train');
   if (!flags.resume && input['scenario'] === undefined) {
     // A run folder given as a side (or to start from) brings the game it was trained on, as in play.
     const fromRun = runFolderGiven(flags);
@@ -202,8 +205,8 @@ function readTrainConfigFile(file: string): Record<string, unknown> {
 }
 
 /** The flags the user gave, as config keys (a flag not given is absent, so a recipe or a resumed run's record stands). */
-function flagsAsConfig(flags: TrainFlags): Record<string, unknown> {
-  if (flags.groupSize !== undefined && flags.algo !== undefined && flags.algo !== 'reinforce') throw new RangeError(`train: --group-size applies to --algo reinforce (got --algo ${flags.algo})`);
+function flagsAsConfig(flags: TrainFlags, algo: 'reinforce' | 'ppo'): Record<string, unknown> {
+  if (flags.groupSize !== undefined && algo !== 'reinforce') throw new RangeError(`train: --group-size applies to --algo reinforce (the run's algo is ${algo})`);
   const league = { poolSize: flags.leaguePool, snapshotEvery: flags.leagueEvery, latestShare: flags.leagueLatest };
   const hasLeague = Object.values(league).some((x) => x !== undefined);
   const algoOptions = { learningRate: flags.learningRate, entropyCoef: flags.entropy };
@@ -233,8 +236,8 @@ function flagsAsConfig(flags: TrainFlags): Record<string, unknown> {
     init: flags.init,
     observation: definedOnly(observation),
     league: hasLeague ? definedOnly(league) : undefined,
-    reinforce: definedOnly({ ...(flags.algo !== 'ppo' ? algoOptions : {}), groupSize: flags.groupSize }),
-    ppo: flags.algo === 'ppo' ? definedOnly(algoOptions) : undefined,
+    reinforce: definedOnly({ ...(algo === 'reinforce' ? algoOptions : {}), groupSize: flags.groupSize }),
+    ppo: algo === 'ppo' ? definedOnly(algoOptions) : undefined,
   };
   return definedOnly(config) ?? {};
 }
