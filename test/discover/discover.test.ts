@@ -51,12 +51,10 @@ describe('the discovery config', () => {
     expect(resolved.honestNetwork.kind).toBe('equivariant');
   });
 
-  it('reads the sample record and judges majority-correct episodes where agents sample and the majority is rewarded, by rules that name no scenario', () => {
+  it('judges majority-correct episodes where the rewards make missing the majority the worst outcome, by a rule that names no scenario', () => {
     const slush = discoveryTrainConfig(loadScenario('slush-3v2'), { scenario: 'slush-3v2', set: [], seed: 0, out: freshRun() });
-    expect(slush.observation).toMatchObject({ sampleView: 'record' });
     expect(slush.evalMetric).toBe('majorityCorrectRate');
     const consensus = discoveryTrainConfig(loadScenario('honest-consensus'), { scenario: 'honest-consensus', set: [], seed: 0, out: freshRun() });
-    expect(consensus.observation).not.toHaveProperty('sampleView');
     expect(consensus.evalMetric).toBe('winRate');
     // A sampling setting whose rewards do not count the majority is judged on wins.
     const slushScenario = loadScenario('slush-3v2');
