@@ -473,15 +473,27 @@ export function refuseProjectedStates(scenario: Scenario, protocol: HonestProtoc
     );
 }
 
+/** What both folds hold: the search they fold (scenario, protocol, outcomes, budget, options) and its counts so far. */
+abstract class Fold {
+  protected readonly started = performance.now();
+  done = 0;
+  states = 0;
+  protected distinct = 0;
+
+  constructor(
+    protected readonly scenario: Scenario,
+    protected readonly protocol: HonestProtocol,
+    protected readonly outcomes: ChanceOutcomes,
+    protected readonly maxStates: number,
+    protected readonly search: SearchOptions = {},
+  ) {}
+}
+
 /**
  * Folds the per-outcome answers of the exhaustive search, in chance-outcome order, into the verdict:
  * the one place that decides it, whether the outcomes were solved on this thread or on many.
  */
-export class ExhaustiveFold {
-  private readonly started = performance.now();
-  done = 0;
-  states = 0;
-  private distinct = 0;
+export class ExhaustiveFold extends Fold {
   private falsified = 0;
   // Every chance outcome is equally likely (uniform faulty set, inputs and GST; under `split`,
   // uniform over the two values and the subset), so rates are exact ratios of counts.
@@ -489,14 +501,6 @@ export class ExhaustiveFold {
   private readonly breaks = { consistency: 0, validity: 0, termination: 0 };
   private best: { setup: EpisodeSetup; script: AdversaryScript; depth: number } | undefined;
   private readonly attacks: Attack[] = [];
-
-  constructor(
-    private readonly scenario: Scenario,
-    private readonly protocol: HonestProtocol,
-    private readonly outcomes: ChanceOutcomes,
-    private readonly maxStates: number,
-    private readonly search: SearchOptions = {},
-  ) {}
 
   /** The next chance outcome's answer (outcomes must come in `outcomes.each()` order), counted `weight` times. */
   add({ setup, weight = 1 }: ChanceOutcome, solution: ExhaustiveSolution): void {
@@ -561,23 +565,14 @@ function verifyRandomised(scenario: Scenario, protocol: HonestProtocol, outcomes
 }
 
 /** `ExhaustiveFold` for the expectimax search: sums in chance-outcome order, so the floating-point result is the same however the outcomes were solved. */
-export class ExpectimaxFold {
-  private readonly started = performance.now();
+export class ExpectimaxFold extends Fold {
   readonly estimate: number;
-  done = 0;
-  states = 0;
-  private distinct = 0;
   private readonly sum = new Float64Array(5);
   private best: { setup: EpisodeSetup; script: AdversaryScript; chance: number[]; loss: number } | undefined;
 
   /** Estimates the search's size first (on this thread) and refuses one far past the budget. */
-  constructor(
-    private readonly scenario: Scenario,
-    private readonly protocol: HonestProtocol,
-    private readonly outcomes: ChanceOutcomes,
-    private readonly maxStates: number,
-    private readonly search: SearchOptions = {},
-  ) {
+  constructor(scenario: Scenario, protocol: HonestProtocol, outcomes: ChanceOutcomes, maxStates: number, search: SearchOptions = {}) {
+    super(scenario, protocol, outcomes, maxStates, search);
     const root = new GameBatch(scenario, { size: 1, memorySlots: protocol.memorySlots });
     // Bounded by the budget too: one node's choices past it would be allocated before any refusal.
     this.estimate = estimateStates(new Expectimax(scenario, protocol, maxStates), root, outcomes);
