@@ -167,7 +167,8 @@ function realVerifier(bestLoss: () => number | undefined): TrainHooks['verify'] 
     try {
       result = verify({ scenario, honest, maxStates, falsify });
     } catch (error) {
-      // A symmetry the network declares but that its check refuted (rounding at a tie): the proof without it.
+      // A declaration (the network's symmetry) that its check refuted: the proof without it. Pooling is
+      // exact under renaming (equivariantFeatures.ts), so this is a guard, not an expected path.
       if (!(error instanceof DeclarationCheckError)) throw error;
       result = verify({ scenario, honest, maxStates, falsify, symmetry: false });
     }

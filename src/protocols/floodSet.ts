@@ -27,15 +27,13 @@ import type { Scenario } from '../game/scenario.js';
 import { mutantOf } from './mutants.js';
 import { everyAgentAlike, type HonestProtocol, type ProtocolMutant } from './types.js';
 
-/** The smallest of agent i's input and every value that reached it in rounds 1..lastRound. */
-function minimumKnown(game: GameBatch, b: number, i: number, lastRound: number): number {
-  let minimum = game.input[b * game.n + i]!;
-  for (let s = 1; s <= lastRound; s++)
-    for (let j = 0; j < game.n; j++) {
-      if (j === i) continue;
-      const v = game.received(b, i, j, s);
-      if (v >= 0 && v < minimum) minimum = v;
-    }
+/** The smallest of `minimum` and the round-s values that reached agent i. */
+function withRound(game: GameBatch, b: number, i: number, s: number, minimum: number): number {
+  for (let j = 0; j < game.n; j++) {
+    if (j === i) continue;
+    const v = game.received(b, i, j, s);
+    if (v >= 0 && v < minimum) minimum = v;
+  }
   return minimum;
 }
 
@@ -78,9 +76,12 @@ function floodSetAct(mutation: FloodSetMutation): HonestProtocol['act'] {
         if (!game.needsAction(b, i)) continue;
         const a = b * n + i;
         if (game.decisionRound[a] !== 0) continue;
-        const known = minimumKnown(game, b, i, round - 1);
+        // The smallest value known a round ago (its input and rounds 1..round−2), then now (round − 1's too).
+        let before = game.input[a]!;
+        for (let s = 1; s <= round - 2; s++) before = withRound(game, b, i, s, before);
+        const known = round > 1 ? withRound(game, b, i, round - 1, before) : before;
         if (round > lastSendingRound) out.decision[a] = known;
-        else if (round === 1 || (relayNews && known < minimumKnown(game, b, i, round - 2))) out.message[a] = known;
+        else if (round === 1 || (relayNews && known < before)) out.message[a] = known;
       }
     }
   };
