@@ -22,6 +22,20 @@ const folder = mkdtempSync(join(tmpdir(), 'cgym-queue-'));
 const started: ChildProcess[] = [];
 let redisUrl = '';
 
+/** The kill test's jobs run many epochs of a few milliseconds each, so that a kill a few epochs in lands
+ * mid-job whatever the machine's speed: the 20-epoch jobs above can finish within the ~0.3 s a kill
+ * takes to reach the training child (a CI run saw one do so). */
+const LONG_EPOCHS = 600;
+const longSweepFile = join(folder, 'long.json');
+writeFileSync(
+  longSweepFile,
+  JSON.stringify({
+    kind: 'train',
+    base: { scenario: 'honest-consensus', epochs: LONG_EPOCHS, batch: 64, finalEpisodes: 500 },
+    axes: { seed: [0, 1] },
+  }),
+);
+
 /** 8 jobs of a few seconds each: two sizes of honest-consensus × 4 seeds. */
 const sweepFile = join(folder, 'eight.json');
 writeFileSync(
@@ -89,6 +103,7 @@ function metricsOf(out: string): Record<string, unknown[]> {
 }
 
 let local: { table: string; metrics: Record<string, unknown[]> };
+let localLong: { table: string; metrics: Record<string, unknown[]> };
 
 beforeAll(async () => {
   if (!REDIS) return;
@@ -100,6 +115,9 @@ beforeAll(async () => {
   const run = cgym(['sweep', sweepFile, '--jobs', '2', '--out', join(folder, 'local')]);
   expect(run.status, run.stderr).toBe(0);
   local = { table: run.stdout, metrics: metricsOf(join(folder, 'local')) };
+  const long = cgym(['sweep', longSweepFile, '--jobs', '2', '--out', join(folder, 'local-long')]);
+  expect(long.status, long.stderr).toBe(0);
+  localLong = { table: long.stdout, metrics: metricsOf(join(folder, 'local-long')) };
 }, 120_000);
 
 afterAll(() => {
@@ -129,7 +147,7 @@ describe.skipIf(!REDIS)('cgym sweep --queue with cgym worker (real redis-server)
   it('a worker killed with SIGKILL mid-job: another worker resumes the job from its checkpoint, and the results are exact', async () => {
     const first = startWorker();
     const out = join(folder, 'killed');
-    const running = sweep([sweepFile, '--queue', redisUrl, '--out', out]);
+    const running = sweep([longSweepFile, '--queue', redisUrl, '--out', out]);
     // Mid-job: a run of the first worker (the only one yet) has checkpointed a few epochs and not finished.
     const victim = await until('a run some epochs in', () => {
       const runs = existsSync(join(out, 'runs')) ? readdirSync(join(out, 'runs')) : [];
@@ -144,13 +162,13 @@ describe.skipIf(!REDIS)('cgym sweep --queue with cgym worker (real redis-server)
     const holder = existsSync(lock) ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid : null;
     if (holder !== null) await until('the killed job\'s training child to exit', () => (spawnSync('kill', ['-0', String(holder)]).status !== 0 ? true : undefined), 10);
     const epochsAtKill = readFileSync(join(out, 'runs', victim, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
-    expect(epochsAtKill).toBeLessThan(20);
+    expect(epochsAtKill).toBeLessThan(LONG_EPOCHS);
 
     const second = startWorker();
     const run = await running;
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toBe(local.table);
-    expect(metricsOf(out)).toEqual(local.metrics);
+    expect(run.stdout).toBe(localLong.table);
+    expect(metricsOf(out)).toEqual(localLong.metrics);
     // The second worker took the killed job over: BullMQ saw its lock expire and gave it a second attempt.
     expect(second.stderr()).toContain(`worker: ${victim.replace(/__/g, ' ')}: started (attempt 2)`);
     second.child.kill('SIGTERM');
