@@ -58,6 +58,8 @@ export interface PaperProgressState {
   now: number;
   startedAt: number;
   workers: number;
+  /** The cores the runs share (more workers than cores: each run goes slower). */
+  cores: number;
   /** Runs in all, and finished so far. */
   total: number;
   finished: number;
@@ -101,7 +103,9 @@ export function runSecondsLeft(run: RunningRun, now: number): number | null {
 
 /**
  * Expected wall seconds of one run of the experiment: the mean of its finished runs, else what its
- * running runs foresee for themselves, else the experiment's `expectedSeconds`.
+ * running runs foresee for themselves, else the experiment's `expectedSeconds` (a run alone on a
+ * core) stretched by the sharing of the cores among more workers. Finished and running runs were
+ * timed under that sharing already.
  */
 function expectedRunSeconds(state: PaperProgressState, experiment: PaperExperiment): number {
   const done = state.finishedSeconds.get(experiment.id) ?? [];
@@ -114,7 +118,7 @@ function expectedRunSeconds(state: PaperProgressState, experiment: PaperExperime
     })
     .filter((s): s is number => s !== null);
   if (foreseen.length > 0) return foreseen.reduce((a, b) => a + b, 0) / foreseen.length;
-  return experiment.expectedSeconds;
+  return experiment.expectedSeconds * Math.max(1, state.workers / state.cores);
 }
 
 /**
@@ -257,10 +261,11 @@ export class PaperProgress {
     order: ReadonlyArray<{ experiment: PaperExperiment; seed: number }>,
     private readonly workers: number,
     private readonly stream: NodeJS.WriteStream,
+    private readonly cores: number = workers,
   ) {
     this.queued = [...order];
     const experiments = new Set(order.map((r) => r.experiment.id)).size;
-    stream.write(`paper: ${order.length} runs (${experiments} experiments × ${order.length / Math.max(1, experiments)} seeds), ${workers} at a time, longest first\n`);
+    stream.write(`paper: ${order.length} runs (${experiments} experiments × ${order.length / Math.max(1, experiments)} seeds), ${workers} at a time${workers > cores ? ` sharing ${cores} cores` : ''}, longest first\n`);
     this.panel = stream.isTTY ? new TerminalPanel(stream) : null;
     this.timer = this.panel ? setInterval(() => this.draw(), REDRAW_MS) : null;
     this.timer?.unref();
@@ -304,6 +309,7 @@ export class PaperProgress {
       now: performance.now(),
       startedAt: this.startedAt,
       workers: this.workers,
+      cores: this.cores,
       total: this.finished + this.running.size + this.queued.length,
       finished: this.finished,
       met: this.met,

@@ -22,7 +22,7 @@ describe('cgym paper', () => {
     const markdown = readFileSync(join(out, 'paper.md'), 'utf8');
     const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
     const today = new Date().toISOString().slice(0, 10);
-    expect(markdown).toMatch(new RegExp(`^\`cgym paper --seeds 2 --epochs 2 --only byzantine-breaking,honest-consensus\` on ${today}, commit ${commit} \\(cgym [\\d.]+\\): 4 runs, 2 at a time on \\d+ cores, \\d+ s wall time\\.$`, 'm'));
+    expect(markdown).toMatch(new RegExp(`^\`cgym paper --seeds 2 --epochs 2 --only byzantine-breaking,honest-consensus\` on ${today}, commit ${commit} \\(cgym [\\d.]+\\): 4 runs, \\d+ at a time on \\d+ cores, \\d+ s wall time\\.$`, 'm'));
     expect(markdown).not.toContain('today');
     expect(markdown).toMatch(/\| `byzantine-breaking` \| adversary learns to equivocate within 200 epochs \| .* \| breakRate [\d.]+% ± [\d.]+% \(/);
     expect(markdown).toMatch(/\| `honest-consensus` \| majority protocol learned by epoch 500/);
@@ -35,7 +35,7 @@ describe('cgym paper', () => {
 
     // Not on a terminal (pipes): what it runs, then one line per finished run, in the order they finish.
     const lines = run.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^paper: 4 runs \(2 experiments × 2 seeds\), \d+ at a time, longest first$/);
+    expect(lines[0]).toMatch(/^paper: 4 runs \(2 experiments × 2 seeds\), \d+ at a time( sharing \d+ cores)?, longest first$/);
     expect(lines.slice(1).map((line) => line.replace(/ [\d.]+%/, ' X%').replace(/: (not )?met, [\d.]+ s$/, ': M, T s')).sort()).toEqual([
       'paper: byzantine-breaking seed 0: breakRate X% (target ≥ 49.0%): M, T s',
       'paper: byzantine-breaking seed 1: breakRate X% (target ≥ 49.0%): M, T s',

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { longestFirst } from '../../src/cli/commands/paper.js';
+import { longestFirst, paperWorkers } from '../../src/cli/commands/paper.js';
 import {
   clock, finishedLine, isEpochMessage, panelLines, runSecondsLeft, secondsLeft, startRun, TerminalPanel, withEpoch,
   type EpochMessage, type PaperProgressState, type RunningRun,
@@ -38,7 +38,7 @@ function running(e: PaperExperiment, seed: number, at: { startedAt: number; firs
 }
 
 function state(over: Partial<PaperProgressState>): PaperProgressState {
-  return { now: 0, startedAt: 0, workers: 2, total: 0, finished: 0, met: 0, running: [], queued: [], finishedSeconds: new Map(), ...over };
+  return { now: 0, startedAt: 0, workers: 2, cores: 2, total: 0, finished: 0, met: 0, running: [], queued: [], finishedSeconds: new Map(), ...over };
 }
 
 const allRuns = (seeds: number) => PAPER_EXPERIMENTS.flatMap((e) => Array.from({ length: seeds }, (_, seed) => ({ experiment: e, seed })));
@@ -58,6 +58,22 @@ describe('longestFirst', () => {
     expect(secondsLeft(state({ queued }))).toBe(expected);
     // The experiments' own order starts the longest last, and the third of them then finishes alone.
     expect(secondsLeft(state({ queued: allRuns(3) }))).toBeGreaterThan(expected);
+  });
+});
+
+describe('paperWorkers', () => {
+  it('starts every run of the longest experiment at once when they outnumber the cores, else one run per core', () => {
+    expect(paperWorkers(allRuns(3), 2)).toBe(3); // 3 slush-3v2 seeds share 2 cores: 1.5·T, not 2·T
+    expect(paperWorkers(allRuns(5), 2)).toBe(5);
+    expect(paperWorkers(allRuns(3), 4)).toBe(4);
+    expect(paperWorkers(allRuns(1), 2)).toBe(2);
+    expect(paperWorkers(allRuns(3).slice(0, 1), 8)).toBe(1); // never more workers than runs
+  });
+
+  it('the ETA of runs not yet timed stretches their expected seconds by the sharing of the cores', () => {
+    const queued = longestFirst(allRuns(3)).filter((r) => r.experiment === SLUSH);
+    expect(secondsLeft(state({ queued, workers: 3, cores: 2 }))).toBe(1.5 * SLUSH.expectedSeconds);
+    expect(secondsLeft(state({ queued, workers: 2, cores: 2 }))).toBe(2 * SLUSH.expectedSeconds);
   });
 });
 

@@ -78,7 +78,7 @@ export function paperCommand(): Command {
     .option('--epochs <n>', `epochs per run, for every experiment (default: each experiment's own, ${DEFAULT_EPOCHS} unless it says otherwise)`, integerIn(1, 1e6))
     .option('--only <ids>', `comma-separated experiments (${PAPER_EXPERIMENTS.map((e) => e.id).join(', ')})`, idList)
     .option('--out <dir>', withDefault('results folder (paper.md, curves, runs/)', PaperConfigSchema, 'out'))
-    .option('--workers <w>', 'runs at once (default: every core)', integerIn(1, 256))
+    .option('--workers <w>', 'runs at once (default: every core, or the longest experiment\'s seeds if more: they share the cores)', integerIn(1, 256))
     .option('--force', 'write into --out even if its results were made with other settings (or it holds other files)');
   return addConfigOption(command).action((flags: object, self: Command) => runPaper(commandConfig('paper', PaperConfigSchema, self, givenFlags(flags))));
 }
@@ -119,8 +119,8 @@ async function runPaper(config: PaperConfig): Promise<void> {
 
   const runs: PaperRun[] = [];
   const order = longestFirst(jobs);
-  const workers = Math.min(config.workers ?? availableParallelism(), jobs.length);
-  const progress = new PaperProgress(order, workers, process.stderr);
+  const workers = config.workers ?? paperWorkers(jobs, availableParallelism());
+  const progress = new PaperProgress(order, workers, process.stderr, availableParallelism());
   // The grid is a sweep (sweep/runPool.ts) whose runs keep no result file: a re-run regenerates them.
   await runPool(order, { workers, source: 'paper', failFast: true }, {
     start: (job) => progress.start(job.experiment, job.seed),
@@ -160,6 +160,19 @@ async function runPaper(config: PaperConfig): Promise<void> {
   ].join('\n');
   writeFileAtomic(join(config.out, 'paper.md'), markdown);
   process.stdout.write(`wrote ${join(config.out, 'paper.md')} (${jobs.length} runs, ${duration(wallSeconds)} wall time)\n\n${paperTable(experiments, runs)}`);
+}
+
+/**
+ * Runs at once by default: every core, or more when the longest experiment has more runs than there
+ * are cores — then all of them start together and share the cores. Why: k runs of T seconds on c < k
+ * cores take ⌈k/c⌉·T one run per core (the 3-seed paper on 2 cores: the third slush-3v2 seed runs
+ * alone after the first two), and about k·T/c when the k share the c cores (1.5·T), the shorter
+ * experiments' runs filling in as the long ones end. A run's results do not depend on its speed.
+ */
+export function paperWorkers(jobs: ReadonlyArray<{ experiment: PaperExperiment }>, cores: number): number {
+  const longest = Math.max(0, ...jobs.map((j) => j.experiment.expectedSeconds));
+  const longRuns = jobs.filter((j) => j.experiment.expectedSeconds === longest).length;
+  return Math.max(1, Math.min(jobs.length, Math.max(cores, longRuns)));
 }
 
 /**
