@@ -53,7 +53,8 @@ export interface DiscoverOptions {
   episodes?: number;
   /** `performance.now()` value the wall clock counts from. */
   clockStart?: number;
-  onEpoch?: (metrics: EpochMetrics) => void;
+  /** Each epoch's metrics, with the run's budget in epochs (a resume's: its recorded one, unless extended). */
+  onEpoch?: (metrics: EpochMetrics, budget: number) => void;
   /** One line at a time (the CLI prints them on stderr): the bound up front, then each new best verification. */
   onLine?: (line: string) => void;
 }
@@ -249,12 +250,13 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
   let refutedCheaply = 0;
   // The last epoch whose policy a check reached (a loss or a cheap refutation; a resume knows only the recorded losses).
   let lastReached = options.resume ? (readMetrics(run).filter((m) => m.verifiedWorstCaseLoss !== null).at(-1)?.epoch ?? 0) : 0;
+  const budget = options.epochs ?? (options.resume ? readJson<{ epochs: number }>(paths(run).config, `discover: ${run}`).epochs : DISCOVERY_CONFIG.epochs);
   const hooks: TrainHooks = {
     ...(options.clockStart !== undefined && { clockStart: options.clockStart }),
     onEpoch: (metrics) => {
       if (metrics.epoch === 1) writeJson(requestFile, request);
       epoch = metrics.epoch;
-      options.onEpoch?.(metrics);
+      options.onEpoch?.(metrics, budget);
     },
     verify: (s, honest, maxStates) => {
       const notVerified: VerificationReport = { worstCaseLoss: Number.NaN, attacks: [] };
@@ -296,7 +298,6 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
     // A resume reads the run's recorded config (scenario included); only the budget may change.
     ? await train({ out: run, resume: true, ...(options.epochs !== undefined && { epochs: options.epochs }), ...hooks } as TrainOptions)
     : await train({ ...discoveryTrainConfig(scenario, { scenario: request.scenario, set, seed, out: run, ...(options.epochs !== undefined && { epochs: options.epochs }) }), ...hooks });
-  const budget = options.epochs ?? (options.resume ? readJson<{ epochs: number }>(paths(run).config, `discover: ${run}`).epochs : DISCOVERY_CONFIG.epochs);
 
   // ---------------------------------------------------------------- the result: the best verified policy stands for the run
   if (best === undefined && existsSync(bestFile)) best = readJson<BestVerified>(bestFile, `discover: ${run}`);

@@ -165,6 +165,17 @@ describe('discover', () => {
     expect(report.reproduce).toBe('npx cgym discover --scenario honest-consensus --seed 0 --epochs 10');
   });
 
+  it('a resume without --epochs reports the run\'s own budget with each epoch, not the default', async () => {
+    const run = freshRun();
+    const crash = new Error('crash at epoch 3');
+    await expect(discover({ scenario: 'honest-consensus', epochs: 6, run, verify: scriptedVerifier([0.5]).verify, episodes: 100, onEpoch: (m) => { if (m.epoch === 3) throw crash; } })).rejects.toThrow(crash);
+    const budgets: Array<[number, number]> = [];
+    await discover({ run, resume: true, verify: scriptedVerifier([0.5]).verify, episodes: 100, onEpoch: (m, budget) => budgets.push([m.epoch, budget]) });
+    expect(budgets.length).toBeGreaterThan(0);
+    expect(budgets.at(-1)).toEqual([6, 6]);
+    expect(new Set(budgets.map(([, b]) => b))).toEqual(new Set([6]));
+  });
+
   it('states the FLM bound up front on ba-n3-f1 (n ≤ 3f without signatures), and only where it holds', async () => {
     expect(impossibility(loadScenario('ba-n3-f1'))).toMatch(/n=3 ≤ 3f=3 .*FLM bound: Fischer, Lynch & Merritt 1986/);
     expect(impossibility(loadScenario('byzantine-breaking'))).toMatch(/FLM/);

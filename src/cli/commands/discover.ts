@@ -48,7 +48,6 @@ async function runDiscover(config: DiscoverConfig): Promise<void> {
   const { discover } = await import('../../discover/discover.js');
   if (config.resume && config.run === null) throw needs('discover', '--run <dir> with --resume (the run folder to continue)');
   if (config.scenario === null && !config.resume) throw needs('discover', '--scenario <name|file> (the presets: `cgym scenarios`)');
-  const budget = config.epochs ?? DISCOVERY_CONFIG.epochs;
   const report = await discover({
     ...(config.scenario !== null && { scenario: config.scenario }),
     set: config.set,
@@ -58,7 +57,7 @@ async function runDiscover(config: DiscoverConfig): Promise<void> {
     ...(config.resume && { resume: true }),
     clockStart: 0,
     onLine: (line) => process.stderr.write(`discover: ${line}\n`),
-    onEpoch: (m) => {
+    onEpoch: (m, budget) => {
       if (!config.json && m.epoch % 25 === 0) {
         const majority = m.evalMajorityCorrectRate === null ? '' : ` | greedy majority-correct ${percent(m.evalMajorityCorrectRate)}`;
         process.stderr.write(`discover: epoch ${m.epoch} | greedy ${m.evalWinRate === null ? '—' : percent(m.evalWinRate)}${majority}\n`);
