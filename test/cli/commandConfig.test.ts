@@ -88,7 +88,7 @@ describe('cgym verify --config', () => {
   });
 
   it('an unknown key and a bad value are one line', () => {
-    expectOneLine(cgym(['verify', '--config', configFile({ ...BREAKING, maxState: 5 })]), /^cgym: verify: unknown key maxState \(known: version, scenario, honest, run, set, param, play, json, maxStates, workers, symmetry, originPruning\)\n$/);
+    expectOneLine(cgym(['verify', '--config', configFile({ ...BREAKING, maxState: 5 })]), /^cgym: verify: unknown key maxState \(known: version, scenario, honest, run, set, param, play, json, maxStates, workers, symmetry, originPruning, falsify\)\n$/);
     expectOneLine(cgym(['verify', '--config', configFile({ ...BREAKING, play: 'random' })]), 'verify: play="random": must be one of greedy, sample');
   });
 });

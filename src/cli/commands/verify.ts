@@ -19,6 +19,8 @@ import { honestAndScenario, honestWithParams, type LearnedPlay } from '../learne
 import { collect, integerIn, oneOfArgs } from '../options.js';
 
 const PLAY_MODES: readonly LearnedPlay[] = ['greedy', 'sample'];
+/** `--falsify` without a number: as many cheap attacks per chance outcome as `discover` plays. */
+const DEFAULT_FALSIFY_EPISODES = 128;
 
 /** Every option of `cgym verify`, with its default. */
 export const VerifyConfigSchema = z.strictObject({
@@ -43,6 +45,12 @@ export const VerifyConfigSchema = z.strictObject({
   symmetry: z.boolean({ error: 'must be true or false' }).default(true),
   /** Leave out the adversary's content the protocol declares (and the check confirms) it never reads; false (`--no-origin-pruning`) offers all of it. */
   originPruning: z.boolean({ error: 'must be true or false' }).default(true),
+  /**
+   * Cheap attacks played on each chance outcome before its exhaustive search (the silent adversary,
+   * then random strategies: verify/_internals/falsify.ts); null: none. The verdict and the worst-case
+   * loss rate stay exact; break rates count only the attacks found, the counterexample need not be the shortest.
+   */
+  falsify: integer(1, 100_000).nullable().default(null),
 });
 export type VerifyConfig = z.output<typeof VerifyConfigSchema>;
 
@@ -59,10 +67,12 @@ export function verifyCommand(): Command {
     .option('--max-states <n>', withDefault('give up (with an error, never a verdict) after this many engine states', VerifyConfigSchema, 'maxStates'), integerIn(1, 1e12))
     .option('--no-symmetry', 'search every chance outcome and state as they are (default: one per orbit of the agents the protocol declares interchangeable, the claim checked first)')
     .option('--no-origin-pruning', "offer the adversary every message and chain (default: only those from the agents the protocol declares it reads, e.g. broadcast's sender for dolev-strong and eig, the claim checked first)")
+    .option('--falsify [episodes]', `before each chance outcome's search, play this many cheap attacks on it (the silent adversary, then random ones; ${DEFAULT_FALSIFY_EPISODES} if no number is given); an outcome one wins is counted lost unsearched: verdict and worst-case loss rate unchanged, break rates only the attacks' properties, the counterexample not always the shortest (default: off)`, integerIn(1, 100_000))
     .option('--workers <w>', `worker threads, each solving one chance outcome at a time; results do not depend on it (default: every core, ${availableParallelism()} here; one for a run's learned policy)`, integerIn(1, 256));
   // Commander sets `symmetry: true` unless --no-symmetry is given (likewise --no-origin-pruning): only the flag itself is passed on (a --config file may set it).
-  return addConfigOption(command).action((flags: { symmetry?: boolean; originPruning?: boolean }, self: Command) =>
-    runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags({ ...flags, symmetry: flags.symmetry === false ? false : undefined, originPruning: flags.originPruning === false ? false : undefined }))),
+  // `--falsify` alone is `true` to commander: the default number of attacks.
+  return addConfigOption(command).action((flags: { symmetry?: boolean; originPruning?: boolean; falsify?: number | true }, self: Command) =>
+    runVerify(commandConfig('verify', VerifyConfigSchema, self, givenFlags({ ...flags, symmetry: flags.symmetry === false ? false : undefined, originPruning: flags.originPruning === false ? false : undefined, falsify: flags.falsify === true ? DEFAULT_FALSIFY_EPISODES : flags.falsify }))),
   );
 }
 
@@ -76,7 +86,7 @@ async function runVerify(config: VerifyConfig): Promise<void> {
   let result: VerifyResult | undefined;
   let beyond: string | undefined;
   try {
-    result = await verifyOnAllCores({ scenario, honest, maxStates: config.maxStates, symmetry: config.symmetry, originPruning: config.originPruning, ...(config.workers !== null && { workers: config.workers }), ...(progress && { onProgress: progress.update }) });
+    result = await verifyOnAllCores({ scenario, honest, maxStates: config.maxStates, symmetry: config.symmetry, originPruning: config.originPruning, ...(config.falsify !== null && { falsify: { episodes: config.falsify } }), ...(config.workers !== null && { workers: config.workers }), ...(progress && { onProgress: progress.update }) });
   } catch (error) {
     if (!(specs && error instanceof StateLimitError)) throw error;
     beyond = error.message;
@@ -142,7 +152,8 @@ export function formatVerify(r: VerifyResult, scenario: string = r.scenario): st
   const pruned = r.visibleOrigins ? ` · the adversary's content from ${r.visibleOrigins.length === 1 ? 'agent' : 'agents'} ${r.visibleOrigins.join(', ')} only (the protocol reads no other)` : '';
   const header = `${scenario} · honest ${r.honest} · ${how} · ${count(r.chanceOutcomes)} chance outcomes${orbits}${pruned}\n\n`;
   // Exhaustive: the share of chance outcomes where a property can be broken; expectimax: the probability an adversary aiming at it achieves.
-  const breakable = randomised ? 'probability of breaking' : 'breakable in';
+  // With --falsify, outcomes are settled by the first attack found: the rates are what those attacks break.
+  const breakable = randomised ? 'probability of breaking' : r.falsified !== undefined ? 'breakable in at least' : 'breakable in';
   const rows: string[][] = [
     ['verdict', r.verdict === 'safe' ? 'safe' : `unsafe (${r.property})`],
     ['worst-case honest loss rate', percent(r.worstCaseLossRate)],
@@ -151,6 +162,7 @@ export function formatVerify(r: VerifyResult, scenario: string = r.scenario): st
     [`termination ${breakable}`, percent(r.breakRate.termination)],
   ];
   if (r.worstCaseMajorityCorrectRate !== undefined) rows.push(['worst-case majority-correct rate', percent(r.worstCaseMajorityCorrectRate)]);
+  if (r.falsified !== undefined) rows.push([`${orbits ? 'orbits' : 'chance outcomes'} lost to a cheap attack, unsearched`, count(r.falsified)]);
   rows.push(['states explored', count(r.states)]);
   if (r.estimatedStates !== undefined) rows.push(["Knuth's estimate before the search", count(Math.round(r.estimatedStates))]);
   rows.push(['seconds', r.seconds.toFixed(2)]);
@@ -158,6 +170,10 @@ export function formatVerify(r: VerifyResult, scenario: string = r.scenario): st
   if (r.verdict === 'safe') return table;
   const script = `script (round: choices): ${r.counterexample.script.map((round, k) => `${k + 1}: ${JSON.stringify(round)}`).join('; ')}\n`;
   const coins = r.counterexample.chance ? `coins and draws (in drawing order): ${r.counterexample.chance.join(' ')}\n` : '';
-  const title = randomised ? `a losing episode under the loss-maximising adversary (${r.counterexample.rounds} rounds)` : `shortest counterexample (${r.counterexample.rounds} rounds)`;
+  const title = randomised
+    ? `a losing episode under the loss-maximising adversary (${r.counterexample.rounds} rounds)`
+    : r.falsified !== undefined
+      ? `a counterexample, the first attack found (${r.counterexample.rounds} rounds; --falsify: not always the shortest)`
+      : `shortest counterexample (${r.counterexample.rounds} rounds)`;
   return `${table}\n${title}:\n\n${r.counterexample.trace}${script}${coins}`;
 }

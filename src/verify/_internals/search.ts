@@ -223,6 +223,15 @@ export class Search {
   }
 
   /**
+   * Solves a later state of the chance outcome `solveRoot` last solved (slot b of `game`, at
+   * `game.round`), in that search's memo: a state met before, or a renaming of one, is answered
+   * from it. How a caller asks about a position inside the search (the tests of renamed answers).
+   */
+  solveState(game: GameBatch, b: number): StateResult {
+    return this.solve(game, b, game.round);
+  }
+
+  /**
    * Fills branch slots 1..count of round r's batch with the head's state (round r, this round's
    * honest actions already chosen) and idles the rest and the head (so that `step` leaves it be).
    * The honest actions are copied, not recomputed: the protocol is deterministic and every slot
@@ -252,6 +261,7 @@ export class Search {
     if (sym && r < this.R) ({ key, canonical } = this.canonicalKey(sym, src, b));
     else if (r + 1 < this.R && this.options.memo !== false) key = jointKey(src, b);
     const known = key === undefined ? undefined : this.memo.get(key);
+    // Stored as the canonical state's answer (π·S's, π = canonical): the state met, π⁻¹ of that, gets it renamed by π⁻¹.
     if (known) return canonical ? this.rename(known, inverse(canonical)) : known;
     const result = this.solveFresh(src, b, r);
     if (key !== undefined && (!result.final || (sym && this.lastStepsMemoised++ < MAX_LAST_STEP_MEMO))) this.memo.set(key, canonical ? this.rename(result, canonical) : result);

@@ -48,6 +48,7 @@ import { relayDepthOf, type Scenario } from '../../game/scenario.js';
 import { writeRound, type RelayChoice, type ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
 import { Field, envelopeIndex, visitOwn } from '../../game/view.js';
+import { firstActionDifference, type ActionDifference } from './actionDifference.js';
 import { jointKey } from './keys.js';
 import { randomChoice, RELAY, type GlobalMove } from './moves.js';
 import { UNDECIDED, type OutcomeSets } from './outcomes.js';
@@ -420,9 +421,9 @@ export function checkAgentRoles(protocol: HonestProtocol, scenario: Scenario, ro
       if (original.done[b]) continue;
       live++;
       const perm = perms[b]!;
-      const mismatch = compareActions(original, honest[0], honest[1], b, perm);
+      const mismatch = firstActionDifference(original, honest[0], honest[1], b, perm);
       if (mismatch)
-        return { ok: false, why: `${name}: declares agents with equal agentRoles ${JSON.stringify(roles)} interchangeable, but renaming them (${describePerm(perm)}) changes its ${mismatch} in round ${r}: the symmetry reduction is refused (fix agentRoles, or verify with --no-symmetry)` };
+        return { ok: false, why: `${name}: declares agents with equal agentRoles ${JSON.stringify(roles)} interchangeable, but renaming them (${describePerm(perm)}) changes its ${describeRenamed(mismatch, perm)} in round ${r}: the symmetry reduction is refused (fix agentRoles, or verify with --no-symmetry)` };
       const choice = randomChoice(original, b, honest[0], protocol.messageTags?.(scenario), rng);
       writeRound(original, b, choice, adversary[0]);
       writeRound(renamed, b, renamer.renameRound(choice, perm), adversary[1]);
@@ -449,26 +450,7 @@ function describePerm(perm: Permutation): string {
   return perm.map((to, from) => (to === from ? '' : `${from}→${to}`)).filter(Boolean).join(' ');
 }
 
-/** Where the renamed copy's honest actions differ from the renamed originals (which action, which agent), or undefined. */
-function compareActions(game: GameBatch, original: HonestActions, renamed: HonestActions, b: number, perm: Permutation): string | undefined {
-  const n = game.n;
-  for (const name of Object.keys(original) as Array<keyof HonestActions>) {
-    const x = original[name];
-    const y = renamed[name];
-    if (!ArrayBuffer.isView(x) || !ArrayBuffer.isView(y)) continue;
-    const xs = x as unknown as ArrayLike<number>;
-    const ys = y as unknown as ArrayLike<number>;
-    const perPair = xs.length === original.size * n * n;
-    for (let i = 0; i < n; i++) {
-      if (!game.needsAction(b, i)) continue;
-      const from = b * n + i;
-      const to = b * n + perm[i]!;
-      if (!perPair) {
-        if (xs[from] !== ys[to]) return `${name} (agent ${i}: ${xs[from]}, renamed agent ${perm[i]}: ${ys[to]})`;
-        continue;
-      }
-      for (let j = 0; j < n; j++) if (xs[from * n + j] !== ys[to * n + perm[j]!]) return `${name}[${j}] (agent ${i})`;
-    }
-  }
-  return undefined;
+/** Which action of which agent the renaming changed: an agent's own action with both values, an entry naming agents by its index. */
+function describeRenamed(d: ActionDifference, perm: Permutation): string {
+  return d.entry === undefined ? `${d.field} (agent ${d.agent}: ${d.x}, renamed agent ${perm[d.agent]}: ${d.y})` : `${d.field}[${d.entry}] (agent ${d.agent})`;
 }

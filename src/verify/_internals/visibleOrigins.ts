@@ -36,6 +36,7 @@ import { RNG_WORDS, seedStream, Stream } from '../../game/rng.js';
 import type { Scenario } from '../../game/scenario.js';
 import { writeRound, type ScriptRound } from '../../protocols/adversaries/scripted.js';
 import type { HonestProtocol } from '../../protocols/types.js';
+import { firstActionDifference } from './actionDifference.js';
 import { randomChoice } from './moves.js';
 
 const CHECK_EPISODES = 32;
@@ -86,9 +87,9 @@ export function checkVisibleOrigins(protocol: HonestProtocol, scenario: Scenario
     for (let b = 0; b < size; b++) {
       if (full.done[b]) continue;
       live++;
-      const mismatch = firstDifference(full, honest[0], honest[1], b);
+      const mismatch = firstActionDifference(full, honest[0], honest[1], b);
       if (mismatch)
-        return { ok: false, why: `${name}: declares it reads only agents ${JSON.stringify(origins)}' messages and chains (visibleOrigins), but leaving the others' out changes its ${mismatch} in round ${r}: origin pruning is refused (fix visibleOrigins, or verify with --no-origin-pruning)` };
+        return { ok: false, why: `${name}: declares it reads only agents ${JSON.stringify(origins)}' messages and chains (visibleOrigins), but leaving the others' out changes its ${mismatch.field} (agent ${mismatch.agent}: ${mismatch.x} with everything, ${mismatch.y} with the declared origins only) in round ${r}: origin pruning is refused (fix visibleOrigins, or verify with --no-origin-pruning)` };
       const choice = randomChoice(full, b, honest[0], tags, rng);
       writeRound(full, b, choice, adversary[0]);
       writeRound(pruned, b, withoutInvisible(choice, origins), adversary[1]);
@@ -115,27 +116,4 @@ export function compatibleWithRoles(origins: readonly number[], roles: readonly 
     else if (seen !== inside.has(i)) return false;
   }
   return true;
-}
-
-/** Which honest action of which agent differs between the two copies of slot b, or undefined. */
-function firstDifference(game: GameBatch, x: HonestActions, y: HonestActions, b: number): string | undefined {
-  const n = game.n;
-  for (const key of Object.keys(x) as Array<keyof HonestActions>) {
-    const xs = x[key];
-    const ys = y[key];
-    if (!ArrayBuffer.isView(xs) || !ArrayBuffer.isView(ys)) continue;
-    const xa = xs as unknown as ArrayLike<number>;
-    const ya = ys as unknown as ArrayLike<number>;
-    const width = xa.length / x.size; // entries per episode: n, n·n, …
-    const perAgent = width / n;
-    for (let i = 0; i < n; i++) {
-      // A Byzantine agent's protocol actions are never played (the adversary acts for it).
-      if (!game.needsAction(b, i) || (game.byzantine && game.faulty[b * n + i] === 1)) continue;
-      for (let k = 0; k < perAgent; k++) {
-        const at = b * width + i * perAgent + k;
-        if (xa[at] !== ya[at]) return `${String(key)} (agent ${i}: ${xa[at]} with everything, ${ya[at]} with the declared origins only)`;
-      }
-    }
-  }
-  return undefined;
 }
