@@ -88,8 +88,10 @@ export interface VerifyOptions {
    * Before each chance outcome's exhaustive search, play this many cheap adversary strategies on it
    * (`hints` first: a previous verification's attacks; then the silent adversary; then random ones:
    * `_internals/falsify.ts`); an outcome one of them wins is counted lost without its search. The
-   * worst-case loss rate stays exact; `breakRate` counts only the found attack's properties for
-   * such an outcome, and the counterexample need not be the shortest. Default: off (every outcome searched).
+   * worst-case loss rate stays exact; `breakRate` is a lower bound — the found attack's properties
+   * for such an outcome, and, since with falsify every search also stops at its first win, the first
+   * win's properties for a searched one — and the counterexample need not be the shortest. Default:
+   * off (every outcome searched to the end).
    */
   falsify?: FalsifyOptions;
 }
