@@ -129,8 +129,14 @@ export const TrainConfigSchema = z.strictObject({
    * scenario is judged by it, the Slush pair) the majority-correct rate.
    */
   evalMetric: oneOf(EVAL_METRICS).default('winRate'),
-  /** Stop once the greedy evaluation's `evalMetric` reaches this (checked every epoch). */
+  /** Stop once the greedy evaluation's `evalMetric` reaches this (checked every `stopCheckEvery` epochs). */
   stopAt: rate().nullable().default(null),
+  /**
+   * Epochs between the `stopAt` checks (an evaluation due every `evalEvery` epochs checks too). A
+   * check costs up to a whole greedy evaluation; where a run spends hundreds of epochs short of its
+   * bar (slush-3v2's plateau), checking every epoch costs more than stopping a few epochs late.
+   */
+  stopCheckEvery: int(1, 1e6).default(1),
   /** The `evalMetric` rate whose first epoch and seconds the summary reports; null: stopAt, else 0.99. */
   threshold: rate().nullable().default(null),
   /**

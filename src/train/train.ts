@@ -433,10 +433,10 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
         throw new TrainingDivergedError(`train: the ${name} loss became NaN at epoch ${epoch}; stopped, the last good checkpoint (epoch ${epoch - 1}) is in ${o.out}`);
 
     // ---- greedy evaluation
-    // A run with stopAt asks every epoch whether the evaluation reaches it (or the threshold, until
-    // reached); the answer is exact, and a policy far from it is ruled out within a few episodes.
+    // A run with stopAt asks every stopCheckEvery epochs whether the evaluation reaches it (or the
+    // threshold, until reached); the answer is exact, and a policy far from it is ruled out within a few episodes.
     const evalDue = epoch % o.evalEvery === 0 || epoch === o.epochs;
-    const checkFrom = o.stopAt === null ? null : thresholdEpoch === null ? Math.min(o.stopAt, o.threshold) : o.stopAt;
+    const checkFrom = o.stopAt === null || epoch % o.stopCheckEvery !== 0 ? null : thresholdEpoch === null ? Math.min(o.stopAt, o.threshold) : o.stopAt;
     const evaluation = evalDue ? evaluate(o.evalEpisodes, evalSeed) : checkFrom !== null ? evaluateReaching(o.evalEpisodes, evalSeed, checkFrom) : null;
     const evalWinRate = evaluation?.winRate ?? null;
     const evalMajorityCorrectRate = evaluation?.majorityCorrectRate ?? null;

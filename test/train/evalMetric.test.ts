@@ -60,4 +60,18 @@ describe('train: evalMetric', () => {
       expect(lines.filter((line) => line[metric] === null).length).toBeGreaterThan(0);
     }
   });
+
+  it('stopCheckEvery: the stop is checked only every k epochs, and lands on the first checked epoch at or after the every-epoch stop that reaches the bar', async () => {
+    const common = { scenario: 'honest-consensus', epochs: 60, seed: 2, stopAt: 0.99, evalEpisodes: 1000, finalEpisodes: 500, evalEvery: 1000 } as const;
+    const everyEpoch = await train({ ...common, out: join(mkdtempSync(join(tmpdir(), 'cgym-stopevery-')), 'run') });
+    const everyFifth = await train({ ...common, stopCheckEvery: 5, out: join(mkdtempSync(join(tmpdir(), 'cgym-stopevery-')), 'run') });
+    expect(everyEpoch.epochs % 5).not.toBe(0); // else this case would not tell the two apart
+    expect(everyFifth.epochs % 5).toBe(0);
+    expect(everyFifth.epochs).toBeGreaterThan(everyEpoch.epochs);
+    expect(everyFifth.epochs).toBeLessThan(everyEpoch.epochs + 10);
+    // Checked epochs record their (reaching) evaluation; the epochs between them none.
+    const lines = readMetrics(everyFifth.run);
+    expect(lines.filter((line) => line.epoch % 5 !== 0).every((line) => line.evalWinRate === null)).toBe(true);
+    expect(lines.at(-1)!.evalWinRate!).toBeGreaterThanOrEqual(0.99);
+  });
 });
