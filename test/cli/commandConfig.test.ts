@@ -205,7 +205,7 @@ describe('a trained run: eval and attack --config', () => {
   });
 
   it('attack: an honest network\'s option is an unknown key; a bad value is one line', () => {
-    expectOneLine(cgym(['attack', '--config', configFile({ ...BREAKING, observation: { history: 2 } })]), /^cgym: attack: unknown key observation \(known: version, scenario, set, algo, epochs, batch, seed, out, stopAt, threshold, keepBest, adversaryHidden, evalEvery, evalEpisodes, finalEpisodes, reinforce, ppo, honest, traceEpisodes, honestRun, json, resume\)\n$/);
+    expectOneLine(cgym(['attack', '--config', configFile({ ...BREAKING, observation: { history: 2 } })]), /^cgym: attack: unknown key observation \(known: version, scenario, set, algo, epochs, batch, seed, out, stopAt, stopCheckEvery, threshold, keepBest, adversaryHidden, evalEvery, evalEpisodes, finalEpisodes, reinforce, ppo, honest, traceEpisodes, honestRun, json, resume\)\n$/);
     expectOneLine(cgym(['attack', '--config', configFile({ ...BREAKING, traceEpisodes: 0 })]), 'attack: traceEpisodes=0: must be at least 1');
     expectOneLine(cgym(['attack', '--config', configFile({ ...BREAKING, ppo: { clip: -1 } })]), 'attack: ppo.clip=-1: must be a positive number');
   });
