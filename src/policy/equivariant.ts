@@ -21,8 +21,9 @@
  * that is not seen. So a block is +p's record both as a sender and as an ORIGIN: +p's message and
  * the count of the relays about it (a mean of one-hot relays) — everything OM(1) or pki's
  * signed-value rule reads about +p. With relays observed over two frames, the block ends with that
- * evidence voted on (any, a strict majority, all of the reports; `EquivariantSpec.evidence`). Settings whose observation or actions name an absolute position (a fixed faulty
- * placement's own id, interactive consistency's per-position decision heads) are refused.
+ * evidence voted on (any, a strict majority, all of the reports; `EquivariantSpec.evidence`).
+ * Settings whose observation or actions name an absolute position (a fixed faulty placement's own
+ * id, interactive consistency's per-position decision heads) are refused.
  *
  * A `FeatureMap` makes the split concrete for one n: each feature is a weighted sum of row numbers
  * (weight 1 for a copied number, 1/(n−2) for a pair mean), computed in JS (policy/equivariantFeatures.ts
@@ -205,8 +206,9 @@ export interface FeatureMap {
    */
   readonly senderSource?: Int32Array;
   /**
-   * spec.evidence only: evidence feature e (of `count`, at block index `at + e`) counts the block's
-   * number `received[e]` plus `relayers` times its number `relaysAbout[e]` (a mean over the relayers).
+   * spec.evidence only: the reports behind the bits of evidence group e (block indices
+   * `at + 3e` … `at + 3e + 2`) are the block's number `received[e]` plus `relayers` times its number
+   * `relaysAbout[e]` (a mean over the relayers), out of `reporters`.
    */
   readonly evidence?: { readonly at: number; readonly received: Int32Array; readonly relaysAbout: Int32Array; readonly relayers: number; readonly reporters: number };
 }
