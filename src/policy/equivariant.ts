@@ -18,8 +18,12 @@
  *
  * A pair slice is summarised by its means (what +p relays about the others, what the others relay
  * about +p) so that the block's width stays independent of n; who relayed what about whom beyond
- * that is not seen. Settings whose observation or actions name an absolute position (a fixed faulty
- * placement's own id, interactive consistency's per-position decision heads) are refused.
+ * that is not seen. So a block is +p's record both as a sender and as an ORIGIN: +p's message and
+ * the count of the relays about it (a mean of one-hot relays) — everything OM(1) or pki's
+ * signed-value rule reads about +p. With relays observed over two frames, the block ends with that
+ * evidence voted on (any, a strict majority, all of the reports; `EquivariantSpec.evidence`).
+ * Settings whose observation or actions name an absolute position (a fixed faulty placement's own
+ * id, interactive consistency's per-position decision heads) are refused.
  *
  * A `FeatureMap` makes the split concrete for one n: each feature is a weighted sum of row numbers
  * (weight 1 for a copied number, 1/(n−2) for a pair mean), computed in JS (policy/equivariantFeatures.ts
@@ -68,6 +72,20 @@ export interface EquivariantSpec {
    * (networks saved before it): the encoded blocks alone.
    */
   readonly skip?: boolean;
+  /**
+   * Each block also carries the evidence about its agent +p as an ORIGIN, voted on: for each round
+   * whose relays have arrived (frame t, t < history − 1) and each value v, a = [+p's message that
+   * arrived a round earlier (frame t + 1) says v] + #{relayers q ≠ +p: q's relay about +p says v},
+   * out of n − 1 reporters, read as three bits — any (a > 0), a strict majority (a > (n − 1)/2) and
+   * all (a = n − 1). "+p signed v" (pki, an OR) and OM(1)'s per-origin majority are then single block
+   * features, so a linear read of the pools counts the origins that vote v, which no linear read of
+   * the raw blocks can (test/policy/om1Evidence.test.ts, pkiEvidence.test.ts: both need a clip per
+   * origin). Exact per origin because a block already holds +p's message and the mean of the relays
+   * about +p (the mean of one-hot relays is their count). n-independent: fractions of the reporters.
+   * Set by the template wherever a frame has `received` and `relayed` and the history holds two
+   * frames; absent (networks saved before it): no evidence features.
+   */
+  readonly evidence?: { readonly values: number };
 }
 
 /** The network kinds an honest side may have. */
@@ -97,7 +115,18 @@ export function equivariantTemplate(observer: Observer, encoder: readonly number
   });
   const senderBlock = slices.some((s) => s.role === 'sender');
   const skip = encoder.length > 0;
-  return { history: observer.history, slices, encoder: [...encoder], ...(senderBlock && { senderBlock }), ...(skip && { skip }) };
+  const received = slices.find((s) => s.name === 'received' && s.role === 'other');
+  const relayed = slices.find((s) => s.name === 'relayed' && s.role === 'pair');
+  const evidence = received && relayed && received.width === relayed.width && observer.history >= 2 ? { values: received.width - 1 } : undefined;
+  return { history: observer.history, slices, encoder: [...encoder], ...(senderBlock && { senderBlock }), ...(skip && { skip }), ...(evidence && { evidence }) };
+}
+
+/** Evidence bits per value and relay frame (EquivariantSpec.evidence): any, a strict majority, all. */
+const EVIDENCE_BITS = 3;
+
+/** Width of the evidence features at the end of a block (EquivariantSpec.evidence), 0 without them. */
+export function evidenceWidth(spec: EquivariantSpec): number {
+  return spec.evidence ? EVIDENCE_BITS * spec.evidence.values * (spec.history - 1) : 0;
 }
 
 /** Numbers per frame at n agents. */
@@ -131,13 +160,18 @@ export function pooledWidth(spec: EquivariantSpec): number {
   return ownWidth(spec) + poolsPerFeature(spec) * (encoded + (spec.skip && spec.encoder.length > 0 ? blockWidth(spec) : 0));
 }
 
-/** Width of one other agent's block (n-independent). */
+/** Width of one other agent's block (n-independent): its numbers of every frame, then its evidence as an origin. */
 export function blockWidth(spec: EquivariantSpec): number {
+  return blockFrameWidth(spec) * spec.history + evidenceWidth(spec);
+}
+
+/** Numbers of one frame in a block (n-independent). */
+export function blockFrameWidth(spec: EquivariantSpec): number {
   let width = 0;
   for (const s of spec.slices) if (s.role === 'other') width += s.groups * s.width;
   else if (s.role === 'pair') width += 3 * s.width;
   else if (s.role === 'sender') width += 1;
-  return width * spec.history;
+  return width;
 }
 
 /** The largest n a row width is searched for. */
@@ -171,14 +205,24 @@ export interface FeatureMap {
    * (other +p is the sender where any frame says so: frames of rounds not yet played are zeros).
    */
   readonly senderSource?: Int32Array;
+  /**
+   * spec.evidence only: the reports behind the bits of evidence group e (block indices
+   * `at + 3e` … `at + 3e + 2`) are the block's number `received[e]` plus `relayers` times its number
+   * `relaysAbout[e]` (a mean over the relayers), out of `reporters`.
+   */
+  readonly evidence?: { readonly at: number; readonly received: Int32Array; readonly relaysAbout: Int32Array; readonly relayers: number; readonly reporters: number };
 }
 
 export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
   const frame = frameSize(spec, n);
   const O = ownWidth(spec) / spec.history;
-  const P = blockWidth(spec) / spec.history;
+  const P = blockFrameWidth(spec);
+  const B = blockWidth(spec);
   const ownSource = new Int32Array(O * spec.history);
-  const blockSource = new Int32Array((n - 1) * P * spec.history).fill(-1);
+  const blockSource = new Int32Array((n - 1) * B).fill(-1);
+  // Block index of each frame's `received` and `relayed` numbers (spec.evidence).
+  const receivedAt = new Int32Array(spec.history).fill(-1);
+  const relayedAt = new Int32Array(spec.history).fill(-1);
   const weighted: [number, number, number][] = [];
   const pairIndex = (p: number, q: number) => (p - 1) * (n - 1) + (q < p ? q : q - 1);
   const others = n - 2;
@@ -187,7 +231,7 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
     let at = t * frame;
     let ownAt = t * O;
     let blockAt = t * P;
-    const block = (p: number, k: number) => (p - 1) * P * spec.history + blockAt + k;
+    const block = (p: number, k: number) => (p - 1) * B + blockAt + k;
     for (const s of spec.slices) {
       const w = s.width;
       if (s.role === 'own') {
@@ -203,10 +247,12 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
         at += n;
       } else if (s.role === 'other') {
         const per = s.groups * w;
+        if (s.name === 'received') receivedAt[t] = blockAt;
         for (let p = 1; p < n; p++) for (let x = 0; x < per; x++) blockSource[block(p, x)] = at + (p - 1) * per + x;
         blockAt += per;
         at += (n - 1) * per;
       } else {
+        if (s.name === 'relayed') relayedAt[t] = blockAt;
         for (let p = 1; p < n; p++)
           for (let c = 0; c < w; c++) {
             blockSource[block(p, c)] = at + pairIndex(p, 0) * w + c;
@@ -221,10 +267,23 @@ export function featureMap(spec: EquivariantSpec, n: number): FeatureMap {
       }
     }
   }
+  let evidence: FeatureMap['evidence'];
+  if (spec.evidence) {
+    // A relay in frame t forwards what its relayer received a round earlier: the origin's message of frame t + 1.
+    const V = spec.evidence.values, relayWidth = 1 + V;
+    const received: number[] = [], relaysAbout: number[] = [];
+    for (let t = 0; t + 1 < spec.history; t++)
+      for (let v = 0; v < V; v++) {
+        received.push(receivedAt[t + 1]! + 1 + v);
+        relaysAbout.push(relayedAt[t]! + 2 * relayWidth + 1 + v); // the mean over q of (+q → me about +p)
+      }
+    evidence = { at: P * spec.history, received: Int32Array.from(received), relaysAbout: Int32Array.from(relaysAbout), relayers: n - 2, reporters: n - 1 };
+  }
   return {
-    n, rowSize: spec.history * frame, ownWidth: O * spec.history, blockWidth: P * spec.history, ownSource, blockSource,
+    n, rowSize: spec.history * frame, ownWidth: O * spec.history, blockWidth: B, ownSource, blockSource,
     weighted: { feature: Int32Array.from(weighted, (x) => x[0]), source: Int32Array.from(weighted, (x) => x[1]), weight: Float32Array.from(weighted, (x) => x[2]) },
     ...(senderSource && { senderSource }),
+    ...(evidence && { evidence }),
   };
 }
 
@@ -240,6 +299,9 @@ export function readFeatures(map: FeatureMap, obs: Float32Array, rows: number, m
   const own = new Float32Array(rows * O);
   const blocks = new Float32Array(rows * others * stride);
   const { feature, source, weight } = map.weighted;
+  const evidence = map.evidence;
+  // Without evidence the mean is subtracted as each number is read (the sums' order of networks saved before it).
+  const meanAtRead = evidence ? undefined : mean;
   for (let r = 0; r < rows; r++) {
     const base = r * rowSize;
     for (let k = 0; k < O; k++) own[r * O + k] = obs[base + ownSource[k]!]! - (mean ? mean[k]! : 0);
@@ -247,7 +309,7 @@ export function readFeatures(map: FeatureMap, obs: Float32Array, rows: number, m
       const at = (r * others + p) * stride;
       for (let k = 0; k < P; k++) {
         const from = blockSource[p * P + k]!;
-        blocks[at + k] = (from >= 0 ? obs[base + from]! : 0) - (mean ? mean[O + k]! : 0);
+        blocks[at + k] = (from >= 0 ? obs[base + from]! : 0) - (meanAtRead ? meanAtRead[O + k]! : 0);
       }
     }
     for (let t = 0; t < feature.length; t++) {
@@ -255,8 +317,29 @@ export function readFeatures(map: FeatureMap, obs: Float32Array, rows: number, m
       const p = (f / P) | 0;
       blocks[(r * others + p) * stride + f - p * P]! += weight[t]! * obs[base + source[t]!]!;
     }
+    // The evidence bits are read from the raw block, before the mean is subtracted.
+    if (evidence) for (let p = 0; p < others; p++) writeEvidence(evidence, blocks, (r * others + p) * stride);
+    if (evidence && mean) for (let p = 0; p < others; p++) {
+      const at = (r * others + p) * stride;
+      for (let k = 0; k < P; k++) blocks[at + k]! -= mean[O + k]!;
+    }
   }
   return { own, blocks };
+}
+
+/** Half a report: the relay mean times the relayers is a count up to a rounding. */
+const HALF_REPORT = 0.5;
+
+/** The evidence bits (any, strict majority, all) of the block at `at`, from its own numbers (FeatureMap.evidence). */
+function writeEvidence(evidence: NonNullable<FeatureMap['evidence']>, blocks: Float32Array, at: number): void {
+  const { received, relaysAbout, relayers, reporters } = evidence;
+  let out = at + evidence.at;
+  for (let e = 0; e < received.length; e++) {
+    const reports = blocks[at + received[e]!]! + relayers * blocks[at + relaysAbout[e]!]!;
+    blocks[out++] = reports > HALF_REPORT ? 1 : 0;
+    blocks[out++] = reports > reporters / 2 + HALF_REPORT / 2 ? 1 : 0;
+    blocks[out++] = reports > reporters - HALF_REPORT ? 1 : 0;
+  }
 }
 
 /**

@@ -39,6 +39,8 @@ describe('equivariant network: renumbering the others changes no bit', () => {
   it.each(CASES)('%s', (_, scenario, observation, encoder) => {
     const network = honestNetwork(scenario, { kind: 'equivariant', encoder, value: true, seed: 4, centerInputs: true, observation });
     try {
+      // The relay cases read the evidence about each origin too (EquivariantSpec.evidence).
+      if (scenario.honestActions === 'relay' && (observation.history ?? 1) >= 2) expect(network.spec.equivariant!.evidence).toBeDefined();
       const observer = new Observer(scenario, observation);
       const rows = 16;
       const obs = binaryRows(rows, observer.size, 11);
