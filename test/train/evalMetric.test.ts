@@ -15,8 +15,9 @@ beforeAll(async () => {
 });
 
 // The recipe's network and view without its shared draws: these tests are about the evaluation, and
-// their thresholds were read off this learner's first epochs (shared draws climb more slowly at first).
-const SHORT = { epochs: 12, batch: 128, evalEvery: 1, evalEpisodes: 300, finalEpisodes: 300, seed: 1, threshold: null, sharedDraws: false } as const;
+// their thresholds were read off this learner's first epochs (shared draws climb more slowly at first),
+// with the stop checked every epoch.
+const SHORT = { epochs: 12, batch: 128, evalEvery: 1, evalEpisodes: 300, finalEpisodes: 300, seed: 1, threshold: null, sharedDraws: false, stopCheckEvery: 1 } as const;
 
 describe('train: evalMetric', () => {
   it('records both greedy rates, and stopAt / threshold read the majority-correct rate when asked', async () => {
