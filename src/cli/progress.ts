@@ -11,6 +11,7 @@
  * remove bars as runs start and finish, with the whole-job ETA outside it anyway.
  */
 import { epochMeasure, type PaperExperiment, type PaperRun } from '../report/paper.js';
+import { RECIPES } from '../train/recipes.js';
 import type { EpochMetrics } from '../train/runFolder.js';
 
 // ---------------------------------------------------------------- the child's side
@@ -186,13 +187,19 @@ export function panelLines(state: PaperProgressState, width: number): string[] {
     const name = `  ${run.experiment.id.padEnd(idWidth)} seed ${run.seed}`;
     if (run.epochs === null) return `${name} starting (${clock((state.now - run.startedAt) / 1000)})`;
     const left = runSecondsLeft(run, state.now);
-    const eta = run.epoch >= run.epochs ? 'final evaluation' : `ETA ${left === null ? '…' : clock(left)}`;
+    // A recipe that stops at its bar (slush-3v2) usually ends long before its epoch cap: the ETA to the cap is an upper bound.
+    const eta = run.epoch >= run.epochs ? 'final evaluation' : `ETA ${left === null ? '…' : `${stopsEarly(run.experiment) ? '≤ ' : ''}${clock(left)}`}`;
     const epochs = `${String(run.epoch).padStart(String(run.epochs).length)}/${run.epochs}`;
     const { metric, threshold } = run.experiment;
     const measure = run.measure === null ? '' : `  ${MEASURE_NAMES[metric]} ${pct(run.measure)} (target ${+(100 * threshold).toFixed(1)}%)`;
     return `${name} ${bar(run.epoch / run.epochs)} ${epochs} ${eta}${measure}`;
   });
   return [header, ...rows].map((line) => cut(line, width));
+}
+
+/** Whether the experiment's runs stop once their evaluation reaches a bar (a recipe with stopAt). */
+function stopsEarly(experiment: PaperExperiment): boolean {
+  return experiment.command === 'train' && (RECIPES[experiment.recipe]?.config.stopAt ?? null) !== null;
 }
 
 function cut(line: string, width: number): string {

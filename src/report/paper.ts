@@ -75,7 +75,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     recipe: 'slush-3v2',
     metric: 'majorityCorrectRate',
     threshold: 0.95,
-    expectedSeconds: 550,
+    expectedSeconds: 280,
   },
   {
     id: 'pki',
@@ -85,7 +85,7 @@ export const PAPER_EXPERIMENTS: readonly PaperExperiment[] = [
     recipe: 'pki',
     metric: 'finalWinRate',
     threshold: 0.99,
-    expectedSeconds: 25,
+    expectedSeconds: 20,
   },
 ];
 

@@ -124,10 +124,10 @@ describe('panelLines', () => {
   const breaking = running(BREAKING, 0, { startedAt: 290, first: 1, firstAt: 291, epoch: 40, lastAt: 299.5, epochs: 100 }, { evalWinRate: 0.52 });
   const s = state({ now: 300_000, total: 15, finished: 12, met: 11, running: [slush, breaking], queued: [{ experiment: HONEST, seed: 2 }] });
 
-  it('a header with the runs done, met, running, queued, elapsed and left; a line per running run with epochs, ETA and its metric beside the target', () => {
+  it('a header with the runs done, met, running, queued, elapsed and left; a line per running run with epochs, ETA (an upper bound, ≤, where the run stops at a bar) and its metric beside the target', () => {
     const lines = panelLines(s, 200);
     expect(lines[0]).toBe(`paper: 12/15 done (11 met), 2 running, 1 queued · 5:00 elapsed, about ${clock(secondsLeft(s))} left`);
-    expect(lines[1]).toMatch(/^ {2}slush-3v2 {10}seed 2 \[██████░░░░░░\] 312\/600 ETA 4:\d\d {2}majority-correct 96\.1% \(target 95%\)$/);
+    expect(lines[1]).toMatch(/^ {2}slush-3v2 {10}seed 2 \[██████░░░░░░\] 312\/600 ETA ≤ 4:\d\d {2}majority-correct 96\.1% \(target 95%\)$/);
     expect(lines[2]).toMatch(/^ {2}byzantine-breaking seed 0 \[█████░░░░░░░\] {2}40\/100 ETA 0:1\d {2}break 48\.0% \(target 49%\)$/);
     expect(lines).toHaveLength(3);
   });
