@@ -1,4 +1,5 @@
 import type { Observer } from '../../src/game/observation.js';
+import { blockFrameWidth, ownWidth, type EquivariantSpec } from '../../src/policy/equivariant.js';
 
 /** `rows` rows of `size` numbers in [0, 1) from a seeded generator (mulberry32): test observations. */
 export function seededRows(rows: number, size: number, seed: number): Float32Array {
@@ -35,4 +36,16 @@ export function renumberOthers(observer: Observer, row: Float32Array, position: 
         for (let p = 1; p < n; p++) for (let q = 0; q < n; q++) if (q !== p) move(pairIndex(p, q), pairIndex(position[p]!, position[q]!));
     }
   return out;
+}
+
+/** Index in the own part (`own`) or in a block (`block`) of slice `name`'s number `x` in frame t (t = 0: the current round): for hand-set weights. */
+export function featureIndex(spec: EquivariantSpec, part: 'own' | 'block', t: number, name: string, x: number): number {
+  const O = ownWidth(spec) / spec.history, P = blockFrameWidth(spec);
+  let at = 0;
+  for (const s of spec.slices) {
+    const width = part === 'own' ? (s.role === 'own' ? s.groups * s.width : s.role === 'sender' ? 1 : 0) : s.role === 'other' ? s.groups * s.width : s.role === 'pair' ? 3 * s.width : s.role === 'sender' ? 1 : 0;
+    if (s.name === name) return t * (part === 'own' ? O : P) + at + x;
+    at += width;
+  }
+  throw new Error(`no slice ${name}`);
 }

@@ -9,28 +9,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ActionSpace } from '../../src/game/actionSpace.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
-import { blockFrameWidth, blockWidth, ownWidth, pooledWidth, type EquivariantSpec } from '../../src/policy/equivariant.js';
+import { blockWidth, ownWidth, pooledWidth } from '../../src/policy/equivariant.js';
 import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
 import { honestNetwork } from '../../src/policy/networkFor.js';
 import { PolicyNetwork } from '../../src/policy/PolicyNetwork.js';
 import { ready } from '../../src/policy/tf.js';
+import { featureIndex } from './equivariantHelpers.js';
 import { verify } from '../../src/verify/verify.js';
 
 beforeAll(async () => {
   await ready();
 });
 
-/** Index in the own part (`own`) or in a block (`block`) of slice `name`'s number `x` in frame t (t = 0: the current round). */
-function featureIndex(spec: EquivariantSpec, part: 'own' | 'block', t: number, name: string, x: number): number {
-  const O = ownWidth(spec) / spec.history, P = blockFrameWidth(spec);
-  let at = 0;
-  for (const s of spec.slices) {
-    const width = part === 'own' ? (s.role === 'own' ? s.groups * s.width : s.role === 'sender' ? 1 : 0) : s.role === 'other' ? s.groups * s.width : s.role === 'pair' ? 3 * s.width : s.role === 'sender' ? 1 : 0;
-    if (s.name === name) return t * (part === 'own' ? O : P) + at + x;
-    at += width;
-  }
-  throw new Error(`no slice ${name}`);
-}
 
 /**
  * OM(1) in an equivariant network with a 4-unit encoder on ba-n4-f1 (`clipped` false: the units'
