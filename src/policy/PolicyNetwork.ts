@@ -66,6 +66,13 @@ export interface PolicyNetworkSpec {
    * on the whole row.
    */
   equivariant?: EquivariantSpec;
+  /**
+   * Honest networks: the policy heads' logits are multiplied by this (an inverse temperature;
+   * default 1). Above 1 the sampled policy is as confident as the greedy one sooner: a learned rule
+   * held at ½ a logit errs often when sampled, and the sampled gradient there can point away from
+   * it (EXPERIMENTS §12, config K). The greedy policy is unchanged. Absent in networks saved before it.
+   */
+  logitScale?: number;
 }
 
 export interface AdamOptions {
@@ -257,7 +264,9 @@ export class PolicyNetwork {
 
   private policyHead(x: tf.Tensor2D): tf.Tensor2D {
     const at = this.firstLayer + 2 * this.spec.hidden.length;
-    return dense(x, this.variables[at] as tf.Tensor2D, this.variables[at + 1] as tf.Tensor1D, this.headsReadConstants());
+    const logits = dense(x, this.variables[at] as tf.Tensor2D, this.variables[at + 1] as tf.Tensor1D, this.headsReadConstants());
+    const scale = this.spec.logitScale ?? 1;
+    return scale === 1 ? logits : (tf.mul(logits, scale) as tf.Tensor2D);
   }
 
   /** Zeros without a value head. */
