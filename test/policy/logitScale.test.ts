@@ -1,3 +1,6 @@
+// evidenceGain (honestNetwork.evidenceGain, PolicyNetworkSpec.evidenceGain): the pooled evidence
+// bits of a linear equivariant network times a constant, so a weight on them moves the logits that
+// many times more; every other feature is read as before.
 // logitScale (honestNetwork.logitScale, PolicyNetworkSpec.logitScale): the honest policy's logits
 // times a constant, an inverse temperature. The sampled policy is more confident for the same
 // weights; the greedy policy (argmax) is the same; a saved network keeps it; train passes it on.
@@ -8,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { Observer } from '../../src/game/observation.js';
 import { honestNetwork } from '../../src/policy/networkFor.js';
+import { evidenceWidth, blockWidth, ownWidth, poolsPerFeature } from '../../src/policy/equivariant.js';
 import { PolicyNetwork } from '../../src/policy/PolicyNetwork.js';
 import { ready } from '../../src/policy/tf.js';
 import { parseTrainConfig } from '../../src/train/config.js';
@@ -67,5 +71,52 @@ describe('logitScale', () => {
     expect(network.spec.logitScale).toBe(3);
     network.dispose();
     expect(() => parseTrainConfig({ scenario: 'honest-consensus', honestNetwork: { logitScale: 0 } })).toThrow(/honestNetwork\.logitScale.*positive/);
+  });
+});
+
+describe('evidenceGain', () => {
+  const scenario = loadScenario('ba-n4-f1');
+  const options = { seed: 3, kind: 'equivariant', encoder: [], observation: { valueFrame: 'own-input', history: scenario.maxRounds } } as const;
+
+  /** A copy of `net` whose policy head reads only pooled feature `column` (weight 1 into every logit). */
+  function readingOnly(net: PolicyNetwork, column: number): PolicyNetwork {
+    const saved = net.toJSON({ optimizer: false });
+    const head = saved.weights.length - 2;
+    const width = saved.weights[head]!.length / net.maskWidth;
+    saved.weights[head] = saved.weights[head]!.map((_, x) => (Math.floor(x / net.maskWidth) === column ? 1 : 0));
+    saved.weights[head + 1] = saved.weights[head + 1]!.map(() => 0);
+    expect(column).toBeLessThan(width);
+    return PolicyNetwork.fromJSON(saved);
+  }
+
+  it('multiplies the pooled evidence bits by the gain and leaves every other feature as it is', () => {
+    const plain = honestNetwork(scenario, options);
+    const gained = honestNetwork(scenario, { ...options, evidenceGain: 3 });
+    const spec = plain.spec.equivariant!;
+    const O = ownWidth(spec), B = blockWidth(spec), first = B - evidenceWidth(spec);
+    const width = plain.spec.obsSize;
+    // Rows with votes in them: all-ones rows make every report say every value.
+    const obs = new Float32Array(8 * width).fill(1);
+    let evidenceSeen = 0;
+    for (let pool = 0; pool < poolsPerFeature(spec); pool++)
+      for (const k of [0, first - 1, first, B - 1]) {
+        const column = O + pool * B + k;
+        const a = readingOnly(plain, column), b = readingOnly(gained, column);
+        const la = a.logits(obs, 8, width), lb = b.logits(obs, 8, width);
+        const factor = k >= first ? 3 : 1;
+        la.forEach((v, x) => expect(lb[x]).toBeCloseTo(factor * v, 5));
+        if (k >= first && la.some((v) => v !== 0)) evidenceSeen++;
+        a.dispose();
+        b.dispose();
+      }
+    expect(evidenceSeen).toBeGreaterThan(0);
+    plain.dispose();
+    gained.dispose();
+  });
+
+  it('is refused, naming the value and the rule, on a network without evidence bits', () => {
+    expect(() => honestNetwork(loadScenario('honest-consensus'), { seed: 1, kind: 'equivariant', encoder: [], evidenceGain: 2 })).toThrow(
+      'policy: evidenceGain=2 needs a linear equivariant network with evidence bits (encoder [], relays observed over two frames)',
+    );
   });
 });
