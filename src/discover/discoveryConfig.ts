@@ -6,12 +6,15 @@
  * - league self-play needs an adversary to learn: with f = 0 the honest side learns alone;
  * - "send my own input" as the first message is a head only free and relay actions have;
  * - the history window is the whole episode (every round's frame), at most `maxRounds`;
+ * - the evidence gain applies where the network has evidence bits (relays observed over two frames);
  * - where the rewards make missing the majority of the inputs the worst outcome (the Slush
  *   settings), the greedy evaluation judges majority-correct episodes, else won ones.
  *
  * How the config was chosen (by trying, one row at a time): docs/EXPERIMENTS.md §12.
  */
+import { Observer } from '../game/observation.js';
 import type { Scenario } from '../game/scenario.js';
+import { equivariantTemplate, refuseEquivariant } from '../policy/equivariant.js';
 import type { TrainConfigInput } from '../train/config.js';
 
 /** The discovery learner: train's keys (config.ts), the scenario, seed, run folder and budget left to the call. */
@@ -26,7 +29,17 @@ export const DISCOVERY_CONFIG = {
    * Linear and permutation-equivariant: the other agents' blocks pooled by mean and max (EXPERIMENTS §11: 3/3 seeds on
    * honest-consensus), and in broadcast the sender's block apart (the network's template does it wherever there is a sender).
    */
-  honestNetwork: { kind: 'equivariant', encoder: [] },
+  honestNetwork: {
+    kind: 'equivariant',
+    encoder: [],
+    /**
+     * The per-origin votes (evidence bits) read at 4× their size: Adam then moves the logits 4× faster
+     * along them than along the own input and the raw received values, where the "default to one
+     * value" convention lived (config J: ba-n4-f1 and pki 0/3 at 12.5%; with it 3/3 on pki and
+     * ba-n4-f1, EXPERIMENTS §12, config K).
+     */
+    evidenceGain: 4,
+  },
   honestHidden: [],
   adversaryHidden: [32, 16],
   /** Values relative to the own input, and a start that sends it: without it a relay team never learns to listen (EXPERIMENTS §5). */
@@ -48,6 +61,12 @@ export const DISCOVERY_CONFIG = {
    */
   sharedDraws: true,
 } as const satisfies Omit<TrainConfigInput, 'scenario'>;
+
+/** Whether the discovery network reads evidence bits in this scenario (EquivariantSpec.evidence: relays observed over two frames). */
+function hasEvidence(scenario: Scenario): boolean {
+  if (refuseEquivariant(scenario)) return false;
+  return equivariantTemplate(new Observer(scenario, { history: scenario.maxRounds }), DISCOVERY_CONFIG.honestNetwork.encoder).evidence !== undefined;
+}
 
 /** Whether the scenario's honest actions have a message head that "send my own input" can bias. */
 const hasMessageHead = (scenario: Scenario): boolean => scenario.honestActions === 'free' || scenario.honestActions === 'relay';
@@ -71,6 +90,7 @@ export interface DiscoveryRun {
  */
 export function discoveryTrainConfig(scenario: Scenario, run: DiscoveryRun): TrainConfigInput {
   const { schedule, messageBias, observation, ...rest } = DISCOVERY_CONFIG;
+  const { kind, encoder, evidenceGain } = DISCOVERY_CONFIG.honestNetwork;
   return {
     ...rest,
     scenario: run.scenario,
@@ -84,7 +104,7 @@ export function discoveryTrainConfig(scenario: Scenario, run: DiscoveryRun): Tra
     // record instead this learner ends slush-3v2 at 76.6% majority-correct against 83.6% (EXPERIMENTS §12).
     observation: { ...observation, history: scenario.maxRounds },
     evalMetric: majorityIsWorst(scenario) ? 'majorityCorrectRate' : 'winRate',
-    honestNetwork: { ...DISCOVERY_CONFIG.honestNetwork, encoder: [...DISCOVERY_CONFIG.honestNetwork.encoder] },
+    honestNetwork: { kind, encoder: [...encoder], ...(hasEvidence(scenario) && { evidenceGain }) },
     honestHidden: [...DISCOVERY_CONFIG.honestHidden],
     adversaryHidden: [...DISCOVERY_CONFIG.adversaryHidden],
     counterexamples: { ...DISCOVERY_CONFIG.counterexamples },

@@ -13,7 +13,7 @@
 import type { SampleView } from '../game/observation.js';
 import { adamUpdate, clipGlobalNorm } from './adam.js';
 import { dense } from './dense.js';
-import { agentsForRowSize, blockWidth, featureMap, ownWidth, pooledWidth, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
+import { agentsForRowSize, blockWidth, evidenceWidth, featureMap, ownWidth, pooledWidth, poolsPerFeature, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
 import { pooledFeatures } from './equivariantFeatures.js';
 import { tf } from './tf.js';
 
@@ -66,6 +66,21 @@ export interface PolicyNetworkSpec {
    * on the whole row.
    */
   equivariant?: EquivariantSpec;
+  /**
+   * Honest networks: the policy heads' logits are multiplied by this (an inverse temperature;
+   * default 1). Above 1 the sampled policy is as confident as the greedy one sooner: a learned rule
+   * held at ½ a logit errs often when sampled, and the sampled gradient there can point away from
+   * it (EXPERIMENTS §12, config K). The greedy policy is unchanged. Absent in networks saved before it.
+   */
+  logitScale?: number;
+  /**
+   * Honest linear equivariant networks with evidence bits (EquivariantSpec.evidence, no encoder):
+   * the pooled evidence bits are multiplied by this before the heads read them (default 1). Adam's
+   * steps are about the same size for every weight, so a gain g moves the logits g times faster
+   * along the per-origin votes than along the raw numbers beside them (the own input, the received
+   * values a faulty agent sets): a learner that finds the votes first (EXPERIMENTS §12, config K).
+   */
+  evidenceGain?: number;
 }
 
 export interface AdamOptions {
@@ -159,6 +174,17 @@ function seededUniform(seed: number): () => number {
   };
 }
 
+/** `[pooledWidth]`: `gain` on the pooled evidence bits of a linear equivariant network, 1 elsewhere (spec.evidenceGain). */
+function evidenceGains(spec: PolicyNetworkSpec, gain: number): Float32Array {
+  const equivariant = spec.equivariant;
+  if (!equivariant || !equivariant.evidence || equivariant.encoder.length > 0)
+    throw new RangeError(`policy: evidenceGain=${gain} needs a linear equivariant network with evidence bits (encoder [], relays observed over two frames)`);
+  const O = ownWidth(equivariant), B = blockWidth(equivariant), first = B - evidenceWidth(equivariant);
+  const gains = new Float32Array(pooledWidth(equivariant)).fill(1);
+  for (let pool = 0; pool < poolsPerFeature(equivariant); pool++) for (let k = first; k < B; k++) gains[O + pool * B + k] = gain;
+  return gains;
+}
+
 export class PolicyNetwork {
   readonly spec: PolicyNetworkSpec;
   readonly maskWidth: number;
@@ -176,6 +202,8 @@ export class PolicyNetwork {
   /** Running mean of the observations, subtracted in `forward` (spec.centerInputs); not trained. */
   private readonly inputMean: tf.Variable | undefined;
   private inputMeanSeen = false;
+  /** spec.evidenceGain: the gain of each pooled feature `[pooledWidth]`, 1 but on the evidence bits. */
+  private readonly pooledGain: Float32Array | undefined;
 
   constructor(spec: PolicyNetworkSpec, weights?: readonly (readonly number[])[]) {
     this.spec = { ...spec, heads: spec.heads.map((h) => ({ size: h.size, offset: h.offset })), hidden: [...spec.hidden], ...(spec.initialBias && { initialBias: [...spec.initialBias] }) };
@@ -202,6 +230,7 @@ export class PolicyNetwork {
       return ownedVariable(tf.tensor(values, shape), true, `cgym_policy_${nextVariableId++}_w${k}`);
     });
     this.inputMean = spec.centerInputs ? ownedVariable(tf.zeros([this.inputWidth()]), false) : undefined;
+    this.pooledGain = spec.evidenceGain !== undefined && spec.evidenceGain !== 1 ? evidenceGains(spec, spec.evidenceGain) : undefined;
     this.adamM = this.variables.map((v) => new Float32Array(v.size));
     this.adamV = this.variables.map((v) => new Float32Array(v.size));
   }
@@ -246,6 +275,7 @@ export class PolicyNetwork {
     let x: tf.Tensor2D = this.spec.equivariant
       ? pooledFeatures(this.featureMap(obs.shape[1]), obs, v.slice(0, first), this.inputMean && (this.inputMean.dataSync() as Float32Array), this.spec.equivariant.skip)
       : this.inputMean ? tf.sub(obs, this.inputMean) : obs;
+    if (this.pooledGain) x = tf.mul(x, tf.tensor1d(this.pooledGain)) as tf.Tensor2D;
     for (let l = 0; l < this.spec.hidden.length; l++) x = tf.relu(dense(x, v[first + 2 * l] as tf.Tensor2D, v[first + 2 * l + 1] as tf.Tensor1D, l === 0 && first === 0)) as tf.Tensor2D;
     return x;
   }
@@ -257,7 +287,9 @@ export class PolicyNetwork {
 
   private policyHead(x: tf.Tensor2D): tf.Tensor2D {
     const at = this.firstLayer + 2 * this.spec.hidden.length;
-    return dense(x, this.variables[at] as tf.Tensor2D, this.variables[at + 1] as tf.Tensor1D, this.headsReadConstants());
+    const logits = dense(x, this.variables[at] as tf.Tensor2D, this.variables[at + 1] as tf.Tensor1D, this.headsReadConstants());
+    const scale = this.spec.logitScale ?? 1;
+    return scale === 1 ? logits : (tf.mul(logits, scale) as tf.Tensor2D);
   }
 
   /** Zeros without a value head. */

@@ -66,6 +66,10 @@ export interface HonestNetworkOptions {
   kind?: NetworkKind;
   /** Hidden sizes of the equivariant network's shared encoder (default DEFAULT_ENCODER). */
   encoder?: readonly number[];
+  /** Multiplies the honest policy's logits (PolicyNetworkSpec.logitScale; default 1). */
+  logitScale?: number;
+  /** Multiplies the pooled evidence bits of a linear equivariant network (PolicyNetworkSpec.evidenceGain; default 1). */
+  evidenceGain?: number;
 }
 
 export interface NetworkOptions extends HonestNetworkOptions {
@@ -134,7 +138,7 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
     if (why) throw new RangeError(why);
   }
   const equivariant = options.kind === 'equivariant' ? equivariantTemplate(observer, options.encoder ?? DEFAULT_ENCODER) : undefined;
-  return new PolicyNetwork({ obsSize: observer.size, ...(equivariant && { equivariant }), heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }) });
+  return new PolicyNetwork({ obsSize: observer.size, ...(equivariant && { equivariant }), heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }), ...(options.logitScale !== undefined && options.logitScale !== 1 && { logitScale: options.logitScale }), ...(options.evidenceGain !== undefined && options.evidenceGain !== 1 && { evidenceGain: options.evidenceGain }) });
 }
 
 export function adversaryNetwork(scenario: Scenario, options: NetworkOptions): PolicyNetwork {

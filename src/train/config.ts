@@ -57,6 +57,10 @@ const HonestNetworkSchema = z.strictObject({
   kind: oneOf(NETWORK_KINDS).default('mlp'),
   /** Hidden sizes of the equivariant network's shared block encoder (kind equivariant only). */
   encoder: layers().default([...DEFAULT_ENCODER]),
+  /** The policy logits times this (an inverse temperature; 1: as learned): a confident sampled policy sooner (EXPERIMENTS §12, config K). */
+  logitScale: positive().default(1),
+  /** The pooled evidence bits of a linear equivariant network times this (1: as observed): the per-origin votes learned faster than the raw numbers (EXPERIMENTS §12, config K). */
+  evidenceGain: positive().default(1),
 });
 
 const ReinforceSchema = z.strictObject({

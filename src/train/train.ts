@@ -259,7 +259,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
   const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(runPolicyJSON(o.init, 'honest'), { optimizer: false }) : undefined;
   const honestNet = o.honest === LEARNED
     ? checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest)
-      : initial ?? honestNetwork(scenario, { hidden: o.honestHidden, value, seed, commitBias: o.commitBias, centerInputs: o.centerInputs, messageBias: o.messageBias, relayBias: o.relayBias, commitAtHorizon: o.commitAtHorizon, observation: o.observation, kind: o.honestNetwork.kind, encoder: o.honestNetwork.encoder })
+      : initial ?? honestNetwork(scenario, { hidden: o.honestHidden, value, seed, commitBias: o.commitBias, centerInputs: o.centerInputs, messageBias: o.messageBias, relayBias: o.relayBias, commitAtHorizon: o.commitAtHorizon, observation: o.observation, kind: o.honestNetwork.kind, encoder: o.honestNetwork.encoder, logitScale: o.honestNetwork.logitScale, evidenceGain: o.honestNetwork.evidenceGain })
     : undefined;
   const adversaryNet = o.adversary === LEARNED
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.adversaryHidden, value, seed: seed + 1 })

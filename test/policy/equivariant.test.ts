@@ -153,7 +153,7 @@ describe('equivariant network: training discipline', () => {
 describe('equivariant network: the training config key', () => {
   it('honestNetwork.kind is validated, and refused in one line where positions carry meaning', async () => {
     const { parseTrainConfig, resolveTrainConfig } = await import('../../src/train/config.js');
-    expect(parseTrainConfig({ scenario: 'slush-3v2' }).honestNetwork).toEqual({ kind: 'mlp', encoder: [32] });
+    expect(parseTrainConfig({ scenario: 'slush-3v2' }).honestNetwork).toEqual({ kind: 'mlp', encoder: [32], logitScale: 1, evidenceGain: 1 });
     expect(() => parseTrainConfig({ scenario: 'slush-3v2', honestNetwork: { kind: 'transformer' } })).toThrow(/honestNetwork\.kind=.*transformer.*must be one of mlp, equivariant/);
     expect(() => resolveTrainConfig(parseTrainConfig({ scenario: 'ic-n4-f1', honestNetwork: { kind: 'equivariant' } }))).toThrow(/^train: equivariant network: interactive-consistency decides one value per agent position$/);
   });
