@@ -15,7 +15,11 @@
  *            the command that reproduces the run. All of it in discovery.json.
  *
  * The run folder is train's (train/runFolder.ts): a new discovery never goes into a folder that
- * holds anything, one process at a time holds it, and `resume` continues it from its checkpoint.
+ * holds anything, one process at a time holds it, and `resume` continues it from its checkpoint,
+ * which also holds what the checks carry from one to the next (DiscoverState): a resumed run checks
+ * at the same epochs, with the same hints and best to beat, as the run never stopped. (A run stopped
+ * by its budget at an epoch that is not a multiple of verifyEvery was checked there, as every run's
+ * last epoch is; one extended from it has that check the uninterrupted run does not.)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -122,6 +126,46 @@ interface BestVerified {
   policy: SavedPolicy;
 }
 
+/**
+ * What the checks carry from one to the next, kept in each checkpoint (train's `checkpointState`
+ * hook): a resume continues from the state of the epoch its checkpoint is at, and so checks at the
+ * same epochs, with the same hints and the same best to beat, as the uninterrupted run.
+ */
+interface DiscoverState {
+  /** Checks beyond the verifier's budget so far (the first gives its reason), and in a row (the back-off doubles with each). */
+  beyondBudget: number;
+  beyondInARow: number;
+  /** Checks still to skip before the next try. */
+  skipChecks: number;
+  /** Checks that stopped at cheap attacks (the report's `refutedCheaply`). */
+  refutedCheaply: number;
+  /** The last epoch whose policy a check reached (a loss or a cheap refutation; 0: none). */
+  lastReached: number;
+  /** The best verified policy so far: the loss a check must beat to be proven (`falsify.enough`). */
+  best: BestVerified | null;
+  /** The last verifications' attacks, oldest first, which the next checks try first (realVerifier's hints). */
+  recentAttacks: Attack[][];
+}
+
+const freshState = (): DiscoverState => ({ beyondBudget: 0, beyondInARow: 0, skipChecks: 0, refutedCheaply: 0, lastReached: 0, best: null, recentAttacks: [] });
+
+/** A checkpoint's `hookState` as discover's state, or a one-line refusal naming the key. */
+function readState(stored: unknown, file: string): DiscoverState {
+  const refuse = (what: string) => new RunFolderError(`discover: ${file}: hookState.${what}; restore the checkpoint, or start a new run`);
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) throw refuse('is not an object');
+  const record = stored as Record<string, unknown>;
+  for (const key of ['beyondBudget', 'beyondInARow', 'skipChecks', 'refutedCheaply', 'lastReached'] as const) {
+    const value = record[key];
+    if (!(Number.isInteger(value) && (value as number) >= 0)) throw refuse(`${key} must be a non-negative integer (got ${JSON.stringify(value)})`);
+  }
+  const best = record['best'];
+  if (best !== null && !(typeof best === 'object' && Number.isInteger((best as BestVerified).epoch) && typeof (best as BestVerified).worstCaseLoss === 'number' && typeof (best as BestVerified).policy === 'object'))
+    throw refuse('best must be null or {epoch, worstCaseLoss, policy}');
+  const recent = record['recentAttacks'];
+  if (!(Array.isArray(recent) && recent.every((attacks) => Array.isArray(attacks)))) throw refuse('recentAttacks must be a list of lists of attacks');
+  return stored as DiscoverState;
+}
+
 export const discoveryPaths = (run: string) => ({ best: join(run, 'discovery-best.json'), report: join(run, 'discovery.json'), request: join(run, 'discovery-request.json') });
 
 const DEFAULT_EPISODES = 2000;
@@ -157,13 +201,12 @@ const HINT_VERIFICATIONS = 4;
  * outcomes to such attacks, and their searches were 99% of a run's time (EXPERIMENTS §12, ba-n4-f1).
  * The loss rate is exact either way.
  */
-function realVerifier(bestLoss: () => number | undefined): TrainHooks['verify'] & {} {
-  const recent: Attack[][] = [];
+function realVerifier(state: () => DiscoverState): TrainHooks['verify'] & {} {
   return (scenario, honest, maxStates) => {
     // A policy the cheap attacks already show to be no better than the best so far cannot become the
     // run's result: those attacks are what training needs of it, and no proof is run (NaN: not verified).
-    const best = bestLoss();
-    const falsify = { episodes: FALSIFY_EPISODES, hints: recent.flat(), ...(best !== undefined && { enough: best }) };
+    const { best, recentAttacks: recent } = state();
+    const falsify = { episodes: FALSIFY_EPISODES, hints: recent.flat(), ...(best !== null && { enough: best.worstCaseLoss }) };
     let result: VerifyResult;
     try {
       result = verify({ scenario, honest, maxStates, falsify });
@@ -239,20 +282,28 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
   if (bound) say(bound);
 
   // ---------------------------------------------------------------- train, keeping the best verified policy
-  let best: BestVerified | undefined = options.resume && existsSync(bestFile) ? readJson<BestVerified>(bestFile, `discover: ${run}`) : undefined;
+  let state = freshState();
   // The verifier runs after an epoch's update and before its metrics line: the epoch it checks is the one after the last line.
-  let epoch = options.resume ? (readCheckpoint(run)?.epoch ?? 0) : 0;
-  const verifyPolicy = options.verify ?? realVerifier(() => best?.worstCaseLoss);
-  let beyondBudget = 0;
-  // Checks in a row beyond the budget, and the checks still to skip before the next try.
-  let beyondInARow = 0;
-  let skipChecks = 0;
-  let refutedCheaply = 0;
-  // The last epoch whose policy a check reached (a loss or a cheap refutation; a resume knows only the recorded losses).
-  let lastReached = options.resume ? (readMetrics(run).filter((m) => m.verifiedWorstCaseLoss !== null).at(-1)?.epoch ?? 0) : 0;
+  let epoch = 0;
+  const verifyPolicy = options.verify ?? realVerifier(() => state);
   const budget = options.epochs ?? (options.resume ? readJson<{ epochs: number }>(paths(run).config, `discover: ${run}`).epochs : DISCOVERY_CONFIG.epochs);
+  const checkpointState: TrainHooks['checkpointState'] = {
+    save: () => state,
+    restore: (stored, from) => {
+      epoch = from;
+      if (stored !== undefined) state = readState(stored, paths(run).latest);
+      else if (from > 0) {
+        // A checkpoint written before discover kept its state there: the back-off and the counts
+        // restart, the best is the one on file, and the last check that reached a policy is the last recorded loss.
+        say(`${run}: its checkpoint predates discover's saved state; the back-off between checks and the cheap-refutation count restart from zero`);
+        const onFile = existsSync(bestFile) ? readJson<BestVerified>(bestFile, `discover: ${run}`) : null;
+        state = { ...freshState(), best: onFile, lastReached: readMetrics(run).filter((m) => m.epoch <= from && m.verifiedWorstCaseLoss !== null).at(-1)?.epoch ?? 0 };
+      }
+    },
+  };
   const hooks: TrainHooks = {
     ...(options.clockStart !== undefined && { clockStart: options.clockStart }),
+    checkpointState,
     onEpoch: (metrics) => {
       if (metrics.epoch === 1) writeJson(requestFile, request);
       epoch = metrics.epoch;
@@ -260,8 +311,8 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
     },
     verify: (s, honest, maxStates) => {
       const notVerified: VerificationReport = { worstCaseLoss: Number.NaN, attacks: [] };
-      if (skipChecks > 0) {
-        skipChecks--;
+      if (state.skipChecks > 0) {
+        state.skipChecks--;
         return notVerified;
       }
       let report: VerificationReport;
@@ -276,18 +327,20 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
         // setting the verifier never reaches (slush-3v2's sampling coins, ~1e29–1e63 states)
         // would otherwise spend most of its run on refusals, one reachable soon after a young
         // policy's ties loses a few epochs. The reason once, then a short line.
-        beyondBudget++;
-        beyondInARow++;
-        skipChecks = 2 ** Math.min(beyondInARow, 5) - 1;
-        const next = `the next check in ${(skipChecks + 1) * DISCOVERY_CONFIG.verifyEvery} epochs`;
-        say(beyondBudget === 1 ? `epoch ${epoch + 1}: beyond the verifier's budget (${error.message}); ${next}` : `epoch ${epoch + 1}: beyond the verifier's budget again (${beyondBudget} checks so far); ${next}`);
+        state.beyondBudget++;
+        state.beyondInARow++;
+        state.skipChecks = 2 ** Math.min(state.beyondInARow, 5) - 1;
+        const next = `the next check in ${(state.skipChecks + 1) * DISCOVERY_CONFIG.verifyEvery} epochs`;
+        say(state.beyondBudget === 1 ? `epoch ${epoch + 1}: beyond the verifier's budget (${error.message}); ${next}` : `epoch ${epoch + 1}: beyond the verifier's budget again (${state.beyondBudget} checks so far); ${next}`);
         return notVerified;
       }
-      beyondInARow = 0;
-      lastReached = epoch + 1;
-      if (report.lowerBound !== undefined) refutedCheaply++;
-      if (!Number.isNaN(report.worstCaseLoss) && (best === undefined || report.worstCaseLoss < best.worstCaseLoss)) {
-        best = { epoch: epoch + 1, worstCaseLoss: report.worstCaseLoss, policy: networkOf(honest).toJSON({ optimizer: false }) };
+      state.beyondInARow = 0;
+      state.lastReached = epoch + 1;
+      if (report.lowerBound !== undefined) state.refutedCheaply++;
+      if (!Number.isNaN(report.worstCaseLoss) && (state.best === null || report.worstCaseLoss < state.best.worstCaseLoss)) {
+        const best: BestVerified = { epoch: epoch + 1, worstCaseLoss: report.worstCaseLoss, policy: networkOf(honest).toJSON({ optimizer: false }) };
+        state.best = best;
+        // Also on its own, at once: the run's best so far, readable while it runs (a resume reads the checkpoint's).
         writeJson(bestFile, best);
         say(`epoch ${best.epoch}: verified worst-case loss ${(100 * best.worstCaseLoss).toFixed(2)}%${best.worstCaseLoss === 0 ? ' (safe)' : ''}`);
       }
@@ -300,12 +353,13 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
     : await train({ ...discoveryTrainConfig(scenario, { scenario: request.scenario, set, seed, out: run, ...(options.epochs !== undefined && { epochs: options.epochs }) }), ...hooks });
 
   // ---------------------------------------------------------------- the result: the best verified policy stands for the run
-  if (best === undefined && existsSync(bestFile)) best = readJson<BestVerified>(bestFile, `discover: ${run}`);
+  const { best, lastReached, refutedCheaply } = state;
   // ... if the verifier kept up with the learner: where no check reached a policy in the second
   // half of the run (slush-3v2: only the first epochs' policies, which commit at once, fit the
   // budget), the best verified is a beginner, and the last policy trained stands, as not verified.
-  const verifierKeptUp = best !== undefined && (best.worstCaseLoss === 0 || lastReached > summary.epochs / 2);
+  const verifierKeptUp = best !== null && (best.worstCaseLoss === 0 || lastReached > summary.epochs / 2);
   const found = verifierKeptUp ? best : undefined;
+  // (train drops this from the checkpoints of a resumed run: a run extended past its end takes it up anew here.)
   if (found) {
     const lock = acquireRunLock(run);
     try {

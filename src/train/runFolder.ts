@@ -50,6 +50,12 @@ export interface Checkpoint {
    */
   best?: BestPolicy;
   /**
+   * The state of the caller's hooks as this checkpoint was written (TrainHooks.checkpointState:
+   * discover's back-off, counts and best verified policy), JSON; absent where no hook keeps any,
+   * and in checkpoints of older runs.
+   */
+  hookState?: unknown;
+  /**
    * `configDigest` of the run's config.json: a resume refuses a config.json edited since (absent
    * in checkpoints of older runs, which resume unchecked).
    */

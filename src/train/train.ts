@@ -57,6 +57,15 @@ export interface TrainHooks {
    * passes `cgym verify`'s.
    */
   verify?: (scenario: Scenario, honest: HonestProtocol, maxStates: number) => VerificationReport;
+  /**
+   * State the caller carries from epoch to epoch (discover's back-off between checks), kept in each
+   * checkpoint (`Checkpoint.hookState`) so that the state and the checkpoint can never disagree
+   * after a crash: `save` is called as each checkpoint is written (its value stored as JSON);
+   * `restore`, once on resume before the first epoch, gets what the checkpoint holds (undefined:
+   * a checkpoint written without it) and the epoch the run continues after, or `undefined, 0`
+   * where there is no checkpoint (the run starts over).
+   */
+  checkpointState?: { save: () => unknown; restore: (state: unknown, epoch: number) => void };
 }
 
 /**
@@ -120,7 +129,7 @@ const FINAL_SEED_OFFSET = 0x27d4eb2f;
 
 /** The options of a call as config input: the hooks and `resume` taken out. */
 function configInput(options: TrainOptions): TrainConfigInput {
-  const { clockStart: _clockStart, onEpoch: _onEpoch, verify: _verify, resume: _resume, ...input } = options;
+  const { clockStart: _clockStart, onEpoch: _onEpoch, verify: _verify, checkpointState: _checkpointState, resume: _resume, ...input } = options;
   return input;
 }
 
@@ -290,6 +299,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
   // ---------------------------------------------------------------- run folder: created (or cut back to its checkpoint) only now that everything is valid
   let digest: string;
   if (resumeState) {
+    options.checkpointState?.restore(checkpoint?.hookState, checkpoint?.epoch ?? 0);
     truncateToCheckpoint(o.out, resumeState.epoch);
     digest = resumeState.configDigest;
     if (o.epochs !== resumeState.config['epochs']) {
@@ -380,7 +390,10 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
   // The learning side's best evaluated policy (keepBest): the honest side's highest evalMetric rate,
   // the adversary's lowest; a later equal rate replaces an earlier one (it is the longer-trained policy).
   const bestSide = !o.keepBest ? null : learningHonest ? ('honest' as const) : learningAdversary ? ('adversary' as const) : null;
-  let best: BestPolicy | undefined = checkpoint?.best;
+  // Without keepBest a checkpoint's `best` is not this loop's (discover writes its best verified policy
+  // there once a run ends): a resume that carried it on would judge it in the final evaluation, and
+  // keep it where the run it extends, uninterrupted, has none.
+  let best: BestPolicy | undefined = bestSide !== null ? checkpoint?.best : undefined;
   const isAtLeastAsGood = (rate: number) => best === undefined || (bestSide === 'honest' ? rate >= best.rate : rate <= best.rate);
   const evalSeed = (seed + EVAL_SEED_OFFSET) >>> 0;
   const groupSize = learner.groupSize(o);
@@ -498,6 +511,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
       ...(learningHonest && { honest: learningHonest.network.toJSON() }),
       ...(learningAdversary && { adversary: learningAdversary.network.toJSON() }),
       ...(best && { best }),
+      ...(options.checkpointState && { hookState: options.checkpointState.save() }),
     });
     options.onEpoch?.(metrics);
     if (o.stopAt !== null && judged !== null && judged >= o.stopAt) break;
