@@ -111,6 +111,6 @@ export { hunt, groundTruth, type HuntOptions, type HuntReport, type HuntedProtoc
 export { type AttackerScore, type FirstViolation } from './hunt/attackers.js';
 
 // Discovery: one learner with the verifier in the loop, against the classic protocol of the setting.
-export { discover, type DiscoverOptions, type DiscoveryReport } from './discover/discover.js';
+export { discover, type AtNPlusOne, type DiscoverOptions, type DiscoveryReport } from './discover/discover.js';
 export { CLASSIC_PROTOCOLS, classicFor, impossibility, type ClassicRow } from './discover/classicProtocols.js';
 export { DISCOVERY_CONFIG, discoveryTrainConfig } from './discover/discoveryConfig.js';

@@ -12,7 +12,9 @@
  * after:     the best policy becomes the run's honest policy (checkpoint `best`: `cgym verify
  *            --run`, `extract --run` read it); its rules (extract.ts); rounds to decide and
  *            messages per decision against the setting's classic protocol (classicProtocols.ts);
- *            the command that reproduces the run. All of it in discovery.json.
+ *            the command that reproduces the run; the result with one agent more (checkAtNPlusOne:
+ *            the equivariant network reads any n, and safe at n is often unsafe at n+1). All of it in
+ *            discovery.json.
  *
  * The run folder is train's (train/runFolder.ts): a new discovery never goes into a folder that
  * holds anything, one process at a time holds it, and `resume` continues it from its checkpoint,
@@ -24,7 +26,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../game/loadScenario.js';
-import type { Scenario } from '../game/scenario.js';
+import { ScenarioError, type Scenario } from '../game/scenario.js';
 import type { Adversary, HonestProtocol } from '../game/strategy.js';
 import type { Attack } from '../protocols/adversaries/attackPool.js';
 import { play } from '../play/play.js';
@@ -36,7 +38,8 @@ import {
 } from '../train/runFolder.js';
 import { train, type TrainHooks, type TrainOptions, type VerificationReport } from '../train/train.js';
 import { extractDecisionTable, type RoundRule } from '../verify/extract.js';
-import { DeclarationCheckError, StateLimitError, verify, type VerifyResult } from '../verify/verify.js';
+import { RefusedError } from '../protocols/types.js';
+import { DeclarationCheckError, StateLimitError, verify, type Property, type VerifyOptions, type VerifyResult } from '../verify/verify.js';
 import { classicFor, impossibility } from './classicProtocols.js';
 import { DISCOVERY_CONFIG, discoveryTrainConfig } from './discoveryConfig.js';
 
@@ -53,6 +56,10 @@ export interface DiscoverOptions {
   resume?: boolean;
   /** The verifier (default: `cgym verify`'s); tests stand in a stub to decide when the policy is safe. */
   verify?: TrainHooks['verify'];
+  /** Check the result policy with one agent more (n+1) after the run (default true; `--no-check-larger` turns it off). */
+  checkLarger?: boolean;
+  /** The verifier of that check (default: cheap attacks, then a proof within LARGER_MAX_STATES); tests stand in a stub. */
+  verifyLarger?: LargerVerifier;
   /** Episodes of the rounds-and-messages comparison and of the rule extraction (default 2000). */
   episodes?: number;
   /** `performance.now()` value the wall clock counts from. */
@@ -88,6 +95,30 @@ export interface ClassicCost {
   note: string | null;
 }
 
+/**
+ * The result policy checked with one agent more: an equivariant network reads any n, and a protocol
+ * proven safe at n is often unsafe at n+1 (bb-pki-n3-f1 learned at n=4 loses 12.5% at n=5).
+ */
+export interface AtNPlusOne {
+  n: number;
+  /** `safe`: proven; `unsafe`: an attack wins; `undecided`: beyond the check's budget; `skipped`: not checked (`reason`). */
+  verdict: 'safe' | 'unsafe' | 'undecided' | 'skipped';
+  /** The worst-case loss at this n (exact, or a lower bound where `lowerBound`); null where undecided or skipped. */
+  worstCaseLoss: number | null;
+  /** `worstCaseLoss` is what the cheap attacks won (verify's falsification pass), not searched to the end. */
+  lowerBound: boolean;
+  seconds: number;
+  /** Why it was skipped or undecided (one line). */
+  reason?: string;
+  /** Unsafe: the chance outcome of one winning attack and the properties it breaks. */
+  attack?: { faulty: number[]; inputs: number[]; violated: Property[] };
+}
+
+/** What a verifier of the n+1 check answers (AtNPlusOne without the n and the seconds, which discover fills in). */
+export type LargerVerdict = Omit<AtNPlusOne, 'n' | 'seconds'>;
+/** The n+1 check's verifier: the scenario at n+1 and the result policy read at n+1. */
+export type LargerVerifier = (scenario: Scenario, honest: HonestProtocol) => LargerVerdict;
+
 export interface DiscoveryReport {
   scenario: string;
   set: string[];
@@ -116,6 +147,8 @@ export interface DiscoveryReport {
   rules: RoundRule[];
   learned: ProtocolCost | null;
   classic: ClassicCost | null;
+  /** The result policy with one agent more (null: not checked, `--no-check-larger`). */
+  atNPlusOne: AtNPlusOne | null;
   reproduce: string;
 }
 
@@ -221,6 +254,99 @@ function realVerifier(state: () => DiscoverState): TrainHooks['verify'] & {} {
     if (recent.length > HINT_VERIFICATIONS) recent.shift();
     return { worstCaseLoss: result.lowerBound ? Number.NaN : result.worstCaseLossRate, attacks, ...(result.lowerBound && { lowerBound: result.worstCaseLossRate }) };
   };
+}
+
+/**
+ * The n+1 check's state budget: a tenth of each check's in the run, so that the check adds seconds,
+ * not the minutes a proof one agent larger can take (ba-n4-f1's OM(1) at n=5: more than 10 min at
+ * the run's 20,000,000). The verifier's projection refuses a search this budget cannot finish within
+ * seconds, with its estimate (refuseProjectedStates).
+ */
+export const LARGER_MAX_STATES = DISCOVERY_CONFIG.verifyMaxStates / 10;
+
+/** A verification's answer as the n+1 check reports it. */
+function largerVerdict(result: VerifyResult): LargerVerdict {
+  if (result.verdict === 'safe') return { verdict: 'safe', worstCaseLoss: 0, lowerBound: false };
+  const { setup, violated } = result.counterexample;
+  return { verdict: 'unsafe', worstCaseLoss: result.worstCaseLossRate, lowerBound: result.lowerBound === true, attack: { faulty: [...setup.faulty], inputs: [...setup.inputs], violated: [...violated] } };
+}
+
+/**
+ * The real n+1 check: first the verifier's cheap attacks on every chance outcome (verify's
+ * falsification pass: the silent adversary, random strategies), which stop at a win — the loss they
+ * show is a lower bound; where none wins, the proof within `maxStates`, exact.
+ */
+export const largerVerifier = (maxStates: number): LargerVerifier => (scenario, honest) => {
+  const attempt = (falsify: NonNullable<VerifyOptions['falsify']>): VerifyResult => {
+    try {
+      return verify({ scenario, honest, maxStates, falsify });
+    } catch (error) {
+      // As in realVerifier: a refuted symmetry declaration is a guard; the proof goes on without it.
+      if (!(error instanceof DeclarationCheckError)) throw error;
+      return verify({ scenario, honest, maxStates, falsify, symmetry: false });
+    }
+  };
+  try {
+    // `enough` this small: any outcome the cheap attacks win stops the verification before its searches.
+    const cheap = attempt({ episodes: FALSIFY_EPISODES, enough: Number.MIN_VALUE });
+    // No cheap attack won, and a search did (stopping there, a lower bound): searched again to the end, for the exact loss.
+    return largerVerdict(cheap.lowerBound && !cheap.falsified ? attempt({ episodes: FALSIFY_EPISODES }) : cheap);
+  } catch (error) {
+    // The budget, the count of chance outcomes, or the projection of the search (with its estimate) stopped it.
+    if (error instanceof StateLimitError) return { verdict: 'undecided', worstCaseLoss: null, lowerBound: false, reason: error.message };
+    if (error instanceof RefusedError) return { verdict: 'skipped', worstCaseLoss: null, lowerBound: false, reason: error.message };
+    throw error;
+  }
+};
+
+/** The n+1 check `discover` runs unless told otherwise. */
+export const realLargerVerifier = largerVerifier(LARGER_MAX_STATES);
+
+/** What the n+1 check needs of the run: how it was asked for, its n, the result policy, and whether the verifier reached it at n. */
+interface LargerCheckInput {
+  request: DiscoveryRequest;
+  n: number;
+  run: string;
+  policy: SavedPolicy | undefined;
+  /** False where the result is the last policy trained because the checks at n went beyond the verifier's budget (slush-3v2). */
+  reachedAtN: boolean;
+  verifyLarger: LargerVerifier;
+}
+
+/**
+ * The result policy at n+1, with the run's overrides plus n=n+1: skipped (with the reason) where the
+ * policy's network reads only its n, the verifier did not reach it at n, or the scenario or the
+ * network refuses n+1.
+ */
+export function checkAtNPlusOne({ request, n, run, policy, reachedAtN, verifyLarger }: LargerCheckInput): AtNPlusOne {
+  const started = performance.now();
+  const larger = n + 1;
+  const seconds = () => (performance.now() - started) / 1000;
+  const skipped = (reason: string): AtNPlusOne => ({ n: larger, verdict: 'skipped', worstCaseLoss: null, lowerBound: false, seconds: seconds(), reason });
+  if (!policy) return skipped('no policy was trained');
+  if (!policy.spec.equivariant) return skipped(`the network reads only n=${n} (not equivariant)`);
+  if (!reachedAtN) return skipped(`the verifier reached no check of the result at n=${n} (beyond its budget), and n=${larger} is larger`);
+  let scenario: Scenario;
+  try {
+    scenario = loadScenario(request.scenario, [...request.set, `n=${larger}`]);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    return skipped(`the scenario refuses n=${larger}: ${error.message}`);
+  }
+  const network = PolicyNetwork.fromJSON(policy);
+  try {
+    let honest: NeuralProtocol;
+    try {
+      honest = new NeuralProtocol(network, scenario, 'greedy', `run:${run}`);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return skipped(error.message);
+    }
+    const verdict = verifyLarger(scenario, honest);
+    return { n: larger, ...verdict, seconds: seconds() };
+  } finally {
+    network.dispose();
+  }
 }
 
 function networkOf(honest: HonestProtocol): PolicyNetwork {
@@ -404,6 +530,12 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryRepor
     rules,
     learned,
     classic: classicCost(scenario, adversary, episodes, seed, CLASSIC_MAX_STATES),
+    atNPlusOne: options.checkLarger === false ? null : checkAtNPlusOne({
+      request, n: scenario.n, run, policy: resultPolicy,
+      // The last policy trained stands because the checks went beyond the verifier's budget: larger, it is further beyond.
+      reachedAtN: found !== undefined || state.beyondBudget === 0,
+      verifyLarger: options.verifyLarger ?? realLargerVerifier,
+    }),
     reproduce: reproduceCommand(request, budget),
   };
   writeJson(reportFile, report);

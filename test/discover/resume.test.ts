@@ -26,7 +26,7 @@ const untimedSummary = (run: string) => {
 };
 
 /** A report without what names the run folder or reads the clock. */
-const comparable = ({ run: _run, wallSeconds: _wall, learned, ...rest }: DiscoveryReport) => ({ ...rest, learned: learned && { ...learned, protocol: null } });
+const comparable = ({ run: _run, wallSeconds: _wall, learned, atNPlusOne, ...rest }: DiscoveryReport) => ({ ...rest, learned: learned && { ...learned, protocol: null }, atNPlusOne: atNPlusOne && { ...atNPlusOne, seconds: null } });
 
 /** honest-consensus's chance outcomes (no faulty agent): an attack is an input vector the greedy policy loses, its script empty. */
 const attack = (inputs: number[]): Attack => ({ setup: { faulty: [], inputs }, script: [{}, {}, {}, {}] });

@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { flag, integer, overrides, text, version } from '../../game/parseConfig.js';
-import type { DiscoveryReport, ProtocolCost } from '../../discover/discover.js';
+import type { AtNPlusOne, DiscoveryReport, ProtocolCost } from '../../discover/discover.js';
 import { DISCOVERY_CONFIG } from '../../discover/discoveryConfig.js';
 import { addConfigOption, commandConfig, givenFlags } from '../commandConfig.js';
 import { count, formatTable, percent } from '../format.js';
@@ -26,6 +26,8 @@ export const DiscoverConfigSchema = z.strictObject({
   /** The run folder; null: runs/discover__<scenario>__<seed>__<time>. */
   run: text('a folder').nullable().default(null),
   resume: flag(),
+  /** Check the result policy with one agent more (n+1) after the run; false: `--no-check-larger`. */
+  checkLarger: z.boolean({ error: 'must be true or false' }).default(true),
   json: flag(),
 });
 export type DiscoverConfig = z.output<typeof DiscoverConfigSchema>;
@@ -39,8 +41,11 @@ export function discoverCommand(): Command {
     .option('--epochs <n>', `the budget in epochs; the run stops earlier once the verifier proves the policy safe (default: ${DISCOVERY_CONFIG.epochs})`, integerIn(1, 1e6))
     .option('--run <dir>', 'run folder, missing or empty (default: runs/discover__<scenario>__<seed>__<time>)')
     .option('--resume', 'continue the discovery in --run from its last checkpoint (--epochs may extend its budget)')
+    .option('--no-check-larger', 'do not check the result policy with one agent more (default: its network reads any n, so it is checked at n+1: cheap attacks, then a proof within a tenth of a check\'s budget)')
     .option('--json', 'print the discovery report as one JSON object');
-  return addConfigOption(command).action((flags: object, self: Command) => runDiscover(commandConfig('discover', DiscoverConfigSchema, self, givenFlags(flags))));
+  // Commander sets `checkLarger: true` unless --no-check-larger is given: only the flag itself is passed on (a --config file may set it).
+  return addConfigOption(command).action((flags: { checkLarger?: boolean }, self: Command) =>
+    runDiscover(commandConfig('discover', DiscoverConfigSchema, self, givenFlags({ ...flags, checkLarger: flags.checkLarger === false ? false : undefined }))));
 }
 
 async function runDiscover(config: DiscoverConfig): Promise<void> {
@@ -55,6 +60,7 @@ async function runDiscover(config: DiscoverConfig): Promise<void> {
     ...(config.epochs !== null && { epochs: config.epochs }),
     ...(config.run !== null && { run: config.run }),
     ...(config.resume && { resume: true }),
+    ...(!config.checkLarger && { checkLarger: false }),
     clockStart: 0,
     onLine: (line) => process.stderr.write(`discover: ${line}\n`),
     onEpoch: (m, budget) => {
@@ -69,6 +75,25 @@ async function runDiscover(config: DiscoverConfig): Promise<void> {
 }
 
 const fixed = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
+
+/** The n+1 check's verdict in one line: a lower bound says so, and where its attack starts. */
+export function formatAtNPlusOne(c: AtNPlusOne): string {
+  const took = `${c.seconds.toFixed(1)} s`;
+  switch (c.verdict) {
+    case 'safe':
+      return `safe: proven, worst-case loss 0% (${took})`;
+    case 'unsafe': {
+      const where = c.attack ? `; e.g. faulty {${c.attack.faulty.join(',')}}, inputs ${c.attack.inputs.join('')}: ${c.attack.violated.join(', ')}` : '';
+      return c.lowerBound
+        ? `unsafe: worst-case loss ≥ ${percent(c.worstCaseLoss ?? 0)} (a lower bound: what cheap attacks won${where}; ${took})`
+        : `unsafe: worst-case loss ${percent(c.worstCaseLoss ?? 0)} (exact${where}; ${took})`;
+    }
+    case 'undecided':
+      return `not decided: beyond the check's budget (${c.reason ?? 'no reason given'}; ${took})`;
+    case 'skipped':
+      return `not checked: ${c.reason ?? 'no reason given'}`;
+  }
+}
 
 /** The report as the terminal shows it: the verdict, the rules, the cost against the classic, the reproduce command. */
 export function formatDiscovery(r: DiscoveryReport): string {
@@ -85,6 +110,7 @@ export function formatDiscovery(r: DiscoveryReport): string {
       ...(r.refutedCheaply ? [['checks stopped at cheap attacks (no better than the best)', String(r.refutedCheaply)]] : []),
       ['wall seconds', r.wallSeconds.toFixed(1)],
     ], { align: ['left', 'right'], indent: '  ' }).trimEnd(),
+    ...(r.atNPlusOne ? [`  at n=${r.atNPlusOne.n} (one agent more): ${formatAtNPlusOne(r.atNPlusOne)}`] : []),
     '',
   );
   lines.push(r.rules.length ? 'learned rules:' : 'learned rules: none explains any round', ...r.rules.map((rule) => `  round ${rule.round}: ${rule.rule} (${(100 * rule.share).toFixed(1)}% of ${count(rule.decisions)} decisions)`), '');
