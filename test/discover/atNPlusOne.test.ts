@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiscovery } from '../../src/cli/commands/discover.js';
+import { formatAtNPlusOne, formatDiscovery } from '../../src/cli/commands/discover.js';
 import { cgymJson } from '../cli/cgym.js';
-import { checkAtNPlusOne, discover, discoveryPaths, largerVerifier, realLargerVerifier, type DiscoveryReport, type LargerVerifier } from '../../src/discover/discover.js';
+import { checkAtNPlusOne, discover, discoveryPaths, LARGER_MAX_STATES, largerVerifier, realLargerVerifier, type DiscoveryReport, type LargerVerifier } from '../../src/discover/discover.js';
 import { ActionSpace } from '../../src/game/actionSpace.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { NeuralProtocol } from '../../src/policy/NeuralProtocol.js';
@@ -46,13 +46,13 @@ function commitOwnInput(kind: 'equivariant' | 'mlp'): SavedPolicy {
 }
 
 describe('discover: the result with one agent more', () => {
-  it('honest-consensus seed 0 (proven safe at n=3) is unsafe at n=4: the cheap attacks win the 2–2 splits, a lower bound that the exact loss matches; discovery.json and the CLI carry it', async () => {
+  it('honest-consensus seed 0 (proven safe at n=3) is unsafe at n=4: the cheap attacks win the 2–2 splits, and a small search gives the exact loss; discovery.json and the CLI carry it', async () => {
     const run = freshRun();
     const report = await discover({ scenario: 'honest-consensus', seed: 0, run, episodes: 200 });
     expect(report.stoppedBecause).toBe('verified safe');
     const check = report.atNPlusOne!;
     // With no faulty agent an episode is its chance outcome: the learned majority breaks a 2–2 tie towards each agent's own input.
-    expect(check).toMatchObject({ n: 4, verdict: 'unsafe', worstCaseLoss: 6 / 16, lowerBound: true });
+    expect(check).toMatchObject({ n: 4, verdict: 'unsafe', worstCaseLoss: 6 / 16, lowerBound: false });
     expect(check.attack!.inputs.filter((v) => v === 1)).toHaveLength(2);
     expect(check.attack!.violated).toContain('consistency');
     // The exact loss of the same policy at n=4, from the run's checkpoint.
@@ -64,12 +64,17 @@ describe('discover: the result with one agent more', () => {
       network.dispose();
     }
     expect(JSON.parse(readFileSync(discoveryPaths(run).report, 'utf8')).atNPlusOne).toEqual(check);
-    expect(formatDiscovery(report)).toMatch(/^ {2}at n=4 \(one agent more\): unsafe: worst-case loss ≥ 37\.50% \(a lower bound: what cheap attacks won; e\.g\. faulty \{\}, inputs [01]{4}: consistency; \d+\.\d s\)$/m);
+    expect(formatDiscovery(report)).toMatch(/^ {2}at n=4 \(one agent more\): unsafe: worst-case loss 37\.50% \(exact; e\.g\. faulty \{\}, inputs [01]{4}: consistency; \d+\.\d s\)$/m);
   });
 
-  it('a policy that commits its own input: ≥ 87.5% at n=4 (14 of 16 input vectors disagree), found by the cheap attacks alone', () => {
-    const report = checkAtNPlusOne({ request: { scenario: 'honest-consensus', set: [], seed: 0 }, n: 3, run: 'hand-set', policy: commitOwnInput('equivariant'), reachedAtN: true, verifyLarger: realLargerVerifier });
-    expect(report).toMatchObject({ n: 4, verdict: 'unsafe', worstCaseLoss: 14 / 16, lowerBound: true });
+  it('a policy that commits its own input: 87.5% at n=4 (14 of 16 input vectors disagree), exact; beyond the exact search\'s budget, the cheap attacks\' lower bound', () => {
+    const check = (verifyLarger: LargerVerifier) => checkAtNPlusOne({ request: { scenario: 'honest-consensus', set: [], seed: 0 }, n: 3, run: 'hand-set', policy: commitOwnInput('equivariant'), reachedAtN: true, verifyLarger });
+    expect(check(realLargerVerifier)).toMatchObject({ n: 4, verdict: 'unsafe', worstCaseLoss: 14 / 16, lowerBound: false });
+    const bounded = check(largerVerifier(LARGER_MAX_STATES, 1));
+    expect(bounded).toMatchObject({ n: 4, verdict: 'unsafe', lowerBound: true });
+    expect(bounded.worstCaseLoss).toBeGreaterThan(0);
+    expect(bounded.worstCaseLoss).toBeLessThanOrEqual(14 / 16);
+    expect(formatAtNPlusOne(bounded)).toMatch(/unsafe: worst-case loss ≥ \d+\.\d+% \(a lower bound: what cheap attacks won/);
   });
 
   it('checks the scenario with the run\'s overrides plus n+1, through the injected verifier', async () => {
