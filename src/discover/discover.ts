@@ -58,7 +58,7 @@ export interface DiscoverOptions {
   verify?: TrainHooks['verify'];
   /** Check the result policy with one agent more (n+1) after the run (default true; `--no-check-larger` turns it off). */
   checkLarger?: boolean;
-  /** The verifier of that check (default: cheap attacks, then a proof within LARGER_MAX_STATES); tests stand in a stub. */
+  /** The verifier of that check (default `realLargerVerifier`: cheap attacks, then the exact loss or a proof within budgets); tests stand in a stub. */
   verifyLarger?: LargerVerifier;
   /** Episodes of the rounds-and-messages comparison and of the rule extraction (default 2000). */
   episodes?: number;
