@@ -41,7 +41,7 @@ export function discoverCommand(): Command {
     .option('--epochs <n>', `the budget in epochs; the run stops earlier once the verifier proves the policy safe (default: ${DISCOVERY_CONFIG.epochs})`, integerIn(1, 1e6))
     .option('--run <dir>', 'run folder, missing or empty (default: runs/discover__<scenario>__<seed>__<time>)')
     .option('--resume', 'continue the discovery in --run from its last checkpoint (--epochs may extend its budget)')
-    .option('--no-check-larger', 'do not check the result policy with one agent more (default: its network reads any n, so it is checked at n+1: cheap attacks, then a proof within a tenth of a check\'s budget)')
+    .option('--no-check-larger', 'do not check the result policy with one agent more (default: its network reads any n, so it is checked at n+1: cheap attacks, then the exact loss or a proof within a budget, else a lower bound or "not decided")')
     .option('--json', 'print the discovery report as one JSON object');
   // Commander sets `checkLarger: true` unless --no-check-larger is given: only the flag itself is passed on (a --config file may set it).
   return addConfigOption(command).action((flags: { checkLarger?: boolean }, self: Command) =>
