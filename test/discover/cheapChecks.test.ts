@@ -9,9 +9,9 @@ import { discover } from '../../src/discover/discover.js';
 import { readMetrics } from '../../src/train/runFolder.js';
 
 describe('discover: cheap checks before the proofs', () => {
-  it('honest-consensus: every check is a proof or stopped at cheap attacks; the stopped ones record no loss and leave the best alone', async () => {
+  it('bb-pki-n3-f1: every check is a proof or stopped at cheap attacks; the stopped ones record no loss and leave the best alone', async () => {
     const run = join(mkdtempSync(join(tmpdir(), 'cgym-cheap-')), 'run');
-    const report = await discover({ scenario: 'honest-consensus', seed: 0, epochs: 60, run, episodes: 200 });
+    const report = await discover({ scenario: 'bb-pki-n3-f1', seed: 0, epochs: 60, run, episodes: 200, checkLarger: false });
     const checks = readMetrics(run).filter((m) => m.epoch % 5 === 0);
     const verified = checks.filter((m) => m.verifiedWorstCaseLoss !== null);
     expect(report.stoppedBecause).toBe('verified safe');
