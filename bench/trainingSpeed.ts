@@ -31,6 +31,9 @@ const CASES: readonly string[] = [
   '--scenario phase-king-n5-f1 --adversary equivocate --epochs 15 --batch 1024',
   // The paper's slush-3v2 network and PPO (64-64 over the 149-number sample record, 1024 episodes an epoch).
   '--recipe slush-3v2 --epochs 15',
+  // `cgym discover`'s learner on slush-3v2 (PPO, the linear equivariant network over 10 frames of the
+  // sample summary, 256 episodes an epoch, no verification): its config as discover writes it.
+  '--config {bench}/discover-slush-3v2.json --epochs 15',
 ];
 
 /** Epochs before this one warm up (JIT, wasm) and are left out of the median. */
@@ -52,7 +55,9 @@ function runOnce(cli: string, args: string, backend: string | undefined): Speed 
   const dir = mkdtempSync(join(tmpdir(), 'cgym-training-speed-'));
   try {
     const out = join(dir, 'run');
-    execFileSync(process.execPath, [cli, 'train', ...args.split(' '), '--out', out, '--json'], {
+    // Config files of the cases live beside this file's source (bench/), two levels above dist/bench/.
+    const benchSources = resolve(dirname(fileURLToPath(import.meta.url)), '../../bench');
+    execFileSync(process.execPath, [cli, 'train', ...args.replaceAll('{bench}', benchSources).split(' '), '--out', out, '--json'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, ...(backend && { CGYM_TF_BACKEND: backend }) },
     });

@@ -59,6 +59,12 @@ export const DISCOVERY_CONFIG = {
   commitAtHorizon: true,
   /** The verifier in the loop: its attacks join the honest side's opponents, and a proof of safety ends the run. */
   verifyEvery: 5,
+  /**
+   * The greedy evaluations (2,000 episodes) only report progress here: the verifier ranks the
+   * policies, and the evaluations draw on their own streams, so their spacing changes no trained
+   * weight. Every 10 epochs rather than train's 5: on slush-3v2 they were ~15% of the run.
+   */
+  evalEvery: 10,
   /** The verifier's own default budget: a young policy's ties give the adversary many distinct choices (ba-n4-f1 passed 2,000,000 states at epoch 15). */
   verifyMaxStates: 20_000_000,
   /** A quarter of the honest side's episodes replay the latest verification's attacks whole (their inputs too), not only where chance draws their outcome. */

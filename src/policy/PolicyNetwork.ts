@@ -14,7 +14,7 @@ import type { SampleView } from '../game/observation.js';
 import { adamUpdate, clipGlobalNorm } from './adam.js';
 import { dense } from './dense.js';
 import { agentsForRowSize, blockWidth, evidenceWidth, featureMap, ownWidth, pooledWidth, poolsPerFeature, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
-import { pooledFeatures } from './equivariantFeatures.js';
+import { pooledFeatures, pooledFeaturesOfPrepared, preparedRows, preparedWidth } from './equivariantFeatures.js';
 import { tf } from './tf.js';
 
 export interface HeadShape {
@@ -195,6 +195,8 @@ export class PolicyNetwork {
   private readonly firstLayer: number;
   /** The equivariant network's row splits, per row size (one per n it has read). */
   private readonly featureMaps = new Map<number, FeatureMap>();
+  /** The split of each width of rows `prepare` has made (by that width). */
+  private readonly preparedMaps = new Map<number, FeatureMap>();
   /** Adam's moments, one array per variable (plain JS: policy/adam.ts says why). */
   private readonly adamM: Float32Array[];
   private readonly adamV: Float32Array[];
@@ -262,19 +264,54 @@ export class PolicyNetwork {
     return out;
   }
 
-  /** Logits `[rows, maskWidth]` and value `[rows]` (tensors; call inside tf.tidy). */
-  forward(obs: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D } {
-    const x = this.hidden(obs);
+  /**
+   * Logits `[rows, maskWidth]` and value `[rows]` (tensors; call inside tf.tidy) of observation rows,
+   * or, with `prepared`, of rows made by `prepare` from them (the same numbers).
+   */
+  forward(obs: tf.Tensor2D, prepared = false): { logits: tf.Tensor2D; value: tf.Tensor1D } {
+    const x = this.hidden(prepared ? { prepared: obs } : { obs });
     return { logits: this.policyHead(x), value: this.valueHead(x, obs.shape[0]) };
   }
 
+  /**
+   * What the first layer reads of `rows` observation rows of `rowSize` numbers, `[rows, preparedWidth(rowSize)]`:
+   * for an equivariant network, each row's own part, its blocks in canonical order (the input mean
+   * subtracted) and its sender flags, split in JS; for any other network, the rows themselves. A
+   * forward pass does this to every observation tensor it reads; an update that reads the same rows
+   * many times (PPO's minibatch passes) prepares them once and passes `prepared` to `terms`.
+   * Valid until the input mean moves (`trackInputMean`).
+   */
+  prepare(obs: Float32Array, rows: number, rowSize = this.spec.obsSize): Float32Array {
+    if (!this.spec.equivariant) return obs.subarray(0, rows * rowSize);
+    const map = this.featureMap(rowSize);
+    this.preparedMaps.set(preparedWidth(map, this.firstLayer > 0), map);
+    return preparedRows(map, obs, rows, this.inputMean && (this.inputMean.dataSync() as Float32Array), this.firstLayer > 0);
+  }
+
+  /** Numbers per row of `prepare`'s rows. */
+  preparedWidth(rowSize = this.spec.obsSize): number {
+    return this.spec.equivariant ? preparedWidth(this.featureMap(rowSize), this.firstLayer > 0) : rowSize;
+  }
+
   /** The last hidden layer's activations (the observations themselves for a linear network). */
-  private hidden(obs: tf.Tensor2D): tf.Tensor2D {
+  private hidden(input: { obs: tf.Tensor2D } | { prepared: tf.Tensor2D } | { data: Float32Array; rows: number; rowSize: number }): tf.Tensor2D {
     const v = this.variables;
     const first = this.firstLayer;
-    let x: tf.Tensor2D = this.spec.equivariant
-      ? pooledFeatures(this.featureMap(obs.shape[1]), obs, v.slice(0, first), this.inputMean && (this.inputMean.dataSync() as Float32Array), this.spec.equivariant.skip)
-      : this.inputMean ? tf.sub(obs, this.inputMean) : obs;
+    let x: tf.Tensor2D;
+    if (!this.spec.equivariant) {
+      const obs = 'data' in input ? this.input(input.data, input.rows, input.rowSize) : 'obs' in input ? input.obs : input.prepared;
+      x = this.inputMean ? tf.sub(obs, this.inputMean) : obs;
+    } else if ('prepared' in input) {
+      const map = this.preparedMaps.get(input.prepared.shape[1]);
+      if (!map) throw new RangeError(`policy: no rows of ${input.prepared.shape[1]} numbers were prepared by this network`);
+      x = pooledFeaturesOfPrepared(map, input.prepared, v.slice(0, first), this.spec.equivariant.skip);
+    } else {
+      const mean = this.inputMean && (this.inputMean.dataSync() as Float32Array);
+      // From JS numbers directly: a tensor of them would be read straight back to JS to be split.
+      x = 'data' in input
+        ? pooledFeatures(this.featureMap(input.rowSize), input.data.subarray(0, input.rows * input.rowSize), v.slice(0, first), mean, this.spec.equivariant.skip, input.rows)
+        : pooledFeatures(this.featureMap(input.obs.shape[1]), input.obs, v.slice(0, first), mean, this.spec.equivariant.skip);
+    }
     if (this.pooledGain) x = tf.mul(x, tf.tensor1d(this.pooledGain)) as tf.Tensor2D;
     for (let l = 0; l < this.spec.hidden.length; l++) x = tf.relu(dense(x, v[first + 2 * l] as tf.Tensor2D, v[first + 2 * l + 1] as tf.Tensor1D, l === 0 && first === 0)) as tf.Tensor2D;
     return x;
@@ -312,6 +349,12 @@ export class PolicyNetwork {
     return map;
   }
 
+  /** `rows` rows of `rowSize` numbers as `hidden` reads them (refused where the network cannot read that size). */
+  private rowsOf(data: Float32Array, rows: number, rowSize: number): { data: Float32Array; rows: number; rowSize: number } {
+    if (rowSize !== this.spec.obsSize && !this.spec.equivariant) throw new RangeError(`policy: the network reads rows of ${this.spec.obsSize} numbers (got ${rowSize})`);
+    return { data, rows, rowSize };
+  }
+
   /** `rows` rows of `rowSize` numbers (an equivariant network reads rows observed at any n; any other, its own size). */
   private input(obs: Float32Array, rows: number, rowSize: number): tf.Tensor2D {
     if (rowSize !== this.spec.obsSize && !this.spec.equivariant) throw new RangeError(`policy: the network reads rows of ${this.spec.obsSize} numbers (got ${rowSize})`);
@@ -323,7 +366,7 @@ export class PolicyNetwork {
    * row (an equivariant network also reads rows observed at another n).
    */
   logits(obs: Float32Array, rows: number, rowSize = this.spec.obsSize): Float32Array {
-    return readAndDispose(tf.tidy(() => this.policyHead(this.hidden(this.input(obs, rows, rowSize)))));
+    return readAndDispose(tf.tidy(() => this.policyHead(this.hidden(this.rowsOf(obs, rows, rowSize)))));
   }
 
   /**
@@ -333,7 +376,7 @@ export class PolicyNetwork {
    */
   logitsAndValues(obs: Float32Array, rows: number, rowSize = this.spec.obsSize): { logits: Float32Array; values: Float32Array } {
     const [logits, values] = tf.tidy(() => {
-      const x = this.hidden(this.input(obs, rows, rowSize));
+      const x = this.hidden(this.rowsOf(obs, rows, rowSize));
       return [this.policyHead(x), this.valueHead(x, rows)];
     });
     return { logits: readAndDispose(logits), values: readAndDispose(values) };
@@ -341,21 +384,22 @@ export class PolicyNetwork {
 
   /** Value estimates of `rows` observation rows: `[rows]`. */
   values(obs: Float32Array, rows: number, rowSize = this.spec.obsSize): Float32Array {
-    return readAndDispose(tf.tidy(() => this.valueHead(this.hidden(this.input(obs, rows, rowSize)), rows)));
+    return readAndDispose(tf.tidy(() => this.valueHead(this.hidden(this.rowsOf(obs, rows, rowSize)), rows)));
   }
 
   /**
    * Per-row log-probability of the chosen options, entropy and value (call inside tf.tidy).
    * `maskBias` `[rows, maskWidth]` 0 = legal, ILLEGAL_LOGIT = illegal (`maskBias()`); `chosen`
    * `[rows, maskWidth]` one-hot of each used head's choice (unused heads all zero: left out of the
-   * sum); `usedColumns` `[rows, maskWidth]` 1 on the columns of used heads.
+   * sum); `usedColumns` `[rows, maskWidth]` 1 on the columns of used heads. `prepared`: `obs` holds
+   * rows made by `prepare`.
    *
    * The heads' log-softmax runs once per run of equal-sized heads on a reshaped view: a slice per
    * head and a concat (and their gradients, a pad and a split) are JS copies on the wasm backend
    * and cost more than the maths. Same numbers as head by head.
    */
-  terms(obs: tf.Tensor2D, maskBias: tf.Tensor2D, chosen: tf.Tensor2D, usedColumns: tf.Tensor2D): PolicyTerms {
-    const { logits, value } = this.forward(obs);
+  terms(obs: tf.Tensor2D, maskBias: tf.Tensor2D, chosen: tf.Tensor2D, usedColumns: tf.Tensor2D, prepared = false): PolicyTerms {
+    const { logits, value } = this.forward(obs, prepared);
     const masked = tf.add(logits, maskBias) as tf.Tensor2D;
     const parts = this.headRuns.map(({ offset, count, size }) => {
       const width = count * size;

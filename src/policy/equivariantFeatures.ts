@@ -20,13 +20,13 @@ import { tf } from './tf.js';
  * (`canonicalBlockOrder`, `senderWeights` moved along); `ownBeside`: each block row also carries its
  * row's own part after it (`[rows·(n−1), P + O]`), what the encoder's first layer reads.
  */
-function select(map: FeatureMap, obs: Float32Array, rows: number, inputMean: Float32Array | undefined, ownBeside: boolean, senderWeights: Float32Array | undefined): { own: tf.Tensor2D; blocks: tf.Tensor2D } {
+function selectArrays(map: FeatureMap, obs: Float32Array, rows: number, inputMean: Float32Array | undefined, ownBeside: boolean, senderWeights: Float32Array | undefined): { own: Float32Array; blocks: Float32Array } {
   const O = map.ownWidth, P = map.blockWidth, others = map.n - 1;
   const stride = ownBeside ? P + O : P;
   const { own, blocks } = readFeatures(map, obs, rows, inputMean, stride);
   canonicalBlockOrder(blocks, rows, others, stride, P, senderWeights);
   if (ownBeside) for (let r = 0; r < rows; r++) for (let p = 0; p < others; p++) blocks.set(own.subarray(r * O, (r + 1) * O), (r * others + p) * stride + P);
-  return { own: tf.tensor2d(own, [rows, O]), blocks: tf.tensor2d(blocks, [rows * others, stride]) };
+  return { own, blocks };
 }
 
 /**
@@ -86,13 +86,57 @@ export function canonicalBlockOrder(blocks: Float32Array, rows: number, others: 
  * `skip` (spec.skip) with encoder layers: the raw blocks' pools come first, `[rows, O + 2P + 2E]`
  * (`O + 3P + 3E` with the sender's block).
  */
-export function pooledFeatures(map: FeatureMap, obs: tf.Tensor2D, encoder: readonly tf.Variable[], inputMean: Float32Array | undefined, skip = false): tf.Tensor2D {
-  const { n } = map;
-  const rows = obs.shape[0];
-  const rowData = obs.dataSync() as Float32Array;
+export function pooledFeatures(map: FeatureMap, obs: tf.Tensor2D | Float32Array, encoder: readonly tf.Variable[], inputMean: Float32Array | undefined, skip = false, rows = (obs as tf.Tensor2D).shape[0]): tf.Tensor2D {
+  const rowData = obs instanceof Float32Array ? obs : (obs.dataSync() as Float32Array);
   const senderFlags = map.senderSource ? senderWeights(map, rowData, rows) : undefined;
-  const { own, blocks } = select(map, rowData, rows, inputMean, encoder.length > 0, senderFlags);
-  const weights = senderFlags ? tf.tensor3d(senderFlags, [rows, n - 1, 1]) : undefined;
+  const { own, blocks } = selectArrays(map, rowData, rows, inputMean, encoder.length > 0, senderFlags);
+  const stride = blocks.length / (rows * (map.n - 1));
+  return pool(map, tf.tensor2d(own, [rows, map.ownWidth]), tf.tensor2d(blocks, [rows * (map.n - 1), stride]), senderFlags && tf.tensor3d(senderFlags, [rows, map.n - 1, 1]), encoder, skip);
+}
+
+/**
+ * Numbers per row of `preparedRows`: the own part, the n − 1 blocks (with the own part beside each
+ * where the network has an encoder), and, in broadcast, the n − 1 sender flags.
+ */
+export function preparedWidth(map: FeatureMap, encoded: boolean): number {
+  const stride = encoded ? map.blockWidth + map.ownWidth : map.blockWidth;
+  return map.ownWidth + (map.n - 1) * stride + (map.senderSource ? map.n - 1 : 0);
+}
+
+/**
+ * `[rows, preparedWidth]`: what `pooledFeatures` splits out of each observation row in JS, one row
+ * per observation row, so that an update reading the same rows many times (PPO's minibatch passes)
+ * splits them once and gathers rows of this instead (`pooledFeaturesOfPrepared`: the same numbers).
+ */
+export function preparedRows(map: FeatureMap, obs: Float32Array, rows: number, inputMean: Float32Array | undefined, encoded: boolean): Float32Array {
+  const others = map.n - 1, O = map.ownWidth;
+  const senderFlags = map.senderSource ? senderWeights(map, obs, rows) : undefined;
+  const { own, blocks } = selectArrays(map, obs, rows, inputMean, encoded, senderFlags);
+  const width = preparedWidth(map, encoded);
+  const blockRow = blocks.length / rows;
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) {
+    const at = r * width;
+    out.set(own.subarray(r * O, (r + 1) * O), at);
+    out.set(blocks.subarray(r * blockRow, (r + 1) * blockRow), at + O);
+    if (senderFlags) out.set(senderFlags.subarray(r * others, (r + 1) * others), at + O + blockRow);
+  }
+  return out;
+}
+
+/** `pooledFeatures` of rows made by `preparedRows` (`[rows, preparedWidth]`): the same numbers. */
+export function pooledFeaturesOfPrepared(map: FeatureMap, prepared: tf.Tensor2D, encoder: readonly tf.Variable[], skip = false): tf.Tensor2D {
+  const others = map.n - 1, O = map.ownWidth;
+  const stride = encoder.length > 0 ? map.blockWidth + O : map.blockWidth;
+  const own = tf.slice(prepared, [0, 0], [-1, O]);
+  const blocks = tf.reshape(tf.slice(prepared, [0, O], [-1, others * stride]), [-1, stride]) as tf.Tensor2D;
+  const weights = map.senderSource ? (tf.reshape(tf.slice(prepared, [0, O + others * stride], [-1, others]), [-1, others, 1]) as tf.Tensor3D) : undefined;
+  return pool(map, own, blocks, weights, encoder, skip);
+}
+
+/** The encoder on every block, then the pools (see `pooledFeatures`). */
+function pool(map: FeatureMap, own: tf.Tensor2D, blocks: tf.Tensor2D, weights: tf.Tensor3D | undefined, encoder: readonly tf.Variable[], skip: boolean): tf.Tensor2D {
+  const { n } = map;
   const pools = (x: tf.Tensor2D): tf.Tensor2D[] => {
     const pooled = tf.reshape(x, [-1, n - 1, x.shape[1]]) as tf.Tensor3D;
     const parts = [tf.mean(pooled, 1) as tf.Tensor2D, tf.max(pooled, 1) as tf.Tensor2D];

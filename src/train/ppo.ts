@@ -74,7 +74,9 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   // ---- old log-probabilities and values of every recorded decision: the acting policy's, recorded
   // while acting (CleanRL's habit; the rollout's forward pass already computed them). A storage
   // filled without them gets one forward pass here, before any update.
-  const arrays = slotArrays(storage, slots);
+  // The observations as the network's first layer reads them, split once: each row is read by every pass.
+  const recorded = slotArrays(storage, slots);
+  const arrays = { ...recorded, obs: network.prepare(recorded.obs, count, storage.obsSize), obsSize: network.preparedWidth(storage.obsSize) };
   const oldLogProb = new Float32Array(count);
   const values = new Float32Array(count);
   if (storage.logProbsRecorded) for (let k = 0; k < count; k++) oldLogProb[k] = storage.behaviourLogProb[slots[k]!]!;
@@ -82,7 +84,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   if (!storage.logProbsRecorded || !storage.valuesRecorded)
     tf.tidy(() => {
       const batch = tensorsOf(arrays);
-      const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns);
+      const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns, true);
       if (!storage.valuesRecorded) values.set(terms.value.dataSync());
       if (!storage.logProbsRecorded) oldLogProb.set(terms.logProb.dataSync());
     });
@@ -119,7 +121,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   const random = shuffleRandom(shuffleSeed);
   const order = Int32Array.from({ length: count }, (_, k) => k);
   const size = Math.max(1, Math.ceil(count / o.minibatches));
-  const minibatch = emptySlotArrays(size, storage.obsSize, storage.maskWidth);
+  const minibatch = emptySlotArrays(size, arrays.obsSize, storage.maskWidth);
   const minibatchOldLogProb = new Float32Array(size);
   const minibatchAdvantage = new Float32Array(size);
   const minibatchTarget = new Float32Array(size);
@@ -150,7 +152,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
         const raw = tf.tensor1d(minibatchAdvantage.subarray(0, rows));
         const target = tf.tensor1d(minibatchTarget.subarray(0, rows));
         return network.step(() => {
-          const terms = network.terms(picked.obs, picked.maskBias, picked.chosen, picked.usedColumns);
+          const terms = network.terms(picked.obs, picked.maskBias, picked.chosen, picked.usedColumns, true);
           const { mean, variance } = tf.moments(raw);
           const advantage = tf.div(tf.sub(raw, mean), tf.add(tf.sqrt(variance), 1e-8));
           const policyLoss = clippedPolicyLoss(terms.logProb, oldLogProbT, advantage, o.clip);
