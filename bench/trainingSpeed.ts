@@ -31,7 +31,7 @@ const CASES: readonly string[] = [
   '--scenario phase-king-n5-f1 --adversary equivocate --epochs 15 --batch 1024',
   // The paper's slush-3v2 network and PPO (64-64 over the 149-number sample record, 1024 episodes an epoch).
   '--recipe slush-3v2 --epochs 15',
-  // `cgym discover`'s learner on slush-3v2 (PPO, the linear equivariant network over 10 frames of the
+  // `cgym discover`'s learner on slush-3v2 (PPO, the linear equivariant network over one frame of the
   // sample summary, 256 episodes an epoch, no verification): its config as discover writes it.
   '--config {bench}/discover-slush-3v2.json --epochs 15',
 ];

@@ -8,7 +8,8 @@
  * - the history window is the whole episode (every round's frame), at most `maxRounds`;
  * - where agents sample one another (the Slush settings), each other agent's block reads the
  *   summary of what it answered (its input if the first sample heard it, kept, latest, moved)
- *   rather than only the counts of each sample's answers;
+ *   rather than only the counts of each sample's answers, in one frame (the summary already holds
+ *   the whole record's digest);
  * - the evidence gain applies where the network has evidence bits (relays observed over two frames);
  * - where the rewards make missing the majority of the inputs the worst outcome (the Slush
  *   settings), the greedy evaluation judges majority-correct episodes, else won ones.
@@ -121,7 +122,10 @@ export function discoveryTrainConfig(scenario: Scenario, run: DiscoveryRun): Tra
     // stayed at 89.2–89.9% majority-correct on slush-3v2 (the counts cap every rule at 94%), with the
     // summary 92.5% (seed 0, both at PPO's default rate); with the whole sample record in every frame
     // the network falls to the constant commit (EXPERIMENTS §12, config L).
-    observation: { ...observation, history: scenario.maxRounds, ...(usesSamples(scenario) && { sampleView: 'summary' as const }) },
+    // The summary is the sample record's digest, so one frame holds it (with the round): over
+    // maxRounds frames the network read the same summary ten times, and a slush-3v2 run took ~8× as
+    // long for the same rates (EXPERIMENTS §12, config L).
+    observation: { ...observation, ...(usesSamples(scenario) ? { history: 1, sampleView: 'summary' as const } : { history: scenario.maxRounds }) },
     evalMetric: majorityIsWorst(scenario) ? 'majorityCorrectRate' : 'winRate',
     honestNetwork: { kind, encoder: [...encoder], ...(hasEvidence(scenario) && { evidenceGain }) },
     honestHidden: [...DISCOVERY_CONFIG.honestHidden],
