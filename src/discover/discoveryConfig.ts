@@ -28,8 +28,8 @@ export const DISCOVERY_CONFIG = {
   schedule: 'league',
   /**
    * PPO, at half its default learning rate: every solvable row proven on 3/3 seeds, in fewer epochs
-   * than REINFORCE on 14 of 15 seeds, and slush-3v2 past Slush's level (89–92% majority-correct
-   * against REINFORCE's 83–85%); at PPO's default 0.005, 2 of 3 `pki` seeds stayed on the convention
+   * than REINFORCE on 14 of 15 seeds, and slush-3v2 past Slush's level (90.7–93.1% majority-correct
+   * against REINFORCE's 82.5–84.6%); at PPO's default 0.005, 2 of 3 `pki` seeds stayed on the convention
    * at 12.5% (EXPERIMENTS §12, config L).
    */
   algo: 'ppo',
