@@ -118,13 +118,11 @@ export function discoveryTrainConfig(scenario: Scenario, run: DiscoveryRun): Tra
     epochs: run.epochs ?? DISCOVERY_CONFIG.epochs,
     schedule: scenario.f > 0 ? schedule : 'honest',
     messageBias: hasMessageHead(scenario) ? messageBias : 0,
-    // Sampling settings read the summary of each other agent's answers: with §7's counts alone PPO
-    // stayed at 89.2–89.9% majority-correct on slush-3v2 (the counts cap every rule at 94%), with the
-    // summary 92.5% (seed 0, both at PPO's default rate); with the whole sample record in every frame
-    // the network falls to the constant commit (EXPERIMENTS §12, config L).
-    // The summary is the sample record's digest, so one frame holds it (with the round): over
-    // maxRounds frames the network read the same summary ten times, and a slush-3v2 run took ~8× as
-    // long for the same rates (EXPERIMENTS §12, config L).
+    // Sampling settings read the summary of each other agent's answers, in one frame (it is the sample
+    // record's digest; the round is beside it). On slush-3v2 (EXPERIMENTS §12, config L): with §7's
+    // counts alone PPO stayed at 89.2–89.9% majority-correct (counts cap every rule at 94%); the whole
+    // record in every frame fell to the constant commit; the summary in each of 10 frames reached the
+    // same rates as one frame, ~8× slower.
     observation: { ...observation, ...(usesSamples(scenario) ? { history: 1, sampleView: 'summary' as const } : { history: scenario.maxRounds }) },
     evalMetric: majorityIsWorst(scenario) ? 'majorityCorrectRate' : 'winRate',
     honestNetwork: { kind, encoder: [...encoder], ...(hasEvidence(scenario) && { evidenceGain }) },

@@ -299,7 +299,7 @@ export class PolicyNetwork {
     const first = this.firstLayer;
     let x: tf.Tensor2D;
     if (!this.spec.equivariant) {
-      const obs = 'data' in input ? this.input(input.data, input.rows, input.rowSize) : 'obs' in input ? input.obs : input.prepared;
+      const obs = 'data' in input ? tf.tensor2d(input.data.subarray(0, input.rows * input.rowSize), [input.rows, input.rowSize]) : 'obs' in input ? input.obs : input.prepared;
       x = this.inputMean ? tf.sub(obs, this.inputMean) : obs;
     } else if ('prepared' in input) {
       const map = this.preparedMaps.get(input.prepared.shape[1]);
@@ -349,17 +349,12 @@ export class PolicyNetwork {
     return map;
   }
 
-  /** `rows` rows of `rowSize` numbers as `hidden` reads them (refused where the network cannot read that size). */
+  /** `rows` rows of `rowSize` numbers as `hidden` reads them (an equivariant network reads rows observed at any n; any other, its own size). */
   private rowsOf(data: Float32Array, rows: number, rowSize: number): { data: Float32Array; rows: number; rowSize: number } {
     if (rowSize !== this.spec.obsSize && !this.spec.equivariant) throw new RangeError(`policy: the network reads rows of ${this.spec.obsSize} numbers (got ${rowSize})`);
     return { data, rows, rowSize };
   }
 
-  /** `rows` rows of `rowSize` numbers (an equivariant network reads rows observed at any n; any other, its own size). */
-  private input(obs: Float32Array, rows: number, rowSize: number): tf.Tensor2D {
-    if (rowSize !== this.spec.obsSize && !this.spec.equivariant) throw new RangeError(`policy: the network reads rows of ${this.spec.obsSize} numbers (got ${rowSize})`);
-    return tf.tensor2d(obs.subarray(0, rows * rowSize), [rows, rowSize]);
-  }
 
   /**
    * Logits of `rows` observation rows, read back to JS: `[rows, maskWidth]`. `rowSize`: numbers per

@@ -84,13 +84,14 @@ export function canonicalBlockOrder(blocks: Float32Array, rows: number, others: 
  * after them (zeros where the agent is the sender itself). `encoder` holds [W0, b0, W1, b1, …]
  * (W0 `[P + O, e0]` reads a block with the own part beside it); with no encoder layers the blocks are pooled as they are (E = P).
  * `skip` (spec.skip) with encoder layers: the raw blocks' pools come first, `[rows, O + 2P + 2E]`
- * (`O + 3P + 3E` with the sender's block).
+ * (`O + 3P + 3E` with the sender's block). `obs`: a tensor of observation rows, or the rows as JS
+ * numbers, then with their count `rows`.
  */
 export function pooledFeatures(map: FeatureMap, obs: tf.Tensor2D | Float32Array, encoder: readonly tf.Variable[], inputMean: Float32Array | undefined, skip = false, rows = (obs as tf.Tensor2D).shape[0]): tf.Tensor2D {
   const rowData = obs instanceof Float32Array ? obs : (obs.dataSync() as Float32Array);
   const senderFlags = map.senderSource ? senderWeights(map, rowData, rows) : undefined;
   const { own, blocks } = selectArrays(map, rowData, rows, inputMean, encoder.length > 0, senderFlags);
-  const stride = blocks.length / (rows * (map.n - 1));
+  const stride = encoder.length > 0 ? map.blockWidth + map.ownWidth : map.blockWidth;
   return pool(map, tf.tensor2d(own, [rows, map.ownWidth]), tf.tensor2d(blocks, [rows * (map.n - 1), stride]), senderFlags && tf.tensor3d(senderFlags, [rows, map.n - 1, 1]), encoder, skip);
 }
 
