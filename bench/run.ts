@@ -27,6 +27,7 @@ import { judgeBatch, Outcomes } from '../src/game/judge.js';
 import { loadScenario } from '../src/game/loadScenario.js';
 import { Observer, type MessageView, type SampleView } from '../src/game/observation.js';
 import type { Scenario } from '../src/game/scenario.js';
+import { equivariantTemplate, featureMap, readFeatures } from '../src/policy/equivariant.js';
 import { SymmetricOthers } from '../src/policy/othersOrder.js';
 import { majorityProtocol } from '../src/protocols/majority.js';
 import { ADVERSARIES, PROTOCOLS } from '../src/protocols/registry.js';
@@ -48,8 +49,12 @@ interface ThroughputCase {
   headline?: boolean;
 }
 interface RowsCase {
-  /** `symmetric`: SymmetricOthers.canonicalise on every observation row (written once). */
-  kind: 'observe' | 'actions' | 'symmetric';
+  /**
+   * `symmetric`: SymmetricOthers.canonicalise on every observation row (written once); `split`: the
+   * equivariant network's split of every row into own part and blocks (readFeatures, an input mean
+   * subtracted), on discover's view of the rows.
+   */
+  kind: 'observe' | 'actions' | 'symmetric' | 'split';
   id: string;
   preset: string;
   history?: number;
@@ -78,6 +83,9 @@ const CASES: BenchCase[] = [
   { kind: 'observe', id: 'observe/slush H=3 r6', preset: 'slush-n10', history: 3, rounds: 5 },
   { kind: 'symmetric', id: 'symmetric-others/slush record', preset: 'slush-3v2', sampleView: 'record' },
   { kind: 'symmetric', id: 'symmetric-others/pki accepted', preset: 'pki', messageView: 'accepted' },
+  { kind: 'split', id: 'split/relay H=3 r3', preset: 'ba-n4-f1', history: 3, rounds: 2 },
+  { kind: 'split', id: 'split/pki H=3 r3', preset: 'pki', history: 3, rounds: 2 },
+  { kind: 'split', id: 'split/slush summary r3', preset: 'slush-3v2', sampleView: 'summary', rounds: 2 },
   { kind: 'actions', id: 'mask+decode/paper', preset: 'honest-consensus' },
   { kind: 'actions', id: 'mask+decode/relay', preset: 'ba-n4-f1' },
 ];
@@ -297,6 +305,13 @@ function measureRows(spec: RowsCase, batchSize: number, seconds: number): Measur
       out.set(observed); // canonicalise rows as observed, not rows already in canonical order
       for (let row = 0; row < rows; row++) symmetric.canonicalise(out, row);
     };
+  } else if (spec.kind === 'split') {
+    const observer = new Observer(scenario, views);
+    const out = new Float32Array(rows * observer.size);
+    observer.observe(game, out);
+    const map = featureMap(equivariantTemplate(observer, []), scenario.n);
+    const mean = new Float32Array(map.ownWidth + map.blockWidth).fill(0.25);
+    work = () => void readFeatures(map, out, rows, mean);
   } else {
     work = () => {
       space.legalMask(game, mask);

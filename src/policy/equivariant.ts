@@ -302,25 +302,39 @@ export function readFeatures(map: FeatureMap, obs: Float32Array, rows: number, m
   const evidence = map.evidence;
   // Without evidence the mean is subtracted as each number is read (the sums' order of networks saved before it).
   const meanAtRead = evidence ? undefined : mean;
+  // Where each weighted term lands in a row's blocks; the branches on the mean are taken once per
+  // block, not per number (BENCHMARKS.md, "The split, once per block").
+  const rowBlocks = others * stride;
+  const destination = new Int32Array(feature.length);
+  for (let t = 0; t < feature.length; t++) {
+    const p = (feature[t]! / P) | 0;
+    destination[t] = p * stride + feature[t]! - p * P;
+  }
   for (let r = 0; r < rows; r++) {
     const base = r * rowSize;
-    for (let k = 0; k < O; k++) own[r * O + k] = obs[base + ownSource[k]!]! - (mean ? mean[k]! : 0);
+    const ownAt = r * O;
+    if (mean) for (let k = 0; k < O; k++) own[ownAt + k] = obs[base + ownSource[k]!]! - mean[k]!;
+    else for (let k = 0; k < O; k++) own[ownAt + k] = obs[base + ownSource[k]!]!;
+    const rowAt = r * rowBlocks;
     for (let p = 0; p < others; p++) {
-      const at = (r * others + p) * stride;
-      for (let k = 0; k < P; k++) {
-        const from = blockSource[p * P + k]!;
-        blocks[at + k] = (from >= 0 ? obs[base + from]! : 0) - (meanAtRead ? meanAtRead[O + k]! : 0);
-      }
+      const at = rowAt + p * stride;
+      const sources = p * P;
+      if (meanAtRead)
+        for (let k = 0; k < P; k++) {
+          const from = blockSource[sources + k]!;
+          blocks[at + k] = (from >= 0 ? obs[base + from]! : 0) - meanAtRead[O + k]!;
+        }
+      else
+        for (let k = 0; k < P; k++) {
+          const from = blockSource[sources + k]!;
+          if (from >= 0) blocks[at + k] = obs[base + from]!;
+        }
     }
-    for (let t = 0; t < feature.length; t++) {
-      const f = feature[t]!;
-      const p = (f / P) | 0;
-      blocks[(r * others + p) * stride + f - p * P]! += weight[t]! * obs[base + source[t]!]!;
-    }
+    for (let t = 0; t < feature.length; t++) blocks[rowAt + destination[t]!]! += weight[t]! * obs[base + source[t]!]!;
     // The evidence bits are read from the raw block, before the mean is subtracted.
-    if (evidence) for (let p = 0; p < others; p++) writeEvidence(evidence, blocks, (r * others + p) * stride);
+    if (evidence) for (let p = 0; p < others; p++) writeEvidence(evidence, blocks, rowAt + p * stride);
     if (evidence && mean) for (let p = 0; p < others; p++) {
-      const at = (r * others + p) * stride;
+      const at = rowAt + p * stride;
       for (let k = 0; k < P; k++) blocks[at + k]! -= mean[O + k]!;
     }
   }
