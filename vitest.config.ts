@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         // A worker keeps the modules its earlier files imported (TensorFlow.js among them) instead of
         // importing them again for every file: measured on 2 cores, 2026-12-05, 319 s isolated and
-        // 274 s not (import time 42 s → 12 s).
+        // 285–295 s not (import time 42 s → 12–15 s).
         test: { name: 'shared-modules', include: ['test/**/*.test.ts'], exclude: MOCKING, isolate: false },
       },
       { extends: true, test: { name: 'isolated', include: MOCKING, isolate: true } },
