@@ -609,7 +609,16 @@ function checkViewIndependence(protocol: ConformanceProtocol, scenario: Scenario
   // Which cells of the second copy agent i can see, one flag per cell (a Set per field cost most of this check's time on the larger presets).
   const visible = new Map<string, Uint8Array>(arrays.map(([name, array]) => [name, new Uint8Array(array.length)]));
   const mark = { cell(field: number, index: number) { visible.get(FIELD_NAMES[field]!)![index] = 1; } };
+  // Per perturbed field, made once: the second copy's cells, its visibility flags, and as many cells
+  // of one Float64Array. The draws go into the Float64Array and are copied back whole: a store into
+  // six kinds of typed array in one loop is megamorphic, and was most of this check's time.
   const scratch = new Float64Array(Math.max(...arrays.map(([, array]) => array.length / 2)));
+  const perturbed = arrays
+    .filter(([name]) => EPISODE_FIELDS[name as EpisodeFieldName] !== 'episode')
+    .map(([name, array]) => {
+      const stride = array.length / 2;
+      return { name: name as EpisodeFieldName, second: array.subarray(stride), seen: visible.get(name)!.subarray(stride), cells: scratch.subarray(0, stride) };
+    });
   let failed = false;
   const onRound = (game: GameBatch) => {
     if (failed) return;
@@ -622,17 +631,11 @@ function checkViewIndependence(protocol: ConformanceProtocol, scenario: Scenario
         pair.round = game.round;
         for (const seen of visible.values()) seen.fill(0);
         visitView(pair, 1, i, mark, true);
-        for (const [name, array] of arrays) {
-          if (EPISODE_FIELDS[name as EpisodeFieldName] === 'episode') continue;
-          const stride = array.length / 2;
-          const seen = visible.get(name)!;
-          const { bound, offset } = plausibleRange(name as EpisodeFieldName, pair);
-          // Perturbed in one Float64Array and copied back whole: a store into six kinds of typed
-          // array in one loop is megamorphic, and was most of this check's time.
-          const cells = scratch.subarray(0, stride);
-          cells.set(array.subarray(stride));
-          for (let x = 0; x < stride; x++) if (seen[stride + x] === 0) cells[x] = (bound === 0 ? 0 : draw(bound)) + offset;
-          array.set(cells, stride);
+        for (const { name, second, seen, cells } of perturbed) {
+          const { bound, offset } = plausibleRange(name, pair);
+          cells.set(second);
+          for (let x = 0; x < cells.length; x++) if (seen[x] === 0) cells[x] = (bound === 0 ? 0 : draw(bound)) + offset;
+          second.set(cells);
         }
         out.clear();
         try {
