@@ -13,6 +13,7 @@
 import type { SampleView } from '../game/observation.js';
 import { adamUpdate, clipGlobalNorm } from './adam.js';
 import { dense } from './dense.js';
+import { expandRows } from './expandRows.js';
 import { agentsForRowSize, blockWidth, evidenceWidth, featureMap, ownWidth, pooledWidth, poolsPerFeature, readFeatures, type EquivariantSpec, type FeatureMap } from './equivariant.js';
 import { pooledFeatures, pooledFeaturesOfPrepared, preparedRows, preparedWidth } from './equivariantFeatures.js';
 import { tf } from './tf.js';
@@ -387,14 +388,18 @@ export class PolicyNetwork {
    * `maskBias` `[rows, maskWidth]` 0 = legal, ILLEGAL_LOGIT = illegal (`maskBias()`); `chosen`
    * `[rows, maskWidth]` one-hot of each used head's choice (unused heads all zero: left out of the
    * sum); `usedColumns` `[rows, maskWidth]` 1 on the columns of used heads. `prepared`: `obs` holds
-   * rows made by `prepare`.
+   * rows made by `prepare`. `expand` `[rows]`: `obs` holds only distinct rows and row r of the
+   * terms reads row `expand[r]` of it (policy/expandRows.ts: the same sums, fewer rows through the
+   * network).
    *
    * The heads' log-softmax runs once per run of equal-sized heads on a reshaped view: a slice per
    * head and a concat (and their gradients, a pad and a split) are JS copies on the wasm backend
    * and cost more than the maths. Same numbers as head by head.
    */
-  terms(obs: tf.Tensor2D, maskBias: tf.Tensor2D, chosen: tf.Tensor2D, usedColumns: tf.Tensor2D, prepared = false): PolicyTerms {
-    const { logits, value } = this.forward(obs, prepared);
+  terms(obs: tf.Tensor2D, maskBias: tf.Tensor2D, chosen: tf.Tensor2D, usedColumns: tf.Tensor2D, prepared = false, expand?: tf.Tensor1D): PolicyTerms {
+    const distinct = this.forward(obs, prepared);
+    const logits = expand ? expandRows(distinct.logits, expand) : distinct.logits;
+    const value = expand ? expandRows(distinct.value, expand) : distinct.value;
     const masked = tf.add(logits, maskBias) as tf.Tensor2D;
     const parts = this.headRuns.map(({ offset, count, size }) => {
       const width = count * size;

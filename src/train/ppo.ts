@@ -9,6 +9,7 @@
  */
 import { readAndDispose, type PolicyNetwork } from '../policy/PolicyNetwork.js';
 import { tf } from '../policy/tf.js';
+import { distinctRowIds, MinibatchRows } from '../policy/distinctRows.js';
 import { gaeAdvantages } from './gae.js';
 import type { SideStorage } from './rollout.js';
 import { emptySlotArrays, gatherSlotRows, slotArrays, tensorsOf, type UpdateStats } from './storageTensors.js';
@@ -121,7 +122,10 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   const random = shuffleRandom(shuffleSeed);
   const order = Int32Array.from({ length: count }, (_, k) => k);
   const size = Math.max(1, Math.ceil(count / o.minibatches));
-  const minibatch = emptySlotArrays(size, arrays.obsSize, storage.maskWidth);
+  // Each minibatch runs the network once per distinct observation (policy/distinctRows.ts).
+  const { ids, distinct } = distinctRowIds(arrays.obs, count, arrays.obsSize);
+  const distinctRows = new MinibatchRows(ids, distinct, size, arrays.obsSize);
+  const minibatch = emptySlotArrays(size, 0, storage.maskWidth);
   const minibatchOldLogProb = new Float32Array(size);
   const minibatchAdvantage = new Float32Array(size);
   const minibatchTarget = new Float32Array(size);
@@ -137,7 +141,9 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
       const t = order[k]!; order[k] = order[j]!; order[j] = t;
     }
     for (let start = 0; start < count; start += size) {
-      const rows = gatherSlotRows(arrays, order, start, Math.min(count, start + size), minibatch);
+      const end = Math.min(count, start + size);
+      const rows = gatherSlotRows(arrays, order, start, end, minibatch, false);
+      const distinctCount = distinctRows.gather(arrays.obs, order, start, end);
       for (let r = 0; r < rows; r++) {
         const k = order[start + r]!;
         minibatchOldLogProb[r] = oldLogProb[k]!;
@@ -148,11 +154,13 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
       let valueLossT: tf.Scalar | undefined;
       loss = tf.tidy(() => {
         const picked = tensorsOf(minibatch, rows);
+        const observations = tf.tensor2d(distinctRows.data.subarray(0, distinctCount * arrays.obsSize), [distinctCount, arrays.obsSize]);
+        const expand = tf.tensor1d(distinctRows.index.subarray(0, rows), 'int32');
         const oldLogProbT = tf.tensor1d(minibatchOldLogProb.subarray(0, rows));
         const raw = tf.tensor1d(minibatchAdvantage.subarray(0, rows));
         const target = tf.tensor1d(minibatchTarget.subarray(0, rows));
         return network.step(() => {
-          const terms = network.terms(picked.obs, picked.maskBias, picked.chosen, picked.usedColumns, true);
+          const terms = network.terms(observations, picked.maskBias, picked.chosen, picked.usedColumns, true, expand);
           const { mean, variance } = tf.moments(raw);
           const advantage = tf.div(tf.sub(raw, mean), tf.add(tf.sqrt(variance), 1e-8));
           const policyLoss = clippedPolicyLoss(terms.logProb, oldLogProbT, advantage, o.clip);
