@@ -17,6 +17,7 @@ import { pickWeighted } from '../game/rng.js';
 import type { Scenario } from '../game/scenario.js';
 import { broadcastSenderApart, type HonestProtocol } from '../game/strategy.js';
 import { chooseHeads } from './chooseHeads.js';
+import { RowNumbering } from './distinctRows.js';
 import { agentsForRowSize } from './equivariant.js';
 import type { PolicyNetwork, PolicyNetworkSpec } from './PolicyNetwork.js';
 import { SymmetricOthers } from './othersOrder.js';
@@ -67,6 +68,8 @@ export class NeuralProtocol implements HonestProtocol {
   /** The canonical order of the others, when the network reads one (spec.symmetricOthers). */
   private readonly symmetric: SymmetricOthers | undefined;
   private absoluteChoices = new Int32Array(0);
+  /** Which of the rows that act repeat another's observation (`forward` runs the network once per distinct row). */
+  private readonly numbering = new RowNumbering();
   /** The rows of the last `act` that need an action, and their observations packed (`forward`). */
   private activeRows = new Int32Array(0);
   private activeObservations = new Float32Array(0);
@@ -121,14 +124,17 @@ export class NeuralProtocol implements HonestProtocol {
    * the time of the tests that verify a learned network by 13–23% (om1Evidence.test.ts 8.0 → 6.2 s,
    * discover's FLM test 8.4 → 7.3 s); in training it is within the noise. Each row's
    * numbers are the same as in a forward pass over every row — a row's logits depend on that row
-   * alone — so training is unchanged to the bit (test/policy/activeRows.test.ts).
+   * alone — so training is unchanged to the bit (test/policy/activeRows.test.ts). For the same
+   * reason the network runs once per distinct observation among those rows (policy/distinctRows.ts):
+   * in the early rounds of a batch most agents see what another sees.
    */
   private forward(game: GameBatch, rows: number): Float32Array {
     const { network, observer } = this;
     const size = observer.size;
     let active = 0;
     for (let row = 0; row < rows; row++) if (game.needsAction((row / game.n) | 0, row % game.n)) this.activeRows[active++] = row;
-    if (active === rows) {
+    const distinct = active === rows ? this.numbering.number(this.observations, rows, size) : -1;
+    if (distinct === rows) {
       if (this.recordValues) ({ logits: this.logits, values: this.values } = network.logitsAndValues(this.observations, rows, size));
       else this.logits = network.logits(this.observations, rows, size);
       return this.logits;
@@ -145,11 +151,21 @@ export class NeuralProtocol implements HonestProtocol {
       const row = this.activeRows[k]!;
       this.activeObservations.set(this.observations.subarray(row * size, (row + 1) * size), k * size);
     }
-    const compact = this.recordValues ? network.logitsAndValues(this.activeObservations, active, size) : { logits: network.logits(this.activeObservations, active, size), values: undefined };
+    // The distinct rows among the active ones, packed in place (ids count up in order of first appearance).
+    const count = active === rows ? distinct : this.numbering.number(this.activeObservations, active, size);
+    const ids = this.numbering.ids;
+    let packed = 0;
+    for (let k = 0; k < active && packed < count; k++)
+      if (ids[k] === packed) {
+        if (k !== packed) this.activeObservations.copyWithin(packed * size, k * size, (k + 1) * size);
+        packed++;
+      }
+    const compact = this.recordValues ? network.logitsAndValues(this.activeObservations, count, size) : { logits: network.logits(this.activeObservations, count, size), values: undefined };
     for (let k = 0; k < active; k++) {
       const row = this.activeRows[k]!;
-      this.logits.set(compact.logits.subarray(k * width, (k + 1) * width), row * width);
-      if (compact.values) this.values![row] = compact.values[k]!;
+      const id = ids[k]!;
+      this.logits.set(compact.logits.subarray(id * width, (id + 1) * width), row * width);
+      if (compact.values) this.values![row] = compact.values[id]!;
     }
     return this.logits;
   }
@@ -169,7 +185,8 @@ export class NeuralProtocol implements HonestProtocol {
     actionSpace.legalMask(game, this.mask);
     if (network.spec.commitAtHorizon && game.round === game.maxRounds) actionSpace.forbidWaiting(game, this.mask);
     const { frame, symmetric } = this;
-    if (symmetric) for (let row = 0; row < rows; row++) symmetric.canonicalise(this.observations, row);
+    // Only the rows that act: no other row's observation is read (forward runs the network on these rows alone).
+    if (symmetric) for (let row = 0; row < rows; row++) if (game.needsAction((row / game.n) | 0, row % game.n)) symmetric.canonicalise(this.observations, row);
     if (frame)
       for (let row = 0; row < rows; row++) {
         const input = game.input[row]!;

@@ -446,7 +446,13 @@ export class PolicyNetwork {
     if (!this.inputMean || rows === 0) return;
     const mean = this.spec.equivariant ? this.featureMean(obs, rows) : new Float32Array(this.spec.obsSize);
     const size = mean.length;
-    if (!this.spec.equivariant) for (let r = 0; r < rows; r++) for (let x = 0; x < size; x++) mean[x]! += obs[r * size + x]! / rows;
+    // Zeros skipped: most of a row is zeros (one-hot records), and adding 0 / rows leaves a sum as it was.
+    if (!this.spec.equivariant)
+      for (let r = 0; r < rows; r++)
+        for (let x = 0; x < size; x++) {
+          const value = obs[r * size + x]!;
+          if (value !== 0) mean[x]! += value / rows;
+        }
     const keep = this.inputMeanSeen ? 1 - rate : 0;
     const old = this.inputMean.dataSync();
     for (let x = 0; x < size; x++) mean[x] = keep * old[x]! + (1 - keep) * mean[x]!;

@@ -11,33 +11,51 @@
  * an update of which 45–50% distinct, 55–60% within a minibatch of a quarter of them.
  */
 
+/**
+ * Numbers the distinct rows of a batch, reusing its buffers from call to call (an acting agent
+ * numbers every round's rows).
+ */
+export class RowNumbering {
+  /** `[rows]` of the last `number` call: each row's id, counting up from 0 in order of first appearance. */
+  ids = new Int32Array(0);
+  private table = new Int32Array(0);
+
+  /** Numbers `rows` rows of `width` numbers of `data`; returns how many are distinct. */
+  number(data: Float32Array, rows: number, width: number): number {
+    const words = new Int32Array(data.buffer, data.byteOffset, rows * width);
+    let capacity = 1;
+    while (capacity < 2 * rows) capacity *= 2;
+    if (this.table.length < capacity) this.table = new Int32Array(capacity);
+    if (this.ids.length < rows) this.ids = new Int32Array(rows);
+    const { table, ids } = this;
+    table.fill(-1, 0, capacity); // slot → the first row that hashed there
+    let distinct = 0;
+    for (let r = 0; r < rows; r++) {
+      const at = r * width;
+      let slot = hashRow(words, at, width) & (capacity - 1);
+      for (;;) {
+        const other = table[slot]!;
+        if (other < 0) {
+          table[slot] = r;
+          ids[r] = distinct++;
+          break;
+        }
+        if (equalRows(words, other * width, at, width)) {
+          ids[r] = ids[other]!;
+          break;
+        }
+        slot = (slot + 1) & (capacity - 1);
+      }
+    }
+    return distinct;
+  }
+}
+
 /** Each row's id among the distinct rows of `rows` rows of `width` numbers: ids count up from 0 in order of first appearance. */
 export function distinctRowIds(data: Float32Array, rows: number, width: number): { ids: Int32Array; distinct: number } {
-  const words = new Int32Array(data.buffer, data.byteOffset, rows * width);
-  let capacity = 1;
-  while (capacity < 2 * rows) capacity *= 2;
-  const table = new Int32Array(capacity).fill(-1); // row index of the first row with this slot
-  const ids = new Int32Array(rows);
-  let distinct = 0;
-  for (let r = 0; r < rows; r++) {
-    const at = r * width;
-    const hash = hashRow(words, at, width);
-    let slot = hash & (capacity - 1);
-    for (;;) {
-      const other = table[slot]!;
-      if (other < 0) {
-        table[slot] = r;
-        ids[r] = distinct++;
-        break;
-      }
-      if (equalRows(words, other * width, at, width)) {
-        ids[r] = ids[other]!;
-        break;
-      }
-      slot = (slot + 1) & (capacity - 1);
-    }
-  }
-  return { ids, distinct };
+  const numbering = new RowNumbering();
+  const distinct = numbering.number(data, rows, width);
+  return { ids: numbering.ids, distinct };
 }
 
 /**
