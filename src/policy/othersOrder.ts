@@ -132,6 +132,10 @@ export class SymmetricOthers {
       }
       order[j + 1] = p;
     }
+    // Already in order (often: in the early rounds the others' blocks are alike): nothing to move.
+    let sorted = true;
+    for (let k = 0; k < others && sorted; k++) sorted = order[k] === k + 1;
+    if (sorted) return;
     for (let x = 0; x < size; x++) best[x] = rows[base + x]!;
     for (let s = 0; s < blockAt.length; s++) {
       const w = blockWidth[s]!;
