@@ -8,11 +8,11 @@
  * are already inside the judged return, GAME.md §8).
  */
 import { readAndDispose, type PolicyNetwork } from '../policy/PolicyNetwork.js';
-import { tf } from '../policy/tf.js';
 import { distinctRowIds, MinibatchRows } from '../policy/distinctRows.js';
+import { tf } from '../policy/tf.js';
 import { gaeAdvantages } from './gae.js';
 import type { SideStorage } from './rollout.js';
-import { emptySlotArrays, gatherSlotRows, slotArrays, tensorsOf, type UpdateStats } from './storageTensors.js';
+import { emptySlotArrays, gatherSlotRows, maskTensorsOf, slotArrays, tensorsOf, type UpdateStats } from './storageTensors.js';
 
 export interface PpoOptions {
   /** Adam learning rate. */
@@ -153,14 +153,14 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
       let entropyT: tf.Scalar | undefined;
       let valueLossT: tf.Scalar | undefined;
       loss = tf.tidy(() => {
-        const picked = tensorsOf(minibatch, rows);
+        const { maskBias, chosen, usedColumns } = maskTensorsOf(minibatch, rows);
         const observations = tf.tensor2d(distinctRows.data.subarray(0, distinctCount * arrays.obsSize), [distinctCount, arrays.obsSize]);
         const expand = tf.tensor1d(distinctRows.index.subarray(0, rows), 'int32');
         const oldLogProbT = tf.tensor1d(minibatchOldLogProb.subarray(0, rows));
         const raw = tf.tensor1d(minibatchAdvantage.subarray(0, rows));
         const target = tf.tensor1d(minibatchTarget.subarray(0, rows));
         return network.step(() => {
-          const terms = network.terms(observations, picked.maskBias, picked.chosen, picked.usedColumns, true, expand);
+          const terms = network.terms(observations, maskBias, chosen, usedColumns, true, expand);
           const { mean, variance } = tf.moments(raw);
           const advantage = tf.div(tf.sub(raw, mean), tf.add(tf.sqrt(variance), 1e-8));
           const policyLoss = clippedPolicyLoss(terms.logProb, oldLogProbT, advantage, o.clip);

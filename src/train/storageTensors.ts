@@ -99,9 +99,14 @@ export function gatherSlotRows(from: SlotArrays, order: Int32Array, start: numbe
 
 /** The first `rows` rows of `arrays` as tensors (the caller disposes them, or runs inside tf.tidy). */
 export function tensorsOf(arrays: SlotArrays, rows = arrays.rows): SlotTensors {
-  const { obsSize, maskWidth } = arrays;
+  const { obsSize } = arrays;
+  return { obs: tf.tensor2d(arrays.obs.subarray(0, rows * obsSize), [rows, obsSize]), ...maskTensorsOf(arrays, rows) };
+}
+
+/** The same without the observations (PPO's minibatches upload their distinct observations themselves). */
+export function maskTensorsOf(arrays: SlotArrays, rows = arrays.rows): Omit<SlotTensors, 'obs'> {
+  const { maskWidth } = arrays;
   return {
-    obs: tf.tensor2d(arrays.obs.subarray(0, rows * obsSize), [rows, obsSize]),
     maskBias: tf.tensor2d(arrays.maskBias.subarray(0, rows * maskWidth), [rows, maskWidth]),
     chosen: tf.tensor2d(arrays.chosen.subarray(0, rows * maskWidth), [rows, maskWidth]),
     usedColumns: tf.tensor2d(arrays.usedColumns.subarray(0, rows * maskWidth), [rows, maskWidth]),

@@ -50,7 +50,7 @@ describe('distinctRowIds', () => {
     expect(distinct).toBeLessThan(3000);
   });
 
-  it('tells apart rows whose hashes collide (one-hot rows: every row distinct)', () => {
+  it('keeps apart 64 one-hot rows, each differing from every other in two numbers: 64 distinct ids', () => {
     const width = 64;
     const data = new Float32Array(width * width);
     for (let r = 0; r < width; r++) data[r * width + r] = 1;
