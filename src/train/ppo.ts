@@ -142,7 +142,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
     }
     for (let start = 0; start < count; start += size) {
       const end = Math.min(count, start + size);
-      const rows = gatherSlotRows(arrays, order, start, end, minibatch, false);
+      const rows = gatherSlotRows(arrays, order, start, end, minibatch);
       const distinctCount = distinctRows.gather(arrays.obs, order, start, end);
       for (let r = 0; r < rows; r++) {
         const k = order[start + r]!;

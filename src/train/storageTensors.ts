@@ -86,11 +86,13 @@ export function emptySlotArrays(rows: number, obsSize: number, maskWidth: number
   };
 }
 
-/** Rows `order[start..end)` of `from` into rows 0.. of `to` (`observations: false`: all but the observations); returns the row count. */
-export function gatherSlotRows(from: SlotArrays, order: Int32Array, start: number, end: number, to: SlotArrays, observations = true): number {
+/**
+ * Rows `order[start..end)` of `from` into rows 0.. of `to`, all but the observations (a minibatch
+ * takes its distinct observations from policy/distinctRows.ts's `MinibatchRows`); returns the row count.
+ */
+export function gatherSlotRows(from: SlotArrays, order: Int32Array, start: number, end: number, to: SlotArrays): number {
   const count = end - start;
   const picked = order.subarray(start, end);
-  if (observations) gatherRows(from.obs, from.obsSize, picked, count, to.obs);
   gatherRows(from.maskBias, from.maskWidth, picked, count, to.maskBias);
   gatherRows(from.chosen, from.maskWidth, picked, count, to.chosen);
   gatherRows(from.usedColumns, from.maskWidth, picked, count, to.usedColumns);
