@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Temporary files of the tests (and of the processes they spawn) under one directory, removed at the end.
+    globalSetup: ['test/globalSetup.ts'],
     // Vitest's default leaves a core free (one test file at a time on 2 cores): measured on 2 cores,
     // 2026-12-04, the whole suite took 350 s that way and 194 s with a file per core.
     maxWorkers: availableParallelism(),
