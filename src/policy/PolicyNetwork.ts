@@ -82,6 +82,13 @@ export interface PolicyNetworkSpec {
    * values a faulty agent sets): a learner that finds the votes first (EXPERIMENTS §12, config K).
    */
   evidenceGain?: number;
+  /**
+   * Honest networks: an auxiliary head of this many logits (the scenario's values) on the last
+   * hidden layer, trained to predict the honest inputs' plurality value in the network's value
+   * frame (PPO's `majorityCoef`; train/majorityTargets.ts). Nothing else reads it: it changes what
+   * the hidden layers learn to represent, not how the policy reads them. Absent: no such head.
+   */
+  majorityHead?: number;
 }
 
 export interface AdamOptions {
@@ -112,6 +119,8 @@ export interface PolicyTerms {
   entropy: tf.Tensor1D;
   /** Value estimate (zeros without a value head). */
   value: tf.Tensor1D;
+  /** The auxiliary majority head's logits `[rows, values]` (spec.majorityHead), if the network has one. */
+  majority?: tf.Tensor2D;
 }
 
 /**
@@ -190,7 +199,7 @@ export class PolicyNetwork {
   readonly spec: PolicyNetworkSpec;
   readonly maskWidth: number;
   private readonly headRuns: HeadRun[];
-  /** [(encoder: We0, be0, …), W0, b0, W1, b1, …, Wpolicy, bpolicy, (Wvalue, bvalue)]. */
+  /** [(encoder: We0, be0, …), W0, b0, W1, b1, …, Wpolicy, bpolicy, (Wvalue, bvalue), (Wmajority, bmajority)]. */
   readonly variables: tf.Variable[];
   /** Index of the first hidden layer's weights (after the equivariant encoder's). */
   private readonly firstLayer: number;
@@ -245,7 +254,7 @@ export class PolicyNetwork {
   }
 
   private shapes(): Array<{ shape: number[]; scale: number }> {
-    const { obsSize, hidden, value, equivariant } = this.spec;
+    const { obsSize, hidden, value, equivariant, majorityHead } = this.spec;
     const out: Array<{ shape: number[]; scale: number }> = [];
     let width = obsSize;
     if (equivariant) {
@@ -262,6 +271,8 @@ export class PolicyNetwork {
     }
     out.push({ shape: [width, this.maskWidth], scale: 0.01 }, { shape: [this.maskWidth], scale: 0 });
     if (value) out.push({ shape: [width, 1], scale: 1 }, { shape: [1], scale: 0 });
+    // Last, so that a network with the head starts with the same weights as one without it.
+    if (majorityHead) out.push({ shape: [width, majorityHead], scale: 1 }, { shape: [majorityHead], scale: 0 });
     return out;
   }
 
@@ -269,9 +280,10 @@ export class PolicyNetwork {
    * Logits `[rows, maskWidth]` and value `[rows]` (tensors; call inside tf.tidy) of observation rows,
    * or, with `prepared`, of rows made by `prepare` from them (the same numbers).
    */
-  forward(obs: tf.Tensor2D, prepared = false): { logits: tf.Tensor2D; value: tf.Tensor1D } {
+  forward(obs: tf.Tensor2D, prepared = false): { logits: tf.Tensor2D; value: tf.Tensor1D; majority?: tf.Tensor2D } {
     const x = this.hidden(prepared ? { prepared: obs } : { obs });
-    return { logits: this.policyHead(x), value: this.valueHead(x, obs.shape[0]) };
+    const majority = this.majorityHead(x);
+    return { logits: this.policyHead(x), value: this.valueHead(x, obs.shape[0]), ...(majority && { majority }) };
   }
 
   /**
@@ -337,6 +349,13 @@ export class PolicyNetwork {
     return tf.reshape(dense(x, this.variables[at + 2] as tf.Tensor2D, this.variables[at + 3] as tf.Tensor1D, this.headsReadConstants()), [-1]);
   }
 
+  /** The auxiliary majority head's logits (undefined without one: spec.majorityHead). */
+  private majorityHead(x: tf.Tensor2D): tf.Tensor2D | undefined {
+    if (!this.spec.majorityHead) return undefined;
+    const at = this.firstLayer + 2 * this.spec.hidden.length + (this.spec.value ? 4 : 2);
+    return dense(x, this.variables[at] as tf.Tensor2D, this.variables[at + 1] as tf.Tensor1D, this.headsReadConstants());
+  }
+
   /** The equivariant split of rows of `rowSize` numbers (made once per size: an n). */
   private featureMap(rowSize: number): FeatureMap {
     let map = this.featureMaps.get(rowSize);
@@ -400,6 +419,7 @@ export class PolicyNetwork {
     const distinct = this.forward(obs, prepared);
     const logits = expand ? expandRows(distinct.logits, expand) : distinct.logits;
     const value = expand ? expandRows(distinct.value, expand) : distinct.value;
+    const majority = distinct.majority && (expand ? expandRows(distinct.majority, expand) : distinct.majority);
     const masked = tf.add(logits, maskBias) as tf.Tensor2D;
     const parts = this.headRuns.map(({ offset, count, size }) => {
       const width = count * size;
@@ -410,7 +430,7 @@ export class PolicyNetwork {
     const logProb = tf.sum(tf.mul(logSoftmax, chosen), 1) as tf.Tensor1D;
     const plogp = tf.mul(tf.exp(logSoftmax), logSoftmax);
     const entropy = tf.neg(tf.sum(tf.mul(plogp, usedColumns), 1)) as tf.Tensor1D;
-    return { logProb, entropy, value };
+    return { logProb, entropy, value, ...(majority && { majority }) };
   }
 
   /**

@@ -70,6 +70,8 @@ export interface HonestNetworkOptions {
   logitScale?: number;
   /** Multiplies the pooled evidence bits of a linear equivariant network (PolicyNetworkSpec.evidenceGain; default 1). */
   evidenceGain?: number;
+  /** Honest networks: add the auxiliary majority head (PolicyNetworkSpec.majorityHead; one logit per value). */
+  majorityHead?: boolean;
 }
 
 export interface NetworkOptions extends HonestNetworkOptions {
@@ -138,7 +140,7 @@ export function honestNetwork(scenario: Scenario, options: NetworkOptions): Poli
     if (why) throw new RangeError(why);
   }
   const equivariant = options.kind === 'equivariant' ? equivariantTemplate(observer, options.encoder ?? DEFAULT_ENCODER) : undefined;
-  return new PolicyNetwork({ obsSize: observer.size, ...(equivariant && { equivariant }), heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }), ...(options.logitScale !== undefined && options.logitScale !== 1 && { logitScale: options.logitScale }), ...(options.evidenceGain !== undefined && options.evidenceGain !== 1 && { evidenceGain: options.evidenceGain }) });
+  return new PolicyNetwork({ obsSize: observer.size, ...(equivariant && { equivariant }), heads: space.heads, hidden: options.hidden ?? DEFAULT_HONEST_HIDDEN, value: options.value ?? false, seed: options.seed, initialBias, ...(options.centerInputs && { centerInputs: true }), ...(valueFrame !== 'absolute' && { valueFrame }), ...(history > 1 && { history }), ...(options.commitAtHorizon && { commitAtHorizon: true }), ...(symmetricOthers && { symmetricOthers: true }), ...(messageView !== 'per-sender' && { messageView }), ...(sampleView !== 'counts' && { sampleView }), ...(options.logitScale !== undefined && options.logitScale !== 1 && { logitScale: options.logitScale }), ...(options.evidenceGain !== undefined && options.evidenceGain !== 1 && { evidenceGain: options.evidenceGain }), ...(options.majorityHead && { majorityHead: scenario.values }) });
 }
 
 export function adversaryNetwork(scenario: Scenario, options: NetworkOptions): PolicyNetwork {

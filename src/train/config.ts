@@ -84,6 +84,7 @@ const PpoSchema = z.strictObject({
   updateEpochs: int(1, 1000).default(PPO_DEFAULTS.updateEpochs),
   minibatches: int(1, 1 << 16).default(PPO_DEFAULTS.minibatches),
   maxGradNorm: nonNegative().default(PPO_DEFAULTS.maxGradNorm),
+  majorityCoef: nonNegative().default(PPO_DEFAULTS.majorityCoef),
 });
 
 const LeagueSchema = z.strictObject({

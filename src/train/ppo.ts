@@ -33,10 +33,18 @@ export interface PpoOptions {
   minibatches?: number;
   /** Clip the global gradient norm (0 = off). */
   maxGradNorm?: number;
+  /**
+   * Weight of an auxiliary loss: the cross-entropy of the network's majority head
+   * (PolicyNetworkSpec.majorityHead) against the honest inputs' plurality value, per decision
+   * (`SideStorage.majorityTarget`; ties left out). 0 = off. Why: docs/EXPERIMENTS.md §4 — on
+   * `slush-3v2` the team waits on a plateau until its hidden layers represent where the majority
+   * lies; this target teaches them that directly.
+   */
+  majorityCoef?: number;
 }
 
 export const PPO_DEFAULTS: Required<PpoOptions> = {
-  learningRate: 0.005, gamma: 1, gaeLambda: 0.95, clip: 0.2, valueCoef: 0.5, entropyCoef: 0.01, updateEpochs: 4, minibatches: 4, maxGradNorm: 0.5,
+  learningRate: 0.005, gamma: 1, gaeLambda: 0.95, clip: 0.2, valueCoef: 0.5, entropyCoef: 0.01, updateEpochs: 4, minibatches: 4, maxGradNorm: 0.5, majorityCoef: 0,
 };
 
 /** mulberry32, for the minibatch shuffle (seeded per epoch: runs replay exactly). */
@@ -68,6 +76,9 @@ export function clippedPolicyLoss(logProb: tf.Tensor1D, oldLogProb: tf.Tensor1D,
 export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns: Float64Array, shuffleSeed: number, options: PpoOptions = {}): UpdateStats {
   const o = { ...PPO_DEFAULTS, ...options };
   if (!network.spec.value) throw new RangeError('ppo: the network needs a value head (value: true)');
+  const majorityValues = o.majorityCoef > 0 ? network.spec.majorityHead ?? 0 : 0;
+  if (o.majorityCoef > 0 && !majorityValues) throw new RangeError(`ppo: majorityCoef ${o.majorityCoef} needs a network with a majority head (PolicyNetworkSpec.majorityHead)`);
+  if (majorityValues && !storage.majorityTargetsRecorded) throw new RangeError('ppo: majorityCoef > 0, but this storage holds no majority targets (train/majorityTargets.ts records them after the rollout)');
   const slots = storage.slots.subarray(0, storage.count);
   const count = slots.length;
   if (count === 0) return { loss: 0, entropy: 0, valueLoss: 0 };
@@ -129,6 +140,9 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   const minibatchOldLogProb = new Float32Array(size);
   const minibatchAdvantage = new Float32Array(size);
   const minibatchTarget = new Float32Array(size);
+  // The majority loss's one-hot targets `[rows, values]`, and 1 on the rows that have one (no tie).
+  const minibatchMajority = new Float32Array(size * majorityValues);
+  const minibatchHasMajority = new Float32Array(size);
   // The statistics an epoch reports: the last pass's, each minibatch's before its step, weighted by rows
   // (a pass over the whole batch after the update would cost as much as a quarter of the update).
   let entropySum = 0;
@@ -149,6 +163,12 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
         minibatchOldLogProb[r] = oldLogProb[k]!;
         minibatchAdvantage[r] = advantages[k]!;
         minibatchTarget[r] = targets[k]!;
+        if (majorityValues) {
+          const majority = storage.majorityTarget[slots[k]!]!;
+          minibatchMajority.fill(0, r * majorityValues, (r + 1) * majorityValues);
+          if (majority >= 0) minibatchMajority[r * majorityValues + majority] = 1;
+          minibatchHasMajority[r] = majority >= 0 ? 1 : 0;
+        }
       }
       let entropyT: tf.Scalar | undefined;
       let valueLossT: tf.Scalar | undefined;
@@ -170,7 +190,14 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
             entropyT = tf.keep(entropy);
             valueLossT = tf.keep(valueLoss);
           }
-          return tf.sub(tf.add(policyLoss, tf.mul(o.valueCoef, valueLoss)), tf.mul(o.entropyCoef, entropy)) as tf.Scalar;
+          const ppoLoss = tf.sub(tf.add(policyLoss, tf.mul(o.valueCoef, valueLoss)), tf.mul(o.entropyCoef, entropy)) as tf.Scalar;
+          if (!majorityValues || !terms.majority) return ppoLoss;
+          // Mean cross-entropy of the majority head over the rows that have a target.
+          const oneHot = tf.tensor2d(minibatchMajority.subarray(0, rows * majorityValues), [rows, majorityValues]);
+          const hasTarget = tf.tensor1d(minibatchHasMajority.subarray(0, rows));
+          const crossEntropy = tf.neg(tf.sum(tf.mul(tf.logSoftmax(terms.majority), oneHot), 1));
+          const majorityLoss = tf.div(tf.sum(tf.mul(crossEntropy, hasTarget)), tf.maximum(tf.sum(hasTarget), 1));
+          return tf.add(ppoLoss, tf.mul(o.majorityCoef, majorityLoss)) as tf.Scalar;
         }, { learningRate: o.learningRate, maxGradNorm: o.maxGradNorm });
       });
       if (entropyT && valueLossT) {

@@ -36,6 +36,13 @@ export class SideStorage {
   readonly behaviourLogProb: Float32Array;
   /** The acting network's value estimate of each slot. */
   readonly behaviourValue: Float32Array;
+  /**
+   * Honest side: the auxiliary majority target of each slot, the honest inputs' plurality in the
+   * network's value frame (−1: a tie; train/majorityTargets.ts), where `majorityTargetsRecorded`.
+   */
+  readonly majorityTarget: Int8Array;
+  /** Whether `majorityTarget` holds this rollout's targets (set by recordMajorityTargets, cleared by `clear`). */
+  majorityTargetsRecorded = false;
   /** Whether every valid slot since `clear` was recorded with its logits (`behaviourLogProb` holds). */
   logProbsRecorded = true;
   /** Whether every round since `clear` was recorded with its values (`behaviourValue` holds). */
@@ -69,13 +76,14 @@ export class SideStorage {
     this.valid = new Uint8Array(slots);
     this.behaviourLogProb = new Float32Array(slots);
     this.behaviourValue = new Float32Array(slots);
+    this.majorityTarget = new Int8Array(slots);
     this.slots = new Int32Array(slots);
   }
 
   /** Bytes of the arrays the constructor allocates for these dimensions, computed without allocating. */
   static estimateBytes(maxRounds: number, rowsPerRound: number, obsSize: number, maskWidth: number): number {
-    // obs, chosen, usedColumns: 4-byte floats; mask, valid: bytes; slots: 4-byte ints; behaviour log-prob and value: 4-byte floats.
-    return maxRounds * rowsPerRound * (4 * obsSize + maskWidth + 8 * maskWidth + 1 + 4 + 8);
+    // obs, chosen, usedColumns: 4-byte floats; mask, valid, majority target: bytes; slots: 4-byte ints; behaviour log-prob and value: 4-byte floats.
+    return maxRounds * rowsPerRound * (4 * obsSize + maskWidth + 8 * maskWidth + 1 + 1 + 4 + 8);
   }
 
   clear(): void {
@@ -83,6 +91,7 @@ export class SideStorage {
     this.count = 0;
     this.logProbsRecorded = true;
     this.valuesRecorded = true;
+    this.majorityTargetsRecorded = false;
   }
 
   /** Episode slot b of a storage slot. */

@@ -33,6 +33,7 @@ import { AttackPool, type Attack } from '../protocols/adversaries/attackPool.js'
 import { LEARNED, parseRecordedConfig, parseTrainConfig, resolveTrainConfig, resumeConflicts, type ResolvedTrainConfig, type TrainConfigInput } from './config.js';
 import { appendLeagueDraw, drawOpponent, LeaguePool, poolEpochs, snapshotDue } from './league.js';
 import { LEARNERS } from './learners.js';
+import { recordMajorityTargets } from './majorityTargets.js';
 import { ALGOS, SCHEDULES, type Algo, type EvalMetric, type Schedule } from './names.js';
 import { rollout, SideStorage } from './rollout.js';
 import {
@@ -265,11 +266,14 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
 
   // ---------------------------------------------------------------- sides
   const value = learner.needsValueHead(o);
+  // PPO's auxiliary majority loss (train/majorityTargets.ts) needs the honest network's majority head.
+  const predictsMajority = o.algo === 'ppo' && o.ppo.majorityCoef > 0;
   const initial = !checkpoint?.honest && o.init ? PolicyNetwork.fromJSON(runPolicyJSON(o.init, 'honest'), { optimizer: false }) : undefined;
   const honestNet = o.honest === LEARNED
     ? checkpoint?.honest ? PolicyNetwork.fromJSON(checkpoint.honest)
-      : initial ?? honestNetwork(scenario, { hidden: o.honestHidden, value, seed, commitBias: o.commitBias, centerInputs: o.centerInputs, messageBias: o.messageBias, relayBias: o.relayBias, commitAtHorizon: o.commitAtHorizon, observation: o.observation, kind: o.honestNetwork.kind, encoder: o.honestNetwork.encoder, logitScale: o.honestNetwork.logitScale, evidenceGain: o.honestNetwork.evidenceGain })
+      : initial ?? honestNetwork(scenario, { hidden: o.honestHidden, value, seed, commitBias: o.commitBias, centerInputs: o.centerInputs, messageBias: o.messageBias, relayBias: o.relayBias, commitAtHorizon: o.commitAtHorizon, observation: o.observation, kind: o.honestNetwork.kind, encoder: o.honestNetwork.encoder, logitScale: o.honestNetwork.logitScale, evidenceGain: o.honestNetwork.evidenceGain, majorityHead: predictsMajority })
     : undefined;
+  if (honestNet && predictsMajority && !honestNet.spec.majorityHead) throw new RangeError(`train: ppo.majorityCoef ${o.ppo.majorityCoef} needs an honest network with a majority head, and the network it starts from (init ${o.init}) has none: set majorityCoef 0, or start without init`);
   const adversaryNet = o.adversary === LEARNED
     ? checkpoint?.adversary ? PolicyNetwork.fromJSON(checkpoint.adversary) : adversaryNetwork(scenario, { hidden: o.adversaryHidden, value, seed: seed + 1 })
     : undefined;
@@ -338,6 +342,11 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
       learningAdversary!.pool.save(0, learningAdversary!.network);
     }
   }
+
+  /** The targets of PPO's auxiliary majority loss, from the game the honest side has just played (train/majorityTargets.ts). */
+  const recordMajority = (): void => {
+    if (predictsMajority && learningHonest) recordMajorityTargets(learningHonest.storage, game, honestNet!.spec.valueFrame ?? 'absolute');
+  };
 
   const update = (side: LearningSide<unknown>, epoch: number, sideIndex: number): UpdateStats => {
     const { network, storage, returns } = side;
@@ -421,6 +430,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
       decisions = rollout(game, (epoch - 1) * 2 * B, { honest, adversary: vsAdversary, honestStorage: honestRecording!, ...(replayAttacks && { prepare: replayAttacks }) }, honestActions, adversaryActions, groupSize);
       judgeBatch(game, outcomes);
       learningHonest!.returns.set(outcomes.honestReward);
+      recordMajority(); // before the adversary's rollout replays the game
       const honestOutcomes = tally(outcomes);
       decisions += rollout(game, (epoch - 1) * 2 * B + B, { honest: vsHonest, adversary, adversaryStorage: adversaryRecording! }, honestActions, adversaryActions, groupSize);
       judgeBatch(game, outcomes);
@@ -431,6 +441,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
     } else {
       decisions = rollout(game, (epoch - 1) * B, sides, honestActions, adversaryActions, groupSize);
       judgeBatch(game, outcomes);
+      recordMajority();
       learningHonest?.returns.set(outcomes.honestReward);
       learningAdversary?.returns.set(outcomes.adversaryReward);
       rates = tally(outcomes);

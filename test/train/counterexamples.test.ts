@@ -87,5 +87,9 @@ describe('init: a run that starts from another run\'s honest network', () => {
     expect(after.adam!.step).toBe(2); // a fresh optimizer: two steps, not the source's three + two
     expect(() => resolveTrainOptions({ scenario: 'pki', out: 'unused', init: source.run, observation: { history: 3 } })).toThrow(`train: init ${source.run} brings its network and options; drop observation`);
     expect(() => resolveTrainOptions({ scenario: 'honest-consensus', out: 'unused', init: source.run })).toThrow(/the network reads \d+ numbers, scenario honest-consensus observes \d+/);
+    // PPO's majority loss needs a head the source's network does not have: refused before any epoch.
+    await expect(train({ scenario: 'pki', adversary: 'silent', algo: 'ppo', ppo: { majorityCoef: 0.5 }, epochs: 1, batch: 32, init: source.run, out: fresh('b') })).rejects.toThrow(
+      `train: ppo.majorityCoef 0.5 needs an honest network with a majority head, and the network it starts from (init ${source.run}) has none: set majorityCoef 0, or start without init`,
+    );
   });
 });
