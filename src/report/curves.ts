@@ -134,6 +134,7 @@ export const METRIC_LABELS: Record<CurveMetric, string> = {
   honestLoss: 'honest loss',
   adversaryLoss: 'adversary loss',
   valueLoss: 'value loss',
+  majorityLoss: 'majority head loss (auxiliary)',
   episodesPerSecond: 'episodes / s',
   agentDecisionsPerSecond: 'agent decisions / s',
   wallSeconds: 'wall seconds',

@@ -147,6 +147,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   // (a pass over the whole batch after the update would cost as much as a quarter of the update).
   let entropySum = 0;
   let valueLossSum = 0;
+  let majorityLossSum = 0;
   let loss = 0;
   for (let pass = 0; pass < o.updateEpochs; pass++) {
     const lastPass = pass === o.updateEpochs - 1;
@@ -172,6 +173,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
       }
       let entropyT: tf.Scalar | undefined;
       let valueLossT: tf.Scalar | undefined;
+      let majorityLossT: tf.Scalar | undefined;
       loss = tf.tidy(() => {
         const { maskBias, chosen, usedColumns } = maskTensorsOf(minibatch, rows);
         const observations = tf.tensor2d(distinctRows.data.subarray(0, distinctCount * arrays.obsSize), [distinctCount, arrays.obsSize]);
@@ -196,7 +198,8 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
           const oneHot = tf.tensor2d(minibatchMajority.subarray(0, rows * majorityValues), [rows, majorityValues]);
           const hasTarget = tf.tensor1d(minibatchHasMajority.subarray(0, rows));
           const crossEntropy = tf.neg(tf.sum(tf.mul(tf.logSoftmax(terms.majority), oneHot), 1));
-          const majorityLoss = tf.div(tf.sum(tf.mul(crossEntropy, hasTarget)), tf.maximum(tf.sum(hasTarget), 1));
+          const majorityLoss = tf.div(tf.sum(tf.mul(crossEntropy, hasTarget)), tf.maximum(tf.sum(hasTarget), 1)) as tf.Scalar;
+          if (lastPass) majorityLossT = tf.keep(majorityLoss);
           return tf.add(ppoLoss, tf.mul(o.majorityCoef, majorityLoss)) as tf.Scalar;
         }, { learningRate: o.learningRate, maxGradNorm: o.maxGradNorm });
       });
@@ -204,7 +207,8 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
         entropySum += readAndDispose(entropyT)[0]! * rows;
         valueLossSum += readAndDispose(valueLossT)[0]! * rows;
       }
+      if (majorityLossT) majorityLossSum += readAndDispose(majorityLossT)[0]! * rows;
     }
   }
-  return { loss, entropy: entropySum / count, valueLoss: valueLossSum / count };
+  return { loss, entropy: entropySum / count, valueLoss: valueLossSum / count, ...(majorityValues && { majorityLoss: majorityLossSum / count }) };
 }

@@ -28,7 +28,7 @@ export class RunFolderError extends RangeError {
 /** Metric keys of one epoch line, in order (null when not applicable). */
 export const METRIC_KEYS = [
   'epoch', 'winRate', 'consistencyViolationRate', 'validityViolationRate', 'terminationViolationRate', 'majorityCorrectRate',
-  'honestReward', 'adversaryReward', 'honestEntropy', 'adversaryEntropy', 'honestLoss', 'adversaryLoss', 'valueLoss',
+  'honestReward', 'adversaryReward', 'honestEntropy', 'adversaryEntropy', 'honestLoss', 'adversaryLoss', 'valueLoss', 'majorityLoss',
   'evalWinRate', 'evalMajorityCorrectRate', 'verifiedWorstCaseLoss', 'episodesPerSecond', 'agentDecisionsPerSecond', 'wallSeconds',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];

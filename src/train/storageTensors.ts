@@ -125,4 +125,6 @@ export interface UpdateStats {
   loss: number;
   entropy: number;
   valueLoss: number | null;
+  /** PPO's auxiliary majority loss (ppo.majorityCoef > 0), else absent. */
+  majorityLoss?: number;
 }

@@ -505,6 +505,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
       honestLoss: honestStats?.loss ?? null,
       adversaryLoss: adversaryStats?.loss ?? null,
       valueLoss: o.algo === 'ppo' ? (honestStats?.valueLoss ?? adversaryStats?.valueLoss ?? null) : null,
+      majorityLoss: honestStats?.majorityLoss ?? null,
       evalWinRate,
       evalMajorityCorrectRate,
       verifiedWorstCaseLoss,

@@ -24,7 +24,7 @@ const PKI = experiment('pki');
 function metrics(epoch: number, over: Partial<EpochMetrics> = {}): EpochMetrics {
   return {
     epoch, winRate: 0.5, consistencyViolationRate: 0, validityViolationRate: 0, terminationViolationRate: 0, majorityCorrectRate: 0.5,
-    honestReward: 0, adversaryReward: null, honestEntropy: null, adversaryEntropy: null, honestLoss: null, adversaryLoss: null, valueLoss: null,
+    honestReward: 0, adversaryReward: null, honestEntropy: null, adversaryEntropy: null, honestLoss: null, adversaryLoss: null, valueLoss: null, majorityLoss: null,
     evalWinRate: null, evalMajorityCorrectRate: null, verifiedWorstCaseLoss: null, episodesPerSecond: null, agentDecisionsPerSecond: null, wallSeconds: null, ...over,
   };
 }

@@ -131,13 +131,16 @@ describe('the majority head', () => {
     const storage = playedStorage(trained);
     expect(storage.count).toBeGreaterThan(300);
     const before = majorityCrossEntropy(trained, storage);
-    for (let k = 0; k < 6; k++) ppoUpdate(trained, storage, returns, k + 1, { majorityCoef: 1, learningRate: 0.01 });
+    const reported: number[] = [];
+    for (let k = 0; k < 6; k++) reported.push(ppoUpdate(trained, storage, returns, k + 1, { majorityCoef: 1, learningRate: 0.01 }).majorityLoss!);
     const after = majorityCrossEntropy(trained, storage);
     expect(after).toBeLessThan(0.8 * before);
+    // The epoch reports it (metrics.jsonl's majorityLoss): the last pass's, falling too.
+    expect(reported[5]).toBeLessThan(reported[0]!);
 
     const untrained = make();
     const head = untrained.variables.slice(-2).map((v) => Array.from(v.dataSync()));
-    for (let k = 0; k < 2; k++) ppoUpdate(untrained, storage, returns, k + 1, { majorityCoef: 0 });
+    for (let k = 0; k < 2; k++) expect(ppoUpdate(untrained, storage, returns, k + 1, { majorityCoef: 0 }).majorityLoss).toBeUndefined();
     expect(untrained.variables.slice(-2).map((v) => Array.from(v.dataSync()))).toEqual(head);
     trained.dispose();
     untrained.dispose();
