@@ -39,6 +39,8 @@ export const LEARNERS: Readonly<Record<Algo, Learner>> = {
     needsValueHead: () => true,
     recordsValues: true,
     groupSize: () => 1,
-    update: (network, storage, returns, config, updateSeed) => ppoUpdate(network, storage, returns, updateSeed, config.ppo),
+    // The majority loss is the honest network's (its head); an adversary network learns without it.
+    update: (network, storage, returns, config, updateSeed) =>
+      ppoUpdate(network, storage, returns, updateSeed, network.spec.majorityHead ? config.ppo : { ...config.ppo, majorityCoef: 0 }),
   },
 };

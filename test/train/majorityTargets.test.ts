@@ -2,6 +2,9 @@
 // honest decision is its episode's honest input plurality in the agent's value frame; the head that
 // predicts it starts the network with the weights it would have without it and changes no policy
 // output; with the loss on, the head learns the target; without it, the head is not trained.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdversaryActions, HonestActions } from '../../src/game/actions.js';
 import { GameBatch } from '../../src/game/GameBatch.js';
@@ -15,7 +18,9 @@ import { parseTrainConfig } from '../../src/train/config.js';
 import { recordMajorityTargets } from '../../src/train/majorityTargets.js';
 import { ppoUpdate } from '../../src/train/ppo.js';
 import { rollout, SideStorage } from '../../src/train/rollout.js';
+import { readMetrics } from '../../src/train/runFolder.js';
 import { slotTensors } from '../../src/train/storageTensors.js';
+import { train } from '../../src/train/train.js';
 
 beforeAll(async () => {
   await ready();
@@ -156,6 +161,13 @@ describe('the majority head', () => {
     expect(() => ppoUpdate(withHead, storage, new Float64Array(8), 1, { majorityCoef: 0.5 })).toThrow(/holds no majority targets/);
     plain.dispose();
     withHead.dispose();
+  });
+
+  it('in a run where both sides learn, only the honest network predicts the majority (the adversary learns as before)', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cgym-majority-')), 'run');
+    await train({ scenario: 'pki', schedule: 'simultaneous', algo: 'ppo', ppo: { majorityCoef: 0.5 }, epochs: 2, batch: 32, seed: 1, finalEpisodes: 200, out });
+    const lines = readMetrics(out);
+    expect(lines.map((m) => m.majorityLoss !== null && Number.isFinite(m.majorityLoss) && m.adversaryLoss !== null)).toEqual([true, true]);
   });
 
   it('the config refuses a negative majorityCoef, naming the key', () => {
