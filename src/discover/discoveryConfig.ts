@@ -77,7 +77,7 @@ export const DISCOVERY_CONFIG = {
    * agent leaving a constant commit alone makes the team lose twice, so the team never leaves it.
    * With both (config F), crash n=4 f=2 is proven safe on 3/3 seeds (EXPERIMENTS §12).
    */
-  sharedDraws: true,
+  sharedDraws: 'quantile',
 } as const satisfies Omit<TrainConfigInput, 'scenario'>;
 
 /** Whether the discovery network reads evidence bits in this scenario (EquivariantSpec.evidence: relays observed over two frames). */

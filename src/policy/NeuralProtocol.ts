@@ -16,7 +16,7 @@ import { Observer, type ObserverOptions } from '../game/observation.js';
 import { pickWeighted } from '../game/rng.js';
 import type { Scenario } from '../game/scenario.js';
 import { broadcastSenderApart, type HonestProtocol } from '../game/strategy.js';
-import { chooseHeads } from './chooseHeads.js';
+import { chooseHeads, chooseHeadsCoupled } from './chooseHeads.js';
 import { RowNumbering } from './distinctRows.js';
 import { agentsForRowSize } from './equivariant.js';
 import type { PolicyNetwork, PolicyNetworkSpec } from './PolicyNetwork.js';
@@ -24,6 +24,17 @@ import { SymmetricOthers } from './othersOrder.js';
 import { OwnInputFrame } from './valueFrame.js';
 
 export type PolicyMode = 'greedy' | 'sample';
+
+/**
+ * How the honest agents of an episode draw their choices in `sample` mode (NeuralProtocol.sharedDraws):
+ * - `off`: each agent from its own stream;
+ * - `quantile`: one uniform per head each round, read through each agent's own distribution over
+ *   its options as its network orders them (in its value frame);
+ * - `gumbel`: one Gumbel noise per option of each head each round, options named by their absolute
+ *   values, and each agent takes the option with the largest logit + noise (policy/chooseHeads.ts).
+ */
+export type SharedDraws = 'off' | 'quantile' | 'gumbel';
+export const SHARED_DRAWS: readonly SharedDraws[] = ['off', 'quantile', 'gumbel'];
 
 /** The observer a network's spec reads through (history window, message and sample views). */
 export function observerOptions(spec: PolicyNetworkSpec): ObserverOptions {
@@ -52,17 +63,25 @@ export class NeuralProtocol implements HonestProtocol {
   /** Compute the value head beside the logits in `act` (same forward pass). */
   recordValues = false;
   /**
-   * `sample` mode only: the honest agents of an episode share their draws — one uniform per head
-   * each round, read through each agent's own distribution — so agents whose distributions agree
-   * choose alike, as every agent that sees the same does in the greedy protocol. Each agent's
-   * choice keeps its own distribution; only the agents' choices are correlated. Why: with
-   * independent draws a team that switches a convention only as a whole (all commit the other
-   * value) meets the switch through single agents that break ranks and lose more (a consistency
-   * violation on top): docs/EXPERIMENTS.md §12. Not with a `chanceSource` (the verifier enumerates
-   * each agent's draw): there the draws stay independent.
+   * `sample` mode only: whether and how the honest agents of an episode share their draws
+   * (SharedDraws), so that agents whose distributions agree choose alike, as every agent that sees
+   * the same does in the greedy protocol. Each agent's choice keeps its own distribution; only the
+   * agents' choices are correlated. Why: with independent draws a team that switches a convention
+   * only as a whole (all commit the other value) meets the switch through single agents that break
+   * ranks and lose more (a consistency violation on top): docs/EXPERIMENTS.md §12.
+   *
+   * `quantile` couples agents only as far as their options line up in the same order: in a value
+   * frame, agents with different inputs name the same value by different options, so one agent's
+   * rare "commit v" can sit right after "sample" on the uniform and another's at its end, and they
+   * never take it in the same draw (test/policy/sharedDraws.test.ts). `gumbel` couples each
+   * absolute option alone: agents for which committing v is equally rare commit v in the same
+   * draws. On `slush-3v2` it shortened the plateau on every seed (docs/EXPERIMENTS.md §4).
+   * Not with a `chanceSource` (the verifier enumerates each agent's draw): there the draws stay independent.
    */
-  sharedDraws = false;
+  sharedDraws: SharedDraws = 'off';
   private draws = new Float64Array(0);
+  /** `gumbel`: one standard Gumbel per option of every head, `[maskWidth]`, redrawn per episode and round. */
+  private noise = new Float64Array(0);
   /** The own-input frame, when the network reads one (spec.valueFrame). */
   private readonly frame: OwnInputFrame | undefined;
   /** The canonical order of the others, when the network reads one (spec.symmetricOthers). */
@@ -196,7 +215,12 @@ export class NeuralProtocol implements HonestProtocol {
     const logits = this.forward(game, rows);
     const heads = network.spec.heads;
     const n = game.n;
-    const shared = this.mode === 'sample' && this.sharedDraws && !game.chanceSource;
+    const coupling = this.mode === 'sample' && !game.chanceSource ? this.sharedDraws : 'off';
+    if (coupling === 'gumbel') {
+      this.actCoupled(game, logits, out);
+      return;
+    }
+    const shared = coupling === 'quantile';
     if (shared && this.draws.length !== heads.length) this.draws = new Float64Array(heads.length);
     let head = 0;
     const sharedPick = (weights: Float64Array, count: number) => pickWeighted(this.draws[head++]!, weights, 0, count);
@@ -213,6 +237,33 @@ export class NeuralProtocol implements HonestProtocol {
         }
         chooseHeads(logits, this.mask, network.maskWidth, heads, row, this.choices, pick);
         if (frame) frame.choicesToAbsolute(this.choices, this.absoluteChoices, row, game.input[row]!);
+      }
+    }
+    actionSpace.decode(game, frame ? this.absoluteChoices : this.choices, out);
+  }
+
+  /** `act`'s choices under `sharedDraws: 'gumbel'`: per episode, one noise per option, shared by its agents. */
+  private actCoupled(game: GameBatch, logits: Float32Array, out: HonestActions): void {
+    const { network, actionSpace, frame } = this;
+    const heads = network.spec.heads;
+    const width = network.maskWidth;
+    if (this.noise.length !== width) this.noise = new Float64Array(width);
+    const noise = this.noise;
+    let input = 0;
+    const absolute = frame ? (h: number, option: number) => frame.absoluteOption(h, option, input) : (_h: number, option: number) => option;
+    for (let b = 0; b < game.size; b++) {
+      // −log(−log u) is a standard Gumbel for u uniform in (0, 1); u = 0 (one draw in 2^53) would give −∞.
+      for (let x = 0; x < width; x++) noise[x] = -Math.log(-Math.log(game.honestRandom(b) || Number.MIN_VALUE));
+      for (let i = 0; i < game.n; i++) {
+        const row = b * game.n + i;
+        if (!game.needsAction(b, i)) {
+          this.choices.fill(0, row * heads.length, (row + 1) * heads.length);
+          if (frame) this.absoluteChoices.fill(0, row * heads.length, (row + 1) * heads.length);
+          continue;
+        }
+        input = game.input[row]!;
+        chooseHeadsCoupled(logits, this.mask, width, heads, row, this.choices, noise, absolute);
+        if (frame) frame.choicesToAbsolute(this.choices, this.absoluteChoices, row, input);
       }
     }
     actionSpace.decode(game, frame ? this.absoluteChoices : this.choices, out);

@@ -47,3 +47,41 @@ export function chooseHeads(
     choices[row * H + h] = best;
   }
 }
+
+/**
+ * `chooseHeads` by the Gumbel-max trick with noise shared between rows: each head picks its legal
+ * option c with the largest logit + noise[offset + absolute(h, c)], `noise` `[maskWidth]` holding one
+ * standard Gumbel per absolute option. Each row alone draws from its masked softmax (Gumbel-max is
+ * exact for any noise it does not share with itself), and rows that share `noise` are coupled per
+ * option: where several rows give an option similar logits, they take it in the same draws, and a
+ * rare option is taken by all of them at once when its noise is large. `absolute` maps a row's
+ * option to the option it means for every row (a value frame's rotation; identity without one).
+ */
+export function chooseHeadsCoupled(
+  logits: Float32Array,
+  mask: Uint8Array,
+  maskWidth: number,
+  heads: readonly HeadShape[],
+  row: number,
+  choices: Int32Array,
+  noise: Float64Array,
+  absolute: (h: number, option: number) => number,
+): void {
+  const base = row * maskWidth;
+  const H = heads.length;
+  for (let h = 0; h < H; h++) {
+    const { offset, size } = heads[h]!;
+    let best = -1;
+    let max = -Infinity;
+    for (let c = 0; c < size; c++) {
+      if (!mask[base + offset + c]) continue;
+      const score = logits[base + offset + c]! + noise[offset + absolute(h, c)]!;
+      if (best < 0 || score > max) {
+        max = score;
+        best = c;
+      }
+    }
+    if (best < 0) throw new RangeError(`chooseHeadsCoupled: row ${row}, head ${h} has no legal option`);
+    choices[row * H + h] = best;
+  }
+}

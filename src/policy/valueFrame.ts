@@ -81,10 +81,12 @@ export class OwnInputFrame {
   /** Copies row `row`'s chosen options from `frame` choices to absolute ones in `out`. */
   choicesToAbsolute(frame: Int32Array, out: Int32Array, row: number, input: number): void {
     const H = this.headValueStart.length;
-    for (let h = 0; h < H; h++) {
-      const c = frame[row * H + h]!;
-      const start = this.headValueStart[h]!;
-      out[row * H + h] = start < 0 || c < start || input === 0 ? c : start + ((c - start + input) % this.V);
-    }
+    for (let h = 0; h < H; h++) out[row * H + h] = this.absoluteOption(h, frame[row * H + h]!, input);
+  }
+
+  /** Head h's option `option` in the frame of `input`, as an absolute option of that head (an option naming no value stays). */
+  absoluteOption(h: number, option: number, input: number): number {
+    const start = this.headValueStart[h]!;
+    return start < 0 || option < start || input === 0 ? option : start + ((option - start + input) % this.V);
   }
 }

@@ -18,6 +18,7 @@ import { integer as int, oneOf, parseConfig } from '../game/parseConfig.js';
 import { MAX_ROUNDS, parseScenario, type Scenario } from '../game/scenario.js';
 import { DEFAULT_CENTER_INPUTS, DEFAULT_COMMIT_BIAS, DEFAULT_HIDDEN, DEFAULT_HONEST_HIDDEN, type ObservationOptions } from '../policy/networkFor.js';
 import { DEFAULT_ENCODER, NETWORK_KINDS, refuseEquivariant } from '../policy/equivariant.js';
+import { SHARED_DRAWS, type SharedDraws } from '../policy/NeuralProtocol.js';
 import { refuseSymmetricOthers } from '../policy/othersOrder.js';
 import { VALUE_FRAMES } from '../policy/valueFrame.js';
 import { REPLAY_FROM } from '../protocols/adversaries/attackPool.js';
@@ -163,8 +164,15 @@ export const TrainConfigSchema = z.strictObject({
   adversaryHidden: layers().default([...DEFAULT_HIDDEN]),
   /** The honest network's kind; `honestHidden` are the layers after its pooling when equivariant. */
   honestNetwork: HonestNetworkSchema.default(() => HonestNetworkSchema.parse({})),
-  /** The honest agents of a training episode share their random draws (NeuralProtocol.sharedDraws): they explore a convention together. */
-  sharedDraws: z.boolean({ error: 'must be true or false' }).default(false),
+  /**
+   * The honest agents of a training episode share their random draws (NeuralProtocol.sharedDraws):
+   * they explore a convention together. `true` and `false`, the key's first values, mean `quantile`
+   * and `off` (what configs written before `gumbel` existed recorded).
+   */
+  sharedDraws: z
+    .union([z.boolean(), z.enum(SHARED_DRAWS as unknown as [SharedDraws, ...SharedDraws[]])], { error: `must be one of ${SHARED_DRAWS.join(', ')} (or true: quantile, false: off)` })
+    .transform((value): SharedDraws => (value === true ? 'quantile' : value === false ? 'off' : value))
+    .default('off'),
   /** Initial logit of the honest commit options (negative: start patient). */
   commitBias: finite().default(DEFAULT_COMMIT_BIAS),
   /** Initial logit of "send my own input" (own-input or symmetric frame only). */

@@ -21,6 +21,14 @@ describe('the train config', () => {
     expect(() => parseTrainConfig({ scenario: 'pki', colour: 'red' })).toThrow(/^train: unknown key colour \(known: version, recipe, scenario,/);
     expect(() => parseTrainConfig({ scenario: 'pki', observation: { colour: 'red' } })).toThrow('train: unknown key observation.colour (known: history, messageView, sampleView, valueFrame, symmetricOthers)');
     expect(() => parseTrainConfig({ scenario: 'pki', version: TRAIN_CONFIG_VERSION + 1 })).toThrow(`train: version=${TRAIN_CONFIG_VERSION + 1}: must be ${TRAIN_CONFIG_VERSION}`);
+    expect(() => parseTrainConfig({ scenario: 'pki', sharedDraws: 'together' })).toThrow('train: sharedDraws="together": must be one of off, quantile, gumbel (or true: quantile, false: off)');
+  });
+
+  it('sharedDraws: true and false, what configs recorded before gumbel, still read as quantile and off', () => {
+    expect(parseTrainConfig({ scenario: 'pki', sharedDraws: true }).sharedDraws).toBe('quantile');
+    expect(parseTrainConfig({ scenario: 'pki', sharedDraws: false }).sharedDraws).toBe('off');
+    expect(parseTrainConfig({ scenario: 'pki' }).sharedDraws).toBe('off');
+    expect(parseTrainConfig({ scenario: 'pki', sharedDraws: 'gumbel' }).sharedDraws).toBe('gumbel');
   });
 
   it('every recipe is a valid config', () => {
