@@ -460,19 +460,28 @@ export class PolicyNetwork {
 
   /**
    * Moves the input mean (spec.centerInputs) towards the mean of `rows` observation rows of `obs`
-   * (`[rows, obsSize]`): the first call sets it, later calls average with weight `rate`.
+   * (`[rows, obsSize]`): the first call sets it, later calls average with weight `rate`. `rowAt`:
+   * row r is row `rowAt[r]` of `obs` (a storage's slots, read in place).
    */
-  trackInputMean(obs: Float32Array, rows: number, rate = 0.1): void {
+  trackInputMean(obs: Float32Array, rows: number, rate = 0.1, rowAt?: ArrayLike<number>): void {
     if (!this.inputMean || rows === 0) return;
-    const mean = this.spec.equivariant ? this.featureMean(obs, rows) : new Float32Array(this.spec.obsSize);
+    const width = this.spec.obsSize;
+    if (rowAt && this.spec.equivariant) {
+      const packed = new Float32Array(rows * width);
+      for (let r = 0; r < rows; r++) packed.set(obs.subarray(rowAt[r]! * width, (rowAt[r]! + 1) * width), r * width);
+      return this.trackInputMean(packed, rows, rate);
+    }
+    const mean = this.spec.equivariant ? this.featureMean(obs, rows) : new Float32Array(width);
     const size = mean.length;
     // Zeros skipped: most of a row is zeros (one-hot records), and adding 0 / rows leaves a sum as it was.
     if (!this.spec.equivariant)
-      for (let r = 0; r < rows; r++)
+      for (let r = 0; r < rows; r++) {
+        const at = (rowAt ? rowAt[r]! : r) * size;
         for (let x = 0; x < size; x++) {
-          const value = obs[r * size + x]!;
+          const value = obs[at + x]!;
           if (value !== 0) mean[x]! += value / rows;
         }
+      }
     const keep = this.inputMeanSeen ? 1 - rate : 0;
     const old = this.inputMean.dataSync();
     for (let x = 0; x < size; x++) mean[x] = keep * old[x]! + (1 - keep) * mean[x]!;

@@ -20,9 +20,12 @@ export class RowNumbering {
   ids = new Int32Array(0);
   private table = new Int32Array(0);
 
-  /** Numbers `rows` rows of `width` numbers of `data`; returns how many are distinct. */
-  number(data: Float32Array, rows: number, width: number): number {
-    const words = new Int32Array(data.buffer, data.byteOffset, rows * width);
+  /**
+   * Numbers `rows` rows of `width` numbers of `data`; returns how many are distinct. `rowAt`: row r
+   * is row `rowAt[r]` of `data` (a storage's slots), not row r.
+   */
+  number(data: Float32Array, rows: number, width: number, rowAt?: ArrayLike<number>): number {
+    const words = new Int32Array(data.buffer, data.byteOffset, data.length);
     let capacity = 1;
     while (capacity < 2 * rows) capacity *= 2;
     if (this.table.length < capacity) this.table = new Int32Array(capacity);
@@ -31,7 +34,7 @@ export class RowNumbering {
     table.fill(-1, 0, capacity); // slot → the first row that hashed there
     let distinct = 0;
     for (let r = 0; r < rows; r++) {
-      const at = r * width;
+      const at = (rowAt ? rowAt[r]! : r) * width;
       let slot = hashRow(words, at, width) & (capacity - 1);
       for (;;) {
         const other = table[slot]!;
@@ -40,7 +43,7 @@ export class RowNumbering {
           ids[r] = distinct++;
           break;
         }
-        if (equalRows(words, other * width, at, width)) {
+        if (equalRows(words, (rowAt ? rowAt[other]! : other) * width, at, width)) {
           ids[r] = ids[other]!;
           break;
         }
@@ -52,10 +55,28 @@ export class RowNumbering {
 }
 
 /** Each row's id among the distinct rows of `rows` rows of `width` numbers: ids count up from 0 in order of first appearance. */
-export function distinctRowIds(data: Float32Array, rows: number, width: number): { ids: Int32Array; distinct: number } {
+export function distinctRowIds(data: Float32Array, rows: number, width: number, rowAt?: ArrayLike<number>): { ids: Int32Array; distinct: number } {
   const numbering = new RowNumbering();
-  const distinct = numbering.number(data, rows, width);
+  const distinct = numbering.number(data, rows, width, rowAt);
   return { ids: numbering.ids, distinct };
+}
+
+/**
+ * `distinctRowIds`, and the distinct rows themselves, `[distinct, width]` (row id holds the first
+ * row numbered id): the one copy of an update's observations that its minibatches read
+ * (`MinibatchRows`), instead of a copy of every row.
+ */
+export function distinctRowsOf(data: Float32Array, rows: number, width: number, rowAt?: ArrayLike<number>): { ids: Int32Array; distinct: number; rows: Float32Array } {
+  const { ids, distinct } = distinctRowIds(data, rows, width, rowAt);
+  const out = new Float32Array(distinct * width);
+  let next = 0;
+  for (let r = 0; r < rows && next < distinct; r++)
+    if (ids[r] === next) {
+      const at = (rowAt ? rowAt[r]! : r) * width;
+      out.set(data.subarray(at, at + width), next * width);
+      next++;
+    }
+  return { ids, distinct, rows: out };
 }
 
 /**
@@ -100,7 +121,7 @@ export class MinibatchRows {
     this.stampOf = new Int32Array(distinct);
   }
 
-  /** Rows `order[start..end)` of `from` (`[rows, width]`); returns how many are distinct. */
+  /** Rows `order[start..end)`, each read from its distinct row in `from` (`[distinct, width]`: `distinctRowsOf`); returns how many are distinct. */
   gather(from: Float32Array, order: Int32Array, start: number, end: number): number {
     const stamp = ++this.stamp;
     const width = this.width;
@@ -111,7 +132,7 @@ export class MinibatchRows {
       if (this.stampOf[id] !== stamp) {
         this.stampOf[id] = stamp;
         this.localOf[id] = distinct;
-        this.data.set(from.subarray(row * width, (row + 1) * width), distinct * width);
+        this.data.set(from.subarray(id * width, (id + 1) * width), distinct * width);
         distinct++;
       }
       this.index[r - start] = this.localOf[id]!;

@@ -8,11 +8,11 @@
  * are already inside the judged return, GAME.md §8).
  */
 import { readAndDispose, type PolicyNetwork } from '../policy/PolicyNetwork.js';
-import { distinctRowIds, MinibatchRows } from '../policy/distinctRows.js';
+import { distinctRowsOf, MinibatchRows } from '../policy/distinctRows.js';
 import { tf } from '../policy/tf.js';
 import { gaeAdvantages } from './gae.js';
 import type { SideStorage } from './rollout.js';
-import { emptySlotArrays, gatherSlotRows, maskTensorsOf, slotArrays, tensorsOf, type UpdateStats } from './storageTensors.js';
+import { emptySlotArrays, gatherSlotRows, maskTensorsOf, slotArrays, type UpdateStats } from './storageTensors.js';
 
 export interface PpoOptions {
   /** Adam learning rate. */
@@ -86,17 +86,27 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   // ---- old log-probabilities and values of every recorded decision: the acting policy's, recorded
   // while acting (CleanRL's habit; the rollout's forward pass already computed them). A storage
   // filled without them gets one forward pass here, before any update.
-  // The observations as the network's first layer reads them, split once: each row is read by every pass.
-  const recorded = slotArrays(storage, slots);
-  const arrays = { ...recorded, obs: network.prepare(recorded.obs, count, storage.obsSize), obsSize: network.preparedWidth(storage.obsSize) };
+  const arrays = slotArrays(storage, slots, false);
+  // The observations as the network's first layer reads them, once per distinct row (each minibatch
+  // runs the network once per distinct row it holds: policy/distinctRows.ts): the distinct rows of
+  // the storage, read by slot, then prepared (an equivariant network's split), where rows that
+  // differ can become equal (the others' canonical order): those are numbered once more.
+  const stored = distinctRowsOf(storage.obs, count, storage.obsSize, slots);
+  const obsSize = network.preparedWidth(storage.obsSize);
+  const prepared = network.prepare(stored.rows, stored.distinct, storage.obsSize);
+  const merged = network.spec.equivariant ? distinctRowsOf(prepared, stored.distinct, obsSize) : { ids: undefined, distinct: stored.distinct, rows: prepared };
+  // Row k's distinct row: numbered in order of first appearance, as numbering the prepared rows themselves would.
+  const ids = merged.ids ? Int32Array.from(stored.ids.subarray(0, count), (id) => merged.ids[id]!) : stored.ids;
+  const { distinct, rows: distinctObservations } = merged;
   const oldLogProb = new Float32Array(count);
   const values = new Float32Array(count);
   if (storage.logProbsRecorded) for (let k = 0; k < count; k++) oldLogProb[k] = storage.behaviourLogProb[slots[k]!]!;
   if (storage.valuesRecorded) for (let k = 0; k < count; k++) values[k] = storage.behaviourValue[slots[k]!]!;
   if (!storage.logProbsRecorded || !storage.valuesRecorded)
     tf.tidy(() => {
-      const batch = tensorsOf(arrays);
-      const terms = network.terms(batch.obs, batch.maskBias, batch.chosen, batch.usedColumns, true);
+      const { maskBias, chosen, usedColumns } = maskTensorsOf(arrays);
+      const observations = tf.tensor2d(distinctObservations, [distinct, obsSize]);
+      const terms = network.terms(observations, maskBias, chosen, usedColumns, true, tf.tensor1d(ids.subarray(0, count), 'int32'));
       if (!storage.valuesRecorded) values.set(terms.value.dataSync());
       if (!storage.logProbsRecorded) oldLogProb.set(terms.logProb.dataSync());
     });
@@ -133,9 +143,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
   const random = shuffleRandom(shuffleSeed);
   const order = Int32Array.from({ length: count }, (_, k) => k);
   const size = Math.max(1, Math.ceil(count / o.minibatches));
-  // Each minibatch runs the network once per distinct observation (policy/distinctRows.ts).
-  const { ids, distinct } = distinctRowIds(arrays.obs, count, arrays.obsSize);
-  const distinctRows = new MinibatchRows(ids, distinct, size, arrays.obsSize);
+  const distinctRows = new MinibatchRows(ids, distinct, size, obsSize);
   const minibatch = emptySlotArrays(size, 0, storage.maskWidth);
   const minibatchOldLogProb = new Float32Array(size);
   const minibatchAdvantage = new Float32Array(size);
@@ -158,7 +166,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
     for (let start = 0; start < count; start += size) {
       const end = Math.min(count, start + size);
       const rows = gatherSlotRows(arrays, order, start, end, minibatch);
-      const distinctCount = distinctRows.gather(arrays.obs, order, start, end);
+      const distinctCount = distinctRows.gather(distinctObservations, order, start, end);
       for (let r = 0; r < rows; r++) {
         const k = order[start + r]!;
         minibatchOldLogProb[r] = oldLogProb[k]!;
@@ -176,7 +184,7 @@ export function ppoUpdate(network: PolicyNetwork, storage: SideStorage, returns:
       let majorityLossT: tf.Scalar | undefined;
       loss = tf.tidy(() => {
         const { maskBias, chosen, usedColumns } = maskTensorsOf(minibatch, rows);
-        const observations = tf.tensor2d(distinctRows.data.subarray(0, distinctCount * arrays.obsSize), [distinctCount, arrays.obsSize]);
+        const observations = tf.tensor2d(distinctRows.data.subarray(0, distinctCount * obsSize), [distinctCount, obsSize]);
         const expand = tf.tensor1d(distinctRows.index.subarray(0, rows), 'int32');
         const oldLogProbT = tf.tensor1d(minibatchOldLogProb.subarray(0, rows));
         const raw = tf.tensor1d(minibatchAdvantage.subarray(0, rows));

@@ -63,12 +63,15 @@ function gatherMaskBias(from: Uint8Array, width: number, slots: ArrayLike<number
   }
 }
 
-/** The storage slots listed in `slots`, as flat arrays. */
-export function slotArrays(storage: SideStorage, slots: Int32Array): SlotArrays {
+/**
+ * The storage slots listed in `slots`, as flat arrays; without `observations`, all but the
+ * observations (PPO reads its distinct observations straight from the storage).
+ */
+export function slotArrays(storage: SideStorage, slots: Int32Array, observations = true): SlotArrays {
   const { obsSize, maskWidth } = storage;
   const rows = slots.length;
-  const arrays = emptySlotArrays(rows, obsSize, maskWidth);
-  gatherRows(storage.obs, obsSize, slots, rows, arrays.obs);
+  const arrays = emptySlotArrays(rows, observations ? obsSize : 0, maskWidth);
+  if (observations) gatherRows(storage.obs, obsSize, slots, rows, arrays.obs);
   gatherMaskBias(storage.mask, maskWidth, slots, rows, arrays.maskBias);
   gatherRows(storage.chosen, maskWidth, slots, rows, arrays.chosen);
   gatherRows(storage.usedColumns, maskWidth, slots, rows, arrays.usedColumns);

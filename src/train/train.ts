@@ -186,17 +186,6 @@ function packageVersions(): Record<string, string> {
   return versions;
 }
 
-/** The observations of a storage's valid slots, `[count, obsSize]`. */
-function recordedObservations(storage: SideStorage): Float32Array {
-  const { obsSize } = storage;
-  const out = new Float32Array(storage.count * obsSize);
-  for (let k = 0; k < storage.count; k++) {
-    const s = storage.slots[k]!;
-    out.set(storage.obs.subarray(s * obsSize, (s + 1) * obsSize), k * obsSize);
-  }
-  return out;
-}
-
 /** Sums of one judged batch's outcomes (the counts behind an epoch's rates). */
 interface Tally {
   wins: number;
@@ -350,7 +339,7 @@ async function trainHolding(options: TrainOptions, held: Held): Promise<TrainSum
 
   const update = (side: LearningSide<unknown>, epoch: number, sideIndex: number): UpdateStats => {
     const { network, storage, returns } = side;
-    if (network.spec.centerInputs) network.trackInputMean(recordedObservations(storage), storage.count);
+    if (network.spec.centerInputs) network.trackInputMean(storage.obs, storage.count, undefined, storage.slots);
     return learner.update(network, storage, returns, o, (seed * 7919 + epoch * 2 + sideIndex) >>> 0);
   };
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { Observer, type ObserverOptions } from '../../src/game/observation.js';
 import type { Scenario } from '../../src/game/scenario.js';
-import { distinctRowIds, MinibatchRows } from '../../src/policy/distinctRows.js';
+import { distinctRowIds, distinctRowsOf, MinibatchRows } from '../../src/policy/distinctRows.js';
 import { honestNetwork, type NetworkOptions } from '../../src/policy/networkFor.js';
 import { maskBias } from '../../src/policy/PolicyNetwork.js';
 import { ready, tf } from '../../src/policy/tf.js';
@@ -58,16 +58,32 @@ describe('distinctRowIds', () => {
   });
 });
 
+describe('distinctRowsOf', () => {
+  it('reads rows in place by slot: the ids and distinct rows of a packed copy of those rows', () => {
+    const width = 7;
+    const { data } = repeatedRows(900, width, 60, 5);
+    const slots = Int32Array.from({ length: 400 }, (_, k) => (k * 37 + 11) % 900);
+    const packed = new Float32Array(400 * width);
+    slots.forEach((slot, k) => packed.set(data.subarray(slot * width, (slot + 1) * width), k * width));
+    const inPlace = distinctRowsOf(data, 400, width, slots);
+    const copied = distinctRowsOf(packed, 400, width);
+    expect(inPlace.distinct).toBe(copied.distinct);
+    expect(Array.from(inPlace.ids.subarray(0, 400))).toEqual(Array.from(copied.ids.subarray(0, 400)));
+    expect(Array.from(inPlace.rows)).toEqual(Array.from(copied.rows));
+    for (let k = 0; k < 400; k++) expect(Array.from(inPlace.rows.subarray(inPlace.ids[k]! * width, (inPlace.ids[k]! + 1) * width))).toEqual(Array.from(packed.subarray(k * width, (k + 1) * width)));
+  });
+});
+
 describe('MinibatchRows', () => {
   it('copies each distinct row of a minibatch once, and every row reads its own numbers back', () => {
     const width = 5;
     const rows = 600;
     const { data, kindOf } = repeatedRows(rows, width, 50, 9);
-    const { ids, distinct } = distinctRowIds(data, rows, width);
+    const { ids, distinct, rows: distinctData } = distinctRowsOf(data, rows, width);
     const order = Int32Array.from({ length: rows }, (_, k) => (k * 7919) % rows);
     const minibatch = new MinibatchRows(ids, distinct, 150, width);
     for (let start = 0; start < rows; start += 150) {
-      const count = minibatch.gather(data, order, start, start + 150);
+      const count = minibatch.gather(distinctData, order, start, start + 150);
       const kinds = new Set<number>();
       for (let r = 0; r < 150; r++) {
         const row = order[start + r]!;
@@ -101,11 +117,11 @@ describe('PolicyNetwork.terms on distinct rows, expanded', () => {
     const chosen = new Float32Array(rows * width);
     for (let r = 0; r < rows; r++) chosen[r * width + 1 + (r % (width - 1))] = 1;
     const used = new Float32Array(rows * width).fill(1);
-    const { ids, distinct } = distinctRowIds(obs, rows, rowWidth);
+    const { ids, distinct, rows: distinctData } = distinctRowsOf(obs, rows, rowWidth);
     expect(distinct).toBeLessThan(rows);
     const order = Int32Array.from({ length: rows }, (_, k) => k);
     const minibatch = new MinibatchRows(ids, distinct, rows, rowWidth);
-    const count = minibatch.gather(obs, order, 0, rows);
+    const count = minibatch.gather(distinctData, order, 0, rows);
     // Row-dependent weights on each term: the gradient of a repeated row must be the sum of its rows' gradients.
     const weights = seededRows(rows, 1, 8);
     const run = (expanded: boolean) =>
