@@ -67,7 +67,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       'League self-play plus counterexample-guided training (the verifier\'s attacks every 5 epochs), with the honest options that get the team talking at all under relay actions ' +
       '(values relative to the own input, a start that sends the own input, no waiting at the horizon) and the accepted message view: per other agent, the values accepted by ' +
       "Dolev–Strong's rule. With GAME.md §7's per-sender view the same recipe beat its co-trained adversary on 4 of 5 seeds but was broken by the verifier in 12.5–75% of chance outcomes. " +
-      'It stops at the first verification that proves the greedy policy safe (no adversary makes it lose: every later one had proven the same through epoch 300 on seeds 0–2, at epochs 55, 45, 60 on; ' +
+      'It stops at the first verification that proves the greedy policy safe (no adversary makes it lose: every later one had proven the same through epoch 300 on seeds 0–2, at epochs 55, 45, 65 on; ' +
       'the 250 epochs after it were four fifths of the run\'s time).',
     config: {
       scenario: 'pki',
