@@ -51,8 +51,8 @@ export function chooseHeads(
 /**
  * `chooseHeads` by the Gumbel-max trick with noise shared between rows: each head picks its legal
  * option c with the largest logit + noise[offset + absolute(h, c)], `noise` `[maskWidth]` holding one
- * standard Gumbel per absolute option. Each row alone draws from its masked softmax (Gumbel-max is
- * exact for any noise it does not share with itself), and rows that share `noise` are coupled per
+ * standard Gumbel per absolute option. Each row alone draws from its masked softmax (the Gumbel-max
+ * trick: independent noise per option, whichever row reads it), and rows that share `noise` are coupled per
  * option: where several rows give an option similar logits, they take it in the same draws, and a
  * rare option is taken by all of them at once when its noise is large. `absolute` maps a row's
  * option to the option it means for every row (a value frame's rotation; identity without one).
