@@ -216,16 +216,18 @@ export class NeuralProtocol implements HonestProtocol {
     const heads = network.spec.heads;
     const n = game.n;
     const coupling = this.mode === 'sample' && !game.chanceSource ? this.sharedDraws : 'off';
-    if (coupling === 'gumbel') {
-      this.actCoupled(game, logits, out);
-      return;
-    }
     const shared = coupling === 'quantile';
+    const gumbel = coupling === 'gumbel';
     if (shared && this.draws.length !== heads.length) this.draws = new Float64Array(heads.length);
+    if (gumbel && this.noise.length !== network.maskWidth) this.noise = new Float64Array(network.maskWidth);
     let head = 0;
     const sharedPick = (weights: Float64Array, count: number) => pickWeighted(this.draws[head++]!, weights, 0, count);
+    let input = 0;
+    const absolute = frame ? (h: number, option: number) => frame.absoluteOption(h, option, input) : (_h: number, option: number) => option;
     for (let b = 0; b < game.size; b++) {
       if (shared) for (let h = 0; h < heads.length; h++) this.draws[h] = game.honestRandom(b);
+      // −log(−log u) is a standard Gumbel for u uniform in (0, 1); u = 0 (one draw in 2^53) would give −∞.
+      if (gumbel) for (let x = 0; x < this.noise.length; x++) this.noise[x] = -Math.log(-Math.log(game.honestRandom(b) || Number.MIN_VALUE));
       const pick = this.mode !== 'sample' ? undefined : shared ? sharedPick : (weights: Float64Array, count: number) => game.honestPick(b, weights, 0, count);
       for (let i = 0; i < n; i++) {
         head = 0;
@@ -235,34 +237,9 @@ export class NeuralProtocol implements HonestProtocol {
           if (frame) this.absoluteChoices.fill(0, row * heads.length, (row + 1) * heads.length);
           continue;
         }
-        chooseHeads(logits, this.mask, network.maskWidth, heads, row, this.choices, pick);
-        if (frame) frame.choicesToAbsolute(this.choices, this.absoluteChoices, row, game.input[row]!);
-      }
-    }
-    actionSpace.decode(game, frame ? this.absoluteChoices : this.choices, out);
-  }
-
-  /** `act`'s choices under `sharedDraws: 'gumbel'`: per episode, one noise per option, shared by its agents. */
-  private actCoupled(game: GameBatch, logits: Float32Array, out: HonestActions): void {
-    const { network, actionSpace, frame } = this;
-    const heads = network.spec.heads;
-    const width = network.maskWidth;
-    if (this.noise.length !== width) this.noise = new Float64Array(width);
-    const noise = this.noise;
-    let input = 0;
-    const absolute = frame ? (h: number, option: number) => frame.absoluteOption(h, option, input) : (_h: number, option: number) => option;
-    for (let b = 0; b < game.size; b++) {
-      // −log(−log u) is a standard Gumbel for u uniform in (0, 1); u = 0 (one draw in 2^53) would give −∞.
-      for (let x = 0; x < width; x++) noise[x] = -Math.log(-Math.log(game.honestRandom(b) || Number.MIN_VALUE));
-      for (let i = 0; i < game.n; i++) {
-        const row = b * game.n + i;
-        if (!game.needsAction(b, i)) {
-          this.choices.fill(0, row * heads.length, (row + 1) * heads.length);
-          if (frame) this.absoluteChoices.fill(0, row * heads.length, (row + 1) * heads.length);
-          continue;
-        }
         input = game.input[row]!;
-        chooseHeadsCoupled(logits, this.mask, width, heads, row, this.choices, noise, absolute);
+        if (gumbel) chooseHeadsCoupled(logits, this.mask, network.maskWidth, heads, row, this.choices, this.noise, absolute);
+        else chooseHeads(logits, this.mask, network.maskWidth, heads, row, this.choices, pick);
         if (frame) frame.choicesToAbsolute(this.choices, this.absoluteChoices, row, input);
       }
     }
