@@ -6,10 +6,11 @@
  * - league self-play needs an adversary to learn: with f = 0 the honest side learns alone;
  * - "send my own input" as the first message is a head only free and relay actions have;
  * - the history window is the whole episode (every round's frame), at most `maxRounds`;
- * - where agents sample one another (the Slush settings), each other agent's block reads the
- *   summary of what it answered (its input if the first sample heard it, kept, latest, moved)
- *   rather than only the counts of each sample's answers, in one frame (the summary already holds
- *   the whole record's digest);
+ * - where agents sample one another (the Slush settings: chance inside the episode, which the
+ *   verifier cannot follow, so no counterexample guides the learner), the sampling learner
+ *   (`SAMPLING_LEARNER`): each other agent's block reads that agent's whole sample record (what
+ *   it answered, each round) in the symmetric value frame, through the shared block encoder and
+ *   hidden layers, over 1,024 episodes an epoch, with Gumbel-coupled shared draws;
  * - the evidence gain applies where the network has evidence bits (relays observed over two frames);
  * - where the rewards make missing the majority of the inputs the worst outcome (the Slush
  *   settings), the greedy evaluation judges majority-correct episodes, else won ones.
@@ -80,6 +81,24 @@ export const DISCOVERY_CONFIG = {
   sharedDraws: 'quantile',
 } as const satisfies Omit<TrainConfigInput, 'scenario'>;
 
+/**
+ * What the learner changes where agents sample one another. The linear network over the sample
+ * summary stops at 91–93% majority-correct on slush-3v2, under the 94% plateau of "commit once a
+ * sample proves the majority" (EXPERIMENTS §12); leaving the plateau takes reading each other
+ * agent's answers round by round jointly (who moved when: the block encoder) and combining the
+ * pooled readings (hidden layers), with the team trying the tracked-majority convention together
+ * (Gumbel-coupled draws, §4) and 1,024 episodes an epoch against the sampling coins' noise. The
+ * whole record is read in the symmetric frame: in the own-input frame a network that can read past
+ * the counts falls to the constant commit (§12). EXPERIMENTS §12, "The sampling learner".
+ */
+export const SAMPLING_LEARNER = {
+  batch: 1024,
+  observation: { history: 1, sampleView: 'record', valueFrame: 'symmetric' },
+  encoder: [64],
+  hidden: [64, 64],
+  sharedDraws: 'gumbel',
+} as const;
+
 /** Whether the discovery network reads evidence bits in this scenario (EquivariantSpec.evidence: relays observed over two frames). */
 function hasEvidence(scenario: Scenario): boolean {
   if (refuseEquivariant(scenario)) return false;
@@ -109,6 +128,7 @@ export interface DiscoveryRun {
 export function discoveryTrainConfig(scenario: Scenario, run: DiscoveryRun): TrainConfigInput {
   const { schedule, messageBias, observation, ...rest } = DISCOVERY_CONFIG;
   const { kind, encoder, evidenceGain } = DISCOVERY_CONFIG.honestNetwork;
+  const sampling = usesSamples(scenario);
   return {
     ...rest,
     scenario: run.scenario,
@@ -118,15 +138,12 @@ export function discoveryTrainConfig(scenario: Scenario, run: DiscoveryRun): Tra
     epochs: run.epochs ?? DISCOVERY_CONFIG.epochs,
     schedule: scenario.f > 0 ? schedule : 'honest',
     messageBias: hasMessageHead(scenario) ? messageBias : 0,
-    // Sampling settings read the summary of each other agent's answers, in one frame (it is the sample
-    // record's digest; the round is beside it). On slush-3v2 (EXPERIMENTS §12, config L): with §7's
-    // counts alone PPO stayed at 89.2–89.9% majority-correct (counts cap every rule at 94%); the whole
-    // record in every frame fell to the constant commit; the summary in each of 10 frames reached the
-    // same rates as one frame, ~8× slower.
-    observation: { ...observation, ...(usesSamples(scenario) ? { history: 1, sampleView: 'summary' as const } : { history: scenario.maxRounds }) },
+    // The sample record holds every round, so one frame of it is the whole history.
+    observation: sampling ? { ...observation, ...SAMPLING_LEARNER.observation } : { ...observation, history: scenario.maxRounds },
     evalMetric: majorityIsWorst(scenario) ? 'majorityCorrectRate' : 'winRate',
-    honestNetwork: { kind, encoder: [...encoder], ...(hasEvidence(scenario) && { evidenceGain }) },
-    honestHidden: [...DISCOVERY_CONFIG.honestHidden],
+    honestNetwork: { kind, encoder: [...(sampling ? SAMPLING_LEARNER.encoder : encoder)], ...(hasEvidence(scenario) && { evidenceGain }) },
+    honestHidden: [...(sampling ? SAMPLING_LEARNER.hidden : DISCOVERY_CONFIG.honestHidden)],
+    ...(sampling && { batch: SAMPLING_LEARNER.batch, sharedDraws: SAMPLING_LEARNER.sharedDraws }),
     adversaryHidden: [...DISCOVERY_CONFIG.adversaryHidden],
     counterexamples: { ...DISCOVERY_CONFIG.counterexamples },
   };

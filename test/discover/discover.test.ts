@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { formatDiscovery } from '../../src/cli/commands/discover.js';
 import { CLASSIC_PROTOCOLS, classicFor, impossibility } from '../../src/discover/classicProtocols.js';
 import { discover } from '../../src/discover/discover.js';
-import { discoveryTrainConfig } from '../../src/discover/discoveryConfig.js';
+import { DISCOVERY_CONFIG, SAMPLING_LEARNER, discoveryTrainConfig } from '../../src/discover/discoveryConfig.js';
+import { usesSamples } from '../../src/game/actions.js';
 import { loadScenario } from '../../src/game/loadScenario.js';
 import { getProtocol } from '../../src/protocols/registry.js';
 import { parseTrainConfig, resolveTrainConfig } from '../../src/train/config.js';
@@ -60,6 +61,24 @@ describe('the discovery config', () => {
     const slushScenario = loadScenario('slush-3v2');
     const noMajority = { ...slushScenario, rewards: { ...slushScenario.rewards, majorityViolation: 0 } };
     expect(discoveryTrainConfig(noMajority, { scenario: 'slush-3v2', set: [], seed: 0, out: freshRun() }).evalMetric).toBe('winRate');
+  });
+
+  it('gives every sampling setting, and only those, the sampling learner, by a rule that names no scenario', () => {
+    for (const name of ['slush-3v2', 'slush-4v1', 'slush-n7']) {
+      const config = discoveryTrainConfig(loadScenario(name), { scenario: name, set: [], seed: 0, out: freshRun() });
+      const resolved = resolveTrainConfig(parseTrainConfig(config));
+      expect(resolved.observation).toMatchObject({ history: 1, sampleView: 'record', valueFrame: 'symmetric' });
+      expect(resolved.honestNetwork.encoder).toEqual([...SAMPLING_LEARNER.encoder]);
+      expect(resolved.honestHidden).toEqual([...SAMPLING_LEARNER.hidden]);
+      expect([resolved.batch, resolved.sharedDraws]).toEqual([SAMPLING_LEARNER.batch, SAMPLING_LEARNER.sharedDraws]);
+    }
+    for (const [name, set] of ROWS) {
+      const scenario = loadScenario(name, set);
+      if (usesSamples(scenario)) continue;
+      const resolved = resolveTrainConfig(parseTrainConfig(discoveryTrainConfig(scenario, { scenario: name, set, seed: 0, out: freshRun() })));
+      expect([resolved.batch, resolved.sharedDraws, resolved.honestHidden, resolved.honestNetwork.encoder]).toEqual([DISCOVERY_CONFIG.batch, DISCOVERY_CONFIG.sharedDraws, [], []]);
+      expect(resolved.observation.history).toBe(scenario.maxRounds);
+    }
   });
 
   it('stopWhenVerifiedSafe without a verification is refused, naming the key and the rule', () => {
