@@ -6,8 +6,9 @@
  * - league self-play needs an adversary to learn: with f = 0 the honest side learns alone;
  * - "send my own input" as the first message is a head only free and relay actions have;
  * - the history window is the whole episode (every round's frame), at most `maxRounds`;
- * - where agents sample one another (the Slush settings: chance inside the episode, which the
- *   verifier cannot follow, so no counterexample guides the learner), the sampling learner
+ * - where agents sample one another (the Slush settings: chance inside the episode, whose every
+ *   coin and draw the verifier's exact search must follow — on slush-3v2 ~10⁶³ states, far past
+ *   its budget, so no counterexample guides the learner there), the sampling learner
  *   (`SAMPLING_LEARNER`): each other agent's block reads that agent's whole sample record (what
  *   it answered, each round) in the symmetric value frame, through the shared block encoder and
  *   hidden layers, over 1,024 episodes an epoch, with Gumbel-coupled shared draws;
